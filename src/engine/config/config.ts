@@ -1,0 +1,40 @@
+// Workspace configuration (`.stagegate.yaml` or editor settings): severity per rule and each rule's options.
+
+import type { Severity } from '../finding';
+
+export type RuleSeveritySetting = Severity | 'off';
+
+export interface RuleSetting {
+  severity?: RuleSeveritySetting;
+  options?: Record<string, unknown>;
+}
+
+export interface StagegateConfig {
+  rules: Record<string, RuleSetting>;
+  /** ISO date (YYYY-MM-DD) used as "today" by date rules; injectable for reproducible checks. */
+  today: string;
+  /** Globs (relative to the workspace root) of SQL files treated as migrations besides those under `migrations/` folders. */
+  migrationGlobs: string[];
+  /** Owner suggested by a fix when no CODEOWNERS entry applies. */
+  defaultOwner?: string;
+  /** Simulation defaults (seed, runs, step); read by the simulator. */
+  simulation?: Record<string, unknown>;
+}
+
+export function todayIso(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function defaultConfig(today: string = todayIso()): StagegateConfig {
+  return { rules: {}, today, migrationGlobs: [] };
+}
+
+/** The severity a finding of `ruleId` gets, or `off`. */
+export function effectiveSeverity(config: StagegateConfig, ruleId: string, defaultSeverity: Severity): RuleSeveritySetting {
+  return config.rules[ruleId]?.severity ?? defaultSeverity;
+}
+
+export function ruleOption<T extends number | string | boolean>(config: StagegateConfig, ruleId: string, name: string, fallback: T): T {
+  const value = config.rules[ruleId]?.options?.[name];
+  return typeof value === typeof fallback ? (value as T) : fallback;
+}

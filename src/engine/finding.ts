@@ -1,0 +1,59 @@
+// The engine's one currency for problems: every face (CLI, editor, SARIF) converts a Finding, none re-derives it.
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** 0-based line and UTF-16 character, as editors count. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** End is exclusive. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A text edit against the document the finding belongs to. Offsets are UTF-16 code units. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** Mechanical repair the faces can offer (quick fix, `--fix`). */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe fixes change nothing a reviewer would need to decide; `--fix` and fix-all apply only these. */
+  safe: boolean;
+  /** The fix an editor should offer first. */
+  preferred?: boolean;
+}
+
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.range.end.line - b.range.end.line ||
+    a.range.end.character - b.range.end.character ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
+}

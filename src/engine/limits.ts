@@ -1,0 +1,19 @@
+// Every limit the engine enforces, in one place. Each one hit becomes a finding naming it, never silence.
+
+/** Larger files are not parsed: `file-too-large`. A 20,000-flag file is about 2.6 MB. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** YAML alias expansions allowed while building values (guards against "billion laughs"): `yaml-alias-limit`. */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** Deepest nesting of YAML/JSON collections accepted: `nesting-too-deep`. Real plans nest fewer than 10 levels. */
+export const MAX_NESTING_DEPTH = 200;
+
+/** Findings kept per file; the rest are summarised in one `too-many-findings` finding. */
+export const MAX_FINDINGS_PER_FILE = 1000;
+
+/** Stages in one plan the rules and the simulator accept: `plan-too-large`. */
+export const MAX_STAGES = 1000;
+
+/** Largest SQL statement analysed: `migration-statement-too-large`. */
+export const MAX_SQL_STATEMENT_BYTES = 1024 * 1024;

@@ -1,0 +1,248 @@
+// Parses YAML (multi-document) and JSON text into plain values that keep their source ranges.
+
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type ParsedNode } from 'yaml';
+import type { Finding, Range } from '../finding';
+import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from '../limits';
+import { LineIndex } from '../text/line-index';
+
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+export interface ParsedDocument {
+  /** Position of the document in a multi-document file. */
+  index: number;
+  /** Plain value (as JSON would give it); undefined when the document is empty or could not be built. */
+  value: unknown;
+  root: ParsedNode | null;
+  /** Where the document's content lies, for findings about the whole document. */
+  range: Range;
+  /** Keys that appear twice in one mapping; the later one wins in `value`. */
+  duplicateKeys: DuplicateKey[];
+}
+
+export interface DuplicateKey {
+  /** Path of the mapping holding the key. */
+  parent: Path;
+  key: string;
+  firstRange: Range;
+  duplicateRange: Range;
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  documents: ParsedDocument[];
+  /** Syntax errors and limit findings; empty for a well-formed file. */
+  findings: Finding[];
+}
+
+export function parseSourceFile(path: string, text: string): SourceFile {
+  const lines = new LineIndex(text);
+  const file: SourceFile = { path, text, lines, documents: [], findings: [] };
+  const byteLength = Buffer.byteLength(text, 'utf8');
+  if (byteLength > MAX_FILE_BYTES) {
+    file.findings.push({
+      ruleId: 'file-too-large',
+      severity: 'error',
+      message: `File is ${formatBytes(byteLength)}; Stagegate checks files up to ${formatBytes(MAX_FILE_BYTES)}. Split it into smaller files.`,
+      range: lines.range(0, lines.lineEnd(0)),
+    });
+    return file;
+  }
+  const depth = maxFlowOrIndentDepth(text);
+  if (depth > MAX_NESTING_DEPTH) {
+    file.findings.push({
+      ruleId: 'nesting-too-deep',
+      severity: 'error',
+      message: `Collections nest ${depth} levels deep; Stagegate reads at most ${MAX_NESTING_DEPTH}.`,
+      range: lines.range(0, lines.lineEnd(0)),
+    });
+    return file;
+  }
+
+  // uniqueKeys: false keeps parsing linear on large maps; duplicates are found below in one pass.
+  const yamlDocs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  const docs: Document.Parsed[] = Array.isArray(yamlDocs) ? yamlDocs : [];
+  docs.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      file.findings.push({
+        ruleId: 'syntax-error',
+        severity: 'error',
+        message: cleanYamlMessage(error.message),
+        range: lines.range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
+      });
+    }
+    for (const warning of doc.warnings) {
+      file.findings.push({
+        ruleId: 'syntax-warning',
+        severity: 'warning',
+        message: cleanYamlMessage(warning.message),
+        range: lines.range(warning.pos[0], warning.pos[1]),
+      });
+    }
+    const root = (doc.contents ?? null) as ParsedNode | null;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      value = undefined;
+      file.findings.push({
+        ruleId: 'yaml-alias-limit',
+        severity: 'error',
+        message: `Document expands more than ${MAX_ALIAS_COUNT} aliases; Stagegate stops there to stay responsive (${String((error as Error).message)}).`,
+        range: root ? nodeRange(lines, root) : lines.range(0, 0),
+      });
+    }
+    const range = root ? nodeRange(lines, root) : lines.range(doc.range[0], doc.range[1]);
+    file.documents.push({ index, value, root, range, duplicateKeys: findDuplicateKeys(root, lines) });
+  });
+  return file;
+}
+
+/** Range of a node's value, without trailing comments or whitespace. */
+export function nodeRange(lines: LineIndex, node: Node): Range {
+  const [start, valueEnd] = node.range ?? [0, 0, 0];
+  // Block collections end after their last newline; findings should not spill onto the next line.
+  let end = valueEnd;
+  while (end > start && /\s/.test(lines.text[end - 1])) end--;
+  return lines.range(start, end);
+}
+
+export interface Located {
+  /** The key of the last path segment, when it is a mapping entry. */
+  key?: Range;
+  /** The value at the path; for an empty value (`weight:`), the key. */
+  value: Range;
+  /** How many segments of the path were found; less than the path's length when it leads nowhere. */
+  depth: number;
+}
+
+/** Finds the narrowest source range for a path into the document; stops at the deepest node that exists. */
+export function locate(file: SourceFile, doc: ParsedDocument, path: Path): Located {
+  let node: Node | null = doc.root;
+  let keyRange: Range | undefined;
+  let located: Located = { value: doc.range, depth: 0 };
+  for (let i = 0; i < path.length && node; i++) {
+    const segment = path[i];
+    let next: Node | null = null;
+    let nextKey: Range | undefined;
+    if (isMap(node)) {
+      // The last entry with the key wins, as in the built value.
+      for (let j = node.items.length - 1; j >= 0; j--) {
+        const pair = node.items[j];
+        if (isPair(pair) && keyString(pair.key) === String(segment)) {
+          nextKey = pair.key && isNodeLike(pair.key) ? nodeRange(file.lines, pair.key) : undefined;
+          next = isNodeLike(pair.value) ? pair.value : null;
+          if (!next && nextKey) {
+            located = { key: nextKey, value: nextKey, depth: i + 1 };
+            return located;
+          }
+          break;
+        }
+      }
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      next = isNodeLike(item) ? item : null;
+    }
+    if (!next) break;
+    node = next;
+    keyRange = nextKey;
+    let value = nodeRange(file.lines, next);
+    if (isEmptyRange(value) && keyRange) value = keyRange;
+    located = { key: keyRange, value, depth: i + 1 };
+  }
+  return located;
+}
+
+/** The key range when there is one, else the value: where findings about an entry as a whole go. */
+export function keyOrValue(located: Located, lines?: LineIndex): Range {
+  if (located.key) return located.key;
+  const { start, end } = located.value;
+  // A keyless multi-line value (a list item's mapping) is marked on its first line only.
+  if (lines && end.line > start.line) return { start, end: { line: start.line, character: lines.lineEnd(start.line) - lines.lineStart(start.line) } };
+  return located.value;
+}
+
+function isEmptyRange(range: Range): boolean {
+  return range.start.line === range.end.line && range.start.character === range.end.character;
+}
+
+function isNodeLike(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && 'range' in (value as object);
+}
+
+export function keyString(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  return undefined;
+}
+
+function findDuplicateKeys(root: Node | null, lines: LineIndex): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const visit = (node: unknown, path: PathSegment[]): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, Node>();
+      for (const pair of node.items) {
+        const key = keyString(pair.key);
+        if (key !== undefined && isNodeLike(pair.key)) {
+          const first = seen.get(key);
+          if (first) {
+            found.push({ parent: [...path], key, firstRange: nodeRange(lines, first), duplicateRange: nodeRange(lines, pair.key) });
+          } else seen.set(key, pair.key);
+        }
+        if (key !== undefined) visit(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => visit(item, [...path, index]));
+    }
+  };
+  visit(root, []);
+  return found;
+}
+
+/**
+ * Cheap upper bound of nesting depth, read before parsing so that hostile nesting cannot exhaust the stack:
+ * counts open flow brackets, and indentation steps of block lines.
+ */
+function maxFlowOrIndentDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inQuote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inQuote) {
+      if (c === '\\' && inQuote === '"') i++;
+      else if (c === inQuote) inQuote = null;
+      continue;
+    }
+    if (c === '"' || (c === "'" && (i === 0 || /[\s\[{,:]/.test(text[i - 1])))) inQuote = c;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    }
+  }
+  // Block nesting: one level needs at least one column of indentation (plus "- " for sequences).
+  let indentMax = 0;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let col = 0;
+    while (text[lineStart + col] === ' ' || text[lineStart + col] === '-') col++;
+    if (col > indentMax) indentMax = col;
+    const next = text.indexOf('\n', lineStart);
+    if (next < 0) break;
+    lineStart = next + 1;
+  }
+  return Math.max(max, Math.floor(indentMax / 2));
+}
+
+function cleanYamlMessage(message: string): string {
+  // The yaml package appends " at line N, column M" and a code frame; editors show the position themselves.
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

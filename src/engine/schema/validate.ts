@@ -1,0 +1,168 @@
+// Validates parsed documents against the JSON Schemas in schemas/ and reports each problem at the narrowest node.
+
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Finding } from '../finding';
+import { keyOrValue, locate, type ParsedDocument, type Path, type SourceFile } from '../parse/source-file';
+import { formatPath } from './paths';
+
+export type SchemaName = 'release-plan' | 'flag-set';
+
+// Bundled into the CLI and the extension by esbuild; the same files are contributed to VS Code for the YAML extension.
+import releasePlanSchema from '../../../schemas/release-plan.schema.json';
+import flagSetSchema from '../../../schemas/flag-set.schema.json';
+
+const SCHEMAS: Record<SchemaName, object> = {
+  'release-plan': releasePlanSchema,
+  'flag-set': flagSetSchema,
+};
+
+let ajv: Ajv | undefined;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+/** Each schema is compiled once per process. */
+function validatorFor(name: SchemaName): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    ajv ??= addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true }), ['date']);
+    validate = ajv.compile(SCHEMAS[name]);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+export function schemaFor(name: SchemaName): object {
+  return SCHEMAS[name];
+}
+
+export function validateDocument(file: SourceFile, doc: ParsedDocument, schema: SchemaName): Finding[] {
+  if (doc.value === undefined || doc.value === null) return [];
+  const validate = validatorFor(schema);
+  if (validate(doc.value)) return [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    const finding = toFinding(file, doc, error);
+    if (!finding) continue;
+    const key = `${finding.range.start.line}:${finding.range.start.character}:${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
+  }
+  return findings;
+}
+
+function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObject): Finding | undefined {
+  const path = instancePath(error.instancePath);
+  const where = formatPath(path);
+  const schemaError = (message: string, range = locate(file, doc, path).value): Finding => ({
+    ruleId: 'schema',
+    severity: 'error',
+    message,
+    range,
+  });
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const suggestion = closest(key, allowed);
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : allowed.length > 0 ? ` Expected one of: ${allowed.join(', ')}.` : '';
+      const located = locate(file, doc, [...path, key]);
+      return schemaError(`Unknown key "${key}"${where ? ` in ${where}` : ''}.${hint}`, keyOrValue(located, file.lines));
+    }
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const located = locate(file, doc, path);
+      return schemaError(`${where || 'The document'} is missing the required key "${missing}".`, path.length === 0 ? firstLine(file, doc) : keyOrValue(located, file.lines));
+    }
+    case 'type': {
+      const expected = String(params.type).split(',').map(typeName).join(' or ');
+      return schemaError(`${where} must be ${expected}.`);
+    }
+    case 'enum':
+      return schemaError(`${where} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}.`);
+    case 'const':
+      return schemaError(`${where} must be "${String(params.allowedValue)}".`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'greater than', exclusiveMaximum: 'less than' };
+      return schemaError(`${where} must be ${words[error.keyword]} ${String(params.limit)}.`);
+    }
+    case 'minLength':
+      return schemaError(`${where} must not be empty.`);
+    case 'minItems':
+      return schemaError(`${where} must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}.`);
+    case 'minProperties':
+      return schemaError(`${where} must have at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}.`);
+    case 'pattern':
+      return schemaError(`${where} must be ${patternDescription(error.schemaPath, String(params.pattern))}.`);
+    case 'format':
+      return schemaError(`${where} must be ${params.format === 'date' ? 'a date written YYYY-MM-DD' : `a valid ${String(params.format)}`}.`);
+    case 'propertyNames': {
+      const name = String(params.propertyName);
+      return schemaError(`"${name}" is not a valid name${where ? ` in ${where}` : ''}: use letters, digits, "-", "_" and ".", starting with a letter or digit.`, keyOrValue(locate(file, doc, [...path, name])));
+    }
+    case 'if':
+    case 'oneOf':
+    case 'anyOf':
+      return undefined; // the branch errors that follow say what is wrong more precisely
+    default:
+      return schemaError(`${where} ${error.message ?? 'is invalid'}.`);
+  }
+}
+
+function instancePath(pointer: string): Path {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
+function typeName(type: string): string {
+  return { number: 'a number', integer: 'a whole number', string: 'text', boolean: 'true or false', object: 'a mapping of keys to values', array: 'a list', null: 'empty' }[type] ?? type;
+}
+
+function patternDescription(schemaPath: string, pattern: string): string {
+  if (schemaPath.includes('/duration/')) return 'a duration such as 30s, 5m, 2h or 1h30m';
+  if (schemaPath.includes('/ratio')) return 'a number or a percentage such as 10%';
+  if (pattern.startsWith('^(errorRate')) return 'errorRate, latencyP95Ms or kpi:<name>';
+  return `text matching ${pattern}`;
+}
+
+function firstLine(file: SourceFile, doc: ParsedDocument) {
+  const line = doc.range.start.line;
+  return file.lines.range(file.lines.lineStart(line), file.lines.lineEnd(line));
+}
+
+/** Nearest allowed key by edit distance, for "did you mean" on typos. */
+function closest(key: string, allowed: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}

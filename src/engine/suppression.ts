@@ -1,0 +1,34 @@
+// `stagegate-disable-next-line <ruleId...>` comments: `#` in YAML, `--` in SQL, `//` nowhere else yet.
+
+import type { Finding } from './finding';
+import { LineIndex } from './text/line-index';
+
+const DIRECTIVE = /(?:#|--)\s*stagegate-disable-next-line\b([^\n]*)/;
+
+/**
+ * Drops findings whose start line follows a disable comment naming their rule (or naming none, which disables all).
+ * The comment must be alone on its line so a directive inside a string value does not count.
+ */
+export function applySuppressions(findings: Finding[], lines: LineIndex): Finding[] {
+  const disabled = new Map<number, Set<string> | 'all'>();
+  for (let line = 0; line < lines.lineCount; line++) {
+    const text = lines.lineText(line).trim();
+    if (!text.startsWith('#') && !text.startsWith('--')) continue;
+    const match = DIRECTIVE.exec(text);
+    if (!match) continue;
+    const ids = match[1].split(/[\s,]+/).filter((id) => id.length > 0 && !id.startsWith('--'));
+    disabled.set(line + 1, ids.length === 0 ? 'all' : new Set(ids));
+  }
+  if (disabled.size === 0) return findings;
+  return findings.filter((finding) => {
+    const rule = disabled.get(finding.range.start.line);
+    return !(rule === 'all' || rule?.has(finding.ruleId));
+  });
+}
+
+/** The comment a "disable for this line" fix inserts above `line`, indented like it. */
+export function disableCommentFor(lines: LineIndex, line: number, ruleId: string, commentPrefix: '#' | '--'): { offset: number; text: string } {
+  const content = lines.lineText(line);
+  const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
+  return { offset: lines.lineStart(line), text: `${indent}${commentPrefix} stagegate-disable-next-line ${ruleId}\n` };
+}

@@ -1,0 +1,45 @@
+// Shared test helpers: check texts as a workspace and read findings compactly.
+
+import * as path from 'path';
+import { defaultConfig, type StagegateConfig } from '../../src/engine/config/config';
+import type { Finding } from '../../src/engine/finding';
+import { Workspace } from '../../src/engine/check/workspace';
+
+export const REPO_ROOT = findRepoRoot(__dirname);
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
+export const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+
+function findRepoRoot(start: string): string {
+  const fs = require('fs') as typeof import('fs');
+  let folder = start;
+  while (!fs.existsSync(path.join(folder, 'package.json'))) folder = path.dirname(folder);
+  return folder;
+}
+
+/** Checks texts keyed by path together, as one workspace. */
+export async function checkFiles(files: Record<string, string>, config: StagegateConfig = defaultConfig('2026-11-26')): Promise<Record<string, Finding[]>> {
+  const workspace = new Workspace(config, { read: async () => undefined });
+  for (const [file, text] of Object.entries(files)) workspace.setFile(file, text);
+  const out: Record<string, Finding[]> = {};
+  for (const report of await workspace.check()) out[report.path] = report.findings;
+  return out;
+}
+
+export async function checkOne(file: string, text: string, config?: StagegateConfig): Promise<Finding[]> {
+  return (await checkFiles({ [file]: text }, config))[file] ?? [];
+}
+
+/** `ruleId@line:char-line:char`, 0-based, for exact range assertions. */
+export function at(finding: Finding): string {
+  const { start, end } = finding.range;
+  return `${finding.ruleId}@${start.line}:${start.character}-${end.line}:${end.character}`;
+}
+
+export function only(findings: Finding[], ruleId: string): Finding[] {
+  return findings.filter((finding) => finding.ruleId === ruleId);
+}
+
+/** Joins lines with \n, so fixtures in tests read like files. */
+export function lines(...content: string[]): string {
+  return content.join('\n') + '\n';
+}
