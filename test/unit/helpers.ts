@@ -12,7 +12,8 @@ export const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 function findRepoRoot(start: string): string {
   const fs = require('fs') as typeof import('fs');
   let folder = start;
-  while (!fs.existsSync(path.join(folder, 'package.json'))) folder = path.dirname(folder);
+  // out/ holds a copy of package.json (tsc emits imported JSON), so look for the tsconfig too.
+  while (!fs.existsSync(path.join(folder, 'package.json')) || !fs.existsSync(path.join(folder, 'tsconfig.json'))) folder = path.dirname(folder);
   return folder;
 }
 

@@ -1,0 +1,148 @@
+// `stagegate check`: lint files and folders, print findings, exit 0/1/2.
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { defaultConfig, todayIso, type StagegateConfig } from '../engine/config/config';
+import { CONFIG_FILE_NAME, parseConfig } from '../engine/config/load';
+import { Workspace } from '../engine/check/workspace';
+import { collectInputs, UsageError } from './collect';
+import { formatStylish, toJsonFindings, type FileFindings } from './format';
+import type { Io } from './main';
+import { defaultSqlAnalyser } from '../engine/check/sql-analyser';
+import { applyFixes } from '../engine/fix';
+import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
+import type { Readiness } from '../engine/readiness';
+import { toSarif } from './sarif';
+import { VERSION } from './version';
+
+const FORMATS = ['stylish', 'json', 'sarif'] as const;
+
+export async function runCheck(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'stylish' },
+      'max-warnings': { type: 'string' },
+      today: { type: 'string' },
+      config: { type: 'string' },
+      fix: { type: 'boolean', default: false },
+      readiness: { type: 'boolean', default: false },
+    },
+  });
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+  const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
+  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError('--max-warnings takes a whole number, 0 or more.');
+  const today = values.today ?? todayIso();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new UsageError('--today takes a date written YYYY-MM-DD.');
+
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  const inputs = await collectInputs(paths, io.cwd);
+  const { config, root } = await loadConfig(values.config, paths, io, today);
+
+  const workspace = new Workspace(config, { read: readIfExists }, defaultSqlAnalyser());
+  workspace.setCodeOwners(await loadCodeOwners(root));
+  for (const input of inputs) workspace.setFile(input.absolute, input.text);
+  let reports = await workspace.check(inputs.map((input) => input.absolute));
+
+  if (values.fix) {
+    let fixed = 0;
+    for (const report of reports) {
+      const input = inputs.find((candidate) => candidate.absolute === report.path)!;
+      const result = applyFixes(input.text, report.findings);
+      if (result.applied === 0) continue;
+      await fs.writeFile(input.absolute, result.text, 'utf8');
+      input.text = result.text;
+      workspace.setFile(input.absolute, result.text);
+      fixed += result.applied;
+    }
+    if (fixed > 0) {
+      io.stderr(`stagegate: applied ${fixed} fix${fixed === 1 ? '' : 'es'}.\n`);
+      reports = await workspace.check(inputs.map((input) => input.absolute));
+    }
+  }
+
+  const displayOf = new Map(inputs.map((input) => [input.absolute, input.display]));
+  const display = (file: string) => displayOf.get(file) ?? (path.isAbsolute(file) ? path.relative(io.cwd, file).split(path.sep).join('/') : file);
+  const results: FileFindings[] = reports.map((report) => ({
+    file: display(report.path),
+    findings: report.findings.map((finding) => (finding.related ? { ...finding, related: finding.related.map((related) => ({ ...related, file: display(related.file) })) } : finding)),
+  }));
+
+  if (format === 'json') io.stdout(JSON.stringify(toJsonFindings(results), null, 2) + '\n');
+  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(results, workspace.ruleMetas(), VERSION), null, 2) + '\n');
+  else io.stdout(formatStylish(results));
+
+  if (values.readiness) {
+    for (const input of inputs) {
+      for (const readiness of await workspace.readiness(input.absolute)) io.stdout(formatReadiness(input.display, readiness));
+    }
+  }
+
+  const all = results.flatMap((result) => result.findings);
+  const errors = all.filter((finding) => finding.severity === 'error').length;
+  const warnings = all.filter((finding) => finding.severity === 'warning').length;
+  if (errors > 0) return 1;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    if (format === 'stylish') io.stderr(`stagegate: ${warnings} warnings, more than --max-warnings ${maxWarnings}.\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** The configuration and the workspace root: the folder of `.stagegate.yaml`, or the current folder. */
+async function loadConfig(explicit: string | undefined, paths: string[], io: Io, today: string): Promise<{ config: StagegateConfig; root: string }> {
+  const file = explicit ? path.resolve(io.cwd, explicit) : await findConfig(path.resolve(io.cwd, paths[0]));
+  if (!file) return { config: defaultConfig(today), root: io.cwd };
+  const text = await readIfExists(file);
+  if (text === undefined) {
+    if (explicit) throw new UsageError(`${explicit}: cannot read the configuration file.`);
+    return { config: defaultConfig(today), root: io.cwd };
+  }
+  const { config, problems } = parseConfig(text, today);
+  for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
+  return { config, root: path.dirname(file) };
+}
+
+async function loadCodeOwners(root: string): Promise<((file: string) => string | undefined) | undefined> {
+  for (const location of CODEOWNERS_LOCATIONS) {
+    const text = await readIfExists(path.join(root, location));
+    if (text === undefined) continue;
+    const owners = parseCodeOwners(text);
+    return (file) => owners.ownerOf(path.relative(root, file));
+  }
+  return undefined;
+}
+
+function formatReadiness(file: string, readiness: Readiness): string {
+  const lines = [`\nReadiness of ${readiness.plan} (${file}): ${readiness.readyCount}/${readiness.items.length}`];
+  for (const item of readiness.items) lines.push(`  ${item.ready ? '[x]' : '[ ]'} ${item.question}`, `      ${item.reason}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The nearest `.stagegate.yaml` in the first path's folder or above it. */
+async function findConfig(start: string): Promise<string | undefined> {
+  let folder = start;
+  try {
+    if (!(await fs.stat(start)).isDirectory()) folder = path.dirname(start);
+  } catch {
+    folder = path.dirname(start);
+  }
+  for (;;) {
+    const candidate = path.join(folder, CONFIG_FILE_NAME);
+    if ((await readIfExists(candidate)) !== undefined) return candidate;
+    const parent = path.dirname(folder);
+    if (parent === folder) return undefined;
+    folder = parent;
+  }
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,57 @@
+// The `stagegate` command: `check` for CI and `simulate` for blast-radius previews. A thin face over the engine.
+
+import { parseArgs } from 'util';
+import { runCheck } from './check-command';
+import { UsageError } from './collect';
+
+const USAGE = `Usage:
+  stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
+                  [--config FILE] [--fix] [--readiness]
+  stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
+                  [--format text|json|html] [--out FILE]
+
+Exit codes: 0 no errors, 1 errors found (or warnings above --max-warnings), 2 usage or I/O problem.`;
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`stagegate: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr(`stagegate: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+export { parseArgs };

@@ -1,0 +1,294 @@
+// The engine's entry point: a set of files checked together, so cross-file rules (unknown flags,
+// migrations shipped by a plan) have every fact they need. Parses are cached by text.
+
+import * as nodePath from 'path';
+import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/config';
+import { compareFindings, type Finding } from '../finding';
+import { documentKind, looksLikeMigration, recognise, type DocumentKind, type FileKind } from '../formats/recognise';
+import { MAX_FINDINGS_PER_FILE } from '../limits';
+import { locate, parseSourceFile, type ParsedDocument, type SourceFile } from '../parse/source-file';
+import type { DocumentContext, DocumentRule } from '../rules/context';
+import { allRuleMetas, DOCUMENT_RULES } from '../rules/index';
+import type { RuleMeta } from '../rules/rule-meta';
+import { emptyFacts, type FlagDefinition, type MigrationFacts, type WorkspaceFacts } from '../rules/workspace-facts';
+import { validateDocument } from '../schema/validate';
+import { applySuppressions } from '../suppression';
+import { LineIndex } from '../text/line-index';
+import { planReadiness, type Readiness } from '../readiness';
+
+/** Reads files the workspace refers to but was not given (a plan's migration files). */
+export interface FileReader {
+  read(path: string): Promise<string | undefined>;
+}
+
+/** Analyses one SQL migration; provided by the migrations module. */
+export interface SqlAnalyser {
+  analyse(path: string, text: string, config: StagegateConfig, hasDownMigration: boolean | undefined): Promise<{ findings: Finding[]; facts: MigrationFacts }>;
+}
+
+export interface FileReport {
+  path: string;
+  kind: FileKind;
+  findings: Finding[];
+}
+
+interface CachedSource {
+  text: string;
+  kind: FileKind;
+  source?: SourceFile;
+  sql?: Promise<{ findings: Finding[]; facts: MigrationFacts }>;
+}
+
+export class Workspace {
+  private readonly files = new Map<string, CachedSource>();
+  private readonly external = new Map<string, { text: string | undefined; sql?: Promise<{ findings: Finding[]; facts: MigrationFacts }> }>();
+  private codeOwners: ((path: string) => string | undefined) | undefined;
+
+  constructor(
+    public config: StagegateConfig,
+    private readonly reader?: FileReader,
+    private readonly sql?: SqlAnalyser,
+  ) {}
+
+  /** Adds or replaces a file; returns false when Stagegate does not read files of this kind. Unchanged text keeps its parse. */
+  setFile(path: string, text: string, kind: FileKind | undefined = recognise(path, text)): boolean {
+    if (!kind) {
+      this.files.delete(path);
+      return false;
+    }
+    const cached = this.files.get(path);
+    if (cached && cached.text === text && cached.kind === kind) return true;
+    this.files.set(path, { text, kind });
+    return true;
+  }
+
+  removeFile(path: string): void {
+    this.files.delete(path);
+    this.external.delete(path);
+  }
+
+  hasFile(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  setCodeOwners(suggest: ((path: string) => string | undefined) | undefined): void {
+    this.codeOwners = suggest;
+  }
+
+  /** Forgets what was read from outside the file set, so the next check reads it again. */
+  invalidateExternal(path?: string): void {
+    if (path === undefined) this.external.clear();
+    else this.external.delete(path);
+  }
+
+  /** The parsed form of a Stagegate file in the set (cached). */
+  source(path: string): SourceFile | undefined {
+    const cached = this.files.get(path);
+    if (!cached || cached.kind !== 'stagegate') return undefined;
+    cached.source ??= parseSourceFile(path, cached.text);
+    return cached.source;
+  }
+
+  /** Checks the given files (default: all) against facts from the whole set. */
+  async check(paths: string[] = this.paths()): Promise<FileReport[]> {
+    const facts = await this.gatherFacts();
+    const reports: FileReport[] = [];
+    for (const path of paths) {
+      const cached = this.files.get(path);
+      if (!cached) continue;
+      const findings = cached.kind === 'sql' ? await this.checkSql(path, cached) : this.checkStagegate(path, facts);
+      reports.push({ path, kind: cached.kind, findings });
+    }
+    return reports;
+  }
+
+  ruleMetas(): RuleMeta[] {
+    return allRuleMetas();
+  }
+
+  /** The readiness checklist of every plan in a file. */
+  async readiness(path: string): Promise<Readiness[]> {
+    const source = this.source(path);
+    if (!source) return [];
+    const facts = await this.gatherFacts();
+    return source.documents.filter((doc) => documentKind(doc.value, path) === 'release-plan').map((doc) => planReadiness(doc.value, facts, this.config.today));
+  }
+
+  /** Facts gathered across the whole set, as rules see them (for hovers and completions). */
+  facts(): Promise<WorkspaceFacts> {
+    return this.gatherFacts();
+  }
+
+  private checkStagegate(path: string, facts: WorkspaceFacts): Finding[] {
+    const source = this.source(path)!;
+    const metas = new Map(allRuleMetas().map((meta) => [meta.id, meta]));
+    const findings: Finding[] = [];
+    const push = (finding: Finding) => {
+      const severity = effectiveSeverity(this.config, finding.ruleId, finding.severity);
+      if (severity !== 'off') findings.push({ ...finding, severity });
+    };
+    source.findings.forEach(push);
+    for (const doc of source.documents) {
+      const kind = documentKind(doc.value, path);
+      if (!kind) continue;
+      for (const duplicate of doc.duplicateKeys) {
+        const isFlagKey = kind === 'flag-set' && duplicate.parent.length === 1 && duplicate.parent[0] === 'flags';
+        push({
+          ruleId: isFlagKey ? 'flag-duplicate-key' : 'duplicate-key',
+          severity: 'error',
+          message: isFlagKey
+            ? `Flag "${duplicate.key}" is defined twice in this file; YAML keeps only the last definition.`
+            : `Key "${duplicate.key}" appears twice; YAML keeps only the last one.`,
+          range: duplicate.duplicateRange,
+          related: [{ file: path, range: duplicate.firstRange, message: 'first definition' }],
+        });
+      }
+      validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set').forEach(push);
+      if (isRecord(doc.value)) {
+        for (const rule of DOCUMENT_RULES) {
+          if (rule.appliesTo !== kind) continue;
+          this.runRule(rule, source, doc, facts, metas, push);
+        }
+      }
+    }
+    return finish(applySuppressions(findings, source.lines), source.lines);
+  }
+
+  private runRule(rule: DocumentRule, file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, metas: Map<string, RuleMeta>, push: (finding: Finding) => void): void {
+    const context: DocumentContext = {
+      file,
+      doc,
+      config: this.config,
+      facts,
+      locate: (path) => locate(file, doc, path),
+      report: (ruleId, range, message, extras = {}) => {
+        const meta = metas.get(ruleId);
+        push({ ruleId, severity: extras.severity ?? meta?.defaultSeverity ?? 'warning', message, range, fixes: extras.fixes, related: extras.related });
+      },
+      option: <T extends number | string | boolean>(ruleId: string, name: string): T => {
+        const declared = metas.get(ruleId)?.options?.[name]?.default as T;
+        return ruleOption(this.config, ruleId, name, declared);
+      },
+    };
+    try {
+      rule.check(context, doc.value as Record<string, unknown>);
+    } catch (error) {
+      // A rule bug must not take the editor down; it becomes a visible finding instead.
+      push({ ruleId: 'internal-error', severity: 'error', message: `Rule ${rule.meta.id} failed: ${(error as Error).message}`, range: doc.range });
+    }
+  }
+
+  private async checkSql(path: string, cached: CachedSource): Promise<Finding[]> {
+    if (!this.sql) return [];
+    cached.sql ??= this.sql.analyse(path, cached.text, this.config, await this.hasDownMigration(path));
+    const { findings } = await cached.sql;
+    return finish(findings, new LineIndex(cached.text));
+  }
+
+  private async hasDownMigration(path: string): Promise<boolean | undefined> {
+    const match = /^(.*)\.up\.sql$/i.exec(path);
+    if (!match) return undefined;
+    const down = `${match[1]}.down.sql`;
+    if (this.files.has(down)) return true;
+    return (await this.reader?.read(down)) !== undefined;
+  }
+
+  private async gatherFacts(): Promise<WorkspaceFacts> {
+    const facts = emptyFacts();
+    facts.suggestOwner = (path) => this.codeOwners?.(path) ?? this.config.defaultOwner;
+    const planMigrations = new Set<string>();
+    for (const [path, cached] of this.files) {
+      if (cached.kind !== 'stagegate') continue;
+      const source = this.source(path)!;
+      for (const doc of source.documents) {
+        const kind = documentKind(doc.value, path);
+        if (kind === 'flag-set') collectFlags(source, doc, facts);
+        if (kind === 'release-plan' && isRecord(doc.value) && Array.isArray(doc.value.migrations)) {
+          for (const entry of doc.value.migrations) {
+            if (isRecord(entry) && typeof entry.file === 'string') planMigrations.add(resolveMigrationPath(path, entry.file));
+          }
+        }
+      }
+    }
+    for (const migrationPath of planMigrations) facts.migrations.set(migrationPath, await this.migrationFacts(migrationPath));
+    return facts;
+  }
+
+  private async migrationFacts(path: string): Promise<MigrationFacts> {
+    const inSet = this.files.get(path);
+    let text = inSet?.text;
+    if (text === undefined) {
+      let external = this.external.get(path);
+      if (!external) {
+        external = { text: await this.reader?.read(path) };
+        this.external.set(path, external);
+      }
+      text = external.text;
+      if (text === undefined) return { exists: false, breaking: [], statementCount: 0 };
+      if (!this.sql) return { exists: true, breaking: [], statementCount: 0 };
+      external.sql ??= this.sql.analyse(path, text, this.config, await this.hasDownMigration(path));
+      return (await external.sql).facts;
+    }
+    if (!this.sql || inSet!.kind !== 'sql') return { exists: true, breaking: [], statementCount: 0 };
+    inSet!.sql ??= this.sql.analyse(path, text, this.config, await this.hasDownMigration(path));
+    return (await inSet!.sql).facts;
+  }
+
+  /** Whether a path should be read as a migration even outside `migrations/` folders. */
+  static isMigrationPath(path: string): boolean {
+    return looksLikeMigration(path);
+  }
+}
+
+export function resolveMigrationPath(planPath: string, file: string): string {
+  return nodePath.resolve(nodePath.dirname(nodePath.resolve(planPath)), file);
+}
+
+function collectFlags(source: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts): void {
+  const value = doc.value;
+  if (!isRecord(value) || !isRecord(value.flags)) return;
+  const setOwner = isRecord(value.metadata) && typeof value.metadata.owner === 'string' ? value.metadata.owner : undefined;
+  facts.flagFiles.push({ path: source.path, flagCount: Object.keys(value.flags).length });
+  for (const [key, flag] of Object.entries(value.flags)) {
+    const definition: FlagDefinition = {
+      key,
+      file: source.path,
+      keyRange: locate(source, doc, ['flags', key]).key ?? doc.range,
+      owner: setOwner,
+    };
+    if (isRecord(flag)) {
+      if (typeof flag.type === 'string') definition.type = flag.type;
+      if (typeof flag.expires === 'string') definition.expires = flag.expires;
+      if (typeof flag.owner === 'string') definition.owner = flag.owner;
+      if (isRecord(flag.variants)) definition.variants = flag.variants;
+      definition.default = flag.default;
+      if (Array.isArray(flag.dependsOn)) definition.dependsOn = flag.dependsOn.filter((item): item is string => typeof item === 'string');
+    }
+    const list = facts.flags.get(key);
+    if (list) list.push(definition);
+    else facts.flags.set(key, [definition]);
+  }
+}
+
+function finish(findings: Finding[], lines: LineIndex): Finding[] {
+  const sorted = [...findings].sort(compareFindings);
+  if (sorted.length <= MAX_FINDINGS_PER_FILE) return sorted;
+  const kept = sorted.slice(0, MAX_FINDINGS_PER_FILE);
+  kept.push({
+    ruleId: 'too-many-findings',
+    severity: 'info',
+    message: `${sorted.length - MAX_FINDINGS_PER_FILE} more findings not shown; Stagegate reports at most ${MAX_FINDINGS_PER_FILE} per file.`,
+    range: lines.range(0, lines.lineEnd(0)),
+  });
+  return kept;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type { DocumentKind };

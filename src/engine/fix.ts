@@ -1,0 +1,33 @@
+// Applies fixes to text: edits from several findings, later ones first, skipping any that overlap.
+
+import type { Finding, TextEdit } from './finding';
+import { LineIndex } from './text/line-index';
+
+export interface AppliedFixes {
+  text: string;
+  applied: number;
+}
+
+/** Applies the preferred safe fix of each finding; `onlySafe: false` also applies the unsafe ones. */
+export function applyFixes(text: string, findings: Finding[], onlySafe = true): AppliedFixes {
+  const lines = new LineIndex(text);
+  const chosen: { start: number; end: number; edit: TextEdit }[][] = [];
+  for (const finding of findings) {
+    const fix = finding.fixes?.find((candidate) => (!onlySafe || candidate.safe) && candidate.preferred) ?? finding.fixes?.find((candidate) => !onlySafe || candidate.safe);
+    if (!fix) continue;
+    chosen.push(fix.edits.map((edit) => ({ start: lines.offsetAt(edit.range.start), end: lines.offsetAt(edit.range.end), edit })));
+  }
+  // Keep whole fixes whose edits touch nothing an earlier-kept fix touches.
+  const kept: { start: number; end: number; edit: TextEdit }[] = [];
+  let applied = 0;
+  for (const edits of chosen) {
+    const overlaps = edits.some((edit) => kept.some((other) => edit.start < other.end && other.start < edit.end || (edit.start === other.start && edit.end === other.end)));
+    if (overlaps) continue;
+    kept.push(...edits);
+    applied++;
+  }
+  kept.sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const { start, end, edit } of kept) out = out.slice(0, start) + edit.newText + out.slice(end);
+  return { text: out, applied };
+}

@@ -1,0 +1,86 @@
+// The seed article's checklist, answered per plan from what the files say.
+
+import { isRecord } from './check/workspace';
+import type { WorkspaceFacts } from './rules/workspace-facts';
+import { daysBetween } from './rules/dates';
+import { hasBound, needsGates, stageViews } from './rules/plan/plan-view';
+
+export interface ReadinessItem {
+  id: 'version-identifiable' | 'cohort-controllable' | 'automatic-stop' | 'flag-states-visible' | 'flag-cleanup-planned';
+  question: string;
+  ready: boolean;
+  reason: string;
+}
+
+export interface Readiness {
+  plan: string;
+  items: ReadinessItem[];
+  readyCount: number;
+}
+
+export function planReadiness(value: unknown, facts: WorkspaceFacts, today: string): Readiness {
+  const plan = isRecord(value) ? value : {};
+  const metadata = isRecord(plan.metadata) ? plan.metadata : {};
+  const stages = stageViews(plan);
+  const flags = Array.isArray(plan.flags) ? plan.flags.filter((flag): flag is string => typeof flag === 'string') : [];
+  const items: ReadinessItem[] = [];
+
+  const version = typeof metadata.version === 'string' && metadata.version.trim() !== '' ? metadata.version : undefined;
+  items.push({
+    id: 'version-identifiable',
+    question: 'Can the deployed version be identified per unit of traffic?',
+    ready: version !== undefined,
+    reason: version ? `metadata.version is ${version}; label metrics and logs with it.` : 'metadata.version is not set, so metrics cannot be split by version.',
+  });
+
+  const partial = stages.filter(needsGates);
+  items.push({
+    id: 'cohort-controllable',
+    question: 'Can the canary cohort or traffic slice be controlled deliberately?',
+    ready: partial.length > 0,
+    reason: partial.length > 0 ? `${partial.length} stage${partial.length === 1 ? '' : 's'} expose part of the traffic (${partial.map((stage) => (stage.internal ? `${stage.name}: internal` : `${stage.name}: ${stage.weight}%`)).join(', ')}).` : 'No stage exposes only part of the traffic.',
+  });
+
+  const rollback = isRecord(plan.rollback) ? plan.rollback : {};
+  const ungated = partial.filter((stage) => !stage.gates.some(hasBound));
+  const automatic = rollback.automatic === true;
+  items.push({
+    id: 'automatic-stop',
+    question: 'Can rollout stop or rollback happen automatically at threshold breach?',
+    ready: automatic && ungated.length === 0 && partial.length > 0,
+    reason: !automatic
+      ? 'rollback.automatic is not true.'
+      : ungated.length > 0
+        ? `Stage${ungated.length === 1 ? '' : 's'} ${ungated.map((stage) => `"${stage.name}"`).join(', ')} ha${ungated.length === 1 ? 's' : 've'} no gate with a bound.`
+        : `Every exposed stage has gates, and a breach triggers ${String(rollback.action ?? 'rollback')} automatically.`,
+  });
+
+  const undefinedFlags = flags.filter((flag) => !facts.flags.has(flag));
+  items.push({
+    id: 'flag-states-visible',
+    question: 'Are flag states visible in logs and metrics?',
+    ready: undefinedFlags.length === 0,
+    reason:
+      flags.length === 0
+        ? 'The plan exposes no flags.'
+        : undefinedFlags.length > 0
+          ? `Flag${undefinedFlags.length === 1 ? '' : 's'} ${undefinedFlags.join(', ')} ${undefinedFlags.length === 1 ? 'is' : 'are'} defined in no flag file, so nothing names ${undefinedFlags.length === 1 ? 'its' : 'their'} states.`
+          : `The plan declares its ${flags.length} flag${flags.length === 1 ? '' : 's'}, each defined in a flag file: label metrics with their states.`,
+  });
+
+  const uncleaned = flags.filter((flag) => {
+    const definition = facts.flags.get(flag)?.[0];
+    if (!definition) return true;
+    if (definition.type === 'permission' || definition.type === 'kill-switch') return false;
+    const days = definition.expires ? daysBetween(today, definition.expires) : undefined;
+    return days === undefined || days < 0 || !definition.owner;
+  });
+  items.push({
+    id: 'flag-cleanup-planned',
+    question: 'Is flag cleanup included in release planning?',
+    ready: uncleaned.length === 0,
+    reason: uncleaned.length === 0 ? (flags.length === 0 ? 'No flags to clean up.' : 'Every flag the plan exposes has an owner and a future expiry date.') : `Flag${uncleaned.length === 1 ? '' : 's'} ${uncleaned.join(', ')} lack${uncleaned.length === 1 ? 's' : ''} an owner or a future expiry date.`,
+  });
+
+  return { plan: typeof metadata.name === 'string' ? metadata.name : 'release plan', items, readyCount: items.filter((item) => item.ready).length };
+}

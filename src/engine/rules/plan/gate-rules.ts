@@ -1,0 +1,110 @@
+// Statistical rules on gates: can a window detect a regression, and does a healthy release pass it?
+
+import type { DocumentContext, DocumentRule } from '../context';
+import { gateStatistics, type GateStatistics } from './gate-power';
+import { baselineView, formatCount, formatPercent, stageViews, trafficView, type GateView, type StageView } from './plan-view';
+import { formatMinutes } from '../../model/units';
+
+function* gatesWithStatistics(context: DocumentContext, value: Record<string, unknown>, targetPower: number): Generator<{ stage: StageView; gate: GateView; stats: GateStatistics }> {
+  const traffic = trafficView(value);
+  const baseline = baselineView(value);
+  for (const stage of stageViews(value)) {
+    for (const gate of stage.gates) {
+      const stats = gateStatistics(gate, stage, traffic, baseline, targetPower);
+      if (stats) yield { stage, gate, stats };
+    }
+  }
+}
+
+function boundRange(context: DocumentContext, stage: StageView, gate: GateView) {
+  for (const key of ['max', 'min', 'maxIncrease', 'minRatio']) {
+    const located = context.locate(['stages', stage.index, 'gates', gate.index, key]);
+    if (located.depth === 5) return located.value;
+  }
+  return context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value;
+}
+
+export function describeValue(stats: GateStatistics, value: number): string {
+  return stats.metric === 'latencyP95Ms' ? `${Math.round(value)} ms` : formatPercent(value);
+}
+
+/** "at 1% of 1,200 rps" or "on internal traffic (2% of 1,200 rps)". */
+export function describeExposure(stage: StageView, value: Record<string, unknown>): string {
+  const traffic = trafficView(value);
+  const rps = formatCount(traffic.requestsPerSecond ?? 0);
+  return stage.internal ? `on ${stage.weight ?? 100}% of internal traffic (${formatPercent(traffic.internalShare)} of ${rps} rps)` : `at ${stage.weight}% of ${rps} rps`;
+}
+
+export const gateUnderpowered: DocumentRule = {
+  meta: {
+    id: 'gate-underpowered',
+    family: 'plan',
+    defaultSeverity: 'warning',
+    summary: "One evaluation window holds too few requests for the gate to detect a regression.",
+    options: { targetPower: { default: 0.8, description: 'Detection probability per window below which the gate is reported.' } },
+  },
+  appliesTo: 'release-plan',
+  check(context, value) {
+    const target = context.option<number>('gate-underpowered', 'targetPower');
+    const traffic = trafficView(value);
+    for (const { stage, gate, stats } of gatesWithStatistics(context, value, target)) {
+      if (stats.detectionProbability >= target || stats.baselineBreaksBound) continue;
+      const rate = stats.requestsPerWindow / (stats.windowMinutes * 60);
+      let remedy = '';
+      if (stats.requestsForTarget !== undefined) {
+        const factor = stats.requestsForTarget / stats.requestsPerWindow;
+        const weight = (stage.weight ?? 100) * factor;
+        const interval = stats.windowMinutes * factor;
+        const options: string[] = [];
+        if (weight <= 100) options.push(`a weight of ${Number(weight.toPrecision(2))}%${stage.internal ? ' of internal traffic' : ''}`);
+        options.push(`an interval of ${formatMinutes(Math.ceil(interval))}`);
+        remedy = ` ${formatCount(stats.requestsForTarget)} requests per window would reach ${formatPercent(target)}: ${options.join(' or ')}.`;
+      }
+      const regression = stats.metric === 'latencyP95Ms' ? stats.regressionLabel : `${stats.regressionLabel} (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`;
+      context.report(
+        'gate-underpowered',
+        context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value,
+        `Gate on ${gate.metric} in stage "${stage.name}" sees about ${formatCount(stats.requestsPerWindow)} new-version requests per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)} (${Number(rate.toPrecision(3))}/s): ${regression} trips it with probability ${formatPercent(stats.detectionProbability)}, below the ${formatPercent(target)} target.${remedy}`,
+      );
+    }
+    void traffic;
+  },
+};
+
+export const gateThresholdBelowBaseline: DocumentRule = {
+  meta: { id: 'gate-threshold-below-baseline', family: 'plan', defaultSeverity: 'error', summary: 'An absolute bound that the healthy current version already breaks: a guaranteed false rollback.' },
+  appliesTo: 'release-plan',
+  check(context, value) {
+    for (const { stage, gate, stats } of gatesWithStatistics(context, value, 0.8)) {
+      if (!stats.baselineBreaksBound) continue;
+      const bound = stats.metric === 'kpi' ? `min ${describeValue(stats, stats.threshold)}` : `max ${describeValue(stats, stats.threshold)}`;
+      context.report(
+        'gate-threshold-below-baseline',
+        boundRange(context, stage, gate),
+        `Gate on ${gate.metric} in stage "${stage.name}" has ${bound}, but the healthy current version runs at ${describeValue(stats, stats.healthy)}: a release with no regression fails it with probability ${formatPercent(stats.falseRollbackPerWindow)} per window and ${formatPercent(stats.falseRollbackPerStage)} over the stage's ${stats.evaluations} evaluation${stats.evaluations === 1 ? '' : 's'}.`,
+      );
+    }
+  },
+};
+
+export const gateFalseRollbackLikely: DocumentRule = {
+  meta: {
+    id: 'gate-false-rollback-likely',
+    family: 'plan',
+    defaultSeverity: 'warning',
+    summary: 'A bound so close to the healthy value that sampling noise alone is likely to roll a good release back.',
+    options: { maxProbability: { default: 0.05, description: 'Largest accepted probability that a healthy release fails the gate during the stage.' } },
+  },
+  appliesTo: 'release-plan',
+  check(context, value) {
+    const limit = context.option<number>('gate-false-rollback-likely', 'maxProbability');
+    for (const { stage, gate, stats } of gatesWithStatistics(context, value, 0.8)) {
+      if (stats.baselineBreaksBound || stats.falseRollbackPerStage <= limit) continue;
+      context.report(
+        'gate-false-rollback-likely',
+        boundRange(context, stage, gate),
+        `Gate on ${gate.metric} in stage "${stage.name}" would fail a healthy release with probability ${formatPercent(stats.falseRollbackPerStage)} over the stage (${formatPercent(stats.falseRollbackPerWindow)} per ${formatMinutes(stats.windowMinutes)} window of about ${formatCount(stats.requestsPerWindow)} requests): the bound ${describeValue(stats, stats.threshold)} is within sampling noise of the healthy ${describeValue(stats, stats.healthy)}. Loosen it or evaluate over longer windows.`,
+      );
+    }
+  },
+};

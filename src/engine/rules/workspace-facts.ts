@@ -1,0 +1,45 @@
+// Facts gathered across the workspace before rules run, so cross-file rules need not re-read other files.
+
+import type { Range } from '../finding';
+
+export interface FlagDefinition {
+  key: string;
+  file: string;
+  /** Range of the flag's key in its file. */
+  keyRange: Range;
+  type?: string;
+  expires?: string;
+  owner?: string;
+  variants?: Record<string, unknown>;
+  default?: unknown;
+  dependsOn?: string[];
+  /** `true` when the flag can never serve a non-default value (flagd `state: DISABLED`). */
+  disabled?: boolean;
+}
+
+export interface FlagFileSummary {
+  path: string;
+  flagCount: number;
+}
+
+/** What the migration analysis says about one SQL file a plan references. */
+export interface MigrationFacts {
+  exists: boolean;
+  /** Statements that break the old version while both versions run. */
+  breaking: { range: Range; ruleId: string; message: string }[];
+  /** Statements that lose data or cannot be undone. */
+  statementCount: number;
+}
+
+export interface WorkspaceFacts {
+  flags: Map<string, FlagDefinition[]>;
+  flagFiles: FlagFileSummary[];
+  /** Keyed by the migration path as resolved against the plan's folder. */
+  migrations: Map<string, MigrationFacts>;
+  /** Owner suggested for a path by CODEOWNERS, when the workspace has one. */
+  suggestOwner(path: string): string | undefined;
+}
+
+export function emptyFacts(): WorkspaceFacts {
+  return { flags: new Map(), flagFiles: [], migrations: new Map(), suggestOwner: () => undefined };
+}
