@@ -4,6 +4,7 @@ import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../src/engine/config/config';
 import type { Finding } from '../../src/engine/finding';
 import { Workspace } from '../../src/engine/check/workspace';
+import { defaultSqlAnalyser } from '../../src/engine/check/sql-analyser';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
@@ -19,7 +20,7 @@ function findRepoRoot(start: string): string {
 
 /** Checks texts keyed by path together, as one workspace. */
 export async function checkFiles(files: Record<string, string>, config: StagegateConfig = defaultConfig('2026-11-26')): Promise<Record<string, Finding[]>> {
-  const workspace = new Workspace(config, { read: async () => undefined });
+  const workspace = new Workspace(config, { read: async () => undefined }, defaultSqlAnalyser());
   for (const [file, text] of Object.entries(files)) workspace.setFile(file, text);
   const out: Record<string, Finding[]> = {};
   for (const report of await workspace.check()) out[report.path] = report.findings;

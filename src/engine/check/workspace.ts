@@ -45,10 +45,21 @@ export class Workspace {
   private codeOwners: ((path: string) => string | undefined) | undefined;
 
   constructor(
-    public config: StagegateConfig,
+    private currentConfig: StagegateConfig,
     private readonly reader?: FileReader,
     private readonly sql?: SqlAnalyser,
   ) {}
+
+  get config(): StagegateConfig {
+    return this.currentConfig;
+  }
+
+  /** New configuration: SQL findings carry configured severities, so their cached analyses are dropped. */
+  set config(config: StagegateConfig) {
+    this.currentConfig = config;
+    for (const cached of this.files.values()) cached.sql = undefined;
+    this.external.clear();
+  }
 
   /** Adds or replaces a file; returns false when Stagegate does not read files of this kind. Unchanged text keeps its parse. */
   setFile(path: string, text: string, kind: FileKind | undefined = recognise(path, text)): boolean {

@@ -12,6 +12,8 @@ import { gateUnknownKpi, gateWithoutBound, stageDuplicateName, stageFirstWeightT
 import { gateFalseRollbackLikely, gateThresholdBelowBaseline, gateUnderpowered } from './plan/gate-rules';
 import { breakdownMissing, breakdownUnknownDimension, planMissingSignal, rollbackNotAutomatic } from './plan/plan-rules';
 import { planFlagExpiresDuringRollout, planTooManyFlags, planUnknownFlag } from './plan/plan-flag-rules';
+import { planMigrationMissing, planMigrationNotRollbackSafe } from './plan/plan-migration-rules';
+import { MIGRATION_RULES } from '../migrations/index';
 
 export const DOCUMENT_RULES: DocumentRule[] = [
   flagMissingOwner,
@@ -40,6 +42,8 @@ export const DOCUMENT_RULES: DocumentRule[] = [
   planUnknownFlag,
   planFlagExpiresDuringRollout,
   planTooManyFlags,
+  planMigrationMissing,
+  planMigrationNotRollbackSafe,
 ];
 
 /** Findings that come from the engine itself rather than a rule module. */
@@ -56,13 +60,6 @@ export const BUILTIN_RULES: RuleMeta[] = [
   { id: 'internal-error', family: 'limits', defaultSeverity: 'error', summary: 'A rule failed on this file; the finding carries its message so it can be reported.' },
 ];
 
-const extraMetas: RuleMeta[] = [];
-
-/** Lets other engine modules (migrations) add their rules to the catalogue. */
-export function registerRuleMetas(metas: RuleMeta[]): void {
-  for (const meta of metas) if (!extraMetas.some((existing) => existing.id === meta.id)) extraMetas.push(meta);
-}
-
 export function allRuleMetas(): RuleMeta[] {
-  return [...BUILTIN_RULES, ...DOCUMENT_RULES.map((rule) => rule.meta), ...extraMetas];
+  return [...BUILTIN_RULES, ...DOCUMENT_RULES.map((rule) => rule.meta), ...MIGRATION_RULES];
 }

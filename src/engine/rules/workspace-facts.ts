@@ -27,7 +27,6 @@ export interface MigrationFacts {
   exists: boolean;
   /** Statements that break the old version while both versions run. */
   breaking: { range: Range; ruleId: string; message: string }[];
-  /** Statements that lose data or cannot be undone. */
   statementCount: number;
 }
 
