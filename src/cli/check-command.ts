@@ -14,6 +14,8 @@ import { applyFixes } from '../engine/fix';
 import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
 import type { Readiness } from '../engine/readiness';
 import { toSarif } from './sarif';
+import { configProblems } from '../engine/config/check-config';
+import { allRuleMetas } from '../engine/rules/index';
 import { VERSION } from './version';
 
 const FORMATS = ['stylish', 'json', 'sarif'] as const;
@@ -33,6 +35,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   });
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+  if (values.readiness && format !== 'stylish') throw new UsageError('--readiness prints a text checklist; use it with --format stylish.');
   const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError('--max-warnings takes a whole number, 0 or more.');
   const today = values.today ?? todayIso();
@@ -102,6 +105,7 @@ async function loadConfig(explicit: string | undefined, paths: string[], io: Io,
     return { config: defaultConfig(today), root: io.cwd };
   }
   const { config, problems } = parseConfig(text, today);
+  problems.push(...configProblems(config, allRuleMetas()));
   for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
   return { config, root: path.dirname(file) };
 }

@@ -1,6 +1,6 @@
 // The seed article's checklist, answered per plan from what the files say.
 
-import { isRecord } from './check/workspace';
+import { isRecord } from './values';
 import type { WorkspaceFacts } from './rules/workspace-facts';
 import { daysBetween } from './rules/dates';
 import { hasBound, needsGates, stageViews } from './rules/plan/plan-view';
@@ -38,7 +38,7 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
     id: 'cohort-controllable',
     question: 'Can the canary cohort or traffic slice be controlled deliberately?',
     ready: partial.length > 0,
-    reason: partial.length > 0 ? `${partial.length} stage${partial.length === 1 ? '' : 's'} expose part of the traffic (${partial.map((stage) => (stage.internal ? `${stage.name}: internal` : `${stage.name}: ${stage.weight}%`)).join(', ')}).` : 'No stage exposes only part of the traffic.',
+    reason: partial.length > 0 ? `${partial.length} stage${partial.length === 1 ? ' exposes' : 's expose'} part of the traffic (${partial.map((stage) => (stage.internal ? `${stage.name}: internal` : `${stage.name}: ${stage.weight}%`)).join(', ')}).` : 'No stage exposes only part of the traffic.',
   });
 
   const rollback = isRecord(plan.rollback) ? plan.rollback : {};

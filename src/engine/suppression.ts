@@ -16,7 +16,8 @@ export function applySuppressions(findings: Finding[], lines: LineIndex): Findin
     if (!text.startsWith('#') && !text.startsWith('--')) continue;
     const match = DIRECTIVE.exec(text);
     if (!match) continue;
-    const ids = match[1].split(/[\s,]+/).filter((id) => id.length > 0 && !id.startsWith('--'));
+    // Anything after " -- " is a reason, not a rule id.
+    const ids = match[1].split(/\s--\s|\s--$/)[0].split(/[\s,]+/).filter((id) => id.length > 0 && id !== '--');
     disabled.set(line + 1, ids.length === 0 ? 'all' : new Set(ids));
   }
   if (disabled.size === 0) return findings;

@@ -1,11 +1,11 @@
 // The engine's entry point: a set of files checked together, so cross-file rules (unknown flags,
 // migrations shipped by a plan) have every fact they need. Parses are cached by text.
 
-import * as nodePath from 'path';
 import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/config';
 import { compareFindings, type Finding } from '../finding';
-import { documentKind, looksLikeMigration, recognise, type DocumentKind, type FileKind } from '../formats/recognise';
-import { MAX_FINDINGS_PER_FILE } from '../limits';
+import { documentKind, looksLikeMigration, recognise, resolveMigrationPath, type DocumentKind, type FileKind } from '../formats/recognise';
+import { MAX_FINDINGS_PER_FILE, MAX_STAGES } from '../limits';
+import { pathAt } from '../parse/path-at';
 import { locate, parseSourceFile, type ParsedDocument, type SourceFile } from '../parse/source-file';
 import type { DocumentContext, DocumentRule } from '../rules/context';
 import { allRuleMetas, DOCUMENT_RULES } from '../rules/index';
@@ -14,6 +14,7 @@ import { emptyFacts, type FlagDefinition, type MigrationFacts, type WorkspaceFac
 import { validateDocument } from '../schema/validate';
 import { applySuppressions } from '../suppression';
 import { LineIndex } from '../text/line-index';
+import { isRecord } from '../values';
 import { planReadiness, type Readiness } from '../readiness';
 
 /** Reads files the workspace refers to but was not given (a plan's migration files). */
@@ -158,7 +159,15 @@ export class Workspace {
           related: [{ file: path, range: duplicate.firstRange, message: 'first definition' }],
         });
       }
-      validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set').forEach(push);
+      const damagedFrom = damagedOffset(source, doc);
+      const undamaged = (finding: Finding) => damagedFrom === undefined || source.lines.offsetAt(finding.range.start) < damagedFrom;
+      validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set').filter(undamaged).forEach(push);
+      // A document the parser had to repair gets no lint findings: they would describe the repair, not the file.
+      if (damagedFrom !== undefined) continue;
+      if (kind === 'release-plan' && isRecord(doc.value) && Array.isArray(doc.value.stages) && doc.value.stages.length > MAX_STAGES) {
+        push({ ruleId: 'plan-too-large', severity: 'error', message: `The plan has ${doc.value.stages.length} stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`, range: locate(source, doc, ['stages']).key ?? doc.range });
+        continue;
+      }
       if (isRecord(doc.value)) {
         for (const rule of DOCUMENT_RULES) {
           if (rule.appliesTo !== kind) continue;
@@ -166,7 +175,7 @@ export class Workspace {
         }
       }
     }
-    return finish(applySuppressions(findings, source.lines), source.lines);
+    return finish(applySuppressions(findings, source.lines), source.lines, this.config);
   }
 
   private runRule(rule: DocumentRule, file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, metas: Map<string, RuleMeta>, push: (finding: Finding) => void): void {
@@ -197,7 +206,7 @@ export class Workspace {
     if (!this.sql) return [];
     cached.sql ??= this.sql.analyse(path, cached.text, this.config, await this.hasDownMigration(path));
     const { findings } = await cached.sql;
-    return finish(findings, new LineIndex(cached.text));
+    return finish(findings, new LineIndex(cached.text), this.config);
   }
 
   private async hasDownMigration(path: string): Promise<boolean | undefined> {
@@ -255,9 +264,6 @@ export class Workspace {
   }
 }
 
-export function resolveMigrationPath(planPath: string, file: string): string {
-  return nodePath.resolve(nodePath.dirname(nodePath.resolve(planPath)), file);
-}
 
 function collectFlags(source: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts): void {
   const value = doc.value;
@@ -285,21 +291,42 @@ function collectFlags(source: SourceFile, doc: ParsedDocument, facts: WorkspaceF
   }
 }
 
-function finish(findings: Finding[], lines: LineIndex): Finding[] {
+/**
+ * Where a document with syntax errors stops being trustworthy: the start of the entry (two levels deep, such as
+ * one flag or one stage) that holds the first error. Everything from there on may be the parser's repair.
+ */
+function damagedOffset(source: SourceFile, doc: ParsedDocument): number | undefined {
+  const docStart = source.lines.offsetAt(doc.range.start);
+  const docEnd = source.lines.offsetAt(doc.range.end);
+  const errors = source.findings
+    .filter((finding) => finding.ruleId === 'syntax-error')
+    .map((finding) => source.lines.offsetAt(finding.range.start))
+    .filter((offset) => offset >= docStart && offset <= docEnd + 1);
+  if (errors.length === 0) return undefined;
+  const first = Math.min(...errors);
+  const at = pathAt(source, first);
+  if (!at || at.path.length === 0) return docStart;
+  const entry = locate(source, doc, at.path.slice(0, Math.min(2, at.path.length)));
+  return Math.min(first, source.lines.offsetAt((entry.key ?? entry.value).start));
+}
+
+function finish(findings: Finding[], lines: LineIndex, config: StagegateConfig): Finding[] {
   const sorted = [...findings].sort(compareFindings);
   if (sorted.length <= MAX_FINDINGS_PER_FILE) return sorted;
   const kept = sorted.slice(0, MAX_FINDINGS_PER_FILE);
-  kept.push({
-    ruleId: 'too-many-findings',
-    severity: 'info',
-    message: `${sorted.length - MAX_FINDINGS_PER_FILE} more findings not shown; Stagegate reports at most ${MAX_FINDINGS_PER_FILE} per file.`,
-    range: lines.range(0, lines.lineEnd(0)),
-  });
+  const severity = effectiveSeverity(config, 'too-many-findings', 'info');
+  const hidden = sorted.length - MAX_FINDINGS_PER_FILE;
+  if (severity !== 'off') {
+    kept.push({
+      ruleId: 'too-many-findings',
+      severity,
+      message: `${hidden} more finding${hidden === 1 ? '' : 's'} not shown; Stagegate reports at most ${MAX_FINDINGS_PER_FILE} per file.`,
+      range: lines.range(0, lines.lineEnd(0)),
+    });
+  }
   return kept;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 export type { DocumentKind };

@@ -1,5 +1,7 @@
 // Decides what kind of Stagegate file a path holds, by its name first and by its content otherwise.
 
+import * as nodePath from 'path';
+
 export type FileKind = 'stagegate' | 'sql';
 export type DocumentKind = 'release-plan' | 'flag-set';
 
@@ -36,4 +38,9 @@ export function documentKind(value: unknown, path: string): DocumentKind | undef
 /** SQL files are migrations when they sit under a `migrations` folder, unless configuration says otherwise. */
 export function looksLikeMigration(path: string): boolean {
   return /(^|[\\/])migrations?([\\/])/i.test(path);
+}
+
+/** A plan's migration entry names a file relative to the plan. */
+export function resolveMigrationPath(planPath: string, file: string): string {
+  return nodePath.resolve(nodePath.dirname(nodePath.resolve(planPath)), file);
 }

@@ -62,17 +62,10 @@ export function parseSourceFile(path: string, text: string): SourceFile {
   }
 
   // uniqueKeys: false keeps parsing linear on large maps; duplicates are found below in one pass.
-  const yamlDocs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  const yamlDocs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, merge: true });
   const docs: Document.Parsed[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   docs.forEach((doc, index) => {
-    for (const error of doc.errors) {
-      file.findings.push({
-        ruleId: 'syntax-error',
-        severity: 'error',
-        message: cleanYamlMessage(error.message),
-        range: lines.range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
-      });
-    }
+    for (const error of doc.errors) file.findings.push(syntaxFinding(text, lines, error.code, error.message, error.pos));
     for (const warning of doc.warnings) {
       file.findings.push({
         ruleId: 'syntax-warning',
@@ -184,7 +177,7 @@ function findDuplicateKeys(root: Node | null, lines: LineIndex): DuplicateKey[] 
       const seen = new Map<string, Node>();
       for (const pair of node.items) {
         const key = keyString(pair.key);
-        if (key !== undefined && isNodeLike(pair.key)) {
+        if (key !== undefined && key !== '<<' && isNodeLike(pair.key)) {
           const first = seen.get(key);
           if (first) {
             found.push({ parent: [...path], key, firstRange: nodeRange(lines, first), duplicateRange: nodeRange(lines, pair.key) });
@@ -238,11 +231,34 @@ function maxFlowOrIndentDepth(text: string): number {
   return Math.max(max, Math.floor(indentMax / 2));
 }
 
+function syntaxFinding(text: string, lines: LineIndex, code: string, message: string, pos: [number, number]): Finding {
+  if (code === 'MISSING_CHAR' && /quote/.test(message)) {
+    // The parser notices an unclosed quote where the text ends; the mistake is where the string opens.
+    const quote = message.includes("'") && !message.includes('"') ? "'" : '"';
+    const open = findOpeningQuote(text, pos[0], quote);
+    if (open >= 0) {
+      const line = lines.positionAt(open).line;
+      return { ruleId: 'syntax-error', severity: 'error', message: `This ${quote === '"' ? 'double' : 'single'}-quoted string is never closed.`, range: lines.range(open, lines.lineEnd(line)) };
+    }
+  }
+  return { ruleId: 'syntax-error', severity: 'error', message: cleanYamlMessage(message), range: lines.range(pos[0], Math.max(pos[1], pos[0] + 1)) };
+}
+
+/** The last quote before `end` that opens a value (after `: `, `- `, `[`, `{` or `,`). */
+function findOpeningQuote(text: string, end: number, quote: string): number {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    const before = text.slice(Math.max(0, i - 2), i);
+    if (/(:\s|-\s|[\[{,]\s?)$/.test(before) || i === 0 || text[i - 1] === '\n') return i;
+  }
+  return -1;
+}
+
 function cleanYamlMessage(message: string): string {
   // The yaml package appends " at line N, column M" and a code frame; editors show the position themselves.
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
+  return `${bytes.toLocaleString('en-US')} bytes`;
 }

@@ -19,9 +19,16 @@ export function insertEntry(context: DocumentContext, mapPath: Path, key: string
     const entry = `${json ? JSON.stringify(key) : key}: ${valueText}${empty ? '' : ', '}`;
     return { range: point(file.lines.range(start + 1, start + 1)), newText: empty ? entry : entry };
   }
-  // Block mapping: new lines before the first entry, at the entries' indentation.
+  // Block mapping: new lines before the first entry, at the entries' indentation. A new top-level section
+  // goes at the end of the document instead, where readers expect it.
   const indent = ' '.repeat(located.value.start.character);
   const block = blockEntry(key, value, indent);
+  if (mapPath.length === 0) {
+    const end = file.lines.offsetAt(located.value.end);
+    const lineEnd = file.text.indexOf('\n', end);
+    const at = lineEnd < 0 ? file.text.length : lineEnd + 1;
+    return { range: point(file.lines.range(at, at)), newText: (lineEnd < 0 ? '\n' : '') + block };
+  }
   const lineStart = file.lines.lineStart(located.value.start.line);
   const firstLine = file.lines.lineText(located.value.start.line);
   if (/^\s*-\s/.test(firstLine) && located.key === undefined) {

@@ -10,7 +10,7 @@ import { flagDefaultNotAVariant } from './flags/flag-default-not-a-variant';
 import { flagDependencyCycle, flagUnknownDependency } from './flags/flag-dependencies';
 import { gateUnknownKpi, gateWithoutBound, stageDuplicateName, stageFirstWeightTooLarge, stageIntervalExceedsDuration, stageWeightsNotIncreasing, stageWithoutGates } from './plan/stage-rules';
 import { gateFalseRollbackLikely, gateThresholdBelowBaseline, gateUnderpowered } from './plan/gate-rules';
-import { breakdownMissing, breakdownUnknownDimension, planMissingSignal, rollbackNotAutomatic } from './plan/plan-rules';
+import { baselineMissing, breakdownMissing, breakdownUnknownDimension, planMissingSignal, rollbackNotAutomatic } from './plan/plan-rules';
 import { planFlagExpiresDuringRollout, planTooManyFlags, planUnknownFlag } from './plan/plan-flag-rules';
 import { planMigrationMissing, planMigrationNotRollbackSafe } from './plan/plan-migration-rules';
 import { MIGRATION_RULES } from '../migrations/index';
@@ -31,6 +31,7 @@ export const DOCUMENT_RULES: DocumentRule[] = [
   gateWithoutBound,
   gateUnknownKpi,
   planMissingSignal,
+  baselineMissing,
   gateUnderpowered,
   gateThresholdBelowBaseline,
   gateFalseRollbackLikely,
@@ -57,6 +58,7 @@ export const BUILTIN_RULES: RuleMeta[] = [
   { id: 'nesting-too-deep', family: 'limits', defaultSeverity: 'error', summary: 'Collections nest deeper than Stagegate reads.' },
   { id: 'yaml-alias-limit', family: 'limits', defaultSeverity: 'error', summary: 'The document expands more YAML aliases than Stagegate allows.' },
   { id: 'too-many-findings', family: 'limits', defaultSeverity: 'info', summary: 'More findings than Stagegate reports for one file.' },
+  { id: 'plan-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The plan has more stages than Stagegate lints and simulates.' },
   { id: 'internal-error', family: 'limits', defaultSeverity: 'error', summary: 'A rule failed on this file; the finding carries its message so it can be reported.' },
 ];
 

@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import type { Finding } from '../finding';
 import { keyOrValue, locate, type ParsedDocument, type Path, type SourceFile } from '../parse/source-file';
 import { formatPath } from './paths';
+import { closestName } from '../text/edit-distance';
 
 export type SchemaName = 'release-plan' | 'flag-set';
 
@@ -66,7 +67,7 @@ function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObject): F
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
-      const suggestion = closest(key, allowed);
+      const suggestion = closestName(key, allowed);
       const hint = suggestion ? ` Did you mean "${suggestion}"?` : allowed.length > 0 ? ` Expected one of: ${allowed.join(', ')}.` : '';
       const located = locate(file, doc, [...path, key]);
       return schemaError(`Unknown key "${key}"${where ? ` in ${where}` : ''}.${hint}`, keyOrValue(located, file.lines));
@@ -137,32 +138,4 @@ function patternDescription(schemaPath: string, pattern: string): string {
 function firstLine(file: SourceFile, doc: ParsedDocument) {
   const line = doc.range.start.line;
   return file.lines.range(file.lines.lineStart(line), file.lines.lineEnd(line));
-}
-
-/** Nearest allowed key by edit distance, for "did you mean" on typos. */
-function closest(key: string, allowed: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }

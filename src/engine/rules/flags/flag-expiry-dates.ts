@@ -50,7 +50,7 @@ export const flagLifetimeTooLong: DocumentRule = {
       if (type !== 'release' && type !== 'experiment') continue;
       const days = typeof flag.expires === 'string' ? daysBetween(context.config.today, flag.expires) : undefined;
       if (days === undefined || days <= limit) continue;
-      context.report('flag-lifetime-too-long', context.locate(['flags', key, 'expires']).value, `${type === "release" ? "Release" : "Experiment"} flag "${key}" expires in ${days} days, more than ${limit}: ${type === "release" ? "a release" : "an experiment"} flag that lives this long is debt by design. Use an ops or permission flag if it is meant to stay.`);
+      context.report('flag-lifetime-too-long', context.locate(['flags', key, 'expires']).value, `${type === "release" ? "Release" : "Experiment"} flag "${key}" expires in ${days} days, more than ${limit}: ${type === "release" ? "a release" : "an experiment"} flag that lives this long is debt by design. Use a permission or kill-switch flag if it is meant to stay.`);
     }
   },
 };

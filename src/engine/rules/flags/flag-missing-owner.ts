@@ -2,7 +2,7 @@
 
 import type { DocumentRule } from '../context';
 import { insertEntry } from '../edits';
-import { isRecord } from '../../check/workspace';
+import { isRecord } from '../../values';
 import { flagEntries } from './flag-view';
 
 export const flagMissingOwner: DocumentRule = {

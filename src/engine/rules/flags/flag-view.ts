@@ -1,6 +1,6 @@
 // Walks the flags of a flag-set document, tolerating half-written entries.
 
-import { isRecord } from '../../check/workspace';
+import { isRecord } from '../../values';
 
 export const SHORT_LIVED_TYPES = new Set(['release', 'experiment', 'ops']);
 

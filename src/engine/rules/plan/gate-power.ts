@@ -35,7 +35,7 @@ export interface GateStatistics {
   /** Probability that a healthy release trips the gate in one window, and over the stage's evaluations. */
   falseRollbackPerWindow: number;
   falseRollbackPerStage: number;
-  /** Whether the bound is absolute (`max`/`min`) and the healthy baseline already breaks it. */
+  /** Whether the healthy current version already breaks the bound (an absolute bound below it, or a negative increase). */
   baselineBreaksBound: boolean;
   /** Requests per window needed to reach the target detection probability, when reachable. */
   requestsForTarget?: number;
@@ -50,7 +50,9 @@ export function gateStatistics(
 ): GateStatistics | undefined {
   const rate = stageRequestsPerSecond(stage, traffic);
   if (rate === undefined || rate <= 0 || !gate.metric || !hasBound(gate)) return undefined;
-  const windowMinutes = Math.min(stage.intervalMinutes, stage.durationMinutes ?? stage.intervalMinutes);
+  // A stage shorter than its interval never evaluates its gates (stage-interval-exceeds-duration says so).
+  if (stage.durationMinutes !== undefined && stage.intervalMinutes > stage.durationMinutes) return undefined;
+  const windowMinutes = stage.intervalMinutes;
   const evaluations = Math.max(1, Math.floor((stage.durationMinutes ?? stage.intervalMinutes) / stage.intervalMinutes));
   const n = Math.floor(rate * windowMinutes * 60);
   if (n < 1) return undefined;
@@ -74,8 +76,6 @@ export function gateStatistics(
     if (p1 <= 0) return undefined;
     const detection = binomialUpperTail(n, p1, k);
     const falsePerWindow = p0 === undefined ? 0 : binomialUpperTail(n, p0, k);
-    const absolute = isKpi ? gate.min !== undefined : gate.max !== undefined;
-    const absoluteBound = isKpi ? (gate.min !== undefined ? 1 - gate.min : undefined) : gate.max;
     return {
       metric: isKpi ? 'kpi' : 'errorRate',
       requestsPerWindow: n,
@@ -88,7 +88,7 @@ export function gateStatistics(
       detectionProbability: detection,
       falseRollbackPerWindow: falsePerWindow,
       falseRollbackPerStage: 1 - Math.pow(1 - falsePerWindow, evaluations),
-      baselineBreaksBound: absolute && p0 !== undefined && absoluteBound !== undefined && p0 > absoluteBound,
+      baselineBreaksBound: p0 !== undefined && p0 > threshold + 1e-12,
       requestsForTarget: requestsFor(targetPower, (size) => binomialUpperTail(size, p1, Math.floor(size * threshold + 1e-9))),
     };
   }
@@ -115,7 +115,7 @@ export function gateStatistics(
       detectionProbability: binomialUpperTail(n, 0.1, k),
       falseRollbackPerWindow: falsePerWindow,
       falseRollbackPerStage: 1 - Math.pow(1 - falsePerWindow, evaluations),
-      baselineBreaksBound: gate.max !== undefined && p95 !== undefined && p95 > gate.max,
+      baselineBreaksBound: p95 !== undefined && p95 > threshold,
       requestsForTarget: requestsFor(targetPower, (size) => binomialUpperTail(size, 0.1, Math.floor(size * 0.05))),
     };
   }

@@ -24,6 +24,15 @@ function boundRange(context: DocumentContext, stage: StageView, gate: GateView) 
   return context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value;
 }
 
+/** "max 0.1%", or "maxIncrease -10% (a bound of 162 ms)" when a relative bound is the binding one. */
+function describeBound(gate: GateView, stats: GateStatistics): string {
+  const threshold = describeValue(stats, stats.threshold);
+  const same = (value: number | undefined) => value !== undefined && Math.abs(value - stats.threshold) < 1e-12;
+  if (stats.metric === 'kpi' ? same(gate.min) : same(gate.max)) return `${stats.metric === 'kpi' ? 'min' : 'max'} ${threshold}`;
+  const relative = gate.raw.maxIncrease !== undefined ? `maxIncrease ${String(gate.raw.maxIncrease)}` : `minRatio ${String(gate.raw.minRatio)}`;
+  return `${relative} (a bound of ${threshold})`;
+}
+
 export function describeValue(stats: GateStatistics, value: number): string {
   return stats.metric === 'latencyP95Ms' ? `${Math.round(value)} ms` : formatPercent(value);
 }
@@ -77,7 +86,7 @@ export const gateThresholdBelowBaseline: DocumentRule = {
   check(context, value) {
     for (const { stage, gate, stats } of gatesWithStatistics(context, value, 0.8)) {
       if (!stats.baselineBreaksBound) continue;
-      const bound = stats.metric === 'kpi' ? `min ${describeValue(stats, stats.threshold)}` : `max ${describeValue(stats, stats.threshold)}`;
+      const bound = describeBound(gate, stats);
       context.report(
         'gate-threshold-below-baseline',
         boundRange(context, stage, gate),

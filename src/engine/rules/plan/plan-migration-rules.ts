@@ -2,7 +2,8 @@
 // serves traffic must not break it (expand before or with the rollout, contract only after it).
 
 import type { DocumentRule } from '../context';
-import { resolveMigrationPath, isRecord } from '../../check/workspace';
+import { resolveMigrationPath } from '../../formats/recognise';
+import { isRecord } from '../../values';
 import { stageViews } from './plan-view';
 
 interface MigrationEntry {

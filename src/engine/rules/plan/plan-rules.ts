@@ -2,7 +2,7 @@
 
 import type { DocumentRule } from '../context';
 import { insertEntry } from '../edits';
-import { isRecord } from '../../check/workspace';
+import { isRecord } from '../../values';
 import { baselineView, isCanaryStage, stageViews, trafficView } from './plan-view';
 
 export const planMissingSignal: DocumentRule = {
@@ -95,5 +95,27 @@ export const breakdownUnknownDimension: DocumentRule = {
         context.report('breakdown-unknown-dimension', context.locate(['stages', stage.index, 'breakdown', index]).value, `Stage "${stage.name}" breaks down by "${name}", which traffic.dimensions does not define${dimensions.length ? ` (${dimensions.join(', ')})` : ''}.`);
       });
     }
+  },
+};
+
+export const baselineMissing: DocumentRule = {
+  meta: { id: 'baseline-missing', family: 'plan', defaultSeverity: 'warning', summary: 'Gates watch a signal whose healthy value the baseline does not give, so their power and false-rollback risk cannot be judged.' },
+  appliesTo: 'release-plan',
+  check(context, value) {
+    const baseline = baselineView(value);
+    const used = new Set(stageViews(value).flatMap((stage) => stage.gates.map((gate) => gate.metric)));
+    const missing = [
+      used.has('errorRate') && baseline.errorRate === undefined ? { key: 'errorRate', label: 'error rate', example: 0.002 } : undefined,
+      used.has('latencyP95Ms') && baseline.latencyP95Ms === undefined ? { key: 'latencyP95Ms', label: 'p95 latency', example: 200 } : undefined,
+    ].filter((item): item is { key: string; label: string; example: number } => item !== undefined);
+    if (missing.length === 0) return;
+    const hasSection = isRecord(value.baseline);
+    const edit = hasSection ? insertEntry(context, ['baseline'], missing[0].key, missing[0].example) : insertEntry(context, [], 'baseline', Object.fromEntries(missing.map((item) => [item.key, item.example])));
+    context.report(
+      'baseline-missing',
+      hasSection ? context.locate(['baseline']).key ?? context.doc.range : context.locate(['stages']).key ?? context.doc.range,
+      `Gates watch ${missing.map((item) => item.label).join(' and ')}, but the baseline gives no healthy value for ${missing.length === 1 ? 'it' : 'them'}: relative bounds, gate power and false-rollback risk cannot be judged, and the simulator assumes 0.1% errors and a 200 ms p95. Declare the current version's values.`,
+      { fixes: edit ? [{ title: `Add baseline ${missing.map((item) => item.key).join(', ')} (example values to replace)`, edits: [edit], safe: false, preferred: true }] : undefined },
+    );
   },
 };

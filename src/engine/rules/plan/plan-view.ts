@@ -1,6 +1,6 @@
 // Tolerant reading of a plan document for rules: every stage and gate that can be read, with its index.
 
-import { isRecord } from '../../check/workspace';
+import { isRecord } from '../../values';
 import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES } from '../../model/plan';
 import { durationMinutes, ratio } from '../../model/units';
 

@@ -31,7 +31,7 @@ export const stageDuplicateName: DocumentRule = {
       if (typeof stage.raw.name !== 'string') continue;
       const first = seen.get(stage.raw.name);
       if (first === undefined) seen.set(stage.raw.name, stage.index);
-      else context.report('stage-duplicate-name', context.locate(['stages', stage.index, 'name']).value, `Stage name "${stage.raw.name}" is already used by stages[${first}].`, { related: [{ file: context.file.path, range: context.locate(['stages', first, 'name']).value, message: 'first stage with this name' }] });
+      else context.report('stage-duplicate-name', context.locate(['stages', stage.index, 'name']).value, `Stage name "${stage.raw.name}" is already used by stage ${first + 1} of the plan.`, { related: [{ file: context.file.path, range: context.locate(['stages', first, 'name']).value, message: 'first stage with this name' }] });
     }
   },
 };
@@ -99,12 +99,13 @@ export const stageFirstWeightTooLarge: DocumentRule = {
   appliesTo: 'release-plan',
   check(context, value) {
     const limit = context.option<number>('stage-first-weight-too-large', 'maxWeight');
-    const first = stageViews(value).find((stage) => !stage.internal && stage.weight !== undefined && stage.weight > 0);
+    // A stage whose weight cannot be read may be the first exposure: judge nothing rather than the wrong stage.
+    const first = stageViews(value).find((stage) => !stage.internal && (stage.weight === undefined || stage.weight > 0));
     if (!first || first.weight === undefined || first.weight <= limit) return;
     // A single 100% stage is a plain deployment or a blue-green switch: the strategy rule of thumb does not apply.
     if (first.weight === 100 && value.strategy === 'blue-green') return;
     const edit = replaceValue(context, ['stages', first.index, 'weight'], Math.min(limit, 1));
-    context.report('stage-first-weight-too-large', context.locate(['stages', first.index, 'weight']).value, `Stage "${first.name}" is the first to take external traffic and sends it ${first.weight}%: a bad version hurts ${first.weight}% of users before any gate can react. Start at ${limit}% or less.`, {
+    context.report('stage-first-weight-too-large', context.locate(['stages', first.index, 'weight']).value, `Stage "${first.name}" is the first to take external traffic and sends ${first.weight}% of it to the new version: a bad version hurts ${first.weight}% of users before any gate can react. Start at ${limit}% or less.`, {
       fixes: edit ? [{ title: `Lower the first stage to ${Math.min(limit, 1)}%`, edits: [edit], safe: false, preferred: true }] : undefined,
     });
   },
