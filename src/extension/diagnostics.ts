@@ -1,67 +1,90 @@
-// Keeps diagnostics in step with open documents: debounced per document, cleared on close.
+// Publishes findings as diagnostics for every file the index holds: after a pause in typing, after a
+// file changes on disk, after settings change. Cross-file findings stay right because every check
+// sees the whole workspace; parses are cached, so unchanged files are not re-parsed.
 
 import * as vscode from 'vscode';
-import type { Workspace } from '../engine/check/workspace';
-import { recognise } from '../engine/formats/recognise';
+import type { Finding } from '../engine/finding';
 import { toDiagnostic } from './convert';
+import type { WorkspaceIndex } from './workspace-index';
 
-/** Validation waits for a pause in typing this long, per document (yaml-language-server uses about 200 ms). */
+/** Validation waits for a pause in typing this long (yaml-language-server uses about 200 ms). */
 export const DEBOUNCE_MS = 200;
+/** A check slower than this is reported in the output channel, with the file count. */
+export const SLOW_CHECK_MS = 1000;
 
 export class DiagnosticsController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('stagegate');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
-  /** Per document, incremented per check so a slow, older check never overwrites a newer one's results. */
-  private readonly generations = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private published = new Set<string>();
+  private readonly findings = new Map<string, Finding[]>();
+  private readonly checked = new vscode.EventEmitter<void>();
+  /** Fires after each round of diagnostics is published. */
+  readonly onDidCheck = this.checked.event;
 
-  constructor(private readonly workspace: Workspace) {
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
-      vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.close(document)),
-    );
-    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly log: vscode.OutputChannel,
+  ) {
+    this.disposables.push(this.checked, index.onDidChange(() => this.schedule()));
   }
 
-  private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled' && document.uri.scheme !== 'vscode-remote') return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.validate(document);
-      }, delayMs),
-    );
+  /** Findings of one file as last published (code actions read fixes from here). */
+  findingsFor(uri: vscode.Uri): Finding[] {
+    return this.findings.get(uri.fsPath) ?? [];
   }
 
-  private async validate(document: vscode.TextDocument): Promise<void> {
-    if (document.isClosed) return;
-    const path = document.uri.fsPath;
-    const text = document.getText();
-    if (!recognise(path, text) || !this.workspace.setFile(path, text)) return;
-    const key = document.uri.toString();
-    const generation = (this.generations.get(key) ?? 0) + 1;
-    this.generations.set(key, generation);
-    const reports = await this.workspace.check([path]);
-    if (this.generations.get(key) !== generation || document.isClosed) return;
-    for (const report of reports) this.collection.set(document.uri, report.findings.map(toDiagnostic));
+  schedule(delayMs = DEBOUNCE_MS): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.checkNow(), delayMs);
   }
 
-  private close(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-    this.generations.delete(key);
-    this.collection.delete(document.uri);
-    this.workspace.removeFile(document.uri.fsPath);
+  /** Checks everything now; concurrent requests collapse into one follow-up run. */
+  async checkNow(): Promise<void> {
+    clearTimeout(this.timer);
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.run();
+    try {
+      await this.running;
+    } finally {
+      this.running = undefined;
+    }
+    if (this.rerun) {
+      this.rerun = false;
+      await this.checkNow();
+    }
+  }
+
+  private async run(): Promise<void> {
+    const started = Date.now();
+    try {
+      const reports = await this.index.workspace.check();
+      const next = new Set<string>();
+      this.findings.clear();
+      for (const report of reports) {
+        const uri = vscode.Uri.file(report.path);
+        next.add(uri.toString());
+        this.findings.set(report.path, report.findings);
+        this.collection.set(uri, report.findings.map(toDiagnostic));
+      }
+      for (const stale of this.published) if (!next.has(stale)) this.collection.delete(vscode.Uri.parse(stale));
+      this.published = next;
+      const elapsed = Date.now() - started;
+      if (elapsed > SLOW_CHECK_MS) this.log.appendLine(`Checking ${reports.length} files took ${elapsed} ms.`);
+    } catch (error) {
+      // The engine returns findings for bad input; an exception here is a bug, logged rather than thrown at the user.
+      this.log.appendLine(`Check failed: ${(error as Error).stack ?? String(error)}`);
+    }
+    this.checked.fire();
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

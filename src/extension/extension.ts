@@ -1,26 +1,45 @@
 // Extension entry: wires the engine to VS Code. Everything here is a thin face; the engine decides.
 
 import * as vscode from 'vscode';
-import { defaultConfig } from '../engine/config/config';
-import { Workspace } from '../engine/check/workspace';
-import { defaultSqlAnalyser } from '../engine/check/sql-analyser';
+import { StagegateCodeActions } from './code-actions';
+import { registerCommands } from './commands';
 import { DiagnosticsController } from './diagnostics';
+import { STAGEGATE_SELECTOR, StagegateCompletion, StagegateHover, StagegateSymbols } from './language-features';
+import { ReadinessStatus } from './status-bar';
+import { WorkspaceIndex } from './workspace-index';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const workspace = new Workspace(
-    defaultConfig(),
-    {
-      read: async (path) => {
-        try {
-          return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path)));
-        } catch {
-          return undefined;
-        }
-      },
-    },
-    defaultSqlAnalyser(),
+/** What the extension returns from activate(), for its own tests and for other extensions. */
+export interface StagegateApi {
+  index: WorkspaceIndex;
+  diagnostics: DiagnosticsController;
+  status: ReadinessStatus;
+  /** Milliseconds from the start of activate() to the first diagnostics published. */
+  activationMs: number;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<StagegateApi> {
+  const started = Date.now();
+  const log = vscode.window.createOutputChannel('Stagegate');
+  const index = new WorkspaceIndex(log);
+  const diagnostics = new DiagnosticsController(index, log);
+  const status = new ReadinessStatus(index, diagnostics);
+  const sqlSelector: vscode.DocumentSelector = [{ scheme: 'file', language: 'sql' }, { scheme: 'file', pattern: '**/*.sql' }];
+  context.subscriptions.push(
+    log,
+    index,
+    diagnostics,
+    status,
+    vscode.languages.registerCodeActionsProvider([...(STAGEGATE_SELECTOR as vscode.DocumentFilter[]), ...(sqlSelector as vscode.DocumentFilter[])], new StagegateCodeActions(diagnostics), StagegateCodeActions.metadata),
+    vscode.languages.registerHoverProvider(STAGEGATE_SELECTOR, new StagegateHover(index)),
+    vscode.languages.registerCompletionItemProvider(STAGEGATE_SELECTOR, new StagegateCompletion(index), ':', ' ', '-', '['),
+    vscode.languages.registerDocumentSymbolProvider(STAGEGATE_SELECTOR, new StagegateSymbols(index)),
   );
-  context.subscriptions.push(new DiagnosticsController(workspace));
+  registerCommands(context, index, diagnostics);
+  await index.initialise();
+  await diagnostics.checkNow();
+  const api: StagegateApi = { index, diagnostics, status, activationMs: Date.now() - started };
+  log.appendLine(`Stagegate activated in ${api.activationMs} ms with ${index.workspace.paths().length} files.`);
+  return api;
 }
 
 export function deactivate(): void {

@@ -1,0 +1,79 @@
+// Quick fixes from the findings' own fix data (never parsed out of messages), plus "disable for this line"
+// and "show documentation"; `source.fixAll.stagegate` applies the safe fixes of a whole file.
+
+import * as vscode from 'vscode';
+import type { Finding, Fix } from '../engine/finding';
+import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { DIAGNOSTIC_SOURCE, toRange } from './convert';
+import type { DiagnosticsController } from './diagnostics';
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('stagegate');
+
+export class StagegateCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND] };
+
+  constructor(private readonly diagnostics: DiagnosticsController) {}
+
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const findings = this.diagnostics.findingsFor(document.uri);
+    if (context.only && FIX_ALL_KIND.contains(context.only)) return this.fixAll(document, findings);
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const ruleId = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
+      const finding = findings.find((candidate) => candidate.ruleId === ruleId && toRange(candidate.range).isEqual(diagnostic.range) && candidate.message === diagnostic.message);
+      for (const fix of finding?.fixes ?? []) actions.push(this.quickFix(document, fix, diagnostic));
+      actions.push(this.disableForLine(document, diagnostic, ruleId), this.showDocs(ruleId));
+    }
+    if (context.only === undefined || context.only.contains(FIX_ALL_KIND)) {
+      const all = this.fixAll(document, findings);
+      if (all.length && all[0].edit && all[0].edit.size > 0) actions.push(...all);
+    }
+    return actions;
+  }
+
+  private quickFix(document: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+    action.edit = new vscode.WorkspaceEdit();
+    for (const edit of fix.edits) action.edit.replace(document.uri, toRange(edit.range), edit.newText);
+    action.diagnostics = [diagnostic];
+    action.isPreferred = fix.preferred === true;
+    return action;
+  }
+
+  private disableForLine(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
+    const line = diagnostic.range.start.line;
+    const indent = /^\s*/.exec(document.lineAt(line).text)?.[0] ?? '';
+    const prefix = document.languageId === 'sql' || /\.sql$/i.test(document.uri.fsPath) ? '--' : '#';
+    const action = new vscode.CodeAction(`Disable ${ruleId} for this line`, vscode.CodeActionKind.QuickFix);
+    action.edit = new vscode.WorkspaceEdit();
+    action.edit.insert(document.uri, new vscode.Position(line, 0), `${indent}${prefix} stagegate-disable-next-line ${ruleId}\n`);
+    action.diagnostics = [diagnostic];
+    return action;
+  }
+
+  private showDocs(ruleId: string): vscode.CodeAction {
+    const action = new vscode.CodeAction(`Show documentation for ${ruleId}`, vscode.CodeActionKind.QuickFix);
+    action.command = { command: 'stagegate.showRuleDocumentation', title: 'Show documentation', arguments: [ruleId] };
+    return action;
+  }
+
+  private fixAll(document: vscode.TextDocument, findings: Finding[]): vscode.CodeAction[] {
+    const action = new vscode.CodeAction('Fix all safe Stagegate problems', FIX_ALL_KIND);
+    action.edit = new vscode.WorkspaceEdit();
+    const taken: vscode.Range[] = [];
+    for (const finding of findings) {
+      const fix = finding.fixes?.find((candidate) => candidate.safe);
+      if (!fix) continue;
+      const ranges = fix.edits.map((edit) => toRange(edit.range));
+      if (ranges.some((range) => taken.some((other) => range.intersection(other) !== undefined))) continue;
+      taken.push(...ranges);
+      for (const edit of fix.edits) action.edit.replace(document.uri, toRange(edit.range), edit.newText);
+    }
+    return action.edit.size > 0 ? [action] : [];
+  }
+}
+
+export function ruleDocUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.parse(ruleDocUrl(ruleId));
+}

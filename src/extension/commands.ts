@@ -1,0 +1,112 @@
+// Commands of the "Stagegate" category that do not concern the simulator.
+
+import * as vscode from 'vscode';
+import { allRuleMetas } from '../engine/rules/index';
+import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { flagSetTemplate, flagTemplate, releasePlanTemplate } from '../engine/templates';
+import { documentKind } from '../engine/formats/recognise';
+import type { DiagnosticsController } from './diagnostics';
+import type { WorkspaceIndex } from './workspace-index';
+
+export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, diagnostics: DiagnosticsController): void {
+  const register = (id: string, run: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  register('stagegate.validateWorkspace', async () => {
+    await diagnostics.checkNow();
+    const reports = await index.workspace.check();
+    const errors = reports.reduce((total, report) => total + report.findings.filter((finding) => finding.severity === 'error').length, 0);
+    const warnings = reports.reduce((total, report) => total + report.findings.filter((finding) => finding.severity === 'warning').length, 0);
+    void vscode.window.setStatusBarMessage(`Stagegate: ${reports.length} files, ${errors} errors, ${warnings} warnings`, 5000);
+    return { files: reports.length, errors, warnings };
+  });
+
+  register('stagegate.showRuleDocumentation', async (ruleId?: string) => {
+    const id =
+      ruleId ??
+      (await vscode.window.showQuickPick(
+        allRuleMetas().map((meta) => ({ label: meta.id, description: meta.defaultSeverity, detail: meta.summary })),
+        { placeHolder: 'Show documentation for rule…', matchOnDetail: true },
+      ))?.label;
+    if (!id) return undefined;
+    // The rule pages ship inside the extension, so this works offline; the diagnostic links go to the web copy.
+    const local = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${id}.md`);
+    try {
+      await vscode.workspace.fs.stat(local);
+      await vscode.commands.executeCommand('markdown.showPreview', local);
+      return local;
+    } catch {
+      await vscode.env.openExternal(vscode.Uri.parse(ruleDocUrl(id)));
+      return vscode.Uri.parse(ruleDocUrl(id));
+    }
+  });
+
+  register('stagegate.newReleasePlan', async (target?: vscode.Uri) => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = target ?? (folder ? await uniqueUri(folder, 'new-service', '.release.yaml') : undefined);
+    const text = releasePlanTemplate('new-service');
+    if (!uri) {
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+      await vscode.window.showTextDocument(document);
+      return document.uri;
+    }
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  });
+
+  register('stagegate.newFlag', async (key?: string) => {
+    const flagKey = key ?? (await vscode.window.showInputBox({ prompt: 'Key of the new flag', value: 'my-new-flag', validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value) ? undefined : 'Letters, digits, "-", "_" and "."') }));
+    if (!flagKey) return undefined;
+    const owner = index.workspace.config.defaultOwner ?? 'your-team';
+    const today = index.workspace.config.today;
+    const editor = vscode.window.activeTextEditor;
+    const path = editor?.document.uri.fsPath;
+    const source = path ? index.workspace.source(path) : undefined;
+    if (editor && path && source?.documents.some((doc) => documentKind(doc.value, path) === 'flag-set')) {
+      // Append to the open flag file: after its last line, indented under `flags:`.
+      const document = editor.document;
+      const end = document.lineAt(document.lineCount - 1);
+      const prefix = end.text.length > 0 ? '\n' : '';
+      await editor.edit((builder) => builder.insert(end.range.end, prefix + flagTemplate(flagKey, owner, today)));
+      return document.uri;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const text = flagSetTemplate(flagKey, owner, today);
+    if (!folder) {
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
+      await vscode.window.showTextDocument(document);
+      return document.uri;
+    }
+    const uri = await uniqueUri(folder, 'new', '.flags.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  });
+
+  register('stagegate.showReadiness', async (target?: vscode.Uri) => {
+    const uri = target ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri) return undefined;
+    const readiness = await index.workspace.readiness(uri.fsPath);
+    if (readiness.length === 0) {
+      void vscode.window.showInformationMessage('Stagegate: the active file is not a release plan.');
+      return undefined;
+    }
+    const markdown = readiness
+      .map((plan) => [`# Readiness of ${plan.plan}: ${plan.readyCount}/${plan.items.length}`, '', ...plan.items.map((item) => `- ${item.ready ? '✅' : '❌'} **${item.question}**  \n  ${item.reason}`)].join('\n'))
+      .join('\n\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
+    return readiness;
+  });
+}
+
+async function uniqueUri(folder: vscode.Uri, stem: string, suffix: string): Promise<vscode.Uri> {
+  for (let i = 0; ; i++) {
+    const uri = vscode.Uri.joinPath(folder, `${stem}${i === 0 ? '' : `-${i + 1}`}${suffix}`);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      return uri;
+    }
+  }
+}
