@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs what the real-VS-Code test tier needs, offline apart from npm and Debian apt:
+# Debian's chromium, ripgrep and libkrb5-dev, and code-server 4.100.3 (VS Code 1.100.3, the last
+# release that runs on Node 20) into .vscode-test/. Idempotent: a second run only checks.
+# Recipe and reasons: ../shared/notes/real-vscode-offline.md.
+set -euo pipefail
+
+CODE_SERVER_VERSION=4.100.3
+# The @vscode/ripgrep bundled by code-server 4.100.3, and the ripgrep build its postinstall wants.
+VSCODE_RIPGREP_VERSION=1.15.11
+RIPGREP_PREBUILT_TAG=v13.0.0-10
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+install_dir="$root/.vscode-test/code-server-$CODE_SERVER_VERSION"
+marker="$install_dir/.install-complete"
+started=$SECONDS
+
+log() { printf '[install-code-server] %s\n' "$*"; }
+
+# --- Debian packages -----------------------------------------------------------------------
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+# The kerberos native module includes gssapi.h.
+dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok installed' || missing+=(libkrb5-dev)
+# node-gyp builds kerberos and node-pty; present on the project's images, but a bare one lacks them.
+command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+
+if ((${#missing[@]})); then
+  log "apt-get installing: ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo -n); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q </dev/null
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+  log "apt-get done after $((SECONDS - started))s"
+else
+  log "Debian packages already present (chromium, ripgrep, libkrb5-dev)"
+fi
+
+# --- code-server -------------------------------------------------------------------------
+if [[ -f "$marker" && -x "$install_dir/node_modules/.bin/code-server" ]]; then
+  log "code-server $CODE_SERVER_VERSION already installed in ${install_dir#"$root"/} ($((SECONDS - started))s)"
+  exit 0
+fi
+
+case "$(uname -m)" in
+  x86_64) rg_target=x86_64-unknown-linux-musl ;;
+  aarch64 | arm64) rg_target=aarch64-unknown-linux-gnu ;;
+  *) log "unsupported architecture $(uname -m)"; exit 1 ;;
+esac
+
+# @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache already holds the
+# archive; a tarball with Debian's rg at its root keeps it offline.
+tmp_root="${TMPDIR:-/tmp}"
+rg_cache="$tmp_root/vscode-ripgrep-cache-$VSCODE_RIPGREP_VERSION"
+rg_archive="$rg_cache/ripgrep-$RIPGREP_PREBUILT_TAG-$rg_target.tar.gz"
+if [[ ! -s "$rg_archive" ]]; then
+  mkdir -p "$rg_cache"
+  staging="$(mktemp -d)"
+  cp "$(command -v rg)" "$staging/rg"
+  tar -czf "$rg_archive.partial" -C "$staging" rg
+  mv "$rg_archive.partial" "$rg_archive"
+  rm -rf "$staging"
+  log "seeded ripgrep cache $rg_archive"
+fi
+
+log "npm installing code-server@$CODE_SERVER_VERSION into ${install_dir#"$root"/}"
+rm -rf "$install_dir"
+mkdir -p "$install_dir"
+# A package.json of its own so npm installs here and never walks up into the project.
+cat >"$install_dir/package.json" <<EOF
+{ "name": "stagegate-code-server", "private": true, "description": "code-server for Stagegate's real VS Code tests; see scripts/install-code-server.sh" }
+EOF
+npm_started=$SECONDS
+(
+  cd "$install_dir"
+  # unsafe_perm: code-server's postinstall refuses to run as root otherwise.
+  # yes: node-pty's postinstall runs `npx node-gyp`, which would wait for a yes on stdin.
+  npm_config_unsafe_perm=true npm_config_yes=true \
+    npm install --no-audit --no-fund --no-package-lock --loglevel=warn \
+    "code-server@$CODE_SERVER_VERSION" </dev/null
+)
+# A complete install has its postinstall's work in place: VS Code's own modules, built natively.
+cs="$install_dir/node_modules/code-server"
+for needed in lib/vscode/node_modules/@vscode/ripgrep/bin/rg lib/vscode/node_modules/node-pty/build/Release/pty.node \
+  lib/vscode/node_modules/kerberos/build/Release/kerberos.node lib/vscode/node_modules.asar; do
+  [[ -e "$cs/$needed" ]] || { log "incomplete install: missing $needed"; exit 1; }
+done
+log "installed code-server $(node -p "require('$cs/package.json').version")"
+touch "$marker"
+log "npm install took $((SECONDS - npm_started))s; total $((SECONDS - started))s"
