@@ -26,7 +26,9 @@ export function applyFixes(text: string, findings: Finding[], onlySafe = true): 
     kept.push(...edits);
     applied++;
   }
-  kept.sort((a, b) => b.start - a.start || b.end - a.end);
+  // From the end backwards; inserts at one offset go in reverse so they land in the order given.
+  const order = new Map(kept.map((edit, index) => [edit, index]));
+  kept.sort((a, b) => b.start - a.start || b.end - a.end || order.get(b)! - order.get(a)!);
   let out = text;
   for (const { start, end, edit } of kept) out = out.slice(0, start) + edit.newText + out.slice(end);
   return { text: out, applied };

@@ -23,6 +23,11 @@ describe('half-typed files', () => {
     assert.deepStrictEqual(only(findings, 'schema').map(at), ['schema@4:10-4:17']);
   });
 
+  it('duplicate keys after the damaged entry are not reported', async () => {
+    const text = lines('apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  a: { description: "x", owner: y', '  b:', '    description: one', '    description: two');
+    assert.deepStrictEqual(only(await checkOne('f.flags.yaml', text), 'duplicate-key'), []);
+  });
+
   it('an unclosed quote is reported where the string opens', async () => {
     const text = lines('apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  a:', '    description: "never closed', '    owner: x');
     const findings = only(await checkOne('f.flags.yaml', text), 'syntax-error');
@@ -48,6 +53,17 @@ describe('plan rules on odd values', () => {
     assert.deepStrictEqual(findings.map(at), ['gate-threshold-below-baseline@11:21-11:25']);
     assert.match(findings[0].message, /maxIncrease -10% \(a bound of 162 ms\), but the healthy current version runs at 180 ms/);
     assert.deepStrictEqual(only(await checkOne('p.release.yaml', text), 'gate-false-rollback-likely'), []);
+  });
+
+  it('a finding about a relative bound sits on that bound, not on another bound of the gate', async () => {
+    const text = lines(...PLAN_HEAD, 'stages:', '  - name: canary', '    weight: 1', '    duration: 1h', '    gates:', '      - { metric: latencyP95Ms, max: 400, maxIncrease: -5% }');
+    assert.deepStrictEqual(only(await checkOne('p.release.yaml', text), 'gate-threshold-below-baseline').map(at), ['gate-threshold-below-baseline@10:55-10:58']);
+  });
+
+  it('baseline-missing adds every missing value to an existing baseline', async () => {
+    const text = lines('apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', 'metadata: { name: a, service: b, owner: c }', 'traffic: { requestsPerSecond: 1000 }', 'baseline:', '  kpis: { pay: 0.97 }', 'stages:', '  - name: canary', '    weight: 1', '    duration: 1h', '    gates: [{ metric: errorRate, maxIncrease: 50% }, { metric: latencyP95Ms, maxIncrease: 20% }]');
+    const fixed = applyFixes(text, only(await checkOne('p.release.yaml', text), 'baseline-missing'), false).text;
+    assert.ok(fixed.includes('baseline:\n  errorRate: 0.002\n  latencyP95Ms: 200\n  kpis:'), fixed);
   });
 
   it('baseline-missing: gates on a signal without a healthy value, with a fix that adds one', async () => {
@@ -79,7 +95,7 @@ describe('configuration and suppression', () => {
     assert.strictEqual(problems.length, 3, problems.join('\n'));
     assert.match(problems[0], /rules\.flag-expring-soon: no rule has this id \(did you mean flag-expiring-soon\?\)/);
     assert.match(problems[1], /options\.days must be a number/);
-    assert.match(problems[2], /options\.weeks: flag-expiring-soon has the options days/);
+    assert.match(problems[2], /options\.weeks: flag-expiring-soon has one option, days/);
   });
 
   it('too-many-findings can be turned off', async () => {

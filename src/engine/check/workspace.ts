@@ -147,7 +147,10 @@ export class Workspace {
     for (const doc of source.documents) {
       const kind = documentKind(doc.value, path);
       if (!kind) continue;
+      const damagedFrom = damagedOffset(source, doc);
+      const undamaged = (finding: Finding) => damagedFrom === undefined || source.lines.offsetAt(finding.range.start) < damagedFrom;
       for (const duplicate of doc.duplicateKeys) {
+        if (damagedFrom !== undefined && source.lines.offsetAt(duplicate.duplicateRange.start) >= damagedFrom) continue;
         const isFlagKey = kind === 'flag-set' && duplicate.parent.length === 1 && duplicate.parent[0] === 'flags';
         push({
           ruleId: isFlagKey ? 'flag-duplicate-key' : 'duplicate-key',
@@ -159,8 +162,6 @@ export class Workspace {
           related: [{ file: path, range: duplicate.firstRange, message: 'first definition' }],
         });
       }
-      const damagedFrom = damagedOffset(source, doc);
-      const undamaged = (finding: Finding) => damagedFrom === undefined || source.lines.offsetAt(finding.range.start) < damagedFrom;
       validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set').filter(undamaged).forEach(push);
       // A document the parser had to repair gets no lint findings: they would describe the repair, not the file.
       if (damagedFrom !== undefined) continue;

@@ -18,7 +18,7 @@ export function configProblems(config: StagegateConfig, catalogue: RuleMeta[]): 
       const option = meta.options?.[name];
       if (!option) {
         const known = Object.keys(meta.options ?? {});
-        problems.push(`rules.${ruleId}.options.${name}: ${ruleId} has ${known.length ? `the options ${known.join(', ')}` : 'no options'}; this one does nothing.`);
+        problems.push(`rules.${ruleId}.options.${name}: ${ruleId} has ${known.length === 0 ? 'no options' : known.length === 1 ? `one option, ${known[0]}` : `the options ${known.join(', ')}`}; this one does nothing.`);
       } else if (typeof value !== typeof option.default) {
         problems.push(`rules.${ruleId}.options.${name} must be a ${typeof option.default}; the default ${JSON.stringify(option.default)} is used.`);
       }

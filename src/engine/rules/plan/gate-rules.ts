@@ -16,21 +16,24 @@ function* gatesWithStatistics(context: DocumentContext, value: Record<string, un
   }
 }
 
-function boundRange(context: DocumentContext, stage: StageView, gate: GateView) {
-  for (const key of ['max', 'min', 'maxIncrease', 'minRatio']) {
-    const located = context.locate(['stages', stage.index, 'gates', gate.index, key]);
-    if (located.depth === 5) return located.value;
-  }
-  return context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value;
+/** Where the bound that decides the gate is written: the binding one of max, min, maxIncrease and minRatio. */
+function boundRange(context: DocumentContext, stage: StageView, gate: GateView, stats: GateStatistics) {
+  const key = bindingBound(gate, stats);
+  const located = context.locate(['stages', stage.index, 'gates', gate.index, key]);
+  return located.depth === 5 ? located.value : context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value;
+}
+
+function bindingBound(gate: GateView, stats: GateStatistics): 'max' | 'min' | 'maxIncrease' | 'minRatio' {
+  const same = (value: number | undefined) => value !== undefined && Math.abs(value - stats.threshold) < 1e-12;
+  if (stats.metric === 'kpi') return same(gate.min) ? 'min' : 'minRatio';
+  return same(gate.max) ? 'max' : 'maxIncrease';
 }
 
 /** "max 0.1%", or "maxIncrease -10% (a bound of 162 ms)" when a relative bound is the binding one. */
 function describeBound(gate: GateView, stats: GateStatistics): string {
   const threshold = describeValue(stats, stats.threshold);
-  const same = (value: number | undefined) => value !== undefined && Math.abs(value - stats.threshold) < 1e-12;
-  if (stats.metric === 'kpi' ? same(gate.min) : same(gate.max)) return `${stats.metric === 'kpi' ? 'min' : 'max'} ${threshold}`;
-  const relative = gate.raw.maxIncrease !== undefined ? `maxIncrease ${String(gate.raw.maxIncrease)}` : `minRatio ${String(gate.raw.minRatio)}`;
-  return `${relative} (a bound of ${threshold})`;
+  const key = bindingBound(gate, stats);
+  return key === 'max' || key === 'min' ? `${key} ${threshold}` : `${key} ${String(gate.raw[key])} (a bound of ${threshold})`;
 }
 
 export function describeValue(stats: GateStatistics, value: number): string {
@@ -81,7 +84,7 @@ export const gateUnderpowered: DocumentRule = {
 };
 
 export const gateThresholdBelowBaseline: DocumentRule = {
-  meta: { id: 'gate-threshold-below-baseline', family: 'plan', defaultSeverity: 'error', summary: 'An absolute bound that the healthy current version already breaks: a guaranteed false rollback.' },
+  meta: { id: 'gate-threshold-below-baseline', family: 'plan', defaultSeverity: 'error', summary: 'A bound that the healthy current version already breaks (an absolute bound below it, or a negative increase): a guaranteed false rollback.' },
   appliesTo: 'release-plan',
   check(context, value) {
     for (const { stage, gate, stats } of gatesWithStatistics(context, value, 0.8)) {
@@ -89,7 +92,7 @@ export const gateThresholdBelowBaseline: DocumentRule = {
       const bound = describeBound(gate, stats);
       context.report(
         'gate-threshold-below-baseline',
-        boundRange(context, stage, gate),
+        boundRange(context, stage, gate, stats),
         `Gate on ${gate.metric} in stage "${stage.name}" has ${bound}, but the healthy current version runs at ${describeValue(stats, stats.healthy)}: a release with no regression fails it with probability ${formatPercent(stats.falseRollbackPerWindow)} per window and ${formatPercent(stats.falseRollbackPerStage)} over the stage's ${stats.evaluations} evaluation${stats.evaluations === 1 ? '' : 's'}.`,
       );
     }
@@ -111,7 +114,7 @@ export const gateFalseRollbackLikely: DocumentRule = {
       if (stats.baselineBreaksBound || stats.falseRollbackPerStage <= limit) continue;
       context.report(
         'gate-false-rollback-likely',
-        boundRange(context, stage, gate),
+        boundRange(context, stage, gate, stats),
         `Gate on ${gate.metric} in stage "${stage.name}" would fail a healthy release with probability ${formatPercent(stats.falseRollbackPerStage)} over the stage (${formatPercent(stats.falseRollbackPerWindow)} per ${formatMinutes(stats.windowMinutes)} window of about ${formatCount(stats.requestsPerWindow)} requests): the bound ${describeValue(stats, stats.threshold)} is within sampling noise of the healthy ${describeValue(stats, stats.healthy)}. Loosen it or evaluate over longer windows.`,
       );
     }

@@ -110,12 +110,15 @@ export const baselineMissing: DocumentRule = {
     ].filter((item): item is { key: string; label: string; example: number } => item !== undefined);
     if (missing.length === 0) return;
     const hasSection = isRecord(value.baseline);
-    const edit = hasSection ? insertEntry(context, ['baseline'], missing[0].key, missing[0].example) : insertEntry(context, [], 'baseline', Object.fromEntries(missing.map((item) => [item.key, item.example])));
+    const edits = hasSection
+      ? missing.map((item) => insertEntry(context, ['baseline'], item.key, item.example))
+      : [insertEntry(context, [], 'baseline', Object.fromEntries(missing.map((item) => [item.key, item.example])))];
+    const complete = edits.every((edit) => edit !== undefined);
     context.report(
       'baseline-missing',
       hasSection ? context.locate(['baseline']).key ?? context.doc.range : context.locate(['stages']).key ?? context.doc.range,
       `Gates watch ${missing.map((item) => item.label).join(' and ')}, but the baseline gives no healthy value for ${missing.length === 1 ? 'it' : 'them'}: relative bounds, gate power and false-rollback risk cannot be judged, and the simulator assumes 0.1% errors and a 200 ms p95. Declare the current version's values.`,
-      { fixes: edit ? [{ title: `Add baseline ${missing.map((item) => item.key).join(', ')} (example values to replace)`, edits: [edit], safe: false, preferred: true }] : undefined },
+      { fixes: complete ? [{ title: `Add baseline ${missing.map((item) => item.key).join(', ')} (example values to replace)`, edits: edits as NonNullable<(typeof edits)[number]>[], safe: false, preferred: true }] : undefined },
     );
   },
 };
