@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'util';
 import { runCheck } from './check-command';
+import { runSimulate } from './simulate-command';
 import { UsageError } from './collect';
 
 const USAGE = `Usage:
@@ -10,7 +11,8 @@ const USAGE = `Usage:
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE]
 
-Exit codes: 0 no errors, 1 errors found (or warnings above --max-warnings), 2 usage or I/O problem.`;
+check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
+simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem or a plan it cannot replay.`;
 
 export interface Io {
   stdout(text: string): void;
@@ -30,6 +32,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'check':
         return await runCheck(rest, io);
+      case 'simulate':
+        return await runSimulate(rest, io);
       case undefined:
       case '-h':
       case '--help':

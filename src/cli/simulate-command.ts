@@ -1,0 +1,122 @@
+// `stagegate simulate`: replays failure scenarios through a plan's gates and prints one run, a summary over many
+// seeds, or the scenario matrix, as text, JSON or a self-contained HTML report. Exit 0 when the simulation ran
+// (its findings are information: `check` is the gate), 2 for usage, I/O problems and plans it cannot replay.
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { DEFAULT_SCENARIO, DEFAULT_SEED, loadPlanText, MAX_SIMULATION_RUNS, SCENARIO_KINDS, whyNotApplicable, type Simulator } from '../engine/simulate';
+import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report/html';
+import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
+import { UsageError } from './collect';
+import { formatStylish } from './format';
+import type { Io } from './main';
+
+/** Runs per scenario of the matrix (`--all-scenarios`, and the HTML report) when `--runs` is not given. */
+export const DEFAULT_MATRIX_RUNS = 1000;
+
+const FORMATS = ['text', 'json', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface SimulateOptions {
+  /** Where the HTML report's scripts come from; tests pass freshly built ones. */
+  reportAssets?: () => ReportAssets | string;
+}
+
+export async function runSimulate(argv: string[], io: Io, options: SimulateOptions = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      'all-scenarios': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+    },
+  });
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'simulate needs a plan file.' : `simulate takes one plan file, not ${positionals.length}.`);
+  const allScenarios = values['all-scenarios'] === true;
+  if (allScenarios && values.scenario !== undefined && format !== 'html') {
+    throw new UsageError('--scenario and --all-scenarios exclude each other (except with --format html, where --scenario picks the run shown in detail).');
+  }
+  const seed = values.seed === undefined ? DEFAULT_SEED : wholeNumber(values.seed, '--seed');
+  const runs = values.runs === undefined ? undefined : wholeNumber(values.runs, '--runs');
+  if (runs !== undefined && runs < 1) throw new UsageError('--runs takes a whole number, 1 or more.');
+  if (runs !== undefined && runs > MAX_SIMULATION_RUNS) {
+    throw new UsageError(`--runs ${runs} is above the limit of ${count(MAX_SIMULATION_RUNS)} runs (MAX_SIMULATION_RUNS); summaries settle long before that.`);
+  }
+  if (seed + (runs ?? DEFAULT_MATRIX_RUNS) > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed is too large for that many runs.');
+
+  const shown = positionals[0];
+  const absolute = path.resolve(io.cwd, shown);
+  let text: string;
+  try {
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { simulator, findings } = loadPlanText(absolute, text);
+  if (!simulator) {
+    io.stderr(formatStylish([{ file: shown.split(path.sep).join('/'), findings }]));
+    io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
+    return 2;
+  }
+  const scenario = values.scenario ?? DEFAULT_SCENARIO;
+  if (!simulator.scenario(scenario)) throw new UsageError(unknownScenario(simulator, scenario));
+
+  let output: string;
+  if (format === 'html') {
+    const assets = (options.reportAssets ?? loadReportAssets)();
+    if (typeof assets === 'string') {
+      io.stderr(`stagegate: ${assets}\n`);
+      return 2;
+    }
+    const matrixRuns = runs ?? DEFAULT_MATRIX_RUNS;
+    output = renderHtmlReport(simulator.report({ scenario, seed, runs: runs ?? 1, matrixRuns }), assets);
+  } else if (allScenarios) {
+    const matrix = simulator.matrix(seed, runs ?? DEFAULT_MATRIX_RUNS);
+    output = format === 'json' ? json(matrix) : formatMatrixText(matrix);
+  } else if (runs !== undefined && runs > 1) {
+    const summary = simulator.runMany(scenario, seed, runs);
+    output = format === 'json' ? json(summary) : formatSummaryText(summary);
+  } else {
+    const result = simulator.run(scenario, seed);
+    output = format === 'json' ? json(result) : formatRunText(result);
+  }
+
+  if (values.out === undefined) {
+    io.stdout(output);
+    return 0;
+  }
+  const target = path.resolve(io.cwd, values.out);
+  try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, output, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${values.out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  io.stderr(`stagegate: wrote ${values.out} (${Math.ceil(Buffer.byteLength(output) / 1024)} KB).\n`);
+  return 0;
+}
+
+function wholeNumber(text: string, option: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new UsageError(`${option} takes a whole number, 0 or more (got "${text}").`);
+  return value;
+}
+
+function unknownScenario(simulator: Simulator, name: string): string {
+  const known = simulator.scenarios.map((scenario) => scenario.name).join(', ');
+  const builtIn = SCENARIO_KINDS.find((kind) => kind === name);
+  const why = builtIn ? whyNotApplicable(simulator.plan, builtIn) : undefined;
+  return `${why ? `${why}` : `unknown scenario "${name}"`}; this plan has: ${known}.`;
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}

@@ -1,0 +1,253 @@
+// Failure scenarios: the built-in ones with defaults relative to the plan's baseline, and the plan's own
+// (`scenarios:`), resolved to one effect description the engine replays.
+
+import type { PlanProblem, ReleasePlan, Scenario } from '../model/plan';
+import { shortNumber, type ScenarioKind } from './result';
+
+export const SCENARIO_KINDS: readonly ScenarioKind[] = ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage'];
+
+/** Defaults of the built-in scenarios, relative to the baseline where that makes sense. */
+export const SCENARIO_DEFAULTS = {
+  /** error-spike: the new version fails this many times as often as the baseline, and at least ERROR_SPIKE_MIN_RATE. */
+  errorSpikeMultiplier: 5,
+  errorSpikeMinRate: 0.01,
+  /** latency-regression: every latency of the new version × this. */
+  latencyMultiplier: 1.5,
+  /** kpi-drop: the first KPI's success rate falls by this fraction of itself. */
+  kpiDrop: 0.05,
+  /** segment-outage: error rate in the failing segment (the first dimension's smallest value). */
+  segmentOutageErrorRate: 0.2,
+  /** slow-burn: the error rate starts at the baseline and grows by this multiple of it per hour (at least the minimum). */
+  slowBurnGrowthPerHourOfBaseline: 0.5,
+  slowBurnMinGrowthPerHour: 0.0005,
+  /** dependency-outage: both versions fail this many times as often as the baseline (at least the minimum), for this long. */
+  dependencyOutageMultiplier: 10,
+  dependencyOutageMinRate: 0.02,
+  dependencyOutageMinutes: 30,
+} as const;
+
+/** What a scenario does while it is active. */
+export interface Failure {
+  startMinute: number;
+  /** Exclusive; null: until the rollout ends. */
+  endMinute: number | null;
+  /** Dimension values the failure is restricted to; null: all traffic. */
+  segment: Record<string, string> | null;
+  /** Error rate of the new version (of both versions for dependency-outage) while active; null: unchanged. */
+  errorRate: number | null;
+  /** slow-burn only: absolute growth of that error rate per hour since the failure started. */
+  errorRateGrowthPerHour: number;
+  /** Every latency × this while active; 1: unchanged. */
+  latencyMultiplier: number;
+  /** The KPI that drops and its success rate on the new version while active. */
+  kpi: string | null;
+  kpiRate: number | null;
+  /** dependency-outage: the current version degrades the same way, so the failure is not the new version's. */
+  affectsCurrentVersion: boolean;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  kind: ScenarioKind;
+  source: 'built-in' | 'plan';
+  description: string;
+  /** null for healthy. */
+  failure: Failure | null;
+}
+
+/**
+ * Every scenario of the plan, in report order: the built-in kinds that apply to it (a plan-defined scenario with a
+ * built-in's name replaces it), then the plan's own. `kpi-drop` needs a KPI and `segment-outage` a dimension.
+ */
+export function listScenarios(plan: ReleasePlan): { scenarios: ResolvedScenario[]; problems: PlanProblem[] } {
+  const problems: PlanProblem[] = [];
+  const own = new Map<string, ResolvedScenario>();
+  for (const raw of plan.scenarios) {
+    const resolved = resolveScenario(plan, raw, problems, false);
+    if (resolved) own.set(raw.name, resolved);
+  }
+  const scenarios: ResolvedScenario[] = [];
+  for (const kind of SCENARIO_KINDS) {
+    const replaced = own.get(kind);
+    if (replaced) {
+      scenarios.push(replaced);
+      own.delete(kind);
+      continue;
+    }
+    const builtIn = builtInScenario(plan, kind);
+    if (builtIn) scenarios.push(builtIn);
+  }
+  scenarios.push(...own.values());
+  return { scenarios, problems };
+}
+
+/** The built-in scenario of this kind for this plan, or undefined when the plan cannot express it. */
+export function builtInScenario(plan: ReleasePlan, kind: ScenarioKind): ResolvedScenario | undefined {
+  const resolved = resolveScenario(plan, { name: kind, kind }, [], true);
+  return resolved ? { ...resolved, source: 'built-in' } : undefined;
+}
+
+/** Why a built-in kind does not apply to this plan, for messages; undefined when it applies. */
+export function whyNotApplicable(plan: ReleasePlan, kind: ScenarioKind): string | undefined {
+  if (kind === 'kpi-drop' && Object.keys(plan.baseline.kpis).length === 0) return 'kpi-drop needs a KPI in baseline.kpis';
+  if (kind === 'segment-outage' && plan.traffic.dimensions.length === 0) return 'segment-outage needs a dimension in traffic.dimensions';
+  return undefined;
+}
+
+/** Resolves one scenario; a built-in that the plan cannot express gives undefined without a problem. */
+function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem[], builtIn: boolean): ResolvedScenario | undefined {
+  const at = (key: string): (string | number)[] => ['scenarios', raw.name, key];
+  const before = problems.length;
+  const kind = raw.kind;
+  if (!SCENARIO_KINDS.includes(kind)) {
+    problems.push({ path: at('kind'), message: `Unknown scenario kind "${String(kind)}"; expected one of ${SCENARIO_KINDS.join(', ')}.` });
+    return undefined;
+  }
+  const number = (key: keyof Scenario, check: (value: number) => boolean, expectation: string): number | undefined => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) {
+      problems.push({ path: at(key), message: `${key} must be ${expectation}.` });
+      return undefined;
+    }
+    return value;
+  };
+  const isFraction = (value: number) => value >= 0 && value <= 1;
+  const errorRate = number('errorRate', isFraction, 'a rate from 0 to 1');
+  const errorRateMultiplier = number('errorRateMultiplier', (value) => value >= 0, 'a number, 0 or more');
+  const latencyP95Ms = number('latencyP95Ms', (value) => value > 0, 'a number of milliseconds greater than 0');
+  const latencyMultiplier = number('latencyMultiplier', (value) => value > 0, 'a number greater than 0');
+  const kpiRate = number('kpiRate', isFraction, 'a rate from 0 to 1');
+  const kpiDrop = number('kpiDrop', isFraction, 'a fraction from 0 to 1');
+  const startMinute = number('startMinute', (value) => value >= 0, 'a minute, 0 or more') ?? 0;
+  const durationMinutes = number('durationMinutes', (value) => value > 0, 'a number of minutes greater than 0');
+  const growth = number('errorRateGrowthPerHour', isFraction, 'a rate from 0 to 1');
+
+  const baseline = plan.baseline;
+  const kpiNames = Object.keys(baseline.kpis);
+  let kpi: string | null = null;
+  if (raw.kpi !== undefined) {
+    if (typeof raw.kpi !== 'string' || !(raw.kpi in baseline.kpis)) {
+      problems.push({ path: at('kpi'), message: `KPI "${String(raw.kpi)}" is not in baseline.kpis${kpiNames.length ? ` (${kpiNames.join(', ')})` : ''}.` });
+    } else kpi = raw.kpi;
+  }
+
+  let segment: Record<string, string> | null = null;
+  if (raw.segment !== undefined) {
+    if (typeof raw.segment !== 'object' || raw.segment === null || Array.isArray(raw.segment)) {
+      problems.push({ path: at('segment'), message: 'segment must map dimension names to values, for example { region: eu-west }.' });
+    } else {
+      segment = {};
+      for (const [name, value] of Object.entries(raw.segment)) {
+        const dimension = plan.traffic.dimensions.find((candidate) => candidate.name === name);
+        if (!dimension) {
+          const known = plan.traffic.dimensions.map((candidate) => candidate.name);
+          problems.push({ path: ['scenarios', raw.name, 'segment', name], message: `"${name}" is not a dimension of traffic.dimensions${known.length ? ` (${known.join(', ')})` : ''}.` });
+        } else if (typeof value !== 'string' || !dimension.values.some((entry) => entry.value === value)) {
+          problems.push({ path: ['scenarios', raw.name, 'segment', name], message: `"${String(value)}" is not a value of dimension "${name}" (${dimension.values.map((entry) => entry.value).join(', ')}).` });
+        } else segment[name] = value;
+      }
+    }
+  }
+  if (problems.length > before) return undefined;
+  const explicitDescription = typeof raw.description === 'string' ? raw.description : undefined;
+  if (kind === 'healthy') {
+    return { name: raw.name, kind, source: 'plan', description: explicitDescription ?? 'Nothing fails: every gate trip is a false rollback.', failure: null };
+  }
+
+  const d = SCENARIO_DEFAULTS;
+  let newErrorRate = errorRate ?? (errorRateMultiplier !== undefined ? Math.min(1, baseline.errorRate * errorRateMultiplier) : null);
+  let multiplier = latencyMultiplier ?? (latencyP95Ms !== undefined ? latencyP95Ms / baseline.latencyP95Ms : 1);
+  let kpiRateWhileActive: number | null = null;
+  let growthPerHour = 0;
+  let endMinute = durationMinutes === undefined ? null : startMinute + durationMinutes;
+
+  if (kpiRate !== undefined || kpiDrop !== undefined || kind === 'kpi-drop') {
+    kpi ??= kpiNames[0] ?? null;
+    if (kpi === null) {
+      if (!builtIn) problems.push({ path: at('kind'), message: 'A KPI scenario needs a KPI in baseline.kpis.' });
+      return undefined;
+    }
+    kpiRateWhileActive = kpiRate ?? baseline.kpis[kpi] * (1 - (kpiDrop ?? d.kpiDrop));
+  }
+
+  switch (kind) {
+    case 'error-spike':
+      newErrorRate ??= Math.min(1, Math.max(baseline.errorRate * d.errorSpikeMultiplier, d.errorSpikeMinRate));
+      break;
+    case 'latency-regression':
+      if (latencyMultiplier === undefined && latencyP95Ms === undefined) multiplier = d.latencyMultiplier;
+      break;
+    case 'segment-outage': {
+      if (segment === null) {
+        const first = plan.traffic.dimensions[0];
+        if (!first) {
+          if (!builtIn) problems.push({ path: at('kind'), message: 'segment-outage needs a dimension in traffic.dimensions to fail.' });
+          return undefined;
+        }
+        // The smallest value is the hard case: its failure is diluted most in the all-traffic figures.
+        const smallest = first.values.reduce((best, entry) => (entry.share < best.share ? entry : best));
+        segment = { [first.name]: smallest.value };
+      }
+      newErrorRate ??= d.segmentOutageErrorRate;
+      break;
+    }
+    case 'slow-burn':
+      newErrorRate ??= baseline.errorRate;
+      growthPerHour = growth ?? Math.max(baseline.errorRate * d.slowBurnGrowthPerHourOfBaseline, d.slowBurnMinGrowthPerHour);
+      break;
+    case 'dependency-outage':
+      newErrorRate ??= Math.min(1, Math.max(baseline.errorRate * d.dependencyOutageMultiplier, d.dependencyOutageMinRate));
+      endMinute ??= startMinute + d.dependencyOutageMinutes;
+      break;
+    default:
+      break;
+  }
+
+  const failure: Failure = {
+    startMinute,
+    endMinute,
+    segment,
+    errorRate: newErrorRate,
+    errorRateGrowthPerHour: growthPerHour,
+    latencyMultiplier: multiplier,
+    kpi: kpiRateWhileActive === null ? null : kpi,
+    kpiRate: kpiRateWhileActive,
+    affectsCurrentVersion: kind === 'dependency-outage',
+  };
+  return { name: raw.name, kind, source: 'plan', description: explicitDescription ?? describe(plan, kind, failure), failure };
+}
+
+function describe(plan: ReleasePlan, kind: ScenarioKind, failure: Failure): string {
+  const both = failure.affectsCurrentVersion;
+  const who = both ? 'both versions' : 'the new version';
+  const whose = both ? "both versions'" : "the new version's";
+  const effects: string[] = [];
+  const growing = failure.errorRateGrowthPerHour > 0;
+  if (growing) {
+    effects.push(`${whose} error rate grows by ${shortNumber(failure.errorRateGrowthPerHour * 100)} percentage points per hour from ${percent(failure.errorRate ?? plan.baseline.errorRate)}`);
+  } else if (failure.errorRate !== null) {
+    effects.push(`${who} fail${both ? '' : 's'} ${percent(failure.errorRate)} of requests (baseline ${percent(plan.baseline.errorRate)})`);
+  }
+  if (failure.latencyMultiplier !== 1) {
+    effects.push(`${who} ${both ? 'are' : 'is'} ${shortNumber(failure.latencyMultiplier)}× slower (p95 ${shortNumber(plan.baseline.latencyP95Ms * failure.latencyMultiplier)} ms, baseline ${shortNumber(plan.baseline.latencyP95Ms)} ms)`);
+  }
+  if (failure.kpi !== null && failure.kpiRate !== null) {
+    effects.push(`${whose} ${failure.kpi} falls to ${percent(failure.kpiRate)} (baseline ${percent(plan.baseline.kpis[failure.kpi])})`);
+  }
+  const scope = failure.segment ? ` in ${segmentLabel(failure.segment)}` : '';
+  const when = `from minute ${shortNumber(failure.startMinute)}${failure.endMinute === null ? '' : ` to minute ${shortNumber(failure.endMinute)}`}`;
+  const cause = both ? 'A dependency fails: ' : '';
+  if (effects.length === 0) return `${kind}: no change from the baseline${scope}.`;
+  const text = `${cause}${effects.join('; ')}${scope}, ${when}.`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function segmentLabel(values: Record<string, string>): string {
+  const entries = Object.entries(values);
+  return entries.length === 0 ? 'all' : entries.map(([name, value]) => `${name}=${value}`).join(', ');
+}
+
+function percent(rate: number): string {
+  return `${shortNumber(rate * 100)}%`;
+}

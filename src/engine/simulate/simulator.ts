@@ -1,0 +1,111 @@
+// The simulator's entry point for every face: a plan's scenarios, single runs, summaries over many seeds, the
+// scenario matrix and the report the charts draw.
+
+import type { PlanProblem, ReleasePlan } from '../model/plan';
+import { BinomialTables } from './binomial-table';
+import { compilePlan, outline, type CompiledPlan, type SimulationOptions } from './compile';
+import { ScenarioRunner } from './engine';
+import { MAX_SIMULATION_RUNS } from './limits';
+import type { PlanOutline, RunsSummary, ScenarioMatrix, SimulationReport, SimulationResult } from './result';
+import { listScenarios, type ResolvedScenario } from './scenarios';
+import { RunsAccumulator } from './summary';
+
+export const DEFAULT_SEED = 1;
+/** The scenario a run shows when none is named: the plainest failure. */
+export const DEFAULT_SCENARIO = 'error-spike';
+
+export interface SimulationProblem extends PlanProblem {
+  /** `plan-not-simulable` (readPlan), `scenario-invalid` (scenarios:) or `simulation-too-large` (limits). */
+  ruleId: 'plan-not-simulable' | 'scenario-invalid' | 'simulation-too-large';
+}
+
+export interface ReportRequest {
+  scenario: string;
+  seed: number;
+  /** Runs of the summary for `scenario`; none when 1. */
+  runs: number;
+  /** Runs per scenario of the matrix; no matrix when 0. */
+  matrixRuns: number;
+}
+
+export class Simulator {
+  private readonly runners = new Map<string, ScenarioRunner>();
+  private readonly tables: BinomialTables;
+
+  private constructor(
+    readonly compiled: CompiledPlan,
+    /** Built-in scenarios that apply to the plan, then the plan's own, in report order. */
+    readonly scenarios: readonly ResolvedScenario[],
+  ) {
+    this.tables = new BinomialTables(compiled.maxStepRequests);
+  }
+
+  /** A simulator for a plan read by readPlan; problems instead when the plan's scenarios or size are not replayable. */
+  static create(plan: ReleasePlan, options: SimulationOptions = {}): { simulator?: Simulator; problems: SimulationProblem[] } {
+    const listed = listScenarios(plan);
+    const problems: SimulationProblem[] = listed.problems.map((problem) => ({ ...problem, ruleId: 'scenario-invalid' }));
+    const { compiled, problems: sizeProblems } = compilePlan(plan, options);
+    problems.push(...sizeProblems.map((problem): SimulationProblem => ({ ...problem, ruleId: 'simulation-too-large' })));
+    if (!compiled || problems.length > 0) return { problems };
+    return { simulator: new Simulator(compiled, listed.scenarios), problems };
+  }
+
+  get plan(): ReleasePlan {
+    return this.compiled.plan;
+  }
+
+  scenario(name: string): ResolvedScenario | undefined {
+    return this.scenarios.find((scenario) => scenario.name === name);
+  }
+
+  /** One run with its timeline and every gate evaluation. */
+  run(scenarioName: string, seed: number = DEFAULT_SEED): SimulationResult {
+    const runner = this.runner(scenarioName);
+    runner.run(seed, true);
+    return runner.result();
+  }
+
+  /** Runs seeds seed, seed + 1, … and summarises them. */
+  runMany(scenarioName: string, seed: number, runs: number): RunsSummary {
+    if (!(Number.isInteger(runs) && runs >= 1 && runs <= MAX_SIMULATION_RUNS)) throw new RangeError(`runs must be a whole number from 1 to ${MAX_SIMULATION_RUNS}, not ${runs}`);
+    const runner = this.runner(scenarioName);
+    const accumulator = new RunsAccumulator(this.plan, runner.scenario, seed, runs);
+    for (let i = 0; i < runs; i++) accumulator.add(runner.run(seed + i));
+    return accumulator.summary();
+  }
+
+  /** Every scenario over the same seeds: which failures the plan catches, where, and at what cost. */
+  matrix(seed: number, runs: number): ScenarioMatrix {
+    return { plan: this.plan.name, runs, seed, scenarios: this.scenarios.map((scenario) => this.runMany(scenario.name, seed, runs)) };
+  }
+
+  outline(): PlanOutline {
+    return outline(this.compiled);
+  }
+
+  report(request: ReportRequest): SimulationReport {
+    const { scenario, seed, runs, matrixRuns } = request;
+    const matrix = matrixRuns > 0 ? this.matrix(seed, matrixRuns) : null;
+    // The matrix already holds the scenario's summary when it ran as many seeds.
+    const fromMatrix = matrix && matrixRuns === runs ? matrix.scenarios.find((summary) => summary.scenario === scenario) : undefined;
+    return {
+      format: 'stagegate-simulation-report',
+      version: 1,
+      plan: this.outline(),
+      run: this.run(scenario, seed),
+      summary: runs > 1 ? fromMatrix ?? this.runMany(scenario, seed, runs) : null,
+      matrix,
+    };
+  }
+
+  private runner(scenarioName: string): ScenarioRunner {
+    let runner = this.runners.get(scenarioName);
+    if (!runner) {
+      const scenario = this.scenario(scenarioName);
+      if (!scenario) throw new Error(`Unknown scenario "${scenarioName}"; the plan has ${this.scenarios.map((known) => known.name).join(', ')}`);
+      runner = new ScenarioRunner(this.compiled, scenario, this.tables);
+      this.runners.set(scenarioName, runner);
+    }
+    return runner;
+  }
+}

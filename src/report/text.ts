@@ -1,0 +1,97 @@
+// Short human summaries of simulation results, for the CLI's text format and the report's headings.
+// Pure functions of the result: no locale, no clock, so the same result always reads the same.
+
+import type { Detection, RunsSummary, ScenarioMatrix, SimulationResult } from '../engine/simulate/result';
+
+/** "error-spike caught in canary-1 at minute 12 by errorRate in region=eu-west; 1,840 requests failed before rollback." */
+export function describeRun(result: SimulationResult): string {
+  const failed = result.blastRadius.failedRequests;
+  const failedText = `${count(failed)} request${failed === 1 ? '' : 's'} failed`;
+  // Nothing of the new version's own fails in these two: a stop is a false rollback, going on is right.
+  const nothingToCatch = result.kind === 'healthy' || result.kind === 'dependency-outage';
+  if (!result.detection || !result.stop) {
+    if (nothingToCatch) return `${result.scenario}: no gate stopped the rollout; it completed at minute ${number(result.endMinute)}.`;
+    return `${result.scenario} not caught: the rollout completed at minute ${number(result.endMinute)}; ${failedText}.`;
+  }
+  const detection = result.detection;
+  const what = nothingToCatch ? `${result.scenario}: false rollback` : `${result.scenario} ${detection.verdict === 'fail' ? 'caught' : 'stopped (inconclusive)'}`;
+  const caught = `${what} in ${detection.stage} at minute ${number(detection.minute)} by ${detection.gate}${detection.segment ? ` in ${detection.segment}` : ''}`;
+  const stop = result.stop;
+  const restored = stop.outcome === 'paused' ? `rollout paused; traffic restored at minute ${number(stop.restoredMinute)} by a human` : `${stop.by === 'human' ? 'a human rolled back' : stop.action === 'disable-flags' ? 'flags disabled' : 'rolled back'}; traffic restored at minute ${number(stop.restoredMinute)}`;
+  if (nothingToCatch && failed === 0) return `${caught} (${restored}).`;
+  return `${caught}; ${failedText} before traffic was restored (${restored}).`;
+}
+
+export function describeDetection(detection: Detection): string {
+  const value = (x: number | null) => (x === null ? 'none' : detection.metric === 'latencyP95Ms' ? `${number(x)} ms` : percent(x));
+  if (detection.verdict === 'inconclusive') return `${detection.samples} new-version requests in the window, fewer than minSamples`;
+  return `observed ${value(detection.observed)} against a bound of ${value(detection.threshold)}${detection.baseline !== null ? ` (current version ${value(detection.baseline)})` : ''}`;
+}
+
+export function formatRunText(result: SimulationResult): string {
+  const lines = [`${result.plan} · ${result.scenario} (seed ${result.seed}): ${result.description}`, describeRun(result)];
+  if (result.detection) lines.push(`  ${describeDetection(result.detection)}, on ${count(result.detection.samples)} new-version requests.`);
+  const radius = result.blastRadius;
+  lines.push(
+    `Blast radius: ${count(radius.exposedRequests)} requests exposed${radius.users === null ? '' : ` (${count(Math.round(radius.users))} users)`}, ${count(radius.failedRequests)} failed, peak ${percent(radius.peakTrafficShare)} of traffic.`,
+  );
+  const worst = [...radius.bySegment].filter((segment) => segment.failedRequests > 0).sort((a, b) => b.failedRequests - a.failedRequests || (a.segment < b.segment ? -1 : a.segment > b.segment ? 1 : 0)).slice(0, 3);
+  if (worst.length > 0) lines.push(`  most failed: ${worst.map((segment) => `${segment.segment} ${count(segment.failedRequests)}`).join('; ')}`);
+  lines.push(`Stages: ${result.stages.map((stage) => `${stage.name} ${stage.verdict}${stage.start === null ? '' : ` (minute ${number(stage.start)}–${number(stage.end ?? stage.start)})`}`).join(' · ')}`);
+  for (const note of result.notes) lines.push(`Note: ${note}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatSummaryText(summary: RunsSummary): string {
+  const lines = [`${summary.plan} · ${summary.scenario} over ${count(summary.runs)} runs (seeds ${summary.seed}–${summary.seed + summary.runs - 1}): ${summary.description}`];
+  lines.push(`${summary.kind === 'healthy' ? 'stopped (false rollbacks)' : 'caught'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`);
+  const { failedRequests, exposedRequests, users } = summary.blastRadius;
+  lines.push(`failed requests: p50 ${count(failedRequests.p50)}, p95 ${count(failedRequests.p95)}, max ${count(failedRequests.max)} (mean ${number(failedRequests.mean)})`);
+  lines.push(`exposed requests: p50 ${count(exposedRequests.p50)}, p95 ${count(exposedRequests.p95)}, max ${count(exposedRequests.max)}${users ? `; users p95 ${count(Math.round(users.p95))}` : ''}`);
+  lines.push(`outcomes: completed ${percent(summary.outcomes.completed)}, rolled back ${percent(summary.outcomes['rolled-back'])}, paused ${percent(summary.outcomes.paused)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatMatrixText(matrix: ScenarioMatrix): string {
+  const header = ['scenario', 'caught', 'where', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'];
+  const rows = matrix.scenarios.map((summary) => [
+    summary.scenario,
+    percent(summary.detectionRate),
+    whereText(summary).replace(/^: /, '') || '-',
+    summary.meanDetectionMinute === null ? '-' : number(summary.meanDetectionMinute),
+    `${count(summary.blastRadius.failedRequests.p50)} / ${count(summary.blastRadius.failedRequests.p95)} / ${count(summary.blastRadius.failedRequests.max)}`,
+    count(summary.blastRadius.exposedRequests.p95),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  return [`${matrix.plan}: ${matrix.scenarios.length} scenarios × ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1})`, '', line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** ": internal 94.1%, canary-1 5.9%" for the stages that caught anything. */
+function whereText(summary: RunsSummary): string {
+  const parts = Object.entries(summary.detectionByStage)
+    .filter(([, rate]) => rate > 0)
+    .map(([stage, rate]) => `${stage} ${percent(rate)}`);
+  return parts.length ? `: ${parts.join(', ')}` : '';
+}
+
+/** 1234567 → "1,234,567", without the locale (so output is the same everywhere). */
+export function count(value: number): string {
+  const rounded = Math.round(value);
+  const digits = String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return rounded < 0 ? `-${digits}` : digits;
+}
+
+/** 0.93333 → "93.33%". */
+export function percent(rate: number): string {
+  return `${number(Math.round(rate * 10000) / 100)}%`;
+}
+
+/** At most 3 decimals, trailing zeros dropped, thousands grouped. */
+export function number(value: number): string {
+  const rounded = Math.round(value * 1000) / 1000;
+  const [whole, fraction] = String(Math.abs(rounded)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = rounded < 0 ? '-' : '';
+  return fraction ? `${sign}${grouped}.${fraction.slice(0, 3)}` : `${sign}${grouped}`;
+}

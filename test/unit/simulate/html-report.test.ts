@@ -1,0 +1,76 @@
+// The HTML report in a real browser: one self-contained file that draws every chart offline, without errors.
+
+import * as assert from 'assert';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import { chromium, type Browser } from 'playwright-core';
+import { loadPlanText } from '../../../src/engine/simulate';
+import { renderHtmlReport, type ReportAssets } from '../../../src/report/html';
+import { REPO_ROOT } from '../helpers';
+import { buildReportAssets, EXAMPLE_PLAN, SIMULATE_FIXTURES } from './helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+
+describe('simulation HTML report', function () {
+  this.timeout(60000);
+  let browser: Browser | undefined;
+  let assets: ReportAssets;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) this.skip();
+    assets = buildReportAssets();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const [name, planFile, scenario] of [
+    ['checkout', EXAMPLE_PLAN, 'error-spike'],
+    ['regions', path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'eu-ranker-errors'],
+  ] as const) {
+    it(`draws every chart of the ${name} report offline, with no console error`, async () => {
+      const { simulator } = loadPlanText(planFile, readFileSync(planFile, 'utf8'));
+      const report = simulator!.report({ scenario, seed: 1, runs: 1, matrixRuns: 100 });
+      const html = renderHtmlReport(report, assets);
+      assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, 'the report loads nothing from elsewhere');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, `simulate-${name}.html`);
+      writeFileSync(file, html);
+
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('request', (request) => {
+        if (!request.url().startsWith('file:')) problems.push(`request: ${request.url()}`);
+      });
+      await page.goto(`file://${file}`);
+      await page.waitForSelector('#stagegate-report[data-rendered="true"]', { timeout: 10000 });
+      const canvases = await page.$$eval('canvas', (elements) =>
+        elements.map((canvas) => {
+          const context = canvas.getContext('2d')!;
+          const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+          let painted = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+          return { width: canvas.width, height: canvas.height, painted: painted / (canvas.width * canvas.height) };
+        }),
+      );
+      await page.screenshot({ path: path.join(ARTIFACTS, `simulate-${name}.png`), fullPage: true });
+      await page.close();
+
+      assert.deepStrictEqual(problems, []);
+      const metrics = new Set(report.run.evaluations.map((evaluation) => evaluation.metric)).size;
+      // Timeline, one chart per gated metric, blast radius, matrix.
+      assert.strictEqual(canvases.length, 1 + metrics + 1 + 1);
+      for (const [index, canvas] of canvases.entries()) {
+        assert.ok(canvas.width > 300 && canvas.height > 100, `canvas ${index} is ${canvas.width}×${canvas.height}`);
+        assert.ok(canvas.painted > 0.01, `canvas ${index} is blank (${(canvas.painted * 100).toFixed(2)}% painted)`);
+      }
+    });
+  }
+});

@@ -1,0 +1,93 @@
+// Built-in scenarios and their defaults relative to the baseline; the plan's own scenarios and their parameters.
+
+import * as assert from 'assert';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { loadPlanText, SCENARIO_DEFAULTS } from '../../../src/engine/simulate';
+import { EXAMPLE_PLAN, SIMULATE_FIXTURES, simulatorFor } from './helpers';
+
+describe('simulator scenarios', () => {
+  it('lists the seven built-in kinds for a plan with KPIs and dimensions, then the plan\'s own', () => {
+    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+    assert.deepStrictEqual(
+      simulator!.scenarios.map((scenario) => `${scenario.name}:${scenario.source}`),
+      ['healthy:built-in', 'error-spike:built-in', 'latency-regression:built-in', 'kpi-drop:built-in', 'segment-outage:built-in', 'slow-burn:built-in', 'dependency-outage:built-in', 'eu-ranker-errors:plan', 'slow-ranker:plan'],
+    );
+  });
+
+  it('sets the built-ins relative to the baseline', () => {
+    const { simulator } = loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'));
+    const failure = (name: string) => simulator!.scenario(name)!.failure!;
+    assert.strictEqual(simulator!.scenario('healthy')!.failure, null);
+    assert.strictEqual(failure('error-spike').errorRate, 0.01, '5 × 0.2%');
+    assert.strictEqual(failure('latency-regression').latencyMultiplier, SCENARIO_DEFAULTS.latencyMultiplier);
+    assert.deepStrictEqual([failure('kpi-drop').kpi, failure('kpi-drop').kpiRate], ['payment-success', 0.97 * 0.95]);
+    assert.deepStrictEqual(failure('segment-outage').segment, { region: 'ap-south' }, 'the first dimension\'s smallest value');
+    assert.deepStrictEqual([failure('slow-burn').errorRate, failure('slow-burn').errorRateGrowthPerHour], [0.002, 0.001]);
+    const outage = failure('dependency-outage');
+    assert.deepStrictEqual([outage.errorRate, outage.affectsCurrentVersion, outage.startMinute, outage.endMinute], [0.02, true, 0, 30]);
+  });
+
+  it('leaves out kpi-drop and segment-outage when the plan has no KPI or dimension', () => {
+    const simulator = simulatorFor({ traffic: { requestsPerSecond: 10 }, stages: [{ name: 'full', weight: 100, duration: '1h' }] });
+    assert.deepStrictEqual(simulator.scenarios.map((scenario) => scenario.name), ['healthy', 'error-spike', 'latency-regression', 'slow-burn', 'dependency-outage']);
+  });
+
+  it('lets a plan replace a built-in by naming its scenario after it', () => {
+    const simulator = simulatorFor({
+      traffic: { requestsPerSecond: 10 },
+      stages: [{ name: 'full', weight: 100, duration: '1h' }],
+      scenarios: { 'error-spike': { kind: 'error-spike', errorRate: 0.3 } },
+    });
+    assert.strictEqual(simulator.scenario('error-spike')!.source, 'plan');
+    assert.strictEqual(simulator.scenario('error-spike')!.failure!.errorRate, 0.3);
+    assert.strictEqual(simulator.scenarios.filter((scenario) => scenario.name === 'error-spike').length, 1);
+  });
+
+  it('restricts a failure to its segment and starts it at its minute', () => {
+    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+    const result = simulator!.run('eu-ranker-errors', 1);
+    for (const segment of result.blastRadius.bySegment) {
+      if (segment.values.region === 'eu-west') assert.ok(segment.exposedRequests > 0, segment.segment);
+      else assert.deepStrictEqual([segment.exposedRequests, segment.failedRequests, segment.peakTrafficShare], [0, 0, 0], segment.segment);
+    }
+    assert.ok(result.timeline.filter((step) => step.minute < 45).every((step) => !step.failureActive && step.failedRequests === 0));
+    assert.ok(result.timeline.filter((step) => step.minute >= 45).every((step) => step.failureActive));
+    assert.strictEqual(result.evaluations.find((evaluation) => evaluation.verdict === 'fail')?.worst?.segment, 'region=eu-west');
+    assert.strictEqual(result.description, 'The new ranker throws for EU queries with a comma in them.');
+  });
+
+  it('turns an absolute p95 into a multiplier of the baseline', () => {
+    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+    assert.strictEqual(simulator!.scenario('slow-ranker')!.failure!.latencyMultiplier, 320 / 250);
+  });
+
+  it('grows a slow burn\'s error rate with time', () => {
+    const simulator = simulatorFor({
+      traffic: { requestsPerSecond: 50 },
+      baseline: { errorRate: 0.001 },
+      stages: [{ name: 'full', weight: 100, duration: '10h' }],
+      scenarios: { burn: { kind: 'slow-burn', errorRateGrowthPerHour: 0.01 } },
+    });
+    const timeline = simulator.run('burn', 1).timeline;
+    const errorsIn = (from: number, to: number) => timeline.slice(from, to).reduce((sum, step) => sum + step.errors, 0);
+    const firstHour = errorsIn(0, 60);
+    const lastHour = errorsIn(540, 600);
+    // 180,000 requests an hour, failing 0.1% + 0.5% on average in the first hour and 0.1% + 9.5% in the last.
+    assert.ok(firstHour > 950 && firstHour < 1210, `first hour ${firstHour}`);
+    assert.ok(lastHour > 16900 && lastHour < 17700, `last hour ${lastHour}`);
+  });
+
+  it('degrades both versions in a dependency outage, so a relative gate holds and an absolute one trips', () => {
+    const body = (gate: Record<string, unknown>) => ({
+      traffic: { requestsPerSecond: 50 },
+      baseline: { errorRate: 0.002 },
+      stages: [{ name: 'canary', weight: 20, duration: '30m', interval: '30m', gates: [gate] }],
+      rollback: { automatic: true },
+    });
+    const relative = simulatorFor(body({ metric: 'errorRate', maxIncrease: '50%' })).runMany('dependency-outage', 1, 200);
+    const absolute = simulatorFor(body({ metric: 'errorRate', max: '1%' })).runMany('dependency-outage', 1, 200);
+    assert.ok(relative.detectionRate < 0.05, `relative gate rolled back ${relative.detectionRate}`);
+    assert.strictEqual(absolute.detectionRate, 1);
+  });
+});

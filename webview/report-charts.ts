@@ -1,0 +1,473 @@
+// Draws a simulation report (the SimulationReport JSON) into a container: the run's verdict and blast radius, the
+// new version's traffic share over time, each gate's observations against its bounds, the blast radius per segment
+// and the scenario matrix. Shared by the self-contained HTML report and the extension's webview; it takes chart.js
+// from the page (its UMD build sets `window.Chart`) or from the caller, and builds the DOM with textContent only.
+
+import type { Chart as ChartJs, ChartConfiguration, ChartDataset, Plugin, ScaleOptions } from 'chart.js';
+import type { GateEvaluation, PlanOutline, SimulationReport, SimulationResult } from '../src/engine/simulate/result';
+import { formatMinutes } from '../src/engine/model/units';
+import { count, describeRun, number, percent } from '../src/report/text';
+
+type ChartConstructor = typeof ChartJs;
+
+export interface RenderOptions {
+  /** chart.js's Chart; defaults to the page's `window.Chart`. */
+  Chart?: ChartConstructor;
+}
+
+export interface RenderedReport {
+  charts: ChartJs[];
+  destroy(): void;
+}
+
+interface Palette {
+  background: string;
+  fg: string;
+  muted: string;
+  grid: string;
+  canary: string;
+  baseline: string;
+  bound: string;
+  worst: string;
+  failed: string;
+  detect: string;
+  restore: string;
+  failure: string;
+  stage: string;
+  notCaught: string;
+  series: string[];
+}
+
+/** Vertical markers shared by the time charts: stage starts, failure window, detection, restore. */
+interface TimeMarkers {
+  stages: { minute: number; name: string }[];
+  failureSpans: [number, number][];
+  detection: { minute: number; label: string } | null;
+  restored: number | null;
+  endMinute: number;
+}
+
+export function renderReport(container: HTMLElement, report: SimulationReport, options: RenderOptions = {}): RenderedReport {
+  const Chart = options.Chart ?? (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
+  if (!Chart) throw new Error('chart.js is not loaded: include its UMD build before the report, or pass options.Chart.');
+  container.replaceChildren();
+  container.classList.add('sg-report');
+  const palette = readPalette(container);
+  const fontFamily = getComputedStyle(container).fontFamily;
+  const charts: ChartJs[] = [];
+  const draw = (parent: HTMLElement, config: ChartConfiguration, size = '') => {
+    const holder = element(parent, 'div', `sg-chart ${size}`.trim());
+    const canvas = element(holder, 'canvas');
+    // Per chart, not Chart.defaults: the page (a webview) may hold other charts.
+    config.options = { color: palette.muted, borderColor: palette.grid, font: { family: fontFamily }, ...config.options } as ChartConfiguration['options'];
+    charts.push(new Chart(canvas, config));
+  };
+
+  const run = report.run;
+  const markers = timeMarkers(run);
+  renderHeading(container, report);
+
+  section(container, 'Traffic on the new version');
+  legend(container, 'Share of all traffic served by the new version; vertical lines mark stage starts, the detection and the moment traffic was restored; the shaded span is the failure.');
+  draw(container, timelineChart(run, markers, palette));
+
+  const metrics = [...new Set(run.evaluations.map((evaluation) => evaluation.metric))];
+  if (metrics.length > 0) {
+    section(container, 'Gates');
+    legend(container, 'At each evaluation: the new version on all traffic, the breakdown value closest to its bound, the current version it was compared with, and the bound. Red points failed; the red dashed line is the detection, the orange line the restore.');
+    for (const metric of metrics) {
+      element(container, 'h3', undefined, metric);
+      draw(container, gateChart(run.evaluations.filter((evaluation) => evaluation.metric === metric), report.plan, markers, palette), 'sg-small');
+    }
+  }
+
+  section(container, 'Blast radius per segment');
+  const segments = run.blastRadius.bySegment;
+  if (run.blastRadius.exposedRequests > 0) draw(container, blastRadiusChart(run, palette), segments.length > 6 ? 'sg-tall' : '');
+  else element(container, 'p', 'sg-note', 'No request reached the failing new version.');
+  table(
+    container,
+    ['segment', 'exposed requests', 'failed requests', 'users', 'peak share'],
+    segments.map((segment) => [segment.segment, count(segment.exposedRequests), count(segment.failedRequests), segment.users === null ? '–' : count(Math.round(segment.users)), percent(segment.peakTrafficShare)]),
+    [1, 2, 3, 4],
+  );
+
+  if (report.summary) {
+    const summary = report.summary;
+    section(container, `${summary.scenario} over ${count(summary.runs)} runs`);
+    figures(container, [
+      [percent(summary.detectionRate), summary.kind === 'healthy' ? 'false rollbacks' : 'caught'],
+      [summary.meanDetectionMinute === null ? '–' : `minute ${number(summary.meanDetectionMinute)}`, 'mean detection'],
+      [count(summary.blastRadius.failedRequests.p50), 'failed requests, median'],
+      [count(summary.blastRadius.failedRequests.p95), 'failed requests, p95'],
+      [count(summary.blastRadius.exposedRequests.p95), 'exposed requests, p95'],
+    ]);
+  }
+
+  if (report.matrix) {
+    const matrix = report.matrix;
+    section(container, 'Scenario matrix');
+    legend(container, `Each scenario over ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1}): where the plan stopped it, and at what cost. For healthy, every stop is a false rollback.`);
+    draw(container, matrixChart(report, palette), matrix.scenarios.length > 5 ? 'sg-tall' : '');
+    table(
+      container,
+      ['scenario', 'what fails', 'caught', 'by metric', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'],
+      matrix.scenarios.map((summary) => [
+        summary.scenario,
+        summary.description,
+        percent(summary.detectionRate),
+        Object.entries(summary.detectionByMetric)
+          .filter(([, rate]) => rate > 0)
+          .map(([metric, rate]) => `${metric} ${percent(rate)}`)
+          .join(', ') || '–',
+        summary.meanDetectionMinute === null ? '–' : number(summary.meanDetectionMinute),
+        `${count(summary.blastRadius.failedRequests.p50)} / ${count(summary.blastRadius.failedRequests.p95)} / ${count(summary.blastRadius.failedRequests.max)}`,
+        count(summary.blastRadius.exposedRequests.p95),
+      ]),
+      [2, 4, 5, 6],
+    );
+  }
+
+  const footer = element(container, 'p', 'sg-note', `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`);
+  for (const note of run.notes) element(footer, 'div', undefined, note);
+  container.setAttribute('data-rendered', 'true');
+  return {
+    charts,
+    destroy: () => {
+      for (const chart of charts) chart.destroy();
+      container.removeAttribute('data-rendered');
+    },
+  };
+}
+
+function renderHeading(container: HTMLElement, report: SimulationReport): void {
+  const run = report.run;
+  element(container, 'h1', undefined, `${report.plan.name} · ${run.scenario}`);
+  element(container, 'p', 'sg-subtitle', `${report.plan.service} · ${run.description}`);
+  const verdictClass = !run.detection ? (run.kind === 'healthy' ? 'sg-verdict' : 'sg-verdict sg-missed') : run.kind === 'healthy' || run.kind === 'dependency-outage' ? 'sg-verdict sg-stopped' : 'sg-verdict';
+  element(container, 'div', verdictClass, describeRun(run));
+  const radius = run.blastRadius;
+  figures(container, [
+    [count(radius.exposedRequests), 'requests exposed'],
+    [count(radius.failedRequests), 'requests failed'],
+    [radius.users === null ? '–' : count(Math.round(radius.users)), 'users exposed'],
+    [percent(radius.peakTrafficShare), 'peak share of traffic'],
+    [run.detection ? `minute ${number(run.detection.minute)}` : 'never', 'detected'],
+    [run.stop ? `minute ${number(run.stop.restoredMinute)}` : '–', 'traffic restored'],
+  ]);
+}
+
+function timelineChart(run: SimulationResult, markers: TimeMarkers, palette: Palette): ChartConfiguration {
+  const share = run.timeline.map((step) => ({ x: step.minute, y: step.share * 100 }));
+  const last = run.timeline[run.timeline.length - 1];
+  if (last) share.push({ x: markers.endMinute, y: run.stop ? 0 : last.share * 100 });
+  const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = [
+    { label: 'new-version share of traffic (%)', data: share, borderColor: palette.canary, backgroundColor: palette.canary, stepped: 'after', pointRadius: 0, borderWidth: 2, yAxisID: 'y' },
+  ];
+  if (run.timeline.some((step) => step.failedRequests > 0)) {
+    datasets.push({
+      label: 'failed requests per step',
+      data: run.timeline.map((step) => ({ x: step.minute, y: step.failedRequests })),
+      borderColor: withAlpha(palette.failed, 0.55),
+      backgroundColor: withAlpha(palette.failed, 0.55),
+      pointRadius: 0,
+      borderWidth: 1,
+      yAxisID: 'y1',
+    });
+  }
+  const peak = Math.max(...share.map((point) => point.y), 0);
+  const scales: Record<string, ScaleOptions> = {
+    x: timeAxis(markers),
+    y: { type: 'linear', min: 0, max: niceCeiling(Math.max(peak * 1.15, 1)), title: { display: true, text: '% of traffic' }, grid: { color: palette.grid } } as ScaleOptions,
+  };
+  if (datasets.length > 1) scales.y1 = { type: 'linear', position: 'right', min: 0, title: { display: true, text: 'failed per step' }, grid: { display: false } } as ScaleOptions;
+  return {
+    type: 'line',
+    data: { datasets } as ChartConfiguration['data'],
+    options: baseOptions(scales),
+    plugins: [markerPlugin(markers, palette)],
+  } as ChartConfiguration;
+}
+
+function gateChart(evaluations: GateEvaluation[], plan: PlanOutline, markers: TimeMarkers, palette: Palette): ChartConfiguration {
+  const latency = evaluations[0]?.metric === 'latencyP95Ms';
+  const scale = latency ? 1 : 100;
+  type Point = { x: number; y: number | null };
+  // One line per stage: a gap between stages, whose bounds differ.
+  const series = (pick: (evaluation: GateEvaluation) => number | null): Point[] => {
+    const points: Point[] = [];
+    let stage = -1;
+    for (const evaluation of evaluations) {
+      if (stage !== -1 && evaluation.stageIndex !== stage) points.push({ x: plan.stages[evaluation.stageIndex]?.start ?? evaluation.minute, y: null });
+      stage = evaluation.stageIndex;
+      const value = pick(evaluation);
+      points.push({ x: evaluation.minute, y: value === null ? null : value * scale });
+    }
+    return points;
+  };
+  const verdictColor = (verdict: string, normal: string) => (verdict === 'fail' ? palette.detect : verdict === 'inconclusive' ? palette.muted : normal);
+  const datasets: ChartDataset<'line', Point[]>[] = [
+    {
+      label: 'new version, all traffic',
+      data: series((evaluation) => evaluation.all.canary),
+      borderColor: palette.canary,
+      backgroundColor: palette.canary,
+      pointBackgroundColor: evaluations.map((evaluation) => verdictColor(evaluation.all.verdict, palette.canary)),
+      pointRadius: 3,
+      borderWidth: 2,
+    },
+  ];
+  if (evaluations.some((evaluation) => evaluation.worst)) {
+    datasets.push({
+      label: 'new version, breakdown value nearest its bound',
+      data: series((evaluation) => evaluation.worst?.canary ?? null),
+      borderColor: palette.worst,
+      backgroundColor: palette.worst,
+      borderDash: [4, 3],
+      pointRadius: 2,
+      borderWidth: 1.5,
+    });
+  }
+  if (evaluations.some((evaluation) => evaluation.all.baseline !== null)) {
+    datasets.push({ label: 'current version (reference)', data: series((evaluation) => evaluation.all.baseline), borderColor: palette.baseline, backgroundColor: palette.baseline, pointRadius: 1.5, borderWidth: 1.5 });
+  }
+  for (const [key, label] of [
+    ['upper', 'upper bound'],
+    ['lower', 'lower bound'],
+  ] as const) {
+    if (evaluations.some((evaluation) => evaluation.all[key] !== null)) {
+      // Stepped back to the window's start: a bound holds over the window it judged. A short dash marks each
+      // evaluation, so a stage judged once still shows its bound.
+      datasets.push({ label, data: series((evaluation) => evaluation.all[key]), borderColor: palette.bound, backgroundColor: palette.bound, borderDash: [6, 4], pointStyle: 'line', pointRadius: 6, pointBorderWidth: 2, borderWidth: 1.5, stepped: 'before' });
+    }
+  }
+  const axisTitle = latency ? 'p95 latency (ms)' : evaluations[0]?.metric.startsWith('kpi:') ? 'success rate (%)' : 'error rate (%)';
+  return {
+    type: 'line',
+    data: { datasets } as ChartConfiguration['data'],
+    options: baseOptions({ x: timeAxis(markers), y: { type: 'linear', title: { display: true, text: axisTitle }, grid: { color: palette.grid } } as ScaleOptions }),
+    plugins: [markerPlugin(markers, palette, false)],
+  } as ChartConfiguration;
+}
+
+function blastRadiusChart(run: SimulationResult, palette: Palette): ChartConfiguration {
+  const segments = run.blastRadius.bySegment;
+  return {
+    type: 'bar',
+    data: {
+      labels: segments.map((segment) => segment.segment),
+      datasets: [
+        { label: 'exposed requests', data: segments.map((segment) => segment.exposedRequests), backgroundColor: palette.canary, xAxisID: 'x' },
+        { label: 'failed requests', data: segments.map((segment) => segment.failedRequests), backgroundColor: palette.failed, xAxisID: 'x1' },
+      ],
+    },
+    options: {
+      ...baseOptions({
+        x: { type: 'linear', position: 'bottom', min: 0, title: { display: true, text: 'exposed requests' }, grid: { color: palette.grid } } as ScaleOptions,
+        x1: { type: 'linear', position: 'top', min: 0, title: { display: true, text: 'failed requests' }, grid: { display: false } } as ScaleOptions,
+        y: { type: 'category' } as ScaleOptions,
+      }),
+      indexAxis: 'y',
+    },
+  } as ChartConfiguration;
+}
+
+function matrixChart(report: SimulationReport, palette: Palette): ChartConfiguration {
+  const matrix = report.matrix!;
+  const stageNames = report.plan.stages.map((stage) => stage.name);
+  const datasets = stageNames.map((stage, index) => ({
+    label: `stopped in ${stage}`,
+    data: matrix.scenarios.map((summary) => (summary.detectionByStage[stage] ?? 0) * 100),
+    backgroundColor: palette.series[index % palette.series.length],
+  }));
+  datasets.push({ label: 'not stopped', data: matrix.scenarios.map((summary) => (1 - summary.detectionRate) * 100), backgroundColor: palette.notCaught });
+  return {
+    type: 'bar',
+    data: { labels: matrix.scenarios.map((summary) => summary.scenario), datasets },
+    options: {
+      ...baseOptions({
+        x: { type: 'linear', stacked: true, min: 0, max: 100, title: { display: true, text: '% of runs' }, grid: { color: palette.grid } } as ScaleOptions,
+        y: { type: 'category', stacked: true } as ScaleOptions,
+      }),
+      indexAxis: 'y',
+    },
+  } as ChartConfiguration;
+}
+
+function baseOptions(scales: Record<string, ScaleOptions>): ChartConfiguration['options'] {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: 'nearest', intersect: false },
+    plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } } },
+    scales,
+  } as ChartConfiguration['options'];
+}
+
+function timeAxis(markers: TimeMarkers): ScaleOptions {
+  return {
+    type: 'linear',
+    min: 0,
+    // A little room on the right, so the last evaluation is not drawn on the frame.
+    max: markers.endMinute * 1.02,
+    title: { display: true, text: 'rollout time' },
+    ticks: { callback: (value: number | string) => (Number(value) === 0 ? '0' : formatMinutes(Number(value))), maxTicksLimit: 12, includeBounds: false },
+  } as ScaleOptions;
+}
+
+function timeMarkers(run: SimulationResult): TimeMarkers {
+  const failureSpans: [number, number][] = [];
+  let start: number | null = null;
+  for (const step of run.timeline) {
+    if (step.failureActive && start === null) start = step.minute;
+    if (!step.failureActive && start !== null) {
+      failureSpans.push([start, step.minute]);
+      start = null;
+    }
+  }
+  if (start !== null) failureSpans.push([start, run.endMinute]);
+  return {
+    stages: run.stages.flatMap((stage) => (stage.start === null ? [] : [{ minute: stage.start, name: stage.name }])),
+    failureSpans,
+    detection: run.detection ? { minute: run.detection.minute, label: `detected: ${run.detection.gate}${run.detection.segment ? ` (${run.detection.segment})` : ''}` } : null,
+    restored: run.stop ? run.stop.restoredMinute : null,
+    endMinute: Math.max(run.endMinute, run.stepMinutes),
+  };
+}
+
+/**
+ * Draws the stage starts, the failure's span, the detection and the restore on a chart with a minute x axis.
+ * Only the timeline labels the detection and the restore; on gate charts a label would hide the point that tripped.
+ */
+function markerPlugin(markers: TimeMarkers, palette: Palette, labelEvents = true): Plugin {
+  return {
+    id: 'stagegateMarkers',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea } = chart;
+      const x = chart.scales.x;
+      ctx.save();
+      ctx.fillStyle = palette.failure;
+      for (const [from, to] of markers.failureSpans) {
+        const left = Math.max(chartArea.left, x.getPixelForValue(from));
+        const right = Math.min(chartArea.right, x.getPixelForValue(to));
+        if (right > left) ctx.fillRect(left, chartArea.top, right - left, chartArea.bottom - chartArea.top);
+      }
+      ctx.restore();
+    },
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea } = chart;
+      const x = chart.scales.x;
+      const line = (minute: number, color: string, dash: number[], label: string, row: number, side: 'left' | 'right' = 'right') => {
+        const px = x.getPixelForValue(minute);
+        if (px < chartArea.left - 0.5 || px > chartArea.right + 0.5) return;
+        ctx.save();
+        ctx.strokeStyle = color;
+        ctx.setLineDash(dash);
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.moveTo(px, chartArea.top);
+        ctx.lineTo(px, chartArea.bottom);
+        ctx.stroke();
+        if (label) {
+          ctx.setLineDash([]);
+          ctx.fillStyle = color;
+          ctx.font = `11px ${getComputedStyle(chart.canvas).fontFamily || 'sans-serif'}`;
+          const width = ctx.measureText(label).width;
+          const fitsRight = px + 4 + width <= chartArea.right;
+          const fitsLeft = px - 4 - width >= chartArea.left;
+          const textX = (side === 'right' && fitsRight) || !fitsLeft ? px + 4 : px - 4 - width;
+          const textY = chartArea.top + 12 + row * 14;
+          // A backing the colour of the page keeps the label legible over the lines it crosses.
+          ctx.fillStyle = palette.background;
+          ctx.globalAlpha = 0.85;
+          ctx.fillRect(textX - 2, textY - 10, width + 4, 13);
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = color;
+          ctx.fillText(label, textX, textY);
+        }
+        ctx.restore();
+      };
+      markers.stages.forEach((stage, index) => line(stage.minute, palette.stage, [2, 3], stage.name, index % 2));
+      if (markers.detection) line(markers.detection.minute, palette.detect, [6, 3], labelEvents ? markers.detection.label : '', 1, 'left');
+      if (markers.restored !== null) line(markers.restored, palette.restore, [], labelEvents ? 'traffic restored' : '', 2, 'right');
+    },
+  };
+}
+
+function readPalette(container: HTMLElement): Palette {
+  const style = getComputedStyle(container);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const series = read('--sg-series', '#0969da, #8250df, #bf3989, #bc4c00, #4d2d00, #1a7f37')
+    .split(',')
+    .map((color) => color.trim())
+    .filter(Boolean);
+  return {
+    background: read('--sg-bg', '#ffffff'),
+    fg: read('--sg-fg', '#1f2328'),
+    muted: read('--sg-muted', '#59636e'),
+    grid: read('--sg-grid', '#d8dee4'),
+    canary: read('--sg-canary', '#0969da'),
+    baseline: read('--sg-baseline', '#1a7f37'),
+    bound: read('--sg-bound', '#cf222e'),
+    worst: read('--sg-worst', '#8250df'),
+    failed: read('--sg-failed', '#cf222e'),
+    detect: read('--sg-detect', '#cf222e'),
+    restore: read('--sg-restore', '#bc4c00'),
+    failure: read('--sg-failure', 'rgba(207, 34, 46, 0.08)'),
+    stage: read('--sg-stage', '#8c959f'),
+    notCaught: read('--sg-not-caught', '#d0d7de'),
+    series,
+  };
+}
+
+/** The next of 1, 2, 2.5, 5 × 10^k at or above the value: a clean axis maximum. */
+function niceCeiling(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return Math.min(100, step * power);
+  return Math.min(100, 10 * power);
+}
+
+/** A hex colour with transparency; other colour syntaxes are returned unchanged. */
+function withAlpha(color: string, alpha: number): string {
+  const match = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!match) return color;
+  const value = parseInt(match[1], 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = parent.ownerDocument.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  parent.appendChild(node);
+  return node;
+}
+
+function section(parent: HTMLElement, title: string): void {
+  element(parent, 'h2', undefined, title);
+}
+
+function legend(parent: HTMLElement, text: string): void {
+  element(parent, 'p', 'sg-legend', text);
+}
+
+function figures(parent: HTMLElement, items: [string, string][]): void {
+  const grid = element(parent, 'div', 'sg-figures');
+  for (const [value, label] of items) {
+    const figure = element(grid, 'div', 'sg-figure');
+    element(figure, 'div', 'sg-value', value);
+    element(figure, 'div', 'sg-label', label);
+  }
+}
+
+function table(parent: HTMLElement, header: string[], rows: string[][], numericColumns: number[]): void {
+  const node = element(parent, 'table');
+  const head = element(element(node, 'thead'), 'tr');
+  header.forEach((title, i) => element(head, 'th', numericColumns.includes(i) ? 'sg-number' : undefined, title));
+  const body = element(node, 'tbody');
+  for (const row of rows) {
+    const tr = element(body, 'tr');
+    row.forEach((cell, i) => element(tr, 'td', numericColumns.includes(i) ? 'sg-number' : undefined, cell));
+  }
+}
