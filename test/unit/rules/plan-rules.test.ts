@@ -27,7 +27,7 @@ function plan(overrides: { traffic?: string[]; baseline?: string[]; flags?: stri
       '    breakdown: [region]',
       '    gates:',
       '      - metric: errorRate',
-      '        maxIncrease: 50%',
+      '        maxIncrease: 100%',
       '      - metric: latencyP95Ms',
       '        maxIncrease: 20%',
       '  - name: full',
@@ -62,7 +62,7 @@ describe('plan rules', () => {
   });
 
   it('stage-without-gates: a 0% or 100% stage needs none', async () => {
-    const stages = ['stages:', '  - name: deploy', '    weight: 0', '    duration: 10m', '  - name: canary', '    weight: 1', '    duration: 1h', '    interval: 30m', '    breakdown: [region]', '    gates: [{ metric: errorRate, maxIncrease: 50% }, { metric: latencyP95Ms, maxIncrease: 20% }]', '  - name: full', '    weight: 100'];
+    const stages = ['stages:', '  - name: deploy', '    weight: 0', '    duration: 10m', '  - name: canary', '    weight: 1', '    duration: 1h', '    interval: 30m', '    breakdown: [region]', '    gates: [{ metric: errorRate, maxIncrease: 100% }, { metric: latencyP95Ms, maxIncrease: 20% }]', '  - name: full', '    weight: 100'];
     assert.deepStrictEqual(RULE_IDS_THAT_SHOULD_BE_QUIET(await checkOne('p.release.yaml', plan({ stages }))), []);
   });
 
@@ -93,16 +93,17 @@ describe('plan rules', () => {
     it('reports a gate whose window is too small, with the numbers and a remedy', async () => {
       const findings = only(await checkOne('p.release.yaml', plan({ traffic: lowTraffic, stages })), 'gate-underpowered');
       assert.deepStrictEqual(findings.map(at), ['gate-underpowered@20:16-20:25']);
-      // 20 rps × 1% × 300 s = 60 requests. The bound is 0.2% × 1.5 = 0.3%; the regression tested is the larger of a
-      // doubling (0.4%) and 1.5 × the bound (0.45%). It trips when errors exceed floor(60 × 0.003) = 0:
-      // P = 1 − (1 − 0.0045)^60 = 23.7%.
-      assert.match(findings[0].message, /about 60 new-version requests per 5m window at 1% of 20 rps/);
-      assert.match(findings[0].message, /a rise to 1\.5 × the bound \(0\.2% → 0\.45%\) trips it with probability 24%, below the 80% target/);
+      // 20 rps × 1% × 300 s = 60 requests, judged on all traffic (60) and per region (30 each). The bound is
+      // 0.2% × 1.5 = 0.3%; the regression tested is the larger of a doubling (0.4%) and 1.5 × the bound (0.45%).
+      // A cell trips when its errors exceed floor(n × 0.003) = 0: P = 1 − (1 − 0.0045)^n, and the window trips
+      // when any cell does: 1 − (1 − 0.237)(1 − 0.126)² = 41.7%.
+      assert.match(findings[0].message, /about 60 new-version requests per 5m window at 1% of 20 rps \(0\.2\/s\), judged on all traffic and 2 breakdown values \(smallest: region=eu, about 30 requests\)/);
+      assert.match(findings[0].message, /a rise to 1\.5 × the bound \(0\.2% → 0\.45%\) trips it with probability 42%, below the 80% target/);
       assert.match(findings[0].message, /would reach 80%: a weight of [\d.]+% or an interval of /);
     });
 
-    it('the target is an option: at 90%, the latency gate (86% on 60 requests) is reported too', async () => {
-      const config = parseConfig('rules:\n  gate-underpowered: { options: { targetPower: 0.9 } }\n');
+    it('the target is an option: at 99.9%, the latency gate (99.5% over its three cells) is reported too', async () => {
+      const config = parseConfig('rules:\n  gate-underpowered: { options: { targetPower: 0.999 } }\n');
       assert.deepStrictEqual(only(await checkOne('p.release.yaml', plan({ traffic: lowTraffic, stages }), config), 'gate-underpowered').map(at), ['gate-underpowered@20:16-20:25', 'gate-underpowered@22:16-22:28']);
     });
   });

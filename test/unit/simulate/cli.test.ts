@@ -58,7 +58,7 @@ describe('stagegate simulate', () => {
   it('says in one line of text what was caught, where, and at what cost', async () => {
     const { code, stdout } = await simulate(EXAMPLE, '--scenario', 'segment-outage', '--seed', '1');
     assert.strictEqual(code, 0);
-    assert.match(stdout.split('\n')[1], /^segment-outage caught in internal at minute 15 by errorRate ≤ 1%; [\d,]+ requests failed before traffic was restored \(rolled back; traffic restored at minute 17\)\.$/);
+    assert.match(stdout.split('\n')[1], /^segment-outage caught in internal at minute 30 by errorRate ≤ 1%; [\d,]+ requests failed before traffic was restored \(rolled back; traffic restored at minute 32\)\.$/);
   });
 
   it('refuses more runs than MAX_SIMULATION_RUNS with a clear message', async () => {

@@ -36,6 +36,13 @@ function describeBound(gate: GateView, stats: GateStatistics): string {
   return key === 'max' || key === 'min' ? `${key} ${threshold}` : `${key} ${String(gate.raw[key])} (a bound of ${threshold})`;
 }
 
+/** ", judged on all traffic and 3 breakdown values (smallest: region=ap-south, about 3,240 requests)". */
+export function describeCells(stats: GateStatistics): string {
+  if (stats.cells.length <= 1) return '';
+  const smallest = stats.cells.reduce((low, cell) => (cell.requests < low.requests ? cell : low));
+  return `, judged on all traffic and ${stats.cells.length - 1} breakdown values (smallest: ${smallest.label}, about ${formatCount(smallest.requests)} requests)`;
+}
+
 export function describeValue(stats: GateStatistics, value: number): string {
   return stats.metric === 'latencyP95Ms' ? `${Math.round(value)} ms` : formatPercent(value);
 }
@@ -63,20 +70,20 @@ export const gateUnderpowered: DocumentRule = {
       if (stats.detectionProbability >= target || stats.baselineBreaksBound) continue;
       const rate = stats.requestsPerWindow / (stats.windowMinutes * 60);
       let remedy = '';
-      if (stats.requestsForTarget !== undefined) {
-        const factor = stats.requestsForTarget / stats.requestsPerWindow;
+      if (stats.scaleForTarget !== undefined) {
+        const factor = stats.scaleForTarget;
         const weight = (stage.weight ?? 100) * factor;
         const interval = stats.windowMinutes * factor;
         const options: string[] = [];
         if (weight <= 100) options.push(`a weight of ${Number(weight.toPrecision(2))}%${stage.internal ? ' of internal traffic' : ''}`);
         options.push(`an interval of ${formatMinutes(Math.ceil(interval))}`);
-        remedy = ` ${formatCount(stats.requestsForTarget)} requests per window would reach ${formatPercent(target)}: ${options.join(' or ')}.`;
+        remedy = ` ${formatCount(stats.requestsPerWindow * factor)} requests per window would reach ${formatPercent(target)}: ${options.join(' or ')}.`;
       }
       const regression = stats.metric === 'latencyP95Ms' ? stats.regressionLabel : `${stats.regressionLabel} (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`;
       context.report(
         'gate-underpowered',
         context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value,
-        `Gate on ${gate.metric} in stage "${stage.name}" sees about ${formatCount(stats.requestsPerWindow)} new-version requests per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)} (${Number(rate.toPrecision(3))}/s): ${regression} trips it with probability ${formatPercent(stats.detectionProbability)}, below the ${formatPercent(target)} target.${remedy}`,
+        `Gate on ${gate.metric} in stage "${stage.name}" sees about ${formatCount(stats.requestsPerWindow)} new-version requests per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)} (${Number(rate.toPrecision(3))}/s)${describeCells(stats)}: ${regression} trips it with probability ${formatPercent(stats.detectionProbability)}, below the ${formatPercent(target)} target.${remedy}`,
       );
     }
     void traffic;
@@ -115,7 +122,7 @@ export const gateFalseRollbackLikely: DocumentRule = {
       context.report(
         'gate-false-rollback-likely',
         boundRange(context, stage, gate, stats),
-        `Gate on ${gate.metric} in stage "${stage.name}" would fail a healthy release with probability ${formatPercent(stats.falseRollbackPerStage)} over the stage (${formatPercent(stats.falseRollbackPerWindow)} per ${formatMinutes(stats.windowMinutes)} window of about ${formatCount(stats.requestsPerWindow)} requests): the bound ${describeValue(stats, stats.threshold)} is within sampling noise of the healthy ${describeValue(stats, stats.healthy)}. Loosen it or evaluate over longer windows.`,
+        `Gate on ${gate.metric} in stage "${stage.name}" would fail a healthy release with probability ${formatPercent(stats.falseRollbackPerStage)} over the stage (${formatPercent(stats.falseRollbackPerWindow)} per ${formatMinutes(stats.windowMinutes)} window of about ${formatCount(stats.requestsPerWindow)} requests${describeCells(stats)}): the bound ${describeValue(stats, stats.threshold)} is within sampling noise of the healthy ${describeValue(stats, stats.healthy)}. Loosen it or evaluate over longer windows.`,
       );
     }
   },

@@ -13,6 +13,8 @@ export interface StageView {
   internal: boolean;
   durationMinutes?: number;
   intervalMinutes: number;
+  /** Dimensions each of whose values is judged on its own traffic. */
+  breakdown: string[];
   gates: GateView[];
 }
 
@@ -52,6 +54,7 @@ export function stageViews(value: Record<string, unknown>): StageView[] {
       internal: raw.cohort === 'internal',
       durationMinutes: durationMinutes(raw.duration),
       intervalMinutes: durationMinutes(raw.interval) ?? DEFAULT_INTERVAL_MINUTES,
+      breakdown: Array.isArray(raw.breakdown) ? raw.breakdown.filter((name): name is string => typeof name === 'string') : [],
       gates,
     });
   });
@@ -72,13 +75,22 @@ export interface TrafficView {
   requestsPerSecond?: number;
   internalShare: number;
   dimensions: string[];
+  /** Share of traffic of each value, by dimension (only values with a numeric share). */
+  shares: Record<string, Record<string, number>>;
 }
 
 export function trafficView(value: Record<string, unknown>): TrafficView {
   const traffic = isRecord(value.traffic) ? value.traffic : {};
   const rps = typeof traffic.requestsPerSecond === 'number' && traffic.requestsPerSecond > 0 ? traffic.requestsPerSecond : undefined;
   const share = typeof traffic.internalShare === 'number' && traffic.internalShare > 0 && traffic.internalShare <= 1 ? traffic.internalShare : DEFAULT_INTERNAL_SHARE;
-  return { requestsPerSecond: rps, internalShare: share, dimensions: isRecord(traffic.dimensions) ? Object.keys(traffic.dimensions) : [] };
+  const shares: Record<string, Record<string, number>> = {};
+  if (isRecord(traffic.dimensions)) {
+    for (const [name, values] of Object.entries(traffic.dimensions)) {
+      if (!isRecord(values)) continue;
+      shares[name] = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 0 && entry[1] <= 1));
+    }
+  }
+  return { requestsPerSecond: rps, internalShare: share, dimensions: isRecord(traffic.dimensions) ? Object.keys(traffic.dimensions) : [], shares };
 }
 
 /** New-version requests per second in a stage. */
