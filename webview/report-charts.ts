@@ -111,11 +111,15 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     draw(container, matrixChart(report, palette), matrix.scenarios.length > 5 ? 'sg-tall' : '');
     table(
       container,
-      ['scenario', 'what fails', 'caught', 'by metric', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'],
+      ['scenario', 'what fails', 'caught', 'where', 'by metric', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'],
       matrix.scenarios.map((summary) => [
         summary.scenario,
         summary.description,
         percent(summary.detectionRate),
+        Object.entries(summary.detectionByStage)
+          .filter(([, rate]) => rate > 0)
+          .map(([stage, rate]) => `${stage} ${percent(rate)}`)
+          .join(', ') || '–',
         Object.entries(summary.detectionByMetric)
           .filter(([, rate]) => rate > 0)
           .map(([metric, rate]) => `${metric} ${percent(rate)}`)
@@ -124,8 +128,8 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
         `${count(summary.blastRadius.failedRequests.p50)} / ${count(summary.blastRadius.failedRequests.p95)} / ${count(summary.blastRadius.failedRequests.max)}`,
         count(summary.blastRadius.exposedRequests.p95),
       ]),
-      [2, 4, 5, 6],
-    );
+      [2, 5, 6, 7],
+    ).classList.add('sg-matrix');
   }
 
   const footer = element(container, 'p', 'sg-note', `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`);
@@ -461,8 +465,8 @@ function figures(parent: HTMLElement, items: [string, string][]): void {
   }
 }
 
-function table(parent: HTMLElement, header: string[], rows: string[][], numericColumns: number[]): void {
-  const node = element(parent, 'table');
+function table(parent: HTMLElement, header: string[], rows: string[][], numericColumns: number[]): HTMLTableElement {
+  const node = element(parent, 'table') as HTMLTableElement;
   const head = element(element(node, 'thead'), 'tr');
   header.forEach((title, i) => element(head, 'th', numericColumns.includes(i) ? 'sg-number' : undefined, title));
   const body = element(node, 'tbody');
@@ -470,4 +474,5 @@ function table(parent: HTMLElement, header: string[], rows: string[][], numericC
     const tr = element(body, 'tr');
     row.forEach((cell, i) => element(tr, 'td', numericColumns.includes(i) ? 'sg-number' : undefined, cell));
   }
+  return node;
 }

@@ -51,7 +51,7 @@ stages:
     interval: 30m
     breakdown: [region]
     gates:
-      - { metric: errorRate, maxIncrease: 25% }
+      - { metric: errorRate, maxIncrease: 50% }
       - { metric: latencyP95Ms, maxIncrease: 15% }
       - { metric: kpi:checkout-success, minRatio: 0.99 }
   - name: rollout-50
@@ -60,7 +60,7 @@ stages:
     interval: 1h
     breakdown: [region]
     gates:
-      - { metric: errorRate, maxIncrease: 20% }
+      - { metric: errorRate, maxIncrease: 25% }
       - { metric: latencyP95Ms, maxIncrease: 10% }
       - { metric: kpi:checkout-success, minRatio: 0.995 }
   - name: full
@@ -68,7 +68,7 @@ stages:
     duration: 24h
     interval: 2h
     gates:
-      - { metric: errorRate, maxIncrease: 20% }
+      - { metric: errorRate, maxIncrease: 25% }
 
 rollback:
   automatic: true

@@ -6,6 +6,8 @@ import { registerCommands } from './commands';
 import { DiagnosticsController } from './diagnostics';
 import { STAGEGATE_SELECTOR, StagegateCompletion, StagegateHover, StagegateSymbols } from './language-features';
 import { ReadinessStatus } from './status-bar';
+import { PlanCodeLens } from './code-lens';
+import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
 import { WorkspaceIndex } from './workspace-index';
 
 /** What the extension returns from activate(), for its own tests and for other extensions. */
@@ -13,6 +15,8 @@ export interface StagegateApi {
   index: WorkspaceIndex;
   diagnostics: DiagnosticsController;
   status: ReadinessStatus;
+  simulations: SimulationPanels;
+  results: SimulationResults;
   /** Milliseconds from the start of activate() to the first diagnostics published. */
   activationMs: number;
 }
@@ -34,10 +38,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     vscode.languages.registerCompletionItemProvider(STAGEGATE_SELECTOR, new StagegateCompletion(index), ':', ' ', '-', '['),
     vscode.languages.registerDocumentSymbolProvider(STAGEGATE_SELECTOR, new StagegateSymbols(index)),
   );
+  const results = new SimulationResults();
+  const simulations = new SimulationPanels(context.extensionUri, results, log);
+  const planUri = (uri?: vscode.Uri) => uri ?? vscode.window.activeTextEditor?.document.uri;
+  context.subscriptions.push(
+    results,
+    simulations,
+    vscode.languages.registerCodeLensProvider(STAGEGATE_SELECTOR, new PlanCodeLens(index, results)),
+    vscode.commands.registerCommand('stagegate.simulate', async (uri?: vscode.Uri, request?: { scenario?: string; seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
+      const target = planUri(uri);
+      if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to simulate it.');
+      return simulations.show(target, { ...request, matrix: false });
+    }),
+    vscode.commands.registerCommand('stagegate.scenarioMatrix', async (uri?: vscode.Uri, request?: { seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
+      const target = planUri(uri);
+      if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to run its scenario matrix.');
+      return simulations.show(target, { ...request, matrix: true });
+    }),
+  );
   registerCommands(context, index, diagnostics);
   await index.initialise();
   await diagnostics.checkNow();
-  const api: StagegateApi = { index, diagnostics, status, activationMs: Date.now() - started };
+  const api: StagegateApi = { index, diagnostics, status, simulations, results, activationMs: Date.now() - started };
   log.appendLine(`Stagegate activated in ${api.activationMs} ms with ${index.workspace.paths().length} files.`);
   return api;
 }

@@ -10,7 +10,7 @@ import { isRecord } from '../values';
 import { daysBetween } from '../rules/dates';
 import { baselineView, formatCount, formatPercent, stageViews, trafficView } from '../rules/plan/plan-view';
 import { gateStatistics } from '../rules/plan/gate-power';
-import { describeExposure, describeValue } from '../rules/plan/gate-rules';
+import { describeCells, describeExposure, describeValue } from '../rules/plan/gate-rules';
 import { formatMinutes } from '../model/units';
 
 export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts, today: string, targetPower = 0.8): string | undefined {
@@ -35,7 +35,7 @@ export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts,
         const lines = [
           `**Gate on \`${gate.metric}\`** in stage \`${stage.name}\``,
           '',
-          `Catches ${stats.regressionLabel}${stats.metric === 'latencyP95Ms' ? '' : ` (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`} with **${formatPercent(stats.detectionProbability)}** probability per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)}.`,
+          `Catches ${stats.regressionLabel}${stats.metric === 'latencyP95Ms' ? '' : ` (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`} with **${formatPercent(stats.detectionProbability)}** probability per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)}${describeCells(stats)}.`,
           '',
           `- about ${formatCount(stats.requestsPerWindow)} new-version requests per window, ${stats.evaluations} evaluation${stats.evaluations === 1 ? '' : 's'} in the stage`,
           `- bound: ${describeValue(stats, stats.threshold)}; healthy: ${describeValue(stats, stats.healthy)}`,

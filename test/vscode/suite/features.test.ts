@@ -56,7 +56,7 @@ describe('editor features in the real VS Code', () => {
     const gateOffset = text.indexOf('metric: errorRate', text.indexOf('name: canary-1')) + 'metric: '.length;
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', plan, editor.document.positionAt(gateOffset));
     const hoverText = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
-    assert.match(hoverText, /Catches .* with \*\*[\d.]+%\*\* probability per 30m window at 1% of 1,200 rps/);
+    assert.match(hoverText, /Catches .* with \*\*[\d.]+%\*\* probability per 1h window at 1% of 1,200 rps, judged on all traffic and 3 breakdown values/);
 
     const keyOffset = text.indexOf('requestsPerSecond');
     const keyHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', plan, editor.document.positionAt(keyOffset + 2));
