@@ -28,6 +28,10 @@ const processIo: Io = {
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(USAGE + '\n');
+    return 0;
+  }
   try {
     switch (command) {
       case 'check':
