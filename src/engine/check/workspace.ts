@@ -3,7 +3,8 @@
 
 import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/config';
 import { compareFindings, type Finding } from '../finding';
-import { documentKind, looksLikeMigration, recognise, resolveMigrationPath, type DocumentKind, type FileKind } from '../formats/recognise';
+import { documentKind, foreignKind, looksLikeMigration, recognise, resolveMigrationPath, type DocumentKind, type FileKind } from '../formats/recognise';
+import { collectForeignFacts, FOREIGN_RULES, validateForeign } from '../adapters/registry';
 import { MAX_FINDINGS_PER_FILE, MAX_STAGES } from '../limits';
 import { pathAt } from '../parse/path-at';
 import { locate, parseSourceFile, type ParsedDocument, type SourceFile } from '../parse/source-file';
@@ -146,12 +147,14 @@ export class Workspace {
     source.findings.forEach(push);
     for (const doc of source.documents) {
       const kind = documentKind(doc.value, path);
-      if (!kind) continue;
+      // Documents of other tools' formats (flagd, Argo Rollouts, Flagger) get their own schema and rules.
+      const foreign = kind ? undefined : foreignKind(doc.value, path);
+      if (!kind && !foreign) continue;
       const damagedFrom = damagedOffset(source, doc);
       const undamaged = (finding: Finding) => damagedFrom === undefined || source.lines.offsetAt(finding.range.start) < damagedFrom;
       for (const duplicate of doc.duplicateKeys) {
         if (damagedFrom !== undefined && source.lines.offsetAt(duplicate.duplicateRange.start) >= damagedFrom) continue;
-        const isFlagKey = kind === 'flag-set' && duplicate.parent.length === 1 && duplicate.parent[0] === 'flags';
+        const isFlagKey = (kind === 'flag-set' || foreign === 'flagd') && duplicate.parent.length === 1 && duplicate.parent[0] === 'flags';
         push({
           ruleId: isFlagKey ? 'flag-duplicate-key' : 'duplicate-key',
           severity: 'error',
@@ -162,11 +165,15 @@ export class Workspace {
           related: [{ file: path, range: duplicate.firstRange, message: 'first definition' }],
         });
       }
-      validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set').filter(undamaged).forEach(push);
+      (foreign ? validateForeign(source, doc, foreign) : validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set')).filter(undamaged).forEach(push);
       // A document the parser had to repair gets no lint findings: they would describe the repair, not the file.
       if (damagedFrom !== undefined) continue;
       if (kind === 'release-plan' && isRecord(doc.value) && Array.isArray(doc.value.stages) && doc.value.stages.length > MAX_STAGES) {
         push({ ruleId: 'plan-too-large', severity: 'error', message: `The plan has ${doc.value.stages.length} stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`, range: locate(source, doc, ['stages']).key ?? doc.range });
+        continue;
+      }
+      if (foreign && isRecord(doc.value)) {
+        for (const rule of FOREIGN_RULES) if (rule.appliesTo === foreign) this.runRule(rule, source, doc, facts, metas, push);
         continue;
       }
       if (isRecord(doc.value)) {
@@ -179,7 +186,7 @@ export class Workspace {
     return finish(applySuppressions(findings, source.lines), source.lines, this.config);
   }
 
-  private runRule(rule: DocumentRule, file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, metas: Map<string, RuleMeta>, push: (finding: Finding) => void): void {
+  private runRule(rule: Pick<DocumentRule, 'meta' | 'check'>, file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, metas: Map<string, RuleMeta>, push: (finding: Finding) => void): void {
     const context: DocumentContext = {
       file,
       doc,
@@ -228,6 +235,8 @@ export class Workspace {
       for (const doc of source.documents) {
         const kind = documentKind(doc.value, path);
         if (kind === 'flag-set') collectFlags(source, doc, facts);
+        const foreign = kind ? undefined : foreignKind(doc.value, path);
+        if (foreign) collectForeignFacts(source, doc, foreign, facts);
         if (kind === 'release-plan' && isRecord(doc.value) && Array.isArray(doc.value.migrations)) {
           for (const entry of doc.value.migrations) {
             if (isRecord(entry) && typeof entry.file === 'string') planMigrations.add(resolveMigrationPath(path, entry.file));

@@ -14,6 +14,7 @@ import { baselineMissing, breakdownMissing, breakdownUnknownDimension, planMissi
 import { planFlagExpiresDuringRollout, planTooManyFlags, planUnknownFlag } from './plan/plan-flag-rules';
 import { planMigrationMissing, planMigrationNotRollbackSafe } from './plan/plan-migration-rules';
 import { MIGRATION_RULES } from '../migrations/index';
+import { foreignRuleMetas, planFlagDisabled } from '../adapters/registry';
 
 export const DOCUMENT_RULES: DocumentRule[] = [
   flagMissingOwner,
@@ -45,6 +46,7 @@ export const DOCUMENT_RULES: DocumentRule[] = [
   planTooManyFlags,
   planMigrationMissing,
   planMigrationNotRollbackSafe,
+  planFlagDisabled,
 ];
 
 /** Findings that come from the engine itself rather than a rule module. */
@@ -63,5 +65,7 @@ export const BUILTIN_RULES: RuleMeta[] = [
 ];
 
 export function allRuleMetas(): RuleMeta[] {
-  return [...BUILTIN_RULES, ...DOCUMENT_RULES.map((rule) => rule.meta), ...MIGRATION_RULES];
+  const own = [...BUILTIN_RULES, ...DOCUMENT_RULES.map((rule) => rule.meta), ...MIGRATION_RULES];
+  // Rules of other tools' formats (flagd, Argo Rollouts, Flagger); their ports of flag rules share the flag rules' ids.
+  return [...own, ...foreignRuleMetas(new Set(own.map((meta) => meta.id)))];
 }

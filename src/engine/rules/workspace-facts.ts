@@ -30,15 +30,27 @@ export interface MigrationFacts {
   statementCount: number;
 }
 
+/** A resource of another tool's format that documents refer to by name (an Argo AnalysisTemplate). */
+export interface ResourceFact {
+  kind: string;
+  name: string;
+  file: string;
+  /** Range of the resource's `metadata.name` value (or of its document). */
+  range: Range;
+  value: Record<string, unknown>;
+}
+
 export interface WorkspaceFacts {
   flags: Map<string, FlagDefinition[]>;
   flagFiles: FlagFileSummary[];
   /** Keyed by the migration path as resolved against the plan's folder. */
   migrations: Map<string, MigrationFacts>;
+  /** Keyed by `Kind/name` (`AnalysisTemplate/success-rate`); namespaces are ignored. */
+  resources: Map<string, ResourceFact[]>;
   /** Owner suggested for a path by CODEOWNERS, when the workspace has one. */
   suggestOwner(path: string): string | undefined;
 }
 
 export function emptyFacts(): WorkspaceFacts {
-  return { flags: new Map(), flagFiles: [], migrations: new Map(), suggestOwner: () => undefined };
+  return { flags: new Map(), flagFiles: [], migrations: new Map(), resources: new Map(), suggestOwner: () => undefined };
 }

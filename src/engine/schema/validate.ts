@@ -21,12 +21,17 @@ const SCHEMAS: Record<SchemaName, object> = {
 let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+/** The one Ajv instance; other formats' schemas (src/engine/adapters) are compiled into it too. */
+export function sharedAjv(): Ajv {
+  ajv ??= addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true }), ['date']);
+  return ajv;
+}
+
 /** Each schema is compiled once per process. */
 function validatorFor(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    ajv ??= addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true }), ['date']);
-    validate = ajv.compile(SCHEMAS[name]);
+    validate = sharedAjv().compile(SCHEMAS[name]);
     compiled.set(name, validate);
   }
   return validate;
@@ -53,7 +58,7 @@ export function validateDocument(file: SourceFile, doc: ParsedDocument, schema: 
   return findings;
 }
 
-function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObject): Finding | undefined {
+export function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObject): Finding | undefined {
   const path = instancePath(error.instancePath);
   const where = formatPath(path);
   const schemaError = (message: string, range = locate(file, doc, path).value): Finding => ({
@@ -115,7 +120,7 @@ function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObject): F
   }
 }
 
-function instancePath(pointer: string): Path {
+export function instancePath(pointer: string): Path {
   if (!pointer) return [];
   return pointer
     .slice(1)

@@ -1,0 +1,19 @@
+// A DISABLED flagd flag is treated as if it did not exist: a plan that exposes it ships nothing behind it.
+
+import type { DocumentRule } from '../../rules/context';
+
+export const planFlagDisabled: DocumentRule = {
+  meta: { id: 'plan-flag-disabled', family: 'cross-file', defaultSeverity: 'warning', summary: 'The plan exposes a flagd flag whose `state` is DISABLED, so the release exposes nothing through it.' },
+  appliesTo: 'release-plan',
+  check(context, value) {
+    if (!Array.isArray(value.flags)) return;
+    value.flags.forEach((key, index) => {
+      if (typeof key !== 'string') return;
+      const definitions = context.facts.flags.get(key) ?? [];
+      if (definitions.length === 0 || !definitions.every((definition) => definition.disabled === true)) return;
+      context.report('plan-flag-disabled', context.locate(['flags', index]).value, `Flag "${key}" is DISABLED in flagd: flagd treats it as if it did not exist, so every user gets the code default and the stages watch no change. Set its state to ENABLED, or drop it from the plan.`, {
+        related: definitions.map((definition) => ({ file: definition.file, range: definition.keyRange, message: `"${key}" is DISABLED` })),
+      });
+    });
+  },
+};
