@@ -96,7 +96,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
 }
 
 /** The configuration and the workspace root: the folder of `.stagegate.yaml`, or the current folder. */
-async function loadConfig(explicit: string | undefined, paths: string[], io: Io, today: string): Promise<{ config: StagegateConfig; root: string }> {
+export async function loadConfig(explicit: string | undefined, paths: string[], io: Io, today: string): Promise<{ config: StagegateConfig; root: string }> {
   const file = explicit ? path.resolve(io.cwd, explicit) : await findConfig(path.resolve(io.cwd, paths[0]));
   if (!file) return { config: defaultConfig(today), root: io.cwd };
   const text = await readIfExists(file);
@@ -143,7 +143,7 @@ async function findConfig(start: string): Promise<string | undefined> {
   }
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
+export async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch {

@@ -5,6 +5,13 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { loadSimulation } from '../engine/simulate/from-workspace';
+import { Workspace } from '../engine/check/workspace';
+import { foreignKind } from '../engine/formats/recognise';
+import { todayIso } from '../engine/config/config';
+import { loadConfig, readIfExists } from './check-command';
+import { collectInputs } from './collect';
+import { parseAllDocuments } from 'yaml';
 import { DEFAULT_SCENARIO, DEFAULT_SEED, loadPlanText, MAX_SIMULATION_RUNS, SCENARIO_KINDS, whyNotApplicable, type Simulator } from '../engine/simulate';
 import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report/html';
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
@@ -60,9 +67,20 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
     throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const { simulator, findings } = loadPlanText(absolute, text);
+  const shownPath = shown.split(path.sep).join('/');
+  let { simulator, findings } = loadPlanText(absolute, text);
+  if (describesForeignRollout(text, absolute)) {
+    // An Argo Rollout or Flagger Canary: convert it with the files beside it (AnalysisTemplates) and .stagegate.yaml.
+    const { config } = await loadConfig(undefined, [shown], io, todayIso());
+    const workspace = new Workspace(config, { read: readIfExists });
+    for (const input of await collectInputs([path.dirname(shown)], io.cwd)) workspace.setFile(input.absolute, input.text);
+    workspace.setFile(absolute, text);
+    const loaded = await loadSimulation(workspace, absolute);
+    ({ simulator, findings } = loaded);
+    if (loaded.notes.length > 0) io.stderr(formatStylish([{ file: shownPath, findings: loaded.notes }]));
+  }
   if (!simulator) {
-    io.stderr(formatStylish([{ file: shown.split(path.sep).join('/'), findings }]));
+    io.stderr(formatStylish([{ file: shownPath, findings }]));
     io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
     return 2;
   }
@@ -119,4 +137,16 @@ function unknownScenario(simulator: Simulator, name: string): string {
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** Whether a file holds an Argo Rollout or a Flagger Canary (rather than a native plan). */
+function describesForeignRollout(text: string, path: string): boolean {
+  try {
+    return parseAllDocuments(text).some((doc) => {
+      const kind = foreignKind(doc.toJS({ maxAliasCount: 100 }), path);
+      return kind === 'argo-rollout' || kind === 'flagger-canary';
+    });
+  } catch {
+    return false;
+  }
 }

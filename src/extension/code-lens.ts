@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { documentKind } from '../engine/formats/recognise';
+import { isSimulable } from '../engine/adapters/index';
 import { locate } from '../engine/parse/source-file';
 import type { SimulationReport } from '../engine/simulate/result';
 import { toRange } from './convert';
@@ -28,14 +29,14 @@ export class PlanCodeLens implements vscode.CodeLensProvider {
     const lenses: vscode.CodeLens[] = [];
     const report = this.results.get(path);
     for (const doc of source.documents) {
-      if (documentKind(doc.value, path) !== 'release-plan') continue;
+      if (!isSimulable(doc, path)) continue;
       const head = toRange(locate(source, doc, ['kind']).value);
       lenses.push(
         new vscode.CodeLens(head, { title: '$(play) Simulate', command: 'stagegate.simulate', arguments: [document.uri], tooltip: 'Replay a failure through this plan\'s gates' }),
         new vscode.CodeLens(head, { title: 'Scenario matrix', command: 'stagegate.scenarioMatrix', arguments: [document.uri], tooltip: 'Run every failure scenario many times' }),
       );
       const stages = (doc.value as { stages?: unknown[] } | null)?.stages;
-      if (!report || !Array.isArray(stages)) continue;
+      if (!report || documentKind(doc.value, path) !== 'release-plan' || !Array.isArray(stages)) continue;
       stages.forEach((stage, index) => {
         const name = (stage as { name?: unknown } | null)?.name;
         if (typeof name !== 'string') return;

@@ -8,6 +8,7 @@ import { STAGEGATE_SELECTOR, StagegateCompletion, StagegateHover, StagegateSymbo
 import { ReadinessStatus } from './status-bar';
 import { PlanCodeLens } from './code-lens';
 import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
+import { loadSimulation } from '../engine/simulate/from-workspace';
 import { WorkspaceIndex } from './workspace-index';
 
 /** What the extension returns from activate(), for its own tests and for other extensions. */
@@ -39,7 +40,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     vscode.languages.registerDocumentSymbolProvider(STAGEGATE_SELECTOR, new StagegateSymbols(index)),
   );
   const results = new SimulationResults();
-  const simulations = new SimulationPanels(context.extensionUri, results, log);
+  const simulations = new SimulationPanels(context.extensionUri, results, log, async (path, text) => {
+    index.workspace.setFile(path, text);
+    return loadSimulation(index.workspace, path);
+  });
   const planUri = (uri?: vscode.Uri) => uri ?? vscode.window.activeTextEditor?.document.uri;
   context.subscriptions.push(
     results,

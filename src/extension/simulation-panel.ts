@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { loadPlanText } from '../engine/simulate';
+import type { LoadedSimulation } from '../engine/simulate/from-workspace';
 import { SimulationCancelled, stagedReport } from '../engine/simulate/staged-report';
 import type { SimulationReport } from '../engine/simulate/result';
 import { parseWebviewMessage, type HostMessage, type RunRequest } from '../../webview/messages';
@@ -50,6 +50,8 @@ export class SimulationPanels implements vscode.Disposable, vscode.WebviewPanelS
     private readonly extensionUri: vscode.Uri,
     private readonly results: SimulationResults,
     private readonly log: vscode.OutputChannel,
+    /** Builds the simulator for a file's current text (plans directly; Argo and Flagger through the workspace). */
+    private readonly load: (path: string, text: string) => Promise<LoadedSimulation>,
   ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, this),
@@ -78,7 +80,7 @@ export class SimulationPanels implements vscode.Disposable, vscode.WebviewPanelS
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, planPath: string, request: RunRequest | undefined): SimulationPanel {
-    const panel = new SimulationPanel(webviewPanel, planPath, this.extensionUri, this.results, this.log, request);
+    const panel = new SimulationPanel(webviewPanel, planPath, this.extensionUri, this.results, this.log, this.load, request);
     this.panels.set(planPath, panel);
     webviewPanel.onDidDispose(() => {
       if (this.panels.get(planPath) === panel) this.panels.delete(planPath);
@@ -117,6 +119,7 @@ class SimulationPanel {
     private readonly extensionUri: vscode.Uri,
     private readonly results: SimulationResults,
     private readonly log: vscode.OutputChannel,
+    private readonly load: (path: string, text: string) => Promise<LoadedSimulation>,
     restored: RunRequest | undefined,
   ) {
     const settings = vscode.workspace.getConfiguration('stagegate.simulation');
@@ -156,7 +159,8 @@ class SimulationPanel {
     this.cancellation = cancellation;
     const text = await readPlanText(this.planPath);
     if (text === undefined) return this.post({ type: 'error', message: `Cannot read ${this.planPath}.` });
-    const loaded = loadPlanText(this.planPath, text);
+    const loaded = await this.load(this.planPath, text);
+    for (const note of loaded.notes) this.log.appendLine(`Simulation of ${this.planPath}, line ${note.range.start.line + 1}: ${note.message}`);
     if (!loaded.simulator) {
       const first = loaded.findings[0];
       return this.post({ type: 'error', message: first ? `The plan cannot be simulated: ${first.message} (line ${first.range.start.line + 1})` : 'The plan cannot be simulated.' });
