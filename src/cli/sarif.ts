@@ -42,7 +42,7 @@ export function toSarif(results: FileFindings[], rules: RuleMeta[], version: str
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: encodeURI(file) },
+                  artifactLocation: { uri: toUri(file) },
                   region: {
                     startLine: finding.range.start.line + 1,
                     startColumn: finding.range.start.character + 1,
@@ -57,7 +57,7 @@ export function toSarif(results: FileFindings[], rules: RuleMeta[], version: str
                   relatedLocations: finding.related.map((related, id) => ({
                     id,
                     message: { text: related.message },
-                    physicalLocation: { artifactLocation: { uri: encodeURI(related.file) }, region: { startLine: related.range.start.line + 1, startColumn: related.range.start.character + 1 } },
+                    physicalLocation: { artifactLocation: { uri: toUri(related.file) }, region: { startLine: related.range.start.line + 1, startColumn: related.range.start.character + 1 } },
                   })),
                 }
               : {}),
@@ -66,4 +66,9 @@ export function toSarif(results: FileFindings[], rules: RuleMeta[], version: str
       },
     ],
   };
+}
+
+/** A relative path as a URI reference: every segment encoded, so `#` and `?` stay part of the name. */
+function toUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
 }

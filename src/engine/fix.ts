@@ -29,7 +29,9 @@ export function applyFixes(text: string, findings: Finding[], onlySafe = true): 
   // From the end backwards; inserts at one offset go in reverse so they land in the order given.
   const order = new Map(kept.map((edit, index) => [edit, index]));
   kept.sort((a, b) => b.start - a.start || b.end - a.end || order.get(b)! - order.get(a)!);
+  // Inserted lines follow the file's own line endings.
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   let out = text;
-  for (const { start, end, edit } of kept) out = out.slice(0, start) + edit.newText + out.slice(end);
+  for (const { start, end, edit } of kept) out = out.slice(0, start) + (eol === '\n' ? edit.newText : edit.newText.replace(/\r?\n/g, eol)) + out.slice(end);
   return { text: out, applied };
 }

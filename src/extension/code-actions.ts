@@ -14,8 +14,9 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DiagnosticsController) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const findings = this.diagnostics.findingsFor(document.uri);
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    // Fixes carry positions: take them from a check of exactly this text, never from an older one.
+    const findings = await this.diagnostics.currentFindings(document);
     if (context.only && FIX_ALL_KIND.contains(context.only)) return this.fixAll(document, findings);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
@@ -23,7 +24,8 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
       const ruleId = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
       const finding = findings.find((candidate) => candidate.ruleId === ruleId && toRange(candidate.range).isEqual(diagnostic.range) && candidate.message === diagnostic.message);
       for (const fix of finding?.fixes ?? []) actions.push(this.quickFix(document, fix, diagnostic));
-      actions.push(this.disableForLine(document, diagnostic, ruleId), this.showDocs(ruleId));
+      if (acceptsComments(document)) actions.push(this.disableForLine(document, diagnostic, ruleId));
+      actions.push(this.showDocs(ruleId));
     }
     if (context.only === undefined || context.only.contains(FIX_ALL_KIND)) {
       const all = this.fixAll(document, findings);
@@ -44,7 +46,7 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
   private disableForLine(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
     const line = diagnostic.range.start.line;
     const indent = /^\s*/.exec(document.lineAt(line).text)?.[0] ?? '';
-    const prefix = document.languageId === 'sql' || /\.sql$/i.test(document.uri.fsPath) ? '--' : '#';
+    const prefix = isSql(document) ? '--' : '#';
     const action = new vscode.CodeAction(`Disable ${ruleId} for this line`, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
     action.edit.insert(document.uri, new vscode.Position(line, 0), `${indent}${prefix} stagegate-disable-next-line ${ruleId}\n`);
@@ -72,6 +74,15 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
     }
     return action.edit.size > 0 ? [action] : [];
   }
+}
+
+function isSql(document: vscode.TextDocument): boolean {
+  return document.languageId === 'sql' || /\.sql$/i.test(document.uri.fsPath);
+}
+
+/** JSON has no comments, so it gets no suppression comment. */
+function acceptsComments(document: vscode.TextDocument): boolean {
+  return isSql(document) || !/\.json$/i.test(document.uri.fsPath);
 }
 
 export function ruleDocUri(ruleId: string): vscode.Uri {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { allRuleMetas } from '../engine/rules/index';
 import { ruleDocUrl } from '../engine/rules/rule-meta';
-import { flagSetTemplate, flagTemplate, releasePlanTemplate } from '../engine/templates';
+import { flagSetTemplate, newFlagEdit, releasePlanTemplate } from '../engine/templates';
 import { documentKind } from '../engine/formats/recognise';
 import type { DiagnosticsController } from './diagnostics';
 import type { WorkspaceIndex } from './workspace-index';
@@ -62,13 +62,12 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     const editor = vscode.window.activeTextEditor;
     const path = editor?.document.uri.fsPath;
     const source = path ? index.workspace.source(path) : undefined;
-    if (editor && path && source?.documents.some((doc) => documentKind(doc.value, path) === 'flag-set')) {
-      // Append to the open flag file: after its last line, indented under `flags:`.
-      const document = editor.document;
-      const end = document.lineAt(document.lineCount - 1);
-      const prefix = end.text.length > 0 ? '\n' : '';
-      await editor.edit((builder) => builder.insert(end.range.end, prefix + flagTemplate(flagKey, owner, today)));
-      return document.uri;
+    const flagSet = path && source?.documents.find((doc) => documentKind(doc.value, path) === 'flag-set');
+    const edit = source && flagSet ? newFlagEdit(source, flagSet, flagKey, owner, today) : undefined;
+    if (editor && edit && source?.text === editor.document.getText()) {
+      // Into the open flag file, where its `flags` mapping ends (YAML) or opens (JSON).
+      await editor.edit((builder) => builder.insert(new vscode.Position(edit.range.start.line, edit.range.start.character), edit.newText));
+      return editor.document.uri;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const text = flagSetTemplate(flagKey, owner, today);

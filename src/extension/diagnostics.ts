@@ -20,6 +20,8 @@ export class DiagnosticsController implements vscode.Disposable {
   private rerun = false;
   private published = new Set<string>();
   private readonly findings = new Map<string, Finding[]>();
+  /** The text each file had when its published findings were computed. */
+  private readonly checkedTexts = new Map<string, string | undefined>();
   private readonly checked = new vscode.EventEmitter<void>();
   /** Fires after each round of diagnostics is published. */
   readonly onDidCheck = this.checked.event;
@@ -31,9 +33,22 @@ export class DiagnosticsController implements vscode.Disposable {
     this.disposables.push(this.checked, index.onDidChange(() => this.schedule()));
   }
 
-  /** Findings of one file as last published (code actions read fixes from here). */
+  private disposed = false;
+
+  /** Findings of one file as last published. */
   findingsFor(uri: vscode.Uri): Finding[] {
     return this.findings.get(uri.fsPath) ?? [];
+  }
+
+  /** Findings for the document's current text: the published ones when they match it, else a fresh check. */
+  async currentFindings(document: vscode.TextDocument): Promise<Finding[]> {
+    const path = document.uri.fsPath;
+    const text = document.getText();
+    const workspace = this.index.workspace;
+    if (workspace.textOf(path) === text && this.checkedTexts.get(path) === text) return this.findingsFor(document.uri);
+    if (!workspace.setFile(path, text)) return [];
+    const [report] = await workspace.check([path]);
+    return report?.findings ?? [];
   }
 
   schedule(delayMs = DEBOUNCE_MS): void {
@@ -63,10 +78,14 @@ export class DiagnosticsController implements vscode.Disposable {
   private async run(): Promise<void> {
     const started = Date.now();
     try {
+      const texts = new Map(this.index.workspace.paths().map((path) => [path, this.index.workspace.textOf(path)]));
       const reports = await this.index.workspace.check();
+      if (this.disposed) return;
       const next = new Set<string>();
       this.findings.clear();
+      this.checkedTexts.clear();
       for (const report of reports) {
+        this.checkedTexts.set(report.path, texts.get(report.path));
         const uri = vscode.Uri.file(report.path);
         next.add(uri.toString());
         this.findings.set(report.path, report.findings);
@@ -78,12 +97,13 @@ export class DiagnosticsController implements vscode.Disposable {
       if (elapsed > SLOW_CHECK_MS) this.log.appendLine(`Checking ${reports.length} files took ${elapsed} ms.`);
     } catch (error) {
       // The engine returns findings for bad input; an exception here is a bug, logged rather than thrown at the user.
-      this.log.appendLine(`Check failed: ${(error as Error).stack ?? String(error)}`);
+      if (!this.disposed) this.log.appendLine(`Check failed: ${(error as Error).stack ?? String(error)}`);
     }
-    this.checked.fire();
+    if (!this.disposed) this.checked.fire();
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
   }

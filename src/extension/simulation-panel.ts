@@ -60,8 +60,9 @@ export class SimulationPanels implements vscode.Disposable, vscode.WebviewPanelS
     );
   }
 
-  /** Opens (or reveals) the plan's panel and runs; resolves when the page reports its charts drew. */
-  async show(planUri: vscode.Uri, request: Partial<RunRequest> & { matrix?: boolean } = {}): Promise<RenderInfo> {
+  /** Opens (or reveals) the plan's panel and runs; resolves when the page reports its charts drew, or with
+   *  undefined when the run ends without a chart (the plan cannot be simulated, a cancel, the panel closed). */
+  async show(planUri: vscode.Uri, request: Partial<RunRequest> & { matrix?: boolean } = {}): Promise<RenderInfo | undefined> {
     let panel = this.panels.get(planUri.fsPath);
     if (!panel) {
       const webviewPanel = vscode.window.createWebviewPanel(VIEW_TYPE, titleFor(planUri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
@@ -108,7 +109,12 @@ class SimulationPanel {
   private ready = false;
   private pending: { request: RunRequest; matrix: boolean } | undefined;
   private cancellation: vscode.CancellationTokenSource | undefined;
-  private renderWaiters: ((info: RenderInfo) => void)[] = [];
+  private renderWaiters: ((info: RenderInfo | undefined) => void)[] = [];
+  private disposed = false;
+  /** Counts runs, so a run replaced by a newer one ends quietly. */
+  private runs = 0;
+  /** The last report sent: sent again when a hidden page comes back and asks with `ready`. */
+  private lastReport: HostMessage | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private request: RunRequest;
   private matrix = false;
@@ -133,10 +139,10 @@ class SimulationPanel {
     this.webviewPanel.reveal(vscode.ViewColumn.Beside, true);
   }
 
-  start(request: Partial<RunRequest> & { matrix?: boolean }): Promise<RenderInfo> {
+  start(request: Partial<RunRequest> & { matrix?: boolean }): Promise<RenderInfo | undefined> {
     this.request = { ...this.request, ...withoutUndefined(request) } as RunRequest;
     this.matrix = request.matrix ?? this.matrix;
-    const rendered = new Promise<RenderInfo>((resolve) => this.renderWaiters.push(resolve));
+    const rendered = new Promise<RenderInfo | undefined>((resolve) => this.renderWaiters.push(resolve));
     this.schedule(this.request, this.matrix);
     return rendered;
   }
@@ -157,9 +163,11 @@ class SimulationPanel {
     this.cancellation?.cancel();
     const cancellation = new vscode.CancellationTokenSource();
     this.cancellation = cancellation;
+    const runId = ++this.runs;
     const text = await readPlanText(this.planPath);
     if (text === undefined) return this.post({ type: 'error', message: `Cannot read ${this.planPath}.` });
     const loaded = await this.load(this.planPath, text);
+    if (runId !== this.runs || this.disposed) return;
     for (const note of loaded.notes) this.log.appendLine(`Simulation of ${this.planPath}, line ${note.range.start.line + 1}: ${note.message}`);
     if (!loaded.simulator) {
       const first = loaded.findings[0];
@@ -185,12 +193,16 @@ class SimulationPanel {
           });
         },
       );
+      if (this.disposed) return;
       this.request = effective;
       this.results.set(this.planPath, report);
-      this.post({ type: 'report', report, scenarios, request: effective, planName: report.plan.name, planPath: this.planPath });
+      this.lastReport = { type: 'report', report, scenarios, request: effective, planName: report.plan.name, planPath: this.planPath };
+      this.post(this.lastReport);
     } catch (error) {
-      if (error instanceof SimulationCancelled) this.post({ type: 'error', message: 'Simulation cancelled.' });
-      else {
+      if (error instanceof SimulationCancelled) {
+        // A run replaced by a newer one says nothing; the newer run speaks for the panel.
+        if (runId === this.runs) this.post({ type: 'error', message: 'Simulation cancelled.' });
+      } else {
         this.log.appendLine(`Simulation failed: ${(error as Error).stack ?? String(error)}`);
         this.post({ type: 'error', message: `Simulation failed: ${(error as Error).message}` });
       }
@@ -214,7 +226,7 @@ class SimulationPanel {
           const { request, matrix } = this.pending;
           this.pending = undefined;
           void this.run(request, matrix);
-        }
+        } else if (this.lastReport) this.post(this.lastReport);
         break;
       case 'run':
         this.request = message.request;
@@ -224,12 +236,9 @@ class SimulationPanel {
       case 'cancel':
         this.cancellation?.cancel();
         break;
-      case 'rendered': {
-        const waiters = this.renderWaiters;
-        this.renderWaiters = [];
-        for (const resolve of waiters) resolve({ charts: message.charts, blankCanvases: message.blankCanvases, matrixScenarios: message.matrixScenarios });
+      case 'rendered':
+        this.settle({ charts: message.charts, blankCanvases: message.blankCanvases, matrixScenarios: message.matrixScenarios });
         break;
-      }
       case 'log':
         this.log.appendLine(`Simulation view: ${message.message}`);
         break;
@@ -237,7 +246,15 @@ class SimulationPanel {
   }
 
   private post(message: HostMessage): void {
+    if (this.disposed) return;
+    if (message.type === 'error') this.settle(undefined);
     void this.webviewPanel.webview.postMessage(message);
+  }
+
+  private settle(info: RenderInfo | undefined): void {
+    const waiters = this.renderWaiters;
+    this.renderWaiters = [];
+    for (const resolve of waiters) resolve(info);
   }
 
   private html(): string {
@@ -247,7 +264,9 @@ class SimulationPanel {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.cancellation?.cancel();
+    this.settle(undefined);
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

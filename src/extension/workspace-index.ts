@@ -1,12 +1,14 @@
 // Keeps the engine's Workspace in step with the editor: every recognised file of the workspace folders
 // (scanned at activation, then followed by a file watcher), with open documents' unsaved text winning.
 
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { Workspace } from '../engine/check/workspace';
 import { looksLikeMigration, recognise } from '../engine/formats/recognise';
 import { defaultSqlAnalyser } from '../engine/check/sql-analyser';
 import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
 import { loadSettings } from './settings';
+import { MAX_FILE_BYTES } from '../engine/limits';
 
 const SCAN_GLOB = '**/*.{yaml,yml,json,sql}';
 const SCAN_EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/.vscode-test/**}';
@@ -30,9 +32,14 @@ export class WorkspaceIndex implements vscode.Disposable {
     );
     const watcher = vscode.workspace.createFileSystemWatcher(SCAN_GLOB);
     const configWatcher = vscode.workspace.createFileSystemWatcher('**/{.stagegate.yaml,CODEOWNERS}');
+    // Folders: a deleted folder fires one event for itself, and a created one may arrive already full.
+    const folderWatcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.disposables.push(
       watcher,
       configWatcher,
+      folderWatcher,
+      folderWatcher.onDidCreate((uri) => void this.scanIfFolder(uri)),
+      folderWatcher.onDidDelete((uri) => this.forgetUnder(uri)),
       watcher.onDidCreate((uri) => void this.readFromDisk(uri)),
       watcher.onDidChange((uri) => void this.readFromDisk(uri)),
       watcher.onDidDelete((uri) => this.forget(uri)),
@@ -82,6 +89,28 @@ export class WorkspaceIndex implements vscode.Disposable {
     if (notify) this.changed.fire();
   }
 
+  private async scanIfFolder(uri: vscode.Uri): Promise<void> {
+    try {
+      if ((await vscode.workspace.fs.stat(uri)).type !== vscode.FileType.Directory) return;
+    } catch {
+      return;
+    }
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, SCAN_GLOB), SCAN_EXCLUDE, MAX_SCANNED_FILES);
+    await Promise.all(uris.map((file) => this.readFromDisk(file, false)));
+    if (uris.length > 0) this.changed.fire();
+  }
+
+  /** Forgets a deleted file, or every file under a deleted folder. */
+  private forgetUnder(uri: vscode.Uri): void {
+    const prefix = uri.fsPath.endsWith(path.sep) ? uri.fsPath : uri.fsPath + path.sep;
+    const gone = this.workspace.paths().filter((file) => file === uri.fsPath || file.startsWith(prefix));
+    for (const file of gone) {
+      this.workspace.removeFile(file);
+      this.workspace.invalidateExternal(file);
+    }
+    if (gone.length > 0) this.changed.fire();
+  }
+
   private forget(uri: vscode.Uri): void {
     this.workspace.removeFile(uri.fsPath);
     this.workspace.invalidateExternal(uri.fsPath);
@@ -119,6 +148,9 @@ export class WorkspaceIndex implements vscode.Disposable {
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
   try {
+    // Never read a pipe, a device or a huge file a plan happens to name: it could stall every check.
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type !== vscode.FileType.File || stat.size > MAX_FILE_BYTES) return undefined;
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {

@@ -32,7 +32,12 @@ export function insertEntry(context: DocumentContext, mapPath: Path, key: string
   const lineStart = file.lines.lineStart(located.value.start.line);
   const firstLine = file.lines.lineText(located.value.start.line);
   if (/^\s*-\s/.test(firstLine) && located.key === undefined) {
-    // A mapping that starts on a list item's line ("- name: a"): insert after that line instead.
+    // A mapping that starts on a list item's line ("- name: a"): insert after that line instead; on the file's
+    // last line (no newline after it), after the end of the text.
+    if (located.value.start.line + 1 >= file.lines.lineCount) {
+      const end = file.text.length;
+      return { range: point(file.lines.range(end, end)), newText: (file.text.endsWith('\n') ? '' : '\n') + block.replace(/\n$/, '') };
+    }
     const next = file.lines.lineStart(located.value.start.line + 1);
     return { range: point(file.lines.range(next, next)), newText: block };
   }

@@ -18,7 +18,7 @@ describe('simulation HTML report', function () {
   let assets: ReportAssets;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-code-server.sh installs it)`);
     assets = buildReportAssets();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   });
