@@ -11,6 +11,8 @@ import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import type { Io } from './main';
 import { defaultSqlAnalyser } from '../engine/check/sql-analyser';
 import { applyFixes } from '../engine/fix';
+import { parseIsoDate } from '../engine/rules/dates';
+import { MAX_FILE_BYTES } from '../engine/limits';
 import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
 import type { Readiness } from '../engine/readiness';
 import { toSarif } from './sarif';
@@ -39,10 +41,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError('--max-warnings takes a whole number, 0 or more.');
   const today = values.today ?? todayIso();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) throw new UsageError('--today takes a date written YYYY-MM-DD.');
+  if (parseIsoDate(today) === undefined) throw new UsageError(`--today takes a real date written YYYY-MM-DD (got "${today}").`);
 
   const paths = positionals.length > 0 ? positionals : ['.'];
   const inputs = await collectInputs(paths, io.cwd);
+  // A gate that checked nothing must not pass: a wrong path or a renamed file would otherwise go green (as ESLint does).
+  if (inputs.length === 0) throw new UsageError(`${paths.join(', ')}: no release plans, flag files or SQL migrations found; nothing was checked.`);
   const { config, root } = await loadConfig(values.config, paths, io, today);
 
   const workspace = new Workspace(config, { read: readIfExists }, defaultSqlAnalyser());
@@ -56,7 +60,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       const input = inputs.find((candidate) => candidate.absolute === report.path)!;
       const result = applyFixes(input.text, report.findings);
       if (result.applied === 0) continue;
-      await fs.writeFile(input.absolute, result.text, 'utf8');
+      // Write beside the file and rename over it, so an interrupted --fix never leaves half a file.
+      const temporary = `${input.absolute}.stagegate-fix-${process.pid}`;
+      await fs.writeFile(temporary, (input.bom ? '\ufeff' : '') + result.text, 'utf8');
+      await fs.rename(temporary, input.absolute);
       input.text = result.text;
       workspace.setFile(input.absolute, result.text);
       fixed += result.applied;
@@ -75,7 +82,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }));
 
   if (format === 'json') io.stdout(JSON.stringify(toJsonFindings(results), null, 2) + '\n');
-  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(results, workspace.ruleMetas(), VERSION), null, 2) + '\n');
+  else if (format === 'sarif') {
+    // Code scanning places results by repository path: relative to where the check runs, not to a scanned folder.
+    const fromCwd = (file: string) => path.relative(io.cwd, file).split(path.sep).join('/');
+    const sarifResults = reports.map((report) => ({ file: fromCwd(report.path), findings: report.findings.map((finding) => (finding.related ? { ...finding, related: finding.related.map((related) => ({ ...related, file: fromCwd(related.file) })) } : finding)) }));
+    io.stdout(JSON.stringify(toSarif(sarifResults, workspace.ruleMetas(), VERSION), null, 2) + '\n');
+  }
   else io.stdout(formatStylish(results));
 
   if (values.readiness) {
@@ -143,8 +155,11 @@ async function findConfig(start: string): Promise<string | undefined> {
   }
 }
 
+/** A regular file's text, or undefined: a pipe, a device or a file above the size limit is never read. */
 export async function readIfExists(file: string): Promise<string | undefined> {
   try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
     return await fs.readFile(file, 'utf8');
   } catch {
     return undefined;

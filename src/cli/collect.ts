@@ -10,6 +10,8 @@ export interface InputFile {
   /** How the file is shown: as given, or relative to the scanned folder's parent. */
   display: string;
   text: string;
+  /** The file started with a byte-order mark (removed from `text`, restored by --fix). */
+  bom?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -30,15 +32,15 @@ export async function collectInputs(args: string[], cwd: string): Promise<InputF
       const base = absolute === cwd ? cwd : path.dirname(absolute);
       for (const file of await scanFolder(absolute)) {
         if (inputs.has(file)) continue;
-        const text = await readText(file);
-        if (recognise(file, text)) inputs.set(file, { absolute: file, display: toPosix(path.relative(base, file)), text });
+        const { text, bom } = await readText(file);
+        if (recognise(file, text)) inputs.set(file, { absolute: file, display: toPosix(path.relative(base, file)), text, bom });
       }
     } else {
-      const text = await readText(absolute, arg);
+      const { text, bom } = await readText(absolute, arg);
       if (!recognise(absolute, text)) {
         throw new UsageError(`${arg}: not a file Stagegate reads (release plans *.release.yaml, flags *.flags.yaml or *.flagd.json, SQL migrations, apiVersion: stagegate.dev/v1, Argo Rollouts or Flagger resources).`);
       }
-      inputs.set(absolute, { absolute, display: toPosix(arg), text });
+      inputs.set(absolute, { absolute, display: toPosix(arg), text, bom });
     }
   }
   return [...inputs.values()];
@@ -59,11 +61,15 @@ async function scanFolder(folder: string): Promise<string[]> {
   return found;
 }
 
-async function readText(file: string, shown = file): Promise<string> {
+async function readText(file: string, shown = file): Promise<{ text: string; bom: boolean }> {
   try {
+    // A pipe or a device named on the command line would block the read forever.
+    if (!(await fs.stat(file)).isFile()) throw new UsageError(`${shown}: not a regular file.`);
     const text = await fs.readFile(file, 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const bom = text.charCodeAt(0) === 0xfeff;
+    return { text: bom ? text.slice(1) : text, bom };
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
 }

@@ -15,5 +15,11 @@ export const MAX_FINDINGS_PER_FILE = 1000;
 /** Stages in one plan the rules and the simulator accept: `plan-too-large`. */
 export const MAX_STAGES = 1000;
 
+/**
+ * Flags in one flag-set document the rules accept: `flag-set-too-large`. Real sets hold hundreds; a generated
+ * file of 100,000 one-line flags fits under MAX_FILE_BYTES and would otherwise give one finding per flag.
+ */
+export const MAX_FLAGS = 20000;
+
 /** Largest SQL statement analysed: `migration-statement-too-large`. */
 export const MAX_SQL_STATEMENT_BYTES = 1024 * 1024;

@@ -5,7 +5,7 @@ import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/c
 import { compareFindings, type Finding } from '../finding';
 import { documentKind, foreignKind, looksLikeMigration, recognise, resolveMigrationPath, type DocumentKind, type FileKind } from '../formats/recognise';
 import { collectForeignFacts, FOREIGN_RULES, validateForeign } from '../adapters/registry';
-import { MAX_FINDINGS_PER_FILE, MAX_STAGES } from '../limits';
+import { MAX_FINDINGS_PER_FILE, MAX_FLAGS, MAX_STAGES } from '../limits';
 import { pathAt } from '../parse/path-at';
 import { locate, parseSourceFile, type ParsedDocument, type SourceFile } from '../parse/source-file';
 import type { DocumentContext, DocumentRule } from '../rules/context';
@@ -71,6 +71,7 @@ export class Workspace {
     }
     const cached = this.files.get(path);
     if (cached && cached.text === text && cached.kind === kind) return true;
+    if (!cached) this.forgetUpMigrationAnalysis(path);
     this.files.set(path, { text, kind });
     return true;
   }
@@ -78,6 +79,22 @@ export class Workspace {
   removeFile(path: string): void {
     this.files.delete(path);
     this.external.delete(path);
+    this.forgetUpMigrationAnalysis(path);
+  }
+
+  /** A down migration appearing or going changes whether its up migration is reversible. */
+  private forgetUpMigrationAnalysis(path: string): void {
+    const match = /^(.*)\.down\.sql$/i.exec(path);
+    if (!match) return;
+    const up = `${match[1]}.up.sql`;
+    const cached = this.files.get(up);
+    if (cached) cached.sql = undefined;
+    this.external.delete(up);
+  }
+
+  /** The text a file was last checked with (as given to setFile). */
+  textOf(path: string): string | undefined {
+    return this.files.get(path)?.text;
   }
 
   hasFile(path: string): boolean {
@@ -170,6 +187,11 @@ export class Workspace {
       if (damagedFrom !== undefined) continue;
       if (kind === 'release-plan' && isRecord(doc.value) && Array.isArray(doc.value.stages) && doc.value.stages.length > MAX_STAGES) {
         push({ ruleId: 'plan-too-large', severity: 'error', message: `The plan has ${doc.value.stages.length} stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`, range: locate(source, doc, ['stages']).key ?? doc.range });
+        continue;
+      }
+      const flagCount = kind === 'flag-set' && isRecord(doc.value) && isRecord(doc.value.flags) ? Object.keys(doc.value.flags).length : 0;
+      if (flagCount > MAX_FLAGS) {
+        push({ ruleId: 'flag-set-too-large', severity: 'error', message: `The flag set has ${flagCount} flags; Stagegate lints flag sets of up to ${MAX_FLAGS}. Split it into several files.`, range: locate(source, doc, ['flags']).key ?? doc.range });
         continue;
       }
       if (foreign && isRecord(doc.value)) {
@@ -313,7 +335,8 @@ function damagedOffset(source: SourceFile, doc: ParsedDocument): number | undefi
     .map((finding) => source.lines.offsetAt(finding.range.start))
     .filter((offset) => offset >= docStart && offset <= docEnd + 1);
   if (errors.length === 0) return undefined;
-  const first = Math.min(...errors);
+  // A loop, not Math.min(...errors): a garbled file can have more errors than a call has room for arguments.
+  const first = errors.reduce((min, offset) => Math.min(min, offset), Infinity);
   const at = pathAt(source, first);
   if (!at || at.path.length === 0) return docStart;
   const entry = locate(source, doc, at.path.slice(0, Math.min(2, at.path.length)));

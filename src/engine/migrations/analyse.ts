@@ -3,10 +3,12 @@
 import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/config';
 import { compareFindings, type Finding } from '../finding';
 import { applySuppressions } from '../suppression';
+import { MAX_FILE_BYTES } from '../limits';
+import { fileTooLarge, invalidEncoding } from '../text/file-findings';
 import { LineIndex } from '../text/line-index';
 import { MigrationModel, type KnownSchema } from './model';
 import { loadSqlParser } from './parser';
-import { readStatements } from './read-statements';
+import { readStatements, utf8Length } from './read-statements';
 import type { MigrationStatementHazard } from './rule';
 import { MIGRATION_RULE_MODULES } from './rules/index';
 
@@ -33,8 +35,22 @@ export interface MigrationAnalysis {
 }
 
 export async function analyseMigration(text: string, options: AnalyseMigrationOptions): Promise<MigrationAnalysis> {
-  await loadSqlParser();
   const lines = new LineIndex(text);
+  // A whole file is refused above the size limit, as YAML and JSON files are; its encoding is checked as theirs is.
+  const fileFindings: Finding[] = [];
+  if (!options.span) {
+    const bytes = utf8Length(text);
+    if (bytes > MAX_FILE_BYTES) {
+      const finding = fileTooLarge(bytes, lines);
+      const severity = effectiveSeverity(options.config, finding.ruleId, finding.severity);
+      const findings = severity === 'off' ? [] : [{ ...finding, severity }];
+      return { findings, hazards: [], statementCount: 0, schemaAfter: options.schemaBefore ?? { tables: [], notNullColumns: [] } };
+    }
+    const encoding = invalidEncoding(text, lines);
+    const severity = encoding && effectiveSeverity(options.config, encoding.ruleId, encoding.severity);
+    if (encoding && severity && severity !== 'off') fileFindings.push({ ...encoding, severity });
+  }
+  await loadSqlParser();
   const statements = readStatements(text, lines, options.span?.start ?? 0, options.span?.end ?? text.length);
   const fileRunsInTransaction = ruleOption(options.config, 'migration-work-after-lock', 'fileRunsInTransaction', true);
   const model = new MigrationModel(statements, options.schemaBefore, fileRunsInTransaction);
@@ -57,7 +73,7 @@ export async function analyseMigration(text: string, options: AnalyseMigrationOp
     });
   }
   return {
-    findings: applySuppressions(findings, lines).sort(compareFindings),
+    findings: applySuppressions([...fileFindings, ...findings], lines).sort(compareFindings),
     hazards,
     statementCount: statements.length,
     schemaAfter: model.schemaAfter(),

@@ -1,8 +1,9 @@
 // Parses YAML (multi-document) and JSON text into plain values that keep their source ranges.
 
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type ParsedNode } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Alias, type Document, type Node, type ParsedNode, type YAMLMap } from 'yaml';
 import type { Finding, Range } from '../finding';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from '../limits';
+import { fileTooLarge, invalidEncoding } from '../text/file-findings';
 import { LineIndex } from '../text/line-index';
 
 export type PathSegment = string | number;
@@ -42,30 +43,35 @@ export function parseSourceFile(path: string, text: string): SourceFile {
   const file: SourceFile = { path, text, lines, documents: [], findings: [] };
   const byteLength = Buffer.byteLength(text, 'utf8');
   if (byteLength > MAX_FILE_BYTES) {
-    file.findings.push({
-      ruleId: 'file-too-large',
-      severity: 'error',
-      message: `File is ${formatBytes(byteLength)}; Stagegate checks files up to ${formatBytes(MAX_FILE_BYTES)}. Split it into smaller files.`,
-      range: lines.range(0, lines.lineEnd(0)),
-    });
+    file.findings.push(fileTooLarge(byteLength, lines));
     return file;
   }
+  const encoding = invalidEncoding(text, lines);
+  if (encoding) file.findings.push(encoding);
   const depth = maxFlowOrIndentDepth(text);
   if (depth > MAX_NESTING_DEPTH) {
-    file.findings.push({
-      ruleId: 'nesting-too-deep',
-      severity: 'error',
-      message: `Collections nest ${depth} levels deep; Stagegate reads at most ${MAX_NESTING_DEPTH}.`,
-      range: lines.range(0, lines.lineEnd(0)),
-    });
+    file.findings.push(nestingTooDeep(lines, depth, 0));
     return file;
   }
 
-  // uniqueKeys: false keeps parsing linear on large maps; duplicates are found below in one pass.
-  const yamlDocs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, merge: true });
+  // uniqueKeys: false keeps parsing linear on large maps; duplicates are found below in one pass. logLevel 'error'
+  // keeps the yaml package from writing warnings to the console (as process warnings, in the extension host).
+  const yamlDocs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, merge: true, logLevel: 'error' });
   const docs: Document.Parsed[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   docs.forEach((doc, index) => {
-    for (const error of doc.errors) file.findings.push(syntaxFinding(text, lines, error.code, error.message, error.pos));
+    for (const error of doc.errors) {
+      if (error.code !== 'RESOURCE_EXHAUSTION') file.findings.push(syntaxFinding(text, lines, error.code, error.message, error.pos));
+    }
+    // The estimate above cannot see every nesting (after an anchor or `? `, past what looks like an open quote, or
+    // built by the parser's repair of a syntax error on every line). The parser catches its own stack overflow; the
+    // tree's exact depth, measured without recursion, catches the rest. Such a document gets no value and no rules.
+    const overflow = doc.errors.find((error) => error.code === 'RESOURCE_EXHAUSTION');
+    const nesting = overflow ? { depth: undefined, offset: overflow.pos[0] } : measureNesting(doc.contents, text);
+    if (nesting.depth === undefined || nesting.depth > MAX_NESTING_DEPTH) {
+      file.findings.push(nestingTooDeep(lines, nesting.depth, nesting.offset));
+      file.documents.push({ index, value: undefined, root: null, range: lines.range(doc.range[0], doc.range[1]), duplicateKeys: [] });
+      return;
+    }
     for (const warning of doc.warnings) {
       file.findings.push({
         ruleId: 'syntax-warning',
@@ -80,12 +86,17 @@ export function parseSourceFile(path: string, text: string): SourceFile {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       value = undefined;
-      file.findings.push({
-        ruleId: 'yaml-alias-limit',
-        severity: 'error',
-        message: `Document expands more than ${MAX_ALIAS_COUNT} aliases; Stagegate stops there to stay responsive (${String((error as Error).message)}).`,
-        range: root ? nodeRange(lines, root) : lines.range(0, 0),
-      });
+      const unresolved = unresolvedAlias(doc);
+      // An alias to no anchor (a typo) also fails here; it is a syntax error at the alias, not an alias bomb.
+      if (unresolved) file.findings.push({ ruleId: 'syntax-error', severity: 'error', message: `Alias *${unresolved.source} refers to no anchor &${unresolved.source} before it.`, range: nodeRange(lines, unresolved) });
+      else {
+        file.findings.push({
+          ruleId: 'yaml-alias-limit',
+          severity: 'error',
+          message: `Document expands more than ${MAX_ALIAS_COUNT} aliases; Stagegate stops there to stay responsive (${String((error as Error).message)}).`,
+          range: root ? nodeRange(lines, root) : lines.range(0, 0),
+        });
+      }
     }
     const range = root ? nodeRange(lines, root) : lines.range(doc.range[0], doc.range[1]);
     file.documents.push({ index, value, root, range, duplicateKeys: findDuplicateKeys(root, lines) });
@@ -93,13 +104,76 @@ export function parseSourceFile(path: string, text: string): SourceFile {
   return file;
 }
 
+/** At `offset` to the end of its line; `depth` undefined when the parser itself gave up. */
+function nestingTooDeep(lines: LineIndex, depth: number | undefined, offset: number): Finding {
+  const line = lines.positionAt(offset).line;
+  return {
+    ruleId: 'nesting-too-deep',
+    severity: 'error',
+    message: `Collections nest ${depth === undefined ? 'deeper than the YAML parser can follow' : `${depth} levels deep`}; Stagegate reads at most ${MAX_NESTING_DEPTH}.`,
+    range: lines.range(Math.min(offset, lines.lineEnd(line)), lines.lineEnd(line)),
+  };
+}
+
+/**
+ * Depth of the deepest collection and where it starts, walked with a stack rather than recursion. On the way,
+ * collection keys (`? [a, b]`), which no format Stagegate reads uses, become text keys: building values, the yaml
+ * package stringifies such keys, at a cost that grows with the square of their nesting.
+ */
+function measureNesting(root: unknown, text: string): { depth: number | undefined; offset: number } {
+  let deepest = { depth: 0, offset: 0 };
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, outer] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    const depth = outer + 1;
+    if (depth > deepest.depth) deepest = { depth, offset: node.range?.[0] ?? 0 };
+    for (const item of node.items as unknown[]) {
+      if (!isPair(item)) {
+        stack.push([item, depth]);
+        continue;
+      }
+      if (isCollection(item.key)) item.key = textKey(item.key, text);
+      stack.push([item.value, depth]);
+    }
+  }
+  return deepest;
+}
+
+/** The first alias whose anchor is not defined before it. The tree is at most MAX_NESTING_DEPTH deep here. */
+function unresolvedAlias(doc: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return undefined;
+      found = alias;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function textKey(key: Node, text: string): Scalar<string> {
+  const [start, valueEnd, end] = key.range ?? [0, 0, 0];
+  const scalar = new Scalar(text.slice(start, Math.min(valueEnd, start + 80)));
+  scalar.range = [start, valueEnd, end];
+  return scalar;
+}
+
 /** Range of a node's value, without trailing comments or whitespace. */
 export function nodeRange(lines: LineIndex, node: Node): Range {
   const [start, valueEnd] = node.range ?? [0, 0, 0];
   // Block collections end after their last newline; findings should not spill onto the next line.
   let end = valueEnd;
-  while (end > start && /\s/.test(lines.text[end - 1])) end--;
+  while (end > start && isSpace(lines.text, end - 1)) end--;
   return lines.range(start, end);
+}
+
+/** `\s`, with the common ASCII cases first: every located range passes here. */
+function isSpace(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && /\s/.test(text[at]);
 }
 
 export interface Located {
@@ -121,17 +195,13 @@ export function locate(file: SourceFile, doc: ParsedDocument, path: Path): Locat
     let next: Node | null = null;
     let nextKey: Range | undefined;
     if (isMap(node)) {
-      // The last entry with the key wins, as in the built value.
-      for (let j = node.items.length - 1; j >= 0; j--) {
-        const pair = node.items[j];
-        if (isPair(pair) && keyString(pair.key) === String(segment)) {
-          nextKey = pair.key && isNodeLike(pair.key) ? nodeRange(file.lines, pair.key) : undefined;
-          next = isNodeLike(pair.value) ? pair.value : null;
-          if (!next && nextKey) {
-            located = { key: nextKey, value: nextKey, depth: i + 1 };
-            return located;
-          }
-          break;
+      const pair = entriesByKey(node).get(String(segment));
+      if (pair) {
+        nextKey = pair.key && isNodeLike(pair.key) ? nodeRange(file.lines, pair.key) : undefined;
+        next = isNodeLike(pair.value) ? pair.value : null;
+        if (!next && nextKey) {
+          located = { key: nextKey, value: nextKey, depth: i + 1 };
+          return located;
         }
       }
     } else if (isSeq(node) && typeof segment === 'number') {
@@ -146,6 +216,24 @@ export function locate(file: SourceFile, doc: ParsedDocument, path: Path): Locat
     located = { key: keyRange, value, depth: i + 1 };
   }
   return located;
+}
+
+type Entry = { key: unknown; value: unknown };
+const entryIndexes = new WeakMap<YAMLMap, Map<string, Entry>>();
+
+/** A mapping's entries by key, built once per mapping: rules locate every flag and stage, so a scan per lookup is quadratic. */
+function entriesByKey(map: YAMLMap): Map<string, Entry> {
+  let index = entryIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    // The last entry with the key wins, as in the built value.
+    for (const pair of map.items) {
+      const key = isPair(pair) ? keyString(pair.key) : undefined;
+      if (key !== undefined) index.set(key, pair);
+    }
+    entryIndexes.set(map, index);
+  }
+  return index;
 }
 
 /** The key range when there is one, else the value: where findings about an entry as a whole go. */
@@ -172,7 +260,9 @@ export function keyString(key: unknown): string | undefined {
 
 function findDuplicateKeys(root: Node | null, lines: LineIndex): DuplicateKey[] {
   const found: DuplicateKey[] = [];
-  const visit = (node: unknown, path: PathSegment[]): void => {
+  // One path array, pushed and popped: copying it at every node costs nodes × depth in time and memory.
+  const path: PathSegment[] = [];
+  const visit = (node: unknown): void => {
     if (isMap(node)) {
       const seen = new Map<string, Node>();
       for (const pair of node.items) {
@@ -183,13 +273,22 @@ function findDuplicateKeys(root: Node | null, lines: LineIndex): DuplicateKey[] 
             found.push({ parent: [...path], key, firstRange: nodeRange(lines, first), duplicateRange: nodeRange(lines, pair.key) });
           } else seen.set(key, pair.key);
         }
-        if (key !== undefined) visit(pair.value, [...path, key]);
+        if (key !== undefined && (isMap(pair.value) || isSeq(pair.value))) {
+          path.push(key);
+          visit(pair.value);
+          path.pop();
+        }
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => visit(item, [...path, index]));
+      node.items.forEach((item, index) => {
+        if (!isMap(item) && !isSeq(item)) return;
+        path.push(index);
+        visit(item);
+        path.pop();
+      });
     }
   };
-  visit(root, []);
+  visit(root);
   return found;
 }
 
@@ -259,6 +358,3 @@ function cleanYamlMessage(message: string): string {
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
 
-function formatBytes(bytes: number): string {
-  return `${bytes.toLocaleString('en-US')} bytes`;
-}

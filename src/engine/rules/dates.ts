@@ -3,9 +3,13 @@
 const DAY_MS = 86_400_000;
 
 export function parseIsoDate(value: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const time = Date.parse(`${value}T00:00:00Z`);
-  return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value ? undefined : time;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
+  // setUTCFullYear, unlike Date.UTC, reads years 0–99 as written; a date that rolls over (02-30) does not exist.
+  const date = new Date(0);
+  const time = date.setUTCFullYear(year, month, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day ? time : undefined;
 }
 
 export function daysBetween(fromIso: string, toIso: string): number | undefined {

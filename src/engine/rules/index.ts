@@ -57,10 +57,12 @@ export const BUILTIN_RULES: RuleMeta[] = [
   { id: 'duplicate-key', family: 'syntax', defaultSeverity: 'error', summary: 'A key appears twice in one mapping; YAML silently keeps only the last one.' },
   { id: 'flag-duplicate-key', family: 'flags', defaultSeverity: 'error', summary: 'The same flag key is defined twice in one file; YAML silently keeps only the last definition.' },
   { id: 'file-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The file is larger than Stagegate reads.' },
+  { id: 'invalid-encoding', family: 'syntax', defaultSeverity: 'warning', summary: 'The file is not UTF-8 text: bytes that are not UTF-8 (read as U+FFFD), or NUL characters of binary content.' },
   { id: 'nesting-too-deep', family: 'limits', defaultSeverity: 'error', summary: 'Collections nest deeper than Stagegate reads.' },
   { id: 'yaml-alias-limit', family: 'limits', defaultSeverity: 'error', summary: 'The document expands more YAML aliases than Stagegate allows.' },
   { id: 'too-many-findings', family: 'limits', defaultSeverity: 'info', summary: 'More findings than Stagegate reports for one file.' },
   { id: 'plan-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The plan has more stages than Stagegate lints and simulates.' },
+  { id: 'flag-set-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The flag set has more flags than Stagegate lints.' },
   { id: 'internal-error', family: 'limits', defaultSeverity: 'error', summary: 'A rule failed on this file; the finding carries its message so it can be reported.' },
 ];
 

@@ -84,7 +84,7 @@ export function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObj
     }
     case 'type': {
       const expected = String(params.type).split(',').map(typeName).join(' or ');
-      return schemaError(`${where} must be ${expected}.`);
+      return schemaError(`${where || 'The document'} must be ${expected}.`);
     }
     case 'enum':
       return schemaError(`${where} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}.`);

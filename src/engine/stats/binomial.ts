@@ -22,7 +22,13 @@ export function binomialUpperTail(n: number, p: number, k: number): number {
   const mean = n * p;
   const upper = Math.min(k, Math.ceil(mean + 40 * Math.sqrt(variance + 1)));
   const start = Math.max(0, Math.floor(mean - 40 * Math.sqrt(variance + 1)));
-  for (let i = start; i <= upper; i++) lower += Math.exp(logChoose(n, i) + i * logP + (n - i) * logQ);
+  // Each term from the one before, in log space: log P(X = i + 1) = log P(X = i) + log((n − i) / (i + 1)) + log(p / q).
+  const logRatio = logP - logQ;
+  let logTerm = logChoose(n, start) + start * logP + (n - start) * logQ;
+  for (let i = start; i <= upper; i++) {
+    lower += Math.exp(logTerm);
+    logTerm += Math.log((n - i) / (i + 1)) + logRatio;
+  }
   if (k > upper) lower = 1;
   return Math.min(1, Math.max(0, 1 - lower));
 }

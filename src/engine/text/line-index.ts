@@ -3,13 +3,14 @@
 import type { Position, Range } from '../finding';
 
 export class LineIndex {
-  /** Offset at which each line starts. A line ends at \n; a \r before it belongs to the line's content. */
+  /** Offset at which each line starts. Lines end at \r\n, \n or a lone \r, as editors count them. */
   private readonly lineStarts: number[];
 
   constructor(readonly text: string) {
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
     }
     this.lineStarts = starts;
   }
@@ -27,7 +28,8 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    // An offset inside a line break (between \r and \n) is the end of the line's content.
+    return { line: low, character: Math.min(clamped, this.lineEnd(low)) - this.lineStarts[low] };
   }
 
   offsetAt(position: Position): number {
@@ -40,7 +42,7 @@ export class LineIndex {
     return { start: this.positionAt(startOffset), end: this.positionAt(Math.max(startOffset, endOffset)) };
   }
 
-  /** Offset of the end of a line's content, before any \r\n. */
+  /** Offset of the end of a line's content, before its \r\n, \n or \r. */
   lineEnd(line: number): number {
     const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
     return next > this.lineStarts[line] && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;

@@ -37,6 +37,8 @@ export const flagdFractionalWeights: ForeignRule = {
         // A computed weight (time-based rollouts) has no sum to check; negative literals are schema findings.
         if (buckets.length === 0 || buckets.some((bucket) => bucket.weight === undefined || bucket.weight < 0)) continue;
         const total = buckets.reduce((sum, bucket) => sum + (bucket.weight as number), 0);
+        // Weights too large to add up (1e308) have no meaningful shares to show.
+        if (!Number.isFinite(total)) continue;
         const range = context.locate(node.path).key ?? context.locate(node.path).value;
         if (total === 0) {
           context.report('flagd-fractional-weights', range, 'Every weight of this fractional split is 0: no bucket can be chosen, so the targeting fails for every subject.', { severity: 'error' });

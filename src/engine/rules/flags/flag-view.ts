@@ -13,7 +13,16 @@ export interface FlagEntry {
   type: string;
 }
 
+/** Entries per parsed flag set: every flag rule walks them, and an unchanged file keeps its parsed value. Never mutated. */
+const entryCache = new WeakMap<object, FlagEntry[]>();
+
 export function flagEntries(value: Record<string, unknown>): FlagEntry[] {
+  let entries = entryCache.get(value);
+  if (!entries) entryCache.set(value, (entries = readFlagEntries(value)));
+  return entries;
+}
+
+function readFlagEntries(value: Record<string, unknown>): FlagEntry[] {
   if (!isRecord(value.flags)) return [];
   return Object.entries(value.flags)
     .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))

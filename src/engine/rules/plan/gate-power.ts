@@ -75,7 +75,8 @@ export function gateStatistics(gate: GateView, stage: StageView, traffic: Traffi
   const windowMinutes = stage.intervalMinutes;
   const evaluations = Math.max(1, Math.floor((stage.durationMinutes ?? stage.intervalMinutes) / stage.intervalMinutes));
   const n = Math.floor(rate * windowMinutes * 60);
-  if (n < 1) return undefined;
+  // Absurd traffic (beyond what a number of requests can mean) is the schema's and the simulator's to report.
+  if (n < 1 || !Number.isSafeInteger(n)) return undefined;
   const cohortRate = traffic.requestsPerSecond * (stage.internal ? traffic.internalShare : 1);
   const m = Math.floor(Math.max(0, cohortRate - rate) * windowMinutes * 60);
   const cells: GateCell[] = [{ label: 'all traffic', requests: n, baselineRequests: m }];
@@ -85,7 +86,7 @@ export function gateStatistics(gate: GateView, stage: StageView, traffic: Traffi
     }
   }
   const windowProbability = (cellProbability: (cell: GateCell) => number, scale = 1) =>
-    1 - cells.reduce((pass, cell) => pass * (1 - cellProbability({ ...cell, requests: Math.floor(cell.requests * scale), baselineRequests: Math.floor(cell.baselineRequests * scale) })), 1);
+    1 - cells.reduce((pass, cell) => pass * (1 - cellProbability(scale === 1 ? cell : { ...cell, requests: Math.floor(cell.requests * scale), baselineRequests: Math.floor(cell.baselineRequests * scale) })), 1);
   const finish = (partial: Omit<GateStatistics, 'requestsPerWindow' | 'windowMinutes' | 'evaluations' | 'cells' | 'falseRollbackPerStage' | 'scaleForTarget'>, detectionAt: (scale: number) => number): GateStatistics => ({
     ...partial,
     requestsPerWindow: n,
@@ -93,7 +94,7 @@ export function gateStatistics(gate: GateView, stage: StageView, traffic: Traffi
     evaluations,
     cells,
     falseRollbackPerStage: 1 - Math.pow(1 - partial.falseRollbackPerWindow, evaluations),
-    scaleForTarget: scaleFor(targetPower, detectionAt),
+    scaleForTarget: scaleFor(targetPower, detectionAt, partial.detectionProbability),
   });
 
   if (gate.metric === 'errorRate' || gate.metric.startsWith('kpi:')) {
@@ -179,8 +180,8 @@ export function shareSlowerThan(thresholdMs: number, p95Ms: number): number {
 }
 
 /** Smallest traffic multiple (within 1%) whose detection probability reaches `target`, or undefined beyond 10^8. */
-function scaleFor(target: number, detectionAt: (scale: number) => number): number | undefined {
-  if (detectionAt(1) >= target) return 1;
+function scaleFor(target: number, detectionAt: (scale: number) => number, atOne = detectionAt(1)): number | undefined {
+  if (atOne >= target) return 1;
   let high = 2;
   while (detectionAt(high) < target) {
     high *= 2;

@@ -5,15 +5,28 @@ import { gateStatistics, type GateStatistics } from './gate-power';
 import { baselineView, formatCount, formatPercent, stageViews, trafficView, type GateView, type StageView } from './plan-view';
 import { formatMinutes } from '../../model/units';
 
-function* gatesWithStatistics(context: DocumentContext, value: Record<string, unknown>, targetPower: number): Generator<{ stage: StageView; gate: GateView; stats: GateStatistics }> {
-  const traffic = trafficView(value);
-  const baseline = baselineView(value);
-  for (const stage of stageViews(value)) {
-    for (const gate of stage.gates) {
-      const stats = gateStatistics(gate, stage, traffic, baseline, targetPower);
-      if (stats) yield { stage, gate, stats };
+type GateWithStatistics = { stage: StageView; gate: GateView; stats: GateStatistics };
+
+/** Per parsed plan and target: three rules read the same statistics, and an unchanged file keeps its parsed value. */
+const statisticsCache = new WeakMap<object, Map<number, GateWithStatistics[]>>();
+
+function gatesWithStatistics(context: DocumentContext, value: Record<string, unknown>, targetPower: number): GateWithStatistics[] {
+  let byTarget = statisticsCache.get(value);
+  if (!byTarget) statisticsCache.set(value, (byTarget = new Map()));
+  let gates = byTarget.get(targetPower);
+  if (!gates) {
+    gates = [];
+    const traffic = trafficView(value);
+    const baseline = baselineView(value);
+    for (const stage of stageViews(value)) {
+      for (const gate of stage.gates) {
+        const stats = gateStatistics(gate, stage, traffic, baseline, targetPower);
+        if (stats) gates.push({ stage, gate, stats });
+      }
     }
+    byTarget.set(targetPower, gates);
   }
+  return gates;
 }
 
 /** Where the bound that decides the gate is written: the binding one of max, min, maxIncrease and minRatio. */

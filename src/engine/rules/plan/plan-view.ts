@@ -28,7 +28,16 @@ export interface GateView {
   minRatio?: number;
 }
 
+/** Views per parsed plan: a dozen rules read them, and an unchanged file keeps its parsed value. Never mutated. */
+const stageViewCache = new WeakMap<object, StageView[]>();
+
 export function stageViews(value: Record<string, unknown>): StageView[] {
+  let views = stageViewCache.get(value);
+  if (!views) stageViewCache.set(value, (views = readStageViews(value)));
+  return views;
+}
+
+function readStageViews(value: Record<string, unknown>): StageView[] {
   if (!Array.isArray(value.stages)) return [];
   const views: StageView[] = [];
   value.stages.forEach((raw, index) => {
