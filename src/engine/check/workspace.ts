@@ -39,6 +39,8 @@ interface CachedSource {
   kind: FileKind;
   source?: SourceFile;
   sql?: Promise<{ findings: Finding[]; facts: MigrationFacts }>;
+  /** Findings of the last check and the cross-file facts they were computed against. */
+  findings?: { factsKey: string; result: Finding[] };
 }
 
 export class Workspace {
@@ -59,8 +61,16 @@ export class Workspace {
   /** New configuration: SQL findings carry configured severities, so their cached analyses are dropped. */
   set config(config: StagegateConfig) {
     this.currentConfig = config;
-    for (const cached of this.files.values()) cached.sql = undefined;
+    this.forgetFindings();
     this.external.clear();
+  }
+
+  /** Findings depend on configuration and code owners too: drop every cached result. */
+  private forgetFindings(): void {
+    for (const cached of this.files.values()) {
+      cached.sql = undefined;
+      cached.findings = undefined;
+    }
   }
 
   /** Adds or replaces a file; returns false when Stagegate does not read files of this kind. Unchanged text keeps its parse. */
@@ -107,6 +117,7 @@ export class Workspace {
 
   setCodeOwners(suggest: ((path: string) => string | undefined) | undefined): void {
     this.codeOwners = suggest;
+    this.forgetFindings();
   }
 
   /** Forgets what was read from outside the file set, so the next check reads it again. */
@@ -126,11 +137,20 @@ export class Workspace {
   /** Checks the given files (default: all) against facts from the whole set. */
   async check(paths: string[] = this.paths()): Promise<FileReport[]> {
     const facts = await this.gatherFacts();
+    // A file whose text and whose cross-file facts are unchanged keeps its findings: typing in one file does
+    // not re-run the rules of every other file.
+    const factsKey = factsFingerprint(facts, this.config.today);
     const reports: FileReport[] = [];
     for (const path of paths) {
       const cached = this.files.get(path);
       if (!cached) continue;
-      const findings = cached.kind === 'sql' ? await this.checkSql(path, cached) : this.checkStagegate(path, facts);
+      let findings: Finding[];
+      if (cached.kind === 'sql') findings = await this.checkSql(path, cached);
+      else if (cached.findings?.factsKey === factsKey) findings = cached.findings.result;
+      else {
+        findings = this.checkStagegate(path, facts);
+        cached.findings = { factsKey, result: findings };
+      }
       reports.push({ path, kind: cached.kind, findings });
     }
     return reports;
@@ -341,6 +361,11 @@ function damagedOffset(source: SourceFile, doc: ParsedDocument): number | undefi
   if (!at || at.path.length === 0) return docStart;
   const entry = locate(source, doc, at.path.slice(0, Math.min(2, at.path.length)));
   return Math.min(first, source.lines.offsetAt((entry.key ?? entry.value).start));
+}
+
+/** Everything cross-file rules read from other files, as one string: equal strings give equal findings. */
+function factsFingerprint(facts: WorkspaceFacts, today: string): string {
+  return JSON.stringify({ today, flags: [...facts.flags], flagFiles: facts.flagFiles, migrations: [...facts.migrations], resources: [...facts.resources] });
 }
 
 function finish(findings: Finding[], lines: LineIndex, config: StagegateConfig): Finding[] {

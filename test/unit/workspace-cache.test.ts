@@ -1,0 +1,40 @@
+import * as assert from 'assert';
+import { Workspace } from '../../src/engine/check/workspace';
+import { defaultConfig } from '../../src/engine/config/config';
+import { parseConfig } from '../../src/engine/config/load';
+import { lines } from './helpers';
+
+const FLAGS = lines('apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  a:', '    description: a', '    owner: o', '    type: permission');
+const PLAN = (extra = '') => lines('apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', `metadata: { name: p${extra}, service: s, owner: o }`, 'flags: [a, b]', 'stages:', '  - name: all', '    weight: 100');
+
+describe('findings cache', () => {
+  it('an edit to one file leaves the other files\' findings as they were, without re-running their rules', async () => {
+    const workspace = new Workspace(defaultConfig('2026-11-26'));
+    workspace.setFile('/w/f.flags.yaml', FLAGS);
+    workspace.setFile('/w/p.release.yaml', PLAN());
+    const first = await workspace.check();
+    workspace.setFile('/w/p.release.yaml', PLAN('2'));
+    const second = await workspace.check();
+    assert.strictEqual(second.find((report) => report.path === '/w/f.flags.yaml')!.findings, first.find((report) => report.path === '/w/f.flags.yaml')!.findings, 'the flag file was not checked again');
+    assert.notStrictEqual(second.find((report) => report.path === '/w/p.release.yaml')!.findings, first.find((report) => report.path === '/w/p.release.yaml')!.findings);
+  });
+
+  it('a change to the cross-file facts re-checks the files that read them', async () => {
+    const workspace = new Workspace(defaultConfig('2026-11-26'));
+    workspace.setFile('/w/f.flags.yaml', FLAGS);
+    workspace.setFile('/w/p.release.yaml', PLAN());
+    const before = (await workspace.check(['/w/p.release.yaml']))[0].findings.filter((finding) => finding.ruleId === 'plan-unknown-flag');
+    assert.strictEqual(before.length, 1);
+    workspace.setFile('/w/f.flags.yaml', FLAGS + lines('  b:', '    description: b', '    owner: o', '    type: permission'));
+    const after = (await workspace.check(['/w/p.release.yaml']))[0].findings.filter((finding) => finding.ruleId === 'plan-unknown-flag');
+    assert.deepStrictEqual(after, []);
+  });
+
+  it('new configuration re-checks every file', async () => {
+    const workspace = new Workspace(defaultConfig('2026-11-26'));
+    workspace.setFile('/w/p.release.yaml', PLAN());
+    assert.ok((await workspace.check())[0].findings.some((finding) => finding.ruleId === 'plan-unknown-flag'));
+    workspace.config = parseConfig('rules:\n  plan-unknown-flag: off\n', '2026-11-26').config;
+    assert.ok(!(await workspace.check())[0].findings.some((finding) => finding.ruleId === 'plan-unknown-flag'));
+  });
+});
