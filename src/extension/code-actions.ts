@@ -14,9 +14,15 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DiagnosticsController) {}
 
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    // Fixes carry positions: take them from a check of exactly this text, never from an older one.
-    const findings = await this.diagnostics.currentFindings(document);
+  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.ProviderResult<vscode.CodeAction[]> {
+    // Fixes carry positions: take them from a check of exactly this text, never from an older one. The published
+    // findings usually are (answered at once); right after an edit, check first.
+    const current = this.diagnostics.publishedFindingsIfCurrent(document);
+    if (current) return this.actions(document, context, current);
+    return this.diagnostics.currentFindings(document).then((findings) => this.actions(document, context, findings));
+  }
+
+  private actions(document: vscode.TextDocument, context: vscode.CodeActionContext, findings: Finding[]): vscode.CodeAction[] {
     if (context.only && FIX_ALL_KIND.contains(context.only)) return this.fixAll(document, findings);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {

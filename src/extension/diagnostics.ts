@@ -40,13 +40,20 @@ export class DiagnosticsController implements vscode.Disposable {
     return this.findings.get(uri.fsPath) ?? [];
   }
 
-  /** Findings for the document's current text: the published ones when they match it, else a fresh check. */
-  async currentFindings(document: vscode.TextDocument): Promise<Finding[]> {
+  /** The published findings when they were computed from the document's current text, else undefined. */
+  publishedFindingsIfCurrent(document: vscode.TextDocument): Finding[] | undefined {
     const path = document.uri.fsPath;
     const text = document.getText();
+    return this.index.workspace.textOf(path) === text && this.checkedTexts.get(path) === text ? this.findingsFor(document.uri) : undefined;
+  }
+
+  /** Findings for the document's current text: the published ones when they match it, else a fresh check. */
+  async currentFindings(document: vscode.TextDocument): Promise<Finding[]> {
+    const current = this.publishedFindingsIfCurrent(document);
+    if (current) return current;
+    const path = document.uri.fsPath;
     const workspace = this.index.workspace;
-    if (workspace.textOf(path) === text && this.checkedTexts.get(path) === text) return this.findingsFor(document.uri);
-    if (!workspace.setFile(path, text)) return [];
+    if (!workspace.setFile(path, document.getText())) return [];
     const [report] = await workspace.check([path]);
     return report?.findings ?? [];
   }
