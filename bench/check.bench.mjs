@@ -9,14 +9,12 @@
 // Medians of repeated runs; the runs of (a), (b) and (c) are interleaved, so drift hits all of them alike.
 // `node bench/check.bench.mjs [--json] [--quick]`; `npm run bench` runs it with the simulator's benchmark.
 
-import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleEngine, root } from './engine.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 const REPEATS = quick ? 3 : 9;
@@ -24,33 +22,13 @@ const REPEATS_SLOW = quick ? 3 : 5;
 const EDITS = quick ? 10 : 41;
 const TODAY = '2026-11-26';
 
-// The engine as the CLI and the extension ship it: bundled by esbuild. libpg-query stays external so that its
-// loader finds its WASM in node_modules; the bundle goes to out/ so that the require resolves.
-const outFolder = join(root, 'out', 'bench');
-mkdirSync(outFolder, { recursive: true });
-const bundle = join(outFolder, 'check-engine.cjs');
-await esbuild.build({
-  stdin: {
-    contents: [
-      "export { Workspace } from './src/engine/check/workspace';",
-      "export { defaultConfig } from './src/engine/config/config';",
-      "export { defaultSqlAnalyser } from './src/engine/check/sql-analyser';",
-      "export { analyseMigration, loadSqlParser } from './src/engine/migrations/index';",
-      "export { MAX_STAGES, MAX_FLAGS } from './src/engine/limits';",
-    ].join('\n'),
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: bundle,
-  external: ['libpg-query'],
-  logLevel: 'warning',
-});
-const require = createRequire(bundle);
-const engine = require(bundle);
+const { engine, require } = await bundleEngine('check-engine', [
+  "export { Workspace } from './src/engine/check/workspace';",
+  "export { defaultConfig } from './src/engine/config/config';",
+  "export { defaultSqlAnalyser } from './src/engine/check/sql-analyser';",
+  "export { analyseMigration, loadSqlParser } from './src/engine/migrations/index';",
+  "export { MAX_STAGES, MAX_FLAGS } from './src/engine/limits';",
+]);
 const { parseDocument } = require('yaml');
 const pg = require('libpg-query');
 const { getLanguageService } = await import(pathToFileURL(join(root, 'node_modules/yaml-language-server/out/src/index.js')).href);

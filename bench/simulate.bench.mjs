@@ -3,42 +3,25 @@
 // measurements, one process, one thread. Run with `npm run bench` (add `-- --json` for machine-readable output).
 //
 // Two workloads:
-// - the example as written: its gates stop most runs early (the healthy scenario rolls back in 99% of runs, by
-//   minute ~190), so a run simulates far fewer than 27 hours;
+// - the example as written: a healthy run covers the whole ladder (1% of runs roll back), a failing one stops
+//   early;
 // - "full-length": the same plan with every gate bound widened so no gate trips, so each run replays all 27 hours
 //   (1,620 steps × 9 segments) and evaluates every gate window. This is the workload the 1-second goal is about.
 
-import * as esbuild from 'esbuild';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { bundleEngine, root } from './engine.mjs';
 const json = process.argv.includes('--json');
 const REPEATS_BATCH = 7;
 const REPEATS_SINGLE = 21;
 const RUNS = 1000;
 
-// Bundle the engine entry so the benchmark measures the code as the CLI ships it.
-const folder = mkdtempSync(join(tmpdir(), 'stagegate-bench-'));
-const bundle = join(folder, 'simulate.cjs');
-await esbuild.build({
-  stdin: {
-    contents: `export * from './src/engine/simulate/index';\nexport { ScenarioRunner } from './src/engine/simulate/engine';\nexport { readPlan } from './src/engine/model/plan';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const engine = createRequire(import.meta.url)(bundle);
-rmSync(folder, { recursive: true, force: true });
+const { engine } = await bundleEngine('simulate-engine', [
+  "export * from './src/engine/simulate/index';",
+  "export { ScenarioRunner } from './src/engine/simulate/engine';",
+  "export { readPlan } from './src/engine/model/plan';",
+]);
 const { parse } = createRequire(import.meta.url)(join(root, 'node_modules', 'yaml'));
 
 const examplePath = join(root, 'examples', 'checkout', 'checkout.release.yaml');

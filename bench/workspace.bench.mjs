@@ -1,27 +1,13 @@
 // A check of a large workspace after one file changes: what the editor pays per pause in typing.
 // 500 plans and 500 flag files (copies of the example); medians of repeated checks after editing one plan.
-import * as esbuild from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleEngine, root } from './engine.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const json = process.argv.includes('--json');
 const repeats = process.argv.includes('--quick') ? 3 : 9;
-const outFolder = join(root, 'out', 'bench');
-mkdirSync(outFolder, { recursive: true });
-const bundle = join(outFolder, 'workspace-engine.cjs');
-await esbuild.build({
-  stdin: { contents: "export { Workspace } from './src/engine/check/workspace';\nexport { defaultConfig } from './src/engine/config/config';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: bundle,
-  external: ['libpg-query'],
-  logLevel: 'warning',
-});
-const { Workspace, defaultConfig } = createRequire(import.meta.url)(bundle);
+const { engine } = await bundleEngine('workspace-engine', ["export { Workspace } from './src/engine/check/workspace';", "export { defaultConfig } from './src/engine/config/config';"]);
+const { Workspace, defaultConfig } = engine;
 
 const plan = readFileSync(join(root, 'examples/checkout/checkout.release.yaml'), 'utf8');
 const flags = readFileSync(join(root, 'examples/checkout/checkout.flags.yaml'), 'utf8');

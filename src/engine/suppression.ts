@@ -27,9 +27,8 @@ export function applySuppressions(findings: Finding[], lines: LineIndex): Findin
   });
 }
 
-/** The comment a "disable for this line" fix inserts above `line`, indented like it. */
-export function disableCommentFor(lines: LineIndex, line: number, ruleId: string, commentPrefix: '#' | '--'): { offset: number; text: string } {
-  const content = lines.lineText(line);
-  const indent = /^[ \t]*/.exec(content)?.[0] ?? '';
-  return { offset: lines.lineStart(line), text: `${indent}${commentPrefix} stagegate-disable-next-line ${ruleId}\n` };
+/** The line a "disable for this line" fix inserts above a line with this text, indented like it. */
+export function disableCommentFor(lineText: string, ruleId: string, commentPrefix: '#' | '--'): string {
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  return `${indent}${commentPrefix} stagegate-disable-next-line ${ruleId}\n`;
 }

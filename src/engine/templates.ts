@@ -95,25 +95,18 @@ export function newFlagEdit(file: SourceFile, doc: ParsedDocument, key: string, 
     return { range: { start: at, end: at }, newText: `${JSON.stringify(key)}: ${JSON.stringify(newFlag(owner, today))}${empty ? '' : ', '}` };
   }
   if (located.key && located.value === located.key) return undefined;
-  const indent = ' '.repeat(located.value.start.character);
-  const lines = flagTemplate(key, owner, today).replace(/^ {2}/gm, '').split('\n').filter(Boolean).map((line) => indent + line);
+  const entry = flagTemplate(key, owner, today, ' '.repeat(located.value.start.character));
   const endLine = located.value.end.line;
   const atEnd = endLine + 1 >= file.lines.lineCount;
   const offset = atEnd ? file.text.length : file.lines.lineStart(endLine + 1);
   const at = file.lines.positionAt(offset);
-  return { range: { start: at, end: at }, newText: `${atEnd && !file.text.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n` };
+  return { range: { start: at, end: at }, newText: `${atEnd && !file.text.endsWith('\n') ? '\n' : ''}${entry}` };
 }
 
-/** A flag entry (YAML lines indented under `flags:`), expiring after the release lifetime. */
-export function flagTemplate(key: string, owner: string, today: string): string {
-  return `  ${key}:
-    description: What this flag hides or protects, and when it can go.
-    owner: ${JSON.stringify(owner)}
-    type: release
-    expires: ${addDays(today, 40)}
-    default: "off"
-    variants: { "on": true, "off": false }
-`;
+/** `newFlag` as YAML lines under `flags:` at `indent`. Values are JSON, so "on" and "off" stay text for YAML 1.1 readers too. */
+export function flagTemplate(key: string, owner: string, today: string, indent = '  '): string {
+  const fields = Object.entries(newFlag(owner, today)).map(([name, value]) => `${indent}  ${name}: ${JSON.stringify(value)}\n`);
+  return `${indent}${key}:\n${fields.join('')}`;
 }
 
 export function flagSetTemplate(key: string, owner: string, today: string): string {

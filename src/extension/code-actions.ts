@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../engine/finding';
 import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { disableCommentFor } from '../engine/suppression';
 import { DIAGNOSTIC_SOURCE, toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 
@@ -51,11 +52,9 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
 
   private disableForLine(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
     const line = diagnostic.range.start.line;
-    const indent = /^\s*/.exec(document.lineAt(line).text)?.[0] ?? '';
-    const prefix = isSql(document) ? '--' : '#';
     const action = new vscode.CodeAction(`Disable ${ruleId} for this line`, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
-    action.edit.insert(document.uri, new vscode.Position(line, 0), `${indent}${prefix} stagegate-disable-next-line ${ruleId}\n`);
+    action.edit.insert(document.uri, new vscode.Position(line, 0), disableCommentFor(document.lineAt(line).text, ruleId, isSql(document) ? '--' : '#'));
     action.diagnostics = [diagnostic];
     return action;
   }

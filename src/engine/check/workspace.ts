@@ -3,7 +3,7 @@
 
 import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/config';
 import { compareFindings, type Finding } from '../finding';
-import { documentKind, foreignKind, looksLikeMigration, recognise, resolveMigrationPath, type DocumentKind, type FileKind } from '../formats/recognise';
+import { documentKind, foreignKind, recognise, resolveMigrationPath, type DocumentKind, type FileKind } from '../formats/recognise';
 import { collectForeignFacts, FOREIGN_RULES, validateForeign } from '../adapters/registry';
 import { MAX_FINDINGS_PER_FILE, MAX_FLAGS, MAX_STAGES } from '../limits';
 import { pathAt } from '../parse/path-at';
@@ -308,11 +308,6 @@ export class Workspace {
     if (!this.sql || inSet!.kind !== 'sql') return { exists: true, breaking: [], statementCount: 0 };
     inSet!.sql ??= this.sql.analyse(path, text, this.config, await this.hasDownMigration(path));
     return (await inSet!.sql).facts;
-  }
-
-  /** Whether a path should be read as a migration even outside `migrations/` folders. */
-  static isMigrationPath(path: string): boolean {
-    return looksLikeMigration(path);
   }
 }
 

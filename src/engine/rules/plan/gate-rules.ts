@@ -78,7 +78,6 @@ export const gateUnderpowered: DocumentRule = {
   appliesTo: 'release-plan',
   check(context, value) {
     const target = context.option<number>('gate-underpowered', 'targetPower');
-    const traffic = trafficView(value);
     for (const { stage, gate, stats } of gatesWithStatistics(context, value, target)) {
       if (stats.detectionProbability >= target || stats.baselineBreaksBound) continue;
       const rate = stats.requestsPerWindow / (stats.windowMinutes * 60);
@@ -99,7 +98,6 @@ export const gateUnderpowered: DocumentRule = {
         `Gate on ${gate.metric} in stage "${stage.name}" sees about ${formatCount(stats.requestsPerWindow)} new-version requests per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)} (${Number(rate.toPrecision(3))}/s)${describeCells(stats)}: ${regression} trips it with probability ${formatPercent(stats.detectionProbability)}, below the ${formatPercent(target)} target.${remedy}`,
       );
     }
-    void traffic;
   },
 };
 

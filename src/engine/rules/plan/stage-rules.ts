@@ -126,4 +126,3 @@ export const stageIntervalExceedsDuration: DocumentRule = {
   },
 };
 
-export { isCanaryStage };
