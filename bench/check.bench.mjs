@@ -75,8 +75,20 @@ function plan(stages) {
     'stages:',
   ];
   for (let i = 0; i < stages; i++) {
-    lines.push(`  - name: stage-${i}`, `    weight: ${Math.min(100, 1 + Math.floor((i * 100) / stages))}`, `    duration: ${30 + (i % 4) * 15}m`, '    interval: 15m');
-    lines.push('    breakdown: [region]', '    gates:', '      - metric: errorRate', '        maxIncrease: 25%', '      - metric: latencyP95Ms', '        max: 400');
+    lines.push(
+      `  - name: stage-${i}`,
+      `    weight: ${Math.min(100, 1 + Math.floor((i * 100) / stages))}`,
+      `    duration: ${30 + (i % 4) * 15}m`,
+      '    interval: 15m',
+    );
+    lines.push(
+      '    breakdown: [region]',
+      '    gates:',
+      '      - metric: errorRate',
+      '        maxIncrease: 25%',
+      '      - metric: latencyP95Ms',
+      '        max: 400',
+    );
     lines.push('      - metric: kpi:payment-success', '        minRatio: 0.99');
   }
   return lines.join('\n') + '\n';
@@ -88,14 +100,18 @@ function migration(count) {
     (i) => `ALTER TABLE orders ADD COLUMN note_${i} text`,
     (i) => `CREATE INDEX CONCURRENTLY orders_note_${i}_idx ON orders (note_${i})`,
     (i) => `UPDATE orders SET note_${i} = 'n/a' WHERE id BETWEEN ${i * 1000} AND ${i * 1000 + 999}`,
-    (i) => `CREATE TABLE audit_${i} (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), created_at timestamptz NOT NULL DEFAULT now())`,
+    (i) =>
+      `CREATE TABLE audit_${i} (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), created_at timestamptz NOT NULL DEFAULT now())`,
     (i) => `ALTER TABLE audit_${i} ADD CONSTRAINT audit_${i}_positive CHECK (id > 0) NOT VALID`,
     (i) => `COMMENT ON TABLE audit_${i} IS 'audit trail ${i}'`,
   ];
   const statements = ["SET lock_timeout = '2s'"];
   for (let i = 1; i < count; i++) {
     // One hazard in a hundred, so the rules report as well as read.
-    if (i % 100 === 0) statements.push(i % 200 === 0 ? `ALTER TABLE orders DROP COLUMN legacy_${i}` : `CREATE INDEX orders_legacy_${i}_idx ON orders (legacy_${i})`);
+    if (i % 100 === 0)
+      statements.push(
+        i % 200 === 0 ? `ALTER TABLE orders DROP COLUMN legacy_${i}` : `CREATE INDEX orders_legacy_${i}_idx ON orders (legacy_${i})`,
+      );
     else statements.push(kinds[i % kinds.length](i));
   }
   return statements.join(';\n') + ';\n';
@@ -253,9 +269,21 @@ if (json) {
   process.stdout.write(JSON.stringify({ machine, comparisons, scaling, recheck, migrations: migrationResult, goals }, null, 2) + '\n');
 } else {
   const f = (value, digits = 1) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  console.log(`stagegate check benchmark · node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · yaml ${machine.yaml} · yaml-language-server ${machine.yamlLanguageServer}`);
+  console.log(
+    `stagegate check benchmark · node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · yaml ${machine.yaml} · yaml-language-server ${machine.yamlLanguageServer}`,
+  );
   console.log(`medians of ${REPEATS} runs (${REPEATS_SLOW} for yaml-language-server), one process\n`);
-  const header = ['workload', 'lines', 'KB', '(a) stagegate ms', '(b) yaml ms', 'yaml uniqueKeys:false ms', '(c) yaml-language-server ms', 'a/b', 'c/a'];
+  const header = [
+    'workload',
+    'lines',
+    'KB',
+    '(a) stagegate ms',
+    '(b) yaml ms',
+    'yaml uniqueKeys:false ms',
+    '(c) yaml-language-server ms',
+    'a/b',
+    'c/a',
+  ];
   const rows = [...comparisons, ...scaling].map((row) => [
     row.workload,
     row.lines.toLocaleString('en-US'),
@@ -271,9 +299,15 @@ if (json) {
   const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
-  console.log(`\ngoal (a) within 1.5× of (b): ${goals.withinOneAndAHalfOfFloor ? 'met' : 'missed'}; goal (c) at least 3× (a): ${goals.threeTimesFasterThanLanguageServer ? 'met' : 'missed'}`);
-  console.log(`re-check after a one-character edit of the ${recheck.lines.toLocaleString('en-US')}-line plan: median ${f(recheck.medianMs)} ms, slowest ${f(recheck.maxMs)} ms over ${recheck.edits} edits (goal < 20 ms: ${goals.recheckUnder20ms ? 'met' : 'missed'})`);
-  console.log(`migration of ${migrationResult.statements.toLocaleString('en-US')} statements (${migrationResult.kilobytes} KB): parse + rules ${f(migrationResult.analyseMs)} ms, ${migrationResult.findings} findings; libpg-query parse alone ${f(migrationResult.libpgQueryParseMs)} ms`);
+  console.log(
+    `\ngoal (a) within 1.5× of (b): ${goals.withinOneAndAHalfOfFloor ? 'met' : 'missed'}; goal (c) at least 3× (a): ${goals.threeTimesFasterThanLanguageServer ? 'met' : 'missed'}`,
+  );
+  console.log(
+    `re-check after a one-character edit of the ${recheck.lines.toLocaleString('en-US')}-line plan: median ${f(recheck.medianMs)} ms, slowest ${f(recheck.maxMs)} ms over ${recheck.edits} edits (goal < 20 ms: ${goals.recheckUnder20ms ? 'met' : 'missed'})`,
+  );
+  console.log(
+    `migration of ${migrationResult.statements.toLocaleString('en-US')} statements (${migrationResult.kilobytes} KB): parse + rules ${f(migrationResult.analyseMs)} ms, ${migrationResult.findings} findings; libpg-query parse alone ${f(migrationResult.libpgQueryParseMs)} ms`,
+  );
 }
 
 function readCpuModel() {

@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const folder = dirname(fileURLToPath(import.meta.url));
-const benches = readdirSync(folder).filter((name) => name.endsWith('.bench.mjs')).sort();
+const benches = readdirSync(folder)
+  .filter((name) => name.endsWith('.bench.mjs'))
+  .sort();
 let exitCode = 0;
 for (const [i, name] of benches.entries()) {
   if (i > 0 && !process.argv.includes('--json')) process.stdout.write('\n');

@@ -56,7 +56,11 @@ function workload(simulator, scenario, seed, runs) {
   let minutes = 0;
   for (let i = 0; i < runs; i++) minutes += runner.run(seed + i).endMinute;
   const requestsPerMinute = compiled.plan.traffic.requestsPerSecond * 60;
-  return { minutesPerRun: minutes / runs, requests: minutes * requestsPerMinute, segmentSteps: (minutes / compiled.stepMinutes) * compiled.segments.length };
+  return {
+    minutesPerRun: minutes / runs,
+    requests: minutes * requestsPerMinute,
+    segmentSteps: (minutes / compiled.stepMinutes) * compiled.segments.length,
+  };
 }
 
 function measure(label, simulator, scenario) {
@@ -93,13 +97,37 @@ if (json) {
   process.stdout.write(JSON.stringify({ node: process.version, results, matrix1000Ms: Math.round(matrixMs) }, null, 2) + '\n');
 } else {
   const format = (value) => (typeof value === 'number' ? value.toLocaleString('en-US') : value);
-  const header = ['workload', 'scenario', 'simulated h/run', 'single run ms', '1000 runs ms', 'runs/s', 'simulated requests/s', 'segment-steps/s'];
-  const rows = results.map((r) => [r.workload, r.scenario, r.simulatedHoursPerRun, r.singleRunMs, r.runs1000Ms, r.runsPerSecond, r.simulatedRequestsPerSecond, r.segmentStepsPerSecond].map(format));
+  const header = [
+    'workload',
+    'scenario',
+    'simulated h/run',
+    'single run ms',
+    '1000 runs ms',
+    'runs/s',
+    'simulated requests/s',
+    'segment-steps/s',
+  ];
+  const rows = results.map((r) =>
+    [
+      r.workload,
+      r.scenario,
+      r.simulatedHoursPerRun,
+      r.singleRunMs,
+      r.runs1000Ms,
+      r.runsPerSecond,
+      r.simulatedRequestsPerSecond,
+      r.segmentStepsPerSecond,
+    ].map(format),
+  );
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => String(row[i]).length)));
   const line = (cells) => cells.map((cell, i) => String(cell).padStart(widths[i])).join('  ');
-  console.log(`stagegate simulate benchmark · node ${process.version} · ${results[0].segments} segments, ${results[0].stepMinutes}-minute steps, ${results[0].plannedHours} planned hours`);
+  console.log(
+    `stagegate simulate benchmark · node ${process.version} · ${results[0].segments} segments, ${results[0].stepMinutes}-minute steps, ${results[0].plannedHours} planned hours`,
+  );
   console.log(`medians of ${REPEATS_SINGLE} single runs and ${REPEATS_BATCH} batches of ${RUNS} runs\n`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
-  console.log(`\nscenario matrix of the example (7 scenarios × ${RUNS} runs): ${Math.round(matrixMs).toLocaleString('en-US')} ms (median of 3)`);
+  console.log(
+    `\nscenario matrix of the example (7 scenarios × ${RUNS} runs): ${Math.round(matrixMs).toLocaleString('en-US')} ms (median of 3)`,
+  );
 }

@@ -6,7 +6,10 @@ import { bundleEngine, root } from './engine.mjs';
 
 const json = process.argv.includes('--json');
 const repeats = process.argv.includes('--quick') ? 3 : 9;
-const { engine } = await bundleEngine('workspace-engine', ["export { Workspace } from './src/engine/check/workspace';", "export { defaultConfig } from './src/engine/config/config';"]);
+const { engine } = await bundleEngine('workspace-engine', [
+  "export { Workspace } from './src/engine/check/workspace';",
+  "export { defaultConfig } from './src/engine/config/config';",
+]);
 const { Workspace, defaultConfig } = engine;
 
 const plan = readFileSync(join(root, 'examples/checkout/checkout.release.yaml'), 'utf8');
@@ -31,4 +34,7 @@ for (let k = 0; k < repeats; k++) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const result = { files: files * 2, firstCheckMs: Math.round(first), recheckAfterOneEditMs: Math.round(median(afterEdit)) };
 if (json) console.log(JSON.stringify(result));
-else console.log(`workspace of ${result.files} files: first check ${result.firstCheckMs} ms; check after editing one plan ${result.recheckAfterOneEditMs} ms (median of ${repeats})`);
+else
+  console.log(
+    `workspace of ${result.files} files: first check ${result.firstCheckMs} ms; check after editing one plan ${result.recheckAfterOneEditMs} ms (median of ${repeats})`,
+  );

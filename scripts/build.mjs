@@ -22,8 +22,30 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.
-  esbuild.build({ entryPoints: ['webview/simulation.ts'], outfile: 'dist/webview.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2020', minify: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root }),
-  esbuild.build({ entryPoints: ['webview/report-charts.ts'], outfile: 'dist/report-charts.js', bundle: true, platform: 'browser', format: 'iife', globalName: 'StagegateReport', target: 'es2020', minify: true, logLevel: 'warning', absWorkingDir: root }),
+  esbuild.build({
+    entryPoints: ['webview/simulation.ts'],
+    outfile: 'dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  }),
+  esbuild.build({
+    entryPoints: ['webview/report-charts.ts'],
+    outfile: 'dist/report-charts.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'StagegateReport',
+    target: 'es2020',
+    minify: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  }),
 ]);
 copyFileSync(join(root, 'node_modules/chart.js/dist/chart.umd.min.js'), join(dist, 'chart.umd.min.js'));
 

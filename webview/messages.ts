@@ -50,10 +50,20 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'cancel':
       return { type: value.type };
     case 'run':
-      return isRunRequest(value.request) && typeof value.matrix === 'boolean' ? { type: 'run', request: value.request, matrix: value.matrix } : undefined;
+      return isRunRequest(value.request) && typeof value.matrix === 'boolean'
+        ? { type: 'run', request: value.request, matrix: value.matrix }
+        : undefined;
     case 'rendered':
-      return Number.isInteger(value.charts) && Number.isInteger(value.blankCanvases) && Array.isArray(value.matrixScenarios) && value.matrixScenarios.every((name) => typeof name === 'string')
-        ? { type: 'rendered', charts: value.charts as number, blankCanvases: value.blankCanvases as number, matrixScenarios: value.matrixScenarios as string[] }
+      return Number.isInteger(value.charts) &&
+        Number.isInteger(value.blankCanvases) &&
+        Array.isArray(value.matrixScenarios) &&
+        value.matrixScenarios.every((name) => typeof name === 'string')
+        ? {
+            type: 'rendered',
+            charts: value.charts as number,
+            blankCanvases: value.blankCanvases as number,
+            matrixScenarios: value.matrixScenarios as string[],
+          }
         : undefined;
     case 'log':
       return typeof value.message === 'string' ? { type: 'log', message: value.message.slice(0, 2000) } : undefined;
@@ -66,11 +76,18 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
   if (!isRecord(value) || typeof value.type !== 'string') return undefined;
   switch (value.type) {
     case 'report':
-      return isRecord(value.report) && value.report.format === 'stagegate-simulation-report' && Array.isArray(value.scenarios) && isRunRequest(value.request) && typeof value.planName === 'string' && typeof value.planPath === 'string'
+      return isRecord(value.report) &&
+        value.report.format === 'stagegate-simulation-report' &&
+        Array.isArray(value.scenarios) &&
+        isRunRequest(value.request) &&
+        typeof value.planName === 'string' &&
+        typeof value.planPath === 'string'
         ? (value as HostMessage)
         : undefined;
     case 'progress':
-      return Number.isFinite(value.done) && Number.isFinite(value.total) && typeof value.label === 'string' ? (value as HostMessage) : undefined;
+      return Number.isFinite(value.done) && Number.isFinite(value.total) && typeof value.label === 'string'
+        ? (value as HostMessage)
+        : undefined;
     case 'error':
       return typeof value.message === 'string' ? { type: 'error', message: value.message } : undefined;
     default:

@@ -59,7 +59,12 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     const holder = element(parent, 'div', `sg-chart ${size}`.trim());
     const canvas = element(holder, 'canvas');
     // Per chart, not Chart.defaults: the page (a webview) may hold other charts.
-    config.options = { color: palette.muted, borderColor: palette.grid, font: { family: fontFamily }, ...config.options } as ChartConfiguration['options'];
+    config.options = {
+      color: palette.muted,
+      borderColor: palette.grid,
+      font: { family: fontFamily },
+      ...config.options,
+    } as ChartConfiguration['options'];
     charts.push(new Chart(canvas, config));
   };
 
@@ -68,16 +73,31 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
   renderHeading(container, report);
 
   section(container, 'Traffic on the new version');
-  legend(container, 'Share of all traffic served by the new version; vertical lines mark stage starts, the detection and the moment traffic was restored; the shaded span is the failure.');
+  legend(
+    container,
+    'Share of all traffic served by the new version; vertical lines mark stage starts, the detection and the moment traffic was restored; the shaded span is the failure.',
+  );
   draw(container, timelineChart(run, markers, palette));
 
   const metrics = [...new Set(run.evaluations.map((evaluation) => evaluation.metric))];
   if (metrics.length > 0) {
     section(container, 'Gates');
-    legend(container, 'At each evaluation: the new version on all traffic, the breakdown value closest to its bound, the current version it was compared with, and the bound. Red points failed; the red dashed line is the detection, the orange line the restore.');
+    legend(
+      container,
+      'At each evaluation: the new version on all traffic, the breakdown value closest to its bound, the current version it was compared with, and the bound. Red points failed; the red dashed line is the detection, the orange line the restore.',
+    );
     for (const metric of metrics) {
       element(container, 'h3', undefined, metric);
-      draw(container, gateChart(run.evaluations.filter((evaluation) => evaluation.metric === metric), report.plan, markers, palette), 'sg-small');
+      draw(
+        container,
+        gateChart(
+          run.evaluations.filter((evaluation) => evaluation.metric === metric),
+          report.plan,
+          markers,
+          palette,
+        ),
+        'sg-small',
+      );
     }
   }
 
@@ -88,7 +108,13 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
   table(
     container,
     ['segment', 'exposed requests', 'failed requests', 'users', 'peak share'],
-    segments.map((segment) => [segment.segment, count(segment.exposedRequests), count(segment.failedRequests), segment.users === null ? '–' : count(Math.round(segment.users)), percent(segment.peakTrafficShare)]),
+    segments.map((segment) => [
+      segment.segment,
+      count(segment.exposedRequests),
+      count(segment.failedRequests),
+      segment.users === null ? '–' : count(Math.round(segment.users)),
+      percent(segment.peakTrafficShare),
+    ]),
     [1, 2, 3, 4],
   );
 
@@ -107,7 +133,10 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
   if (report.matrix) {
     const matrix = report.matrix;
     section(container, 'Scenario matrix');
-    legend(container, `Each scenario over ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1}): where the plan stopped it, and at what cost. For healthy, every stop is a false rollback.`);
+    legend(
+      container,
+      `Each scenario over ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1}): where the plan stopped it, and at what cost. For healthy, every stop is a false rollback.`,
+    );
     draw(container, matrixChart(report, palette), matrix.scenarios.length > 5 ? 'sg-tall' : '');
     table(
       container,
@@ -132,7 +161,12 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     ).classList.add('sg-matrix');
   }
 
-  const footer = element(container, 'p', 'sg-note', `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`);
+  const footer = element(
+    container,
+    'p',
+    'sg-note',
+    `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`,
+  );
   for (const note of run.notes) element(footer, 'div', undefined, note);
   container.setAttribute('data-rendered', 'true');
   return {
@@ -148,7 +182,13 @@ function renderHeading(container: HTMLElement, report: SimulationReport): void {
   const run = report.run;
   element(container, 'h1', undefined, `${report.plan.name} · ${run.scenario}`);
   element(container, 'p', 'sg-subtitle', `${report.plan.service} · ${run.description}`);
-  const verdictClass = !run.detection ? (run.kind === 'healthy' ? 'sg-verdict' : 'sg-verdict sg-missed') : run.kind === 'healthy' || run.kind === 'dependency-outage' ? 'sg-verdict sg-stopped' : 'sg-verdict';
+  const verdictClass = !run.detection
+    ? run.kind === 'healthy'
+      ? 'sg-verdict'
+      : 'sg-verdict sg-missed'
+    : run.kind === 'healthy' || run.kind === 'dependency-outage'
+      ? 'sg-verdict sg-stopped'
+      : 'sg-verdict';
   element(container, 'div', verdictClass, describeRun(run));
   const radius = run.blastRadius;
   figures(container, [
@@ -166,7 +206,16 @@ function timelineChart(run: SimulationResult, markers: TimeMarkers, palette: Pal
   const last = run.timeline[run.timeline.length - 1];
   if (last) share.push({ x: markers.endMinute, y: run.stop ? 0 : last.share * 100 });
   const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = [
-    { label: 'new-version share of traffic (%)', data: share, borderColor: palette.canary, backgroundColor: palette.canary, stepped: 'after', pointRadius: 0, borderWidth: 2, yAxisID: 'y' },
+    {
+      label: 'new-version share of traffic (%)',
+      data: share,
+      borderColor: palette.canary,
+      backgroundColor: palette.canary,
+      stepped: 'after',
+      pointRadius: 0,
+      borderWidth: 2,
+      yAxisID: 'y',
+    },
   ];
   if (run.timeline.some((step) => step.failedRequests > 0)) {
     datasets.push({
@@ -182,9 +231,22 @@ function timelineChart(run: SimulationResult, markers: TimeMarkers, palette: Pal
   const peak = Math.max(...share.map((point) => point.y), 0);
   const scales: Record<string, ScaleOptions> = {
     x: timeAxis(markers),
-    y: { type: 'linear', min: 0, max: niceCeiling(Math.max(peak * 1.15, 1)), title: { display: true, text: '% of traffic' }, grid: { color: palette.grid } } as ScaleOptions,
+    y: {
+      type: 'linear',
+      min: 0,
+      max: niceCeiling(Math.max(peak * 1.15, 1)),
+      title: { display: true, text: '% of traffic' },
+      grid: { color: palette.grid },
+    } as ScaleOptions,
   };
-  if (datasets.length > 1) scales.y1 = { type: 'linear', position: 'right', min: 0, title: { display: true, text: 'failed per step' }, grid: { display: false } } as ScaleOptions;
+  if (datasets.length > 1)
+    scales.y1 = {
+      type: 'linear',
+      position: 'right',
+      min: 0,
+      title: { display: true, text: 'failed per step' },
+      grid: { display: false },
+    } as ScaleOptions;
   return {
     type: 'line',
     data: { datasets } as ChartConfiguration['data'],
@@ -202,14 +264,16 @@ function gateChart(evaluations: GateEvaluation[], plan: PlanOutline, markers: Ti
     const points: Point[] = [];
     let stage = -1;
     for (const evaluation of evaluations) {
-      if (stage !== -1 && evaluation.stageIndex !== stage) points.push({ x: plan.stages[evaluation.stageIndex]?.start ?? evaluation.minute, y: null });
+      if (stage !== -1 && evaluation.stageIndex !== stage)
+        points.push({ x: plan.stages[evaluation.stageIndex]?.start ?? evaluation.minute, y: null });
       stage = evaluation.stageIndex;
       const value = pick(evaluation);
       points.push({ x: evaluation.minute, y: value === null ? null : value * scale });
     }
     return points;
   };
-  const verdictColor = (verdict: string, normal: string) => (verdict === 'fail' ? palette.detect : verdict === 'inconclusive' ? palette.muted : normal);
+  const verdictColor = (verdict: string, normal: string) =>
+    verdict === 'fail' ? palette.detect : verdict === 'inconclusive' ? palette.muted : normal;
   const datasets: ChartDataset<'line', Point[]>[] = [
     {
       label: 'new version, all traffic',
@@ -233,7 +297,14 @@ function gateChart(evaluations: GateEvaluation[], plan: PlanOutline, markers: Ti
     });
   }
   if (evaluations.some((evaluation) => evaluation.all.baseline !== null)) {
-    datasets.push({ label: 'current version (reference)', data: series((evaluation) => evaluation.all.baseline), borderColor: palette.baseline, backgroundColor: palette.baseline, pointRadius: 1.5, borderWidth: 1.5 });
+    datasets.push({
+      label: 'current version (reference)',
+      data: series((evaluation) => evaluation.all.baseline),
+      borderColor: palette.baseline,
+      backgroundColor: palette.baseline,
+      pointRadius: 1.5,
+      borderWidth: 1.5,
+    });
   }
   for (const [key, label] of [
     ['upper', 'upper bound'],
@@ -242,14 +313,28 @@ function gateChart(evaluations: GateEvaluation[], plan: PlanOutline, markers: Ti
     if (evaluations.some((evaluation) => evaluation.all[key] !== null)) {
       // Stepped back to the window's start: a bound holds over the window it judged. A short dash marks each
       // evaluation, so a stage judged once still shows its bound.
-      datasets.push({ label, data: series((evaluation) => evaluation.all[key]), borderColor: palette.bound, backgroundColor: palette.bound, borderDash: [6, 4], pointStyle: 'line', pointRadius: 6, pointBorderWidth: 2, borderWidth: 1.5, stepped: 'before' });
+      datasets.push({
+        label,
+        data: series((evaluation) => evaluation.all[key]),
+        borderColor: palette.bound,
+        backgroundColor: palette.bound,
+        borderDash: [6, 4],
+        pointStyle: 'line',
+        pointRadius: 6,
+        pointBorderWidth: 2,
+        borderWidth: 1.5,
+        stepped: 'before',
+      });
     }
   }
   const axisTitle = latency ? 'p95 latency (ms)' : evaluations[0]?.metric.startsWith('kpi:') ? 'success rate (%)' : 'error rate (%)';
   return {
     type: 'line',
     data: { datasets } as ChartConfiguration['data'],
-    options: baseOptions({ x: timeAxis(markers), y: { type: 'linear', title: { display: true, text: axisTitle }, grid: { color: palette.grid } } as ScaleOptions }),
+    options: baseOptions({
+      x: timeAxis(markers),
+      y: { type: 'linear', title: { display: true, text: axisTitle }, grid: { color: palette.grid } } as ScaleOptions,
+    }),
     plugins: [markerPlugin(markers, palette, false)],
   } as ChartConfiguration;
 }
@@ -261,14 +346,36 @@ function blastRadiusChart(run: SimulationResult, palette: Palette): ChartConfigu
     data: {
       labels: segments.map((segment) => segment.segment),
       datasets: [
-        { label: 'exposed requests', data: segments.map((segment) => segment.exposedRequests), backgroundColor: palette.canary, xAxisID: 'x' },
-        { label: 'failed requests', data: segments.map((segment) => segment.failedRequests), backgroundColor: palette.failed, xAxisID: 'x1' },
+        {
+          label: 'exposed requests',
+          data: segments.map((segment) => segment.exposedRequests),
+          backgroundColor: palette.canary,
+          xAxisID: 'x',
+        },
+        {
+          label: 'failed requests',
+          data: segments.map((segment) => segment.failedRequests),
+          backgroundColor: palette.failed,
+          xAxisID: 'x1',
+        },
       ],
     },
     options: {
       ...baseOptions({
-        x: { type: 'linear', position: 'bottom', min: 0, title: { display: true, text: 'exposed requests' }, grid: { color: palette.grid } } as ScaleOptions,
-        x1: { type: 'linear', position: 'top', min: 0, title: { display: true, text: 'failed requests' }, grid: { display: false } } as ScaleOptions,
+        x: {
+          type: 'linear',
+          position: 'bottom',
+          min: 0,
+          title: { display: true, text: 'exposed requests' },
+          grid: { color: palette.grid },
+        } as ScaleOptions,
+        x1: {
+          type: 'linear',
+          position: 'top',
+          min: 0,
+          title: { display: true, text: 'failed requests' },
+          grid: { display: false },
+        } as ScaleOptions,
         y: { type: 'category' } as ScaleOptions,
       }),
       indexAxis: 'y',
@@ -284,13 +391,24 @@ function matrixChart(report: SimulationReport, palette: Palette): ChartConfigura
     data: matrix.scenarios.map((summary) => (summary.detectionByStage[stage] ?? 0) * 100),
     backgroundColor: palette.series[index % palette.series.length],
   }));
-  datasets.push({ label: 'not stopped', data: matrix.scenarios.map((summary) => (1 - summary.detectionRate) * 100), backgroundColor: palette.notCaught });
+  datasets.push({
+    label: 'not stopped',
+    data: matrix.scenarios.map((summary) => (1 - summary.detectionRate) * 100),
+    backgroundColor: palette.notCaught,
+  });
   return {
     type: 'bar',
     data: { labels: matrix.scenarios.map((summary) => summary.scenario), datasets },
     options: {
       ...baseOptions({
-        x: { type: 'linear', stacked: true, min: 0, max: 100, title: { display: true, text: '% of runs' }, grid: { color: palette.grid } } as ScaleOptions,
+        x: {
+          type: 'linear',
+          stacked: true,
+          min: 0,
+          max: 100,
+          title: { display: true, text: '% of runs' },
+          grid: { color: palette.grid },
+        } as ScaleOptions,
         y: { type: 'category', stacked: true } as ScaleOptions,
       }),
       indexAxis: 'y',
@@ -316,7 +434,11 @@ function timeAxis(markers: TimeMarkers): ScaleOptions {
     // A little room on the right, so the last evaluation is not drawn on the frame.
     max: markers.endMinute * 1.02,
     title: { display: true, text: 'rollout time' },
-    ticks: { callback: (value: number | string) => (Number(value) === 0 ? '0' : formatMinutes(Number(value))), maxTicksLimit: 12, includeBounds: false },
+    ticks: {
+      callback: (value: number | string) => (Number(value) === 0 ? '0' : formatMinutes(Number(value))),
+      maxTicksLimit: 12,
+      includeBounds: false,
+    },
   } as ScaleOptions;
 }
 
@@ -334,7 +456,12 @@ function timeMarkers(run: SimulationResult): TimeMarkers {
   return {
     stages: run.stages.flatMap((stage) => (stage.start === null ? [] : [{ minute: stage.start, name: stage.name }])),
     failureSpans,
-    detection: run.detection ? { minute: run.detection.minute, label: `detected: ${run.detection.gate}${run.detection.segment ? ` (${run.detection.segment})` : ''}` } : null,
+    detection: run.detection
+      ? {
+          minute: run.detection.minute,
+          label: `detected: ${run.detection.gate}${run.detection.segment ? ` (${run.detection.segment})` : ''}`,
+        }
+      : null,
     restored: run.stop ? run.stop.restoredMinute : null,
     endMinute: Math.max(run.endMinute, run.stepMinutes),
   };
@@ -440,7 +567,12 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  parent: HTMLElement,
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = parent.ownerDocument.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;

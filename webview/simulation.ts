@@ -81,7 +81,9 @@ function draw(report: SimulationReport): void {
     requestAnimationFrame(() => {
       const canvases = [...container.querySelectorAll('canvas')];
       const blankCanvases = canvases.filter(isBlank).length;
-      const matrixScenarios = [...container.querySelectorAll('table.sg-matrix tbody tr')].map((row) => row.querySelector('td')?.textContent ?? '');
+      const matrixScenarios = [...container.querySelectorAll('table.sg-matrix tbody tr')].map(
+        (row) => row.querySelector('td')?.textContent ?? '',
+      );
       vscode.postMessage({ type: 'rendered', charts: canvases.length, blankCanvases, matrixScenarios });
     }),
   );
@@ -98,7 +100,13 @@ function isBlank(canvas: HTMLCanvasElement): boolean {
 function onHostMessage(message: HostMessage): void {
   switch (message.type) {
     case 'report':
-      state = { planPath: message.planPath, request: message.request, report: message.report, scenarios: message.scenarios, planName: message.planName };
+      state = {
+        planPath: message.planPath,
+        request: message.request,
+        report: message.report,
+        scenarios: message.scenarios,
+        planName: message.planName,
+      };
       vscode.setState(state);
       showScenarios(message.scenarios, message.request.scenario);
       seedInput.value = String(message.request.seed);
@@ -120,7 +128,10 @@ function onHostMessage(message: HostMessage): void {
 window.addEventListener('message', (event: MessageEvent) => {
   const message = parseHostMessage(event.data);
   if (!message) {
-    vscode.postMessage({ type: 'log', message: `ignored a malformed message from the host: ${String(JSON.stringify(event.data)).slice(0, 200)}` });
+    vscode.postMessage({
+      type: 'log',
+      message: `ignored a malformed message from the host: ${String(JSON.stringify(event.data)).slice(0, 200)}`,
+    });
     return;
   }
   onHostMessage(message);

@@ -39,14 +39,16 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
   if (values.readiness && format !== 'stylish') throw new UsageError('--readiness prints a text checklist; use it with --format stylish.');
   const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
-  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError('--max-warnings takes a whole number, 0 or more.');
+  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0))
+    throw new UsageError('--max-warnings takes a whole number, 0 or more.');
   const today = values.today ?? todayIso();
   if (parseIsoDate(today) === undefined) throw new UsageError(`--today takes a real date written YYYY-MM-DD (got "${today}").`);
 
   const paths = positionals.length > 0 ? positionals : ['.'];
   const inputs = await collectInputs(paths, io.cwd);
   // A gate that checked nothing must not pass: a wrong path or a renamed file would otherwise go green (as ESLint does).
-  if (inputs.length === 0) throw new UsageError(`${paths.join(', ')}: no release plans, flag files or SQL migrations found; nothing was checked.`);
+  if (inputs.length === 0)
+    throw new UsageError(`${paths.join(', ')}: no release plans, flag files or SQL migrations found; nothing was checked.`);
   const { config, root } = await loadConfig(values.config, paths, io, today);
 
   const workspace = new Workspace(config, { read: readIfExists }, defaultSqlAnalyser());
@@ -75,20 +77,29 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }
 
   const displayOf = new Map(inputs.map((input) => [input.absolute, input.display]));
-  const display = (file: string) => displayOf.get(file) ?? (path.isAbsolute(file) ? path.relative(io.cwd, file).split(path.sep).join('/') : file);
+  const display = (file: string) =>
+    displayOf.get(file) ?? (path.isAbsolute(file) ? path.relative(io.cwd, file).split(path.sep).join('/') : file);
   const results: FileFindings[] = reports.map((report) => ({
     file: display(report.path),
-    findings: report.findings.map((finding) => (finding.related ? { ...finding, related: finding.related.map((related) => ({ ...related, file: display(related.file) })) } : finding)),
+    findings: report.findings.map((finding) =>
+      finding.related ? { ...finding, related: finding.related.map((related) => ({ ...related, file: display(related.file) })) } : finding,
+    ),
   }));
 
   if (format === 'json') io.stdout(JSON.stringify(toJsonFindings(results), null, 2) + '\n');
   else if (format === 'sarif') {
     // Code scanning places results by repository path: relative to where the check runs, not to a scanned folder.
     const fromCwd = (file: string) => path.relative(io.cwd, file).split(path.sep).join('/');
-    const sarifResults = reports.map((report) => ({ file: fromCwd(report.path), findings: report.findings.map((finding) => (finding.related ? { ...finding, related: finding.related.map((related) => ({ ...related, file: fromCwd(related.file) })) } : finding)) }));
+    const sarifResults = reports.map((report) => ({
+      file: fromCwd(report.path),
+      findings: report.findings.map((finding) =>
+        finding.related
+          ? { ...finding, related: finding.related.map((related) => ({ ...related, file: fromCwd(related.file) })) }
+          : finding,
+      ),
+    }));
     io.stdout(JSON.stringify(toSarif(sarifResults, workspace.ruleMetas(), VERSION), null, 2) + '\n');
-  }
-  else io.stdout(formatStylish(results));
+  } else io.stdout(formatStylish(results));
 
   if (values.readiness) {
     for (const input of inputs) {
@@ -108,7 +119,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
 }
 
 /** The configuration and the workspace root: the folder of `.stagegate.yaml`, or the current folder. */
-export async function loadConfig(explicit: string | undefined, paths: string[], io: Io, today: string): Promise<{ config: StagegateConfig; root: string }> {
+export async function loadConfig(
+  explicit: string | undefined,
+  paths: string[],
+  io: Io,
+  today: string,
+): Promise<{ config: StagegateConfig; root: string }> {
   const file = explicit ? path.resolve(io.cwd, explicit) : await findConfig(path.resolve(io.cwd, paths[0]));
   if (!file) return { config: defaultConfig(today), root: io.cwd };
   const text = await readIfExists(file);

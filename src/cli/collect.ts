@@ -38,7 +38,9 @@ export async function collectInputs(args: string[], cwd: string): Promise<InputF
     } else {
       const { text, bom } = await readText(absolute, arg);
       if (!recognise(absolute, text)) {
-        throw new UsageError(`${arg}: not a file Stagegate reads (release plans *.release.yaml, flags *.flags.yaml or *.flagd.json, SQL migrations, apiVersion: stagegate.dev/v1, Argo Rollouts or Flagger resources).`);
+        throw new UsageError(
+          `${arg}: not a file Stagegate reads (release plans *.release.yaml, flags *.flags.yaml or *.flagd.json, SQL migrations, apiVersion: stagegate.dev/v1, Argo Rollouts or Flagger resources).`,
+        );
       }
       inputs.set(absolute, { absolute, display: toPosix(arg), text, bom });
     }

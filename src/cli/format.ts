@@ -35,7 +35,13 @@ export function toJsonFindings(results: FileFindings[]): JsonFinding[] {
       });
     }
   }
-  return rows.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn));
+  return rows.sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn,
+  );
 }
 
 export function formatStylish(results: FileFindings[]): string {
@@ -46,6 +52,9 @@ export function formatStylish(results: FileFindings[]): string {
   const errors = count('error');
   const warnings = count('warning');
   const others = rows.length - errors - warnings;
-  lines.push('', `${rows.length} problem${rows.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${others ? `, ${others} info` : ''})`);
+  lines.push(
+    '',
+    `${rows.length} problem${rows.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${others ? `, ${others} info` : ''})`,
+  );
   return lines.join('\n') + '\n';
 }

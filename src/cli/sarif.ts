@@ -57,7 +57,10 @@ export function toSarif(results: FileFindings[], rules: RuleMeta[], version: str
                   relatedLocations: finding.related.map((related, id) => ({
                     id,
                     message: { text: related.message },
-                    physicalLocation: { artifactLocation: { uri: toUri(related.file) }, region: { startLine: related.range.start.line + 1, startColumn: related.range.start.character + 1 } },
+                    physicalLocation: {
+                      artifactLocation: { uri: toUri(related.file) },
+                      region: { startLine: related.range.start.line + 1, startColumn: related.range.start.character + 1 },
+                    },
                   })),
                 }
               : {}),

@@ -12,7 +12,15 @@ import { todayIso } from '../engine/config/config';
 import { loadConfig, readIfExists } from './check-command';
 import { collectInputs } from './collect';
 import { parseAllDocuments } from 'yaml';
-import { DEFAULT_SCENARIO, DEFAULT_SEED, loadPlanText, MAX_SIMULATION_RUNS, SCENARIO_KINDS, whyNotApplicable, type Simulator } from '../engine/simulate';
+import {
+  DEFAULT_SCENARIO,
+  DEFAULT_SEED,
+  loadPlanText,
+  MAX_SIMULATION_RUNS,
+  SCENARIO_KINDS,
+  whyNotApplicable,
+  type Simulator,
+} from '../engine/simulate';
 import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report/html';
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
 import { UsageError } from './collect';
@@ -45,16 +53,23 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
   });
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'simulate needs a plan file.' : `simulate takes one plan file, not ${positionals.length}.`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'simulate needs a plan file.' : `simulate takes one plan file, not ${positionals.length}.`,
+    );
   const allScenarios = values['all-scenarios'] === true;
   if (allScenarios && values.scenario !== undefined && format !== 'html') {
-    throw new UsageError('--scenario and --all-scenarios exclude each other (except with --format html, where --scenario picks the run shown in detail).');
+    throw new UsageError(
+      '--scenario and --all-scenarios exclude each other (except with --format html, where --scenario picks the run shown in detail).',
+    );
   }
   const seed = values.seed === undefined ? DEFAULT_SEED : wholeNumber(values.seed, '--seed');
   const runs = values.runs === undefined ? undefined : wholeNumber(values.runs, '--runs');
   if (runs !== undefined && runs < 1) throw new UsageError('--runs takes a whole number, 1 or more.');
   if (runs !== undefined && runs > MAX_SIMULATION_RUNS) {
-    throw new UsageError(`--runs ${runs} is above the limit of ${count(MAX_SIMULATION_RUNS)} runs (MAX_SIMULATION_RUNS); summaries settle long before that.`);
+    throw new UsageError(
+      `--runs ${runs} is above the limit of ${count(MAX_SIMULATION_RUNS)} runs (MAX_SIMULATION_RUNS); summaries settle long before that.`,
+    );
   }
   if (seed + (runs ?? DEFAULT_MATRIX_RUNS) > Number.MAX_SAFE_INTEGER) throw new UsageError('--seed is too large for that many runs.');
 
@@ -124,7 +139,8 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
 
 function wholeNumber(text: string, option: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new UsageError(`${option} takes a whole number, 0 or more (got "${text}").`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value))
+    throw new UsageError(`${option} takes a whole number, 0 or more (got "${text}").`);
   return value;
 }
 

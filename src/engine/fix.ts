@@ -13,7 +13,9 @@ export function applyFixes(text: string, findings: Finding[], onlySafe = true): 
   const lines = new LineIndex(text);
   const chosen: { start: number; end: number; edit: TextEdit }[][] = [];
   for (const finding of findings) {
-    const fix = finding.fixes?.find((candidate) => (!onlySafe || candidate.safe) && candidate.preferred) ?? finding.fixes?.find((candidate) => !onlySafe || candidate.safe);
+    const fix =
+      finding.fixes?.find((candidate) => (!onlySafe || candidate.safe) && candidate.preferred) ??
+      finding.fixes?.find((candidate) => !onlySafe || candidate.safe);
     if (!fix) continue;
     chosen.push(fix.edits.map((edit) => ({ start: lines.offsetAt(edit.range.start), end: lines.offsetAt(edit.range.end), edit })));
   }
@@ -21,7 +23,9 @@ export function applyFixes(text: string, findings: Finding[], onlySafe = true): 
   const kept: { start: number; end: number; edit: TextEdit }[] = [];
   let applied = 0;
   for (const edits of chosen) {
-    const overlaps = edits.some((edit) => kept.some((other) => edit.start < other.end && other.start < edit.end || (edit.start === other.start && edit.end === other.end)));
+    const overlaps = edits.some((edit) =>
+      kept.some((other) => (edit.start < other.end && other.start < edit.end) || (edit.start === other.start && edit.end === other.end)),
+    );
     if (overlaps) continue;
     kept.push(...edits);
     applied++;
@@ -32,6 +36,7 @@ export function applyFixes(text: string, findings: Finding[], onlySafe = true): 
   // Inserted lines follow the file's own line endings.
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   let out = text;
-  for (const { start, end, edit } of kept) out = out.slice(0, start) + (eol === '\n' ? edit.newText : edit.newText.replace(/\r?\n/g, eol)) + out.slice(end);
+  for (const { start, end, edit } of kept)
+    out = out.slice(0, start) + (eol === '\n' ? edit.newText : edit.newText.replace(/\r?\n/g, eol)) + out.slice(end);
   return { text: out, applied };
 }

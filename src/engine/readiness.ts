@@ -30,7 +30,9 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
     id: 'version-identifiable',
     question: 'Can the deployed version be identified per unit of traffic?',
     ready: version !== undefined,
-    reason: version ? `metadata.version is ${version}; label metrics and logs with it.` : 'metadata.version is not set, so metrics cannot be split by version.',
+    reason: version
+      ? `metadata.version is ${version}; label metrics and logs with it.`
+      : 'metadata.version is not set, so metrics cannot be split by version.',
   });
 
   const partial = stages.filter(needsGates);
@@ -38,7 +40,10 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
     id: 'cohort-controllable',
     question: 'Can the canary cohort or traffic slice be controlled deliberately?',
     ready: partial.length > 0,
-    reason: partial.length > 0 ? `${partial.length} stage${partial.length === 1 ? ' exposes' : 's expose'} part of the traffic (${partial.map((stage) => (stage.internal ? `${stage.name}: internal` : `${stage.name}: ${stage.weight}%`)).join(', ')}).` : 'No stage exposes only part of the traffic.',
+    reason:
+      partial.length > 0
+        ? `${partial.length} stage${partial.length === 1 ? ' exposes' : 's expose'} part of the traffic (${partial.map((stage) => (stage.internal ? `${stage.name}: internal` : `${stage.name}: ${stage.weight}%`)).join(', ')}).`
+        : 'No stage exposes only part of the traffic.',
   });
 
   const rollback = isRecord(plan.rollback) ? plan.rollback : {};
@@ -79,8 +84,17 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
     id: 'flag-cleanup-planned',
     question: 'Is flag cleanup included in release planning?',
     ready: uncleaned.length === 0,
-    reason: uncleaned.length === 0 ? (flags.length === 0 ? 'No flags to clean up.' : 'Every flag the plan exposes has an owner and a future expiry date.') : `Flag${uncleaned.length === 1 ? '' : 's'} ${uncleaned.join(', ')} lack${uncleaned.length === 1 ? 's' : ''} an owner or a future expiry date.`,
+    reason:
+      uncleaned.length === 0
+        ? flags.length === 0
+          ? 'No flags to clean up.'
+          : 'Every flag the plan exposes has an owner and a future expiry date.'
+        : `Flag${uncleaned.length === 1 ? '' : 's'} ${uncleaned.join(', ')} lack${uncleaned.length === 1 ? 's' : ''} an owner or a future expiry date.`,
   });
 
-  return { plan: typeof metadata.name === 'string' ? metadata.name : 'release plan', items, readyCount: items.filter((item) => item.ready).length };
+  return {
+    plan: typeof metadata.name === 'string' ? metadata.name : 'release plan',
+    items,
+    readyCount: items.filter((item) => item.ready).length,
+  };
 }

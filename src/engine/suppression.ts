@@ -17,7 +17,10 @@ export function applySuppressions(findings: Finding[], lines: LineIndex): Findin
     const match = DIRECTIVE.exec(text);
     if (!match) continue;
     // Anything after " -- " is a reason, not a rule id.
-    const ids = match[1].split(/\s--\s|\s--$/)[0].split(/[\s,]+/).filter((id) => id.length > 0 && id !== '--');
+    const ids = match[1]
+      .split(/\s--\s|\s--$/)[0]
+      .split(/[\s,]+/)
+      .filter((id) => id.length > 0 && id !== '--');
     disabled.set(line + 1, ids.length === 0 ? 'all' : new Set(ids));
   }
   if (disabled.size === 0) return findings;

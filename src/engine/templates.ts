@@ -81,7 +81,14 @@ rollback:
 
 /** The fields of a new flag: owned, described, expiring after the release lifetime. */
 export function newFlag(owner: string, today: string): Record<string, unknown> {
-  return { description: 'What this flag hides or protects, and when it can go.', owner, type: 'release', expires: addDays(today, 40), default: 'off', variants: { on: true, off: false } };
+  return {
+    description: 'What this flag hides or protects, and when it can go.',
+    owner,
+    type: 'release',
+    expires: addDays(today, 40),
+    default: 'off',
+    variants: { on: true, off: false },
+  };
 }
 
 /** Adds a flag to a flag set's `flags` mapping where it ends (block YAML) or where it opens (JSON, flow). */
@@ -92,7 +99,10 @@ export function newFlagEdit(file: SourceFile, doc: ParsedDocument, key: string, 
   if (file.text[start] === '{') {
     const empty = /^\{\s*\}/.test(file.text.slice(start));
     const at = file.lines.positionAt(start + 1);
-    return { range: { start: at, end: at }, newText: `${JSON.stringify(key)}: ${JSON.stringify(newFlag(owner, today))}${empty ? '' : ', '}` };
+    return {
+      range: { start: at, end: at },
+      newText: `${JSON.stringify(key)}: ${JSON.stringify(newFlag(owner, today))}${empty ? '' : ', '}`,
+    };
   }
   if (located.key && located.value === located.key) return undefined;
   const entry = flagTemplate(key, owner, today, ' '.repeat(located.value.start.character));

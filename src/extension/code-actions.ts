@@ -15,7 +15,11 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DiagnosticsController) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.ProviderResult<vscode.CodeAction[]> {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.ProviderResult<vscode.CodeAction[]> {
     // Fixes carry positions: take them from a check of exactly this text, never from an older one. The published
     // findings usually are (answered at once); right after an edit, check first.
     const current = this.diagnostics.publishedFindingsIfCurrent(document);
@@ -29,7 +33,10 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const ruleId = typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
-      const finding = findings.find((candidate) => candidate.ruleId === ruleId && toRange(candidate.range).isEqual(diagnostic.range) && candidate.message === diagnostic.message);
+      const finding = findings.find(
+        (candidate) =>
+          candidate.ruleId === ruleId && toRange(candidate.range).isEqual(diagnostic.range) && candidate.message === diagnostic.message,
+      );
       for (const fix of finding?.fixes ?? []) actions.push(this.quickFix(document, fix, diagnostic));
       if (acceptsComments(document)) actions.push(this.disableForLine(document, diagnostic, ruleId));
       actions.push(this.showDocs(ruleId));
@@ -54,7 +61,11 @@ export class StagegateCodeActions implements vscode.CodeActionProvider {
     const line = diagnostic.range.start.line;
     const action = new vscode.CodeAction(`Disable ${ruleId} for this line`, vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
-    action.edit.insert(document.uri, new vscode.Position(line, 0), disableCommentFor(document.lineAt(line).text, ruleId, isSql(document) ? '--' : '#'));
+    action.edit.insert(
+      document.uri,
+      new vscode.Position(line, 0),
+      disableCommentFor(document.lineAt(line).text, ruleId, isSql(document) ? '--' : '#'),
+    );
     action.diagnostics = [diagnostic];
     return action;
   }

@@ -32,8 +32,18 @@ export class PlanCodeLens implements vscode.CodeLensProvider {
       if (!isSimulable(doc, path)) continue;
       const head = toRange(locate(source, doc, ['kind']).value);
       lenses.push(
-        new vscode.CodeLens(head, { title: '$(play) Simulate', command: 'stagegate.simulate', arguments: [document.uri], tooltip: 'Replay a failure through this plan\'s gates' }),
-        new vscode.CodeLens(head, { title: 'Scenario matrix', command: 'stagegate.scenarioMatrix', arguments: [document.uri], tooltip: 'Run every failure scenario many times' }),
+        new vscode.CodeLens(head, {
+          title: '$(play) Simulate',
+          command: 'stagegate.simulate',
+          arguments: [document.uri],
+          tooltip: "Replay a failure through this plan's gates",
+        }),
+        new vscode.CodeLens(head, {
+          title: 'Scenario matrix',
+          command: 'stagegate.scenarioMatrix',
+          arguments: [document.uri],
+          tooltip: 'Run every failure scenario many times',
+        }),
       );
       const stages = (doc.value as { stages?: unknown[] } | null)?.stages;
       if (!report || documentKind(doc.value, path) !== 'release-plan' || !Array.isArray(stages)) continue;
@@ -41,7 +51,14 @@ export class PlanCodeLens implements vscode.CodeLensProvider {
         const name = (stage as { name?: unknown } | null)?.name;
         if (typeof name !== 'string') return;
         const title = stageSummary(report, name);
-        if (title) lenses.push(new vscode.CodeLens(toRange(locate(source, doc, ['stages', index, 'name']).value), { title, command: 'stagegate.simulate', arguments: [document.uri] }));
+        if (title)
+          lenses.push(
+            new vscode.CodeLens(toRange(locate(source, doc, ['stages', index, 'name']).value), {
+              title,
+              command: 'stagegate.simulate',
+              arguments: [document.uri],
+            }),
+          );
       });
     }
     return lenses;
@@ -53,7 +70,9 @@ export function stageSummary(report: SimulationReport, stage: string): string | 
   const summaries = report.matrix?.scenarios ?? (report.summary ? [report.summary] : []);
   if (summaries.length === 0) {
     const detection = report.run.detection;
-    return detection?.stage === stage ? `caught ${report.run.scenario} at minute ${detection.minute} (${report.run.blastRadius.failedRequests.toLocaleString('en-US')} failed requests)` : undefined;
+    return detection?.stage === stage
+      ? `caught ${report.run.scenario} at minute ${detection.minute} (${report.run.blastRadius.failedRequests.toLocaleString('en-US')} failed requests)`
+      : undefined;
   }
   const caught = summaries
     .filter((summary) => summary.kind !== 'healthy' && (summary.detectionByStage[stage] ?? 0) > 0)
@@ -62,7 +81,8 @@ export function stageSummary(report: SimulationReport, stage: string): string | 
   const healthy = summaries.find((summary) => summary.kind === 'healthy');
   const falseRollbacks = healthy?.detectionByStage[stage] ?? 0;
   const parts = [];
-  if (caught.length) parts.push(`catches ${caught.slice(0, 3).join(', ')}${caught.length > 3 ? ` and ${caught.length - 3} more` : ''} of runs`);
+  if (caught.length)
+    parts.push(`catches ${caught.slice(0, 3).join(', ')}${caught.length > 3 ? ` and ${caught.length - 3} more` : ''} of runs`);
   if (falseRollbacks > 0) parts.push(`false rollbacks ${percent(falseRollbacks)}`);
   return parts.length ? parts.join(' · ') : 'catches nothing in the simulation';
 }

@@ -9,13 +9,16 @@ import type { DiagnosticsController } from './diagnostics';
 import type { WorkspaceIndex } from './workspace-index';
 
 export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, diagnostics: DiagnosticsController): void {
-  const register = (id: string, run: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  const register = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   register('stagegate.validateWorkspace', async () => {
     await diagnostics.checkNow();
     const reports = await index.workspace.check();
     const errors = reports.reduce((total, report) => total + report.findings.filter((finding) => finding.severity === 'error').length, 0);
-    const warnings = reports.reduce((total, report) => total + report.findings.filter((finding) => finding.severity === 'warning').length, 0);
+    const warnings = reports.reduce(
+      (total, report) => total + report.findings.filter((finding) => finding.severity === 'warning').length,
+      0,
+    );
     void vscode.window.setStatusBarMessage(`Stagegate: ${reports.length} files, ${errors} errors, ${warnings} warnings`, 5000);
     return { files: reports.length, errors, warnings };
   });
@@ -23,10 +26,12 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   register('stagegate.showRuleDocumentation', async (ruleId?: string) => {
     const id =
       ruleId ??
-      (await vscode.window.showQuickPick(
-        allRuleMetas().map((meta) => ({ label: meta.id, description: meta.defaultSeverity, detail: meta.summary })),
-        { placeHolder: 'Show documentation for rule…', matchOnDetail: true },
-      ))?.label;
+      (
+        await vscode.window.showQuickPick(
+          allRuleMetas().map((meta) => ({ label: meta.id, description: meta.defaultSeverity, detail: meta.summary })),
+          { placeHolder: 'Show documentation for rule…', matchOnDetail: true },
+        )
+      )?.label;
     if (!id) return undefined;
     // The rule pages ship inside the extension, so this works offline; the diagnostic links go to the web copy.
     const local = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${id}.md`);
@@ -55,7 +60,13 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   });
 
   register('stagegate.newFlag', async (key?: string) => {
-    const flagKey = key ?? (await vscode.window.showInputBox({ prompt: 'Key of the new flag', value: 'my-new-flag', validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value) ? undefined : 'Letters, digits, "-", "_" and "."') }));
+    const flagKey =
+      key ??
+      (await vscode.window.showInputBox({
+        prompt: 'Key of the new flag',
+        value: 'my-new-flag',
+        validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value) ? undefined : 'Letters, digits, "-", "_" and "."'),
+      }));
     if (!flagKey) return undefined;
     const owner = index.workspace.config.defaultOwner ?? 'your-team';
     const today = index.workspace.config.today;
@@ -91,7 +102,13 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
       return undefined;
     }
     const markdown = readiness
-      .map((plan) => [`# Readiness of ${plan.plan}: ${plan.readyCount}/${plan.items.length}`, '', ...plan.items.map((item) => `- ${item.ready ? '✅' : '❌'} **${item.question}**  \n  ${item.reason}`)].join('\n'))
+      .map((plan) =>
+        [
+          `# Readiness of ${plan.plan}: ${plan.readyCount}/${plan.items.length}`,
+          '',
+          ...plan.items.map((item) => `- ${item.ready ? '✅' : '❌'} **${item.question}**  \n  ${item.reason}`),
+        ].join('\n'),
+      )
       .join('\n\n');
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);

@@ -18,7 +18,10 @@ export function toRange(range: Range): vscode.Range {
 }
 
 export function fromRange(range: vscode.Range): Range {
-  return { start: { line: range.start.line, character: range.start.character }, end: { line: range.end.line, character: range.end.character } };
+  return {
+    start: { line: range.start.line, character: range.start.character },
+    end: { line: range.end.line, character: range.end.character },
+  };
 }
 
 /** A diagnostic that remembers its finding, so code actions read fixes from it instead of parsing messages. */
@@ -34,7 +37,11 @@ export function toDiagnostic(finding: Finding): StagegateDiagnostic {
   diagnostic.code = { value: finding.ruleId, target: vscode.Uri.parse(ruleDocUrl(finding.ruleId)) };
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map(
-      (related) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(related.file), toRange(related.range)), related.message),
+      (related) =>
+        new vscode.DiagnosticRelatedInformation(
+          new vscode.Location(vscode.Uri.file(related.file), toRange(related.range)),
+          related.message,
+        ),
     );
   }
   return diagnostic;

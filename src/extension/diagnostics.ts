@@ -30,7 +30,10 @@ export class DiagnosticsController implements vscode.Disposable {
     private readonly index: WorkspaceIndex,
     private readonly log: vscode.OutputChannel,
   ) {
-    this.disposables.push(this.checked, index.onDidChange(() => this.schedule()));
+    this.disposables.push(
+      this.checked,
+      index.onDidChange(() => this.schedule()),
+    );
   }
 
   private disposed = false;

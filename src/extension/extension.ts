@@ -28,13 +28,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
   const index = new WorkspaceIndex(log);
   const diagnostics = new DiagnosticsController(index, log);
   const status = new ReadinessStatus(index, diagnostics);
-  const sqlSelector: vscode.DocumentSelector = [{ scheme: 'file', language: 'sql' }, { scheme: 'file', pattern: '**/*.sql' }];
+  const sqlSelector: vscode.DocumentSelector = [
+    { scheme: 'file', language: 'sql' },
+    { scheme: 'file', pattern: '**/*.sql' },
+  ];
   context.subscriptions.push(
     log,
     index,
     diagnostics,
     status,
-    vscode.languages.registerCodeActionsProvider([...(STAGEGATE_SELECTOR as vscode.DocumentFilter[]), ...(sqlSelector as vscode.DocumentFilter[])], new StagegateCodeActions(diagnostics), StagegateCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(
+      [...(STAGEGATE_SELECTOR as vscode.DocumentFilter[]), ...(sqlSelector as vscode.DocumentFilter[])],
+      new StagegateCodeActions(diagnostics),
+      StagegateCodeActions.metadata,
+    ),
     vscode.languages.registerHoverProvider(STAGEGATE_SELECTOR, new StagegateHover(index)),
     vscode.languages.registerCompletionItemProvider(STAGEGATE_SELECTOR, new StagegateCompletion(index), ':', ' ', '-', '['),
     vscode.languages.registerDocumentSymbolProvider(STAGEGATE_SELECTOR, new StagegateSymbols(index)),
@@ -49,16 +56,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     results,
     simulations,
     vscode.languages.registerCodeLensProvider(STAGEGATE_SELECTOR, new PlanCodeLens(index, results)),
-    vscode.commands.registerCommand('stagegate.simulate', async (uri?: vscode.Uri, request?: { scenario?: string; seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
-      const target = planUri(uri);
-      if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to simulate it.');
-      return simulations.show(target, { ...request, matrix: false });
-    }),
-    vscode.commands.registerCommand('stagegate.scenarioMatrix', async (uri?: vscode.Uri, request?: { seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
-      const target = planUri(uri);
-      if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to run its scenario matrix.');
-      return simulations.show(target, { ...request, matrix: true });
-    }),
+    vscode.commands.registerCommand(
+      'stagegate.simulate',
+      async (uri?: vscode.Uri, request?: { scenario?: string; seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
+        const target = planUri(uri);
+        if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to simulate it.');
+        return simulations.show(target, { ...request, matrix: false });
+      },
+    ),
+    vscode.commands.registerCommand(
+      'stagegate.scenarioMatrix',
+      async (uri?: vscode.Uri, request?: { seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
+        const target = planUri(uri);
+        if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to run its scenario matrix.');
+        return simulations.show(target, { ...request, matrix: true });
+      },
+    ),
   );
   registerCommands(context, index, diagnostics);
   await index.initialise();

@@ -20,12 +20,22 @@ export class StagegateHover implements vscode.HoverProvider {
     const source = this.index.workspace.source(document.uri.fsPath);
     if (!source || source.text !== document.getText()) return undefined;
     const target = this.index.workspace.config.rules['gate-underpowered']?.options?.targetPower;
-    const markdown = hoverAt(source, document.offsetAt(position), await this.index.workspace.facts(), this.index.workspace.config.today, typeof target === 'number' ? target : 0.8);
+    const markdown = hoverAt(
+      source,
+      document.offsetAt(position),
+      await this.index.workspace.facts(),
+      this.index.workspace.config.today,
+      typeof target === 'number' ? target : 0.8,
+    );
     return markdown ? new vscode.Hover(new vscode.MarkdownString(markdown)) : undefined;
   }
 }
 
-const COMPLETION_KINDS = { flag: vscode.CompletionItemKind.Constant, metric: vscode.CompletionItemKind.Field, 'scenario-kind': vscode.CompletionItemKind.EnumMember };
+const COMPLETION_KINDS = {
+  flag: vscode.CompletionItemKind.Constant,
+  metric: vscode.CompletionItemKind.Field,
+  'scenario-kind': vscode.CompletionItemKind.EnumMember,
+};
 
 export class StagegateCompletion implements vscode.CompletionItemProvider {
   constructor(private readonly index: WorkspaceIndex) {}
@@ -69,7 +79,13 @@ export class StagegateSymbols implements vscode.DocumentSymbolProvider {
 function toSymbol(node: OutlineNode): vscode.DocumentSymbol {
   const range = toRange(node.range);
   const selection = toRange(node.selectionRange);
-  const symbol = new vscode.DocumentSymbol(node.name || '(unnamed)', node.detail, SYMBOL_KINDS[node.kind], range, range.contains(selection) ? selection : new vscode.Range(range.start, range.start));
+  const symbol = new vscode.DocumentSymbol(
+    node.name || '(unnamed)',
+    node.detail,
+    SYMBOL_KINDS[node.kind],
+    range,
+    range.contains(selection) ? selection : new vscode.Range(range.start, range.start),
+  );
   symbol.children = node.children.map(toSymbol);
   return symbol;
 }

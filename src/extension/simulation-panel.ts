@@ -65,7 +65,12 @@ export class SimulationPanels implements vscode.Disposable, vscode.WebviewPanelS
   async show(planUri: vscode.Uri, request: Partial<RunRequest> & { matrix?: boolean } = {}): Promise<RenderInfo | undefined> {
     let panel = this.panels.get(planUri.fsPath);
     if (!panel) {
-      const webviewPanel = vscode.window.createWebviewPanel(VIEW_TYPE, titleFor(planUri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+      const webviewPanel = vscode.window.createWebviewPanel(
+        VIEW_TYPE,
+        titleFor(planUri),
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        this.options(),
+      );
       panel = this.adopt(webviewPanel, planUri.fsPath, undefined);
     } else panel.reveal();
     return panel.start(request);
@@ -129,7 +134,11 @@ class SimulationPanel {
     restored: RunRequest | undefined,
   ) {
     const settings = vscode.workspace.getConfiguration('stagegate.simulation');
-    this.request = restored ?? { scenario: 'error-spike', seed: settings.get<number>('seed') ?? 1, runs: settings.get<number>('runs') ?? 200 };
+    this.request = restored ?? {
+      scenario: 'error-spike',
+      seed: settings.get<number>('seed') ?? 1,
+      runs: settings.get<number>('runs') ?? 200,
+    };
     webviewPanel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     this.disposables.push(webviewPanel.webview.onDidReceiveMessage((message) => this.onMessage(message)));
     webviewPanel.webview.html = this.html();
@@ -168,14 +177,24 @@ class SimulationPanel {
     if (text === undefined) return this.post({ type: 'error', message: `Cannot read ${this.planPath}.` });
     const loaded = await this.load(this.planPath, text);
     if (runId !== this.runs || this.disposed) return;
-    for (const note of loaded.notes) this.log.appendLine(`Simulation of ${this.planPath}, line ${note.range.start.line + 1}: ${note.message}`);
+    for (const note of loaded.notes)
+      this.log.appendLine(`Simulation of ${this.planPath}, line ${note.range.start.line + 1}: ${note.message}`);
     if (!loaded.simulator) {
       const first = loaded.findings[0];
-      return this.post({ type: 'error', message: first ? `The plan cannot be simulated: ${first.message} (line ${first.range.start.line + 1})` : 'The plan cannot be simulated.' });
+      return this.post({
+        type: 'error',
+        message: first
+          ? `The plan cannot be simulated: ${first.message} (line ${first.range.start.line + 1})`
+          : 'The plan cannot be simulated.',
+      });
     }
     const simulator = loaded.simulator;
     const scenarios = simulator.scenarios.map((scenario) => scenario.name);
-    const scenario = scenarios.includes(request.scenario) ? request.scenario : scenarios.includes('error-spike') ? 'error-spike' : scenarios[0];
+    const scenario = scenarios.includes(request.scenario)
+      ? request.scenario
+      : scenarios.includes('error-spike')
+        ? 'error-spike'
+        : scenarios[0];
     const effective = { ...request, scenario };
     try {
       const report = await vscode.window.withProgress(
@@ -183,14 +202,18 @@ class SimulationPanel {
         { location: vscode.ProgressLocation.Window, title: `Simulating ${vscode.Uri.file(this.planPath).path.split('/').pop()}` },
         (progress) => {
           let reported = 0;
-          return stagedReport(simulator, { ...effective, matrix }, {
-            cancelled: () => cancellation.token.isCancellationRequested,
-            progress: (done, total, label) => {
-              progress.report({ message: label, increment: ((done - reported) / total) * 100 });
-              reported = done;
-              this.post({ type: 'progress', done, total, label });
+          return stagedReport(
+            simulator,
+            { ...effective, matrix },
+            {
+              cancelled: () => cancellation.token.isCancellationRequested,
+              progress: (done, total, label) => {
+                progress.report({ message: label, increment: ((done - reported) / total) * 100 });
+                reported = done;
+                this.post({ type: 'progress', done, total, label });
+              },
             },
-          });
+          );
         },
       );
       if (this.disposed) return;
@@ -260,7 +283,12 @@ class SimulationPanel {
   private html(): string {
     const webview = this.webviewPanel.webview;
     const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
-    return simulationHtml({ cspSource: webview.cspSource, chartJs: asset('chart.umd.min.js'), page: asset('webview.js'), nonce: randomBytes(16).toString('base64') });
+    return simulationHtml({
+      cspSource: webview.cspSource,
+      chartJs: asset('chart.umd.min.js'),
+      page: asset('webview.js'),
+      nonce: randomBytes(16).toString('base64'),
+    });
   }
 
   dispose(): void {

@@ -15,7 +15,10 @@ export class ReadinessStatus implements vscode.Disposable {
   ) {
     this.item.name = 'Stagegate readiness';
     this.item.command = 'stagegate.showReadiness';
-    this.disposables.push(vscode.window.onDidChangeActiveTextEditor(() => void this.update()), diagnostics.onDidCheck(() => void this.update()));
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
+      diagnostics.onDidCheck(() => void this.update()),
+    );
     void this.update();
   }
 
@@ -33,11 +36,15 @@ export class ReadinessStatus implements vscode.Disposable {
       return;
     }
     const readiness = (await this.index.workspace.readiness(path))[0];
-    const problems = this.diagnostics.findingsFor(editor!.document.uri).filter((finding) => finding.severity === 'error' || finding.severity === 'warning').length;
+    const problems = this.diagnostics
+      .findingsFor(editor!.document.uri)
+      .filter((finding) => finding.severity === 'error' || finding.severity === 'warning').length;
     if (!readiness) return;
     const allReady = readiness.readyCount === readiness.items.length;
     this.item.text = `${allReady ? '$(pass)' : '$(warning)'} Stagegate ${readiness.readyCount}/${readiness.items.length} ready · ${problems} problem${problems === 1 ? '' : 's'}`;
-    this.item.tooltip = new vscode.MarkdownString(readiness.items.map((item) => `${item.ready ? '✅' : '❌'} ${item.question}  \n${item.reason}`).join('\n\n'));
+    this.item.tooltip = new vscode.MarkdownString(
+      readiness.items.map((item) => `${item.ready ? '✅' : '❌'} ${item.question}  \n${item.reason}`).join('\n\n'),
+    );
     this.item.show();
   }
 

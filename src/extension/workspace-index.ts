@@ -50,7 +50,9 @@ export class WorkspaceIndex implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.fromDocument(document)),
       vscode.workspace.onDidChangeTextDocument((event) => event.contentChanges.length > 0 && this.fromDocument(event.document)),
       // A closed file of the workspace keeps its findings (read again from disk); a file from elsewhere is forgotten.
-      vscode.workspace.onDidCloseTextDocument((document) => (vscode.workspace.getWorkspaceFolder(document.uri) ? void this.readFromDisk(document.uri) : this.forget(document.uri))),
+      vscode.workspace.onDidCloseTextDocument((document) =>
+        vscode.workspace.getWorkspaceFolder(document.uri) ? void this.readFromDisk(document.uri) : this.forget(document.uri),
+      ),
     );
   }
 
@@ -67,7 +69,13 @@ export class WorkspaceIndex implements vscode.Disposable {
   accepts(uri: vscode.Uri, text?: string): boolean {
     const kind = recognise(uri.fsPath, text);
     if (kind !== 'sql') return kind !== undefined;
-    return looksLikeMigration(uri.fsPath) || this.migrationGlobs.some((glob) => vscode.languages.match({ pattern: glob }, { uri, languageId: 'sql' } as vscode.TextDocument) > 0) || this.workspace.hasFile(uri.fsPath);
+    return (
+      looksLikeMigration(uri.fsPath) ||
+      this.migrationGlobs.some(
+        (glob) => vscode.languages.match({ pattern: glob }, { uri, languageId: 'sql' } as vscode.TextDocument) > 0,
+      ) ||
+      this.workspace.hasFile(uri.fsPath)
+    );
   }
 
   private fromDocument(document: vscode.TextDocument, notify = true): void {

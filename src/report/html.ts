@@ -44,7 +44,12 @@ export function chartJsFromNodeModules(): string | undefined {
 }
 
 function defaultFolders(): string[] {
-  const folders = [__dirname, path.resolve(__dirname, '..', 'dist'), path.resolve(__dirname, '..', '..', 'dist'), path.resolve(__dirname, '..', '..', '..', 'dist')];
+  const folders = [
+    __dirname,
+    path.resolve(__dirname, '..', 'dist'),
+    path.resolve(__dirname, '..', '..', 'dist'),
+    path.resolve(__dirname, '..', '..', '..', 'dist'),
+  ];
   return [...new Set(folders)];
 }
 
@@ -82,7 +87,10 @@ ${REPORT_CSS}
 
 /** JSON inside a <script> element: `<` escaped so no `</script>` or `<!--` can end it early. */
 function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function embedScript(source: string): string {

@@ -14,10 +14,15 @@ export function describeRun(result: SimulationResult): string {
     return `${result.scenario} not caught: the rollout completed at minute ${number(result.endMinute)}; ${failedText}.`;
   }
   const detection = result.detection;
-  const what = nothingToCatch ? `${result.scenario}: false rollback` : `${result.scenario} ${detection.verdict === 'fail' ? 'caught' : 'stopped (inconclusive)'}`;
+  const what = nothingToCatch
+    ? `${result.scenario}: false rollback`
+    : `${result.scenario} ${detection.verdict === 'fail' ? 'caught' : 'stopped (inconclusive)'}`;
   const caught = `${what} in ${detection.stage} at minute ${number(detection.minute)} by ${detection.gate}${detection.segment ? ` in ${detection.segment}` : ''}`;
   const stop = result.stop;
-  const restored = stop.outcome === 'paused' ? `rollout paused; traffic restored at minute ${number(stop.restoredMinute)} by a human` : `${stop.by === 'human' ? 'a human rolled back' : stop.action === 'disable-flags' ? 'flags disabled' : 'rolled back'}; traffic restored at minute ${number(stop.restoredMinute)}`;
+  const restored =
+    stop.outcome === 'paused'
+      ? `rollout paused; traffic restored at minute ${number(stop.restoredMinute)} by a human`
+      : `${stop.by === 'human' ? 'a human rolled back' : stop.action === 'disable-flags' ? 'flags disabled' : 'rolled back'}; traffic restored at minute ${number(stop.restoredMinute)}`;
   if (nothingToCatch && failed === 0) return `${caught} (${restored}).`;
   return `${caught}; ${failedText} before traffic was restored (${restored}).`;
 }
@@ -35,20 +40,36 @@ export function formatRunText(result: SimulationResult): string {
   lines.push(
     `Blast radius: ${count(radius.exposedRequests)} requests exposed${radius.users === null ? '' : ` (${count(Math.round(radius.users))} users)`}, ${count(radius.failedRequests)} failed, peak ${percent(radius.peakTrafficShare)} of traffic.`,
   );
-  const worst = [...radius.bySegment].filter((segment) => segment.failedRequests > 0).sort((a, b) => b.failedRequests - a.failedRequests || (a.segment < b.segment ? -1 : a.segment > b.segment ? 1 : 0)).slice(0, 3);
-  if (worst.length > 0) lines.push(`  most failed: ${worst.map((segment) => `${segment.segment} ${count(segment.failedRequests)}`).join('; ')}`);
-  lines.push(`Stages: ${result.stages.map((stage) => `${stage.name} ${stage.verdict}${stage.start === null ? '' : ` (minute ${number(stage.start)}–${number(stage.end ?? stage.start)})`}`).join(' · ')}`);
+  const worst = [...radius.bySegment]
+    .filter((segment) => segment.failedRequests > 0)
+    .sort((a, b) => b.failedRequests - a.failedRequests || (a.segment < b.segment ? -1 : a.segment > b.segment ? 1 : 0))
+    .slice(0, 3);
+  if (worst.length > 0)
+    lines.push(`  most failed: ${worst.map((segment) => `${segment.segment} ${count(segment.failedRequests)}`).join('; ')}`);
+  lines.push(
+    `Stages: ${result.stages.map((stage) => `${stage.name} ${stage.verdict}${stage.start === null ? '' : ` (minute ${number(stage.start)}–${number(stage.end ?? stage.start)})`}`).join(' · ')}`,
+  );
   for (const note of result.notes) lines.push(`Note: ${note}`);
   return lines.join('\n') + '\n';
 }
 
 export function formatSummaryText(summary: RunsSummary): string {
-  const lines = [`${summary.plan} · ${summary.scenario} over ${count(summary.runs)} runs (seeds ${summary.seed}–${summary.seed + summary.runs - 1}): ${summary.description}`];
-  lines.push(`${summary.kind === 'healthy' ? 'stopped (false rollbacks)' : 'caught'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`);
+  const lines = [
+    `${summary.plan} · ${summary.scenario} over ${count(summary.runs)} runs (seeds ${summary.seed}–${summary.seed + summary.runs - 1}): ${summary.description}`,
+  ];
+  lines.push(
+    `${summary.kind === 'healthy' ? 'stopped (false rollbacks)' : 'caught'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`,
+  );
   const { failedRequests, exposedRequests, users } = summary.blastRadius;
-  lines.push(`failed requests: p50 ${count(failedRequests.p50)}, p95 ${count(failedRequests.p95)}, max ${count(failedRequests.max)} (mean ${number(failedRequests.mean)})`);
-  lines.push(`exposed requests: p50 ${count(exposedRequests.p50)}, p95 ${count(exposedRequests.p95)}, max ${count(exposedRequests.max)}${users ? `; users p95 ${count(Math.round(users.p95))}` : ''}`);
-  lines.push(`outcomes: completed ${percent(summary.outcomes.completed)}, rolled back ${percent(summary.outcomes['rolled-back'])}, paused ${percent(summary.outcomes.paused)}`);
+  lines.push(
+    `failed requests: p50 ${count(failedRequests.p50)}, p95 ${count(failedRequests.p95)}, max ${count(failedRequests.max)} (mean ${number(failedRequests.mean)})`,
+  );
+  lines.push(
+    `exposed requests: p50 ${count(exposedRequests.p50)}, p95 ${count(exposedRequests.p95)}, max ${count(exposedRequests.max)}${users ? `; users p95 ${count(Math.round(users.p95))}` : ''}`,
+  );
+  lines.push(
+    `outcomes: completed ${percent(summary.outcomes.completed)}, rolled back ${percent(summary.outcomes['rolled-back'])}, paused ${percent(summary.outcomes.paused)}`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -63,8 +84,19 @@ export function formatMatrixText(matrix: ScenarioMatrix): string {
     count(summary.blastRadius.exposedRequests.p95),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
-  return [`${matrix.plan}: ${matrix.scenarios.length} scenarios × ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1})`, '', line(header), ...rows.map(line)].join('\n') + '\n';
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      `${matrix.plan}: ${matrix.scenarios.length} scenarios × ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1})`,
+      '',
+      line(header),
+      ...rows.map(line),
+    ].join('\n') + '\n'
+  );
 }
 
 /** ": internal 94.1%, canary-1 5.9%" for the stages that caught anything. */

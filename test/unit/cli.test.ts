@@ -37,11 +37,16 @@ describe('stagegate check', () => {
 
   it('prints stylish lines as path:line:column  severity  message  ruleId', async () => {
     const result = await run(['check', 'test/fixtures/foundation/broken.release.yaml']);
-    assert.ok(result.stdout.includes('test/fixtures/foundation/broken.release.yaml:6:11  error  strategy must be one of: canary, blue-green.  schema'), result.stdout);
+    assert.ok(
+      result.stdout.includes(
+        'test/fixtures/foundation/broken.release.yaml:6:11  error  strategy must be one of: canary, blue-green.  schema',
+      ),
+      result.stdout,
+    );
     assert.strictEqual(result.code, 1);
   });
 
-  it('names scanned files relative to the scanned folder\'s parent', async () => {
+  it("names scanned files relative to the scanned folder's parent", async () => {
     const result = await run(['check', path.join(REPO_ROOT, 'test/fixtures/foundation'), '--format', 'json']);
     const files = new Set(JSON.parse(result.stdout).map((row: { file: string }) => row.file));
     assert.deepStrictEqual([...files], ['foundation/broken.release.yaml', 'foundation/warning-only.flags.yaml']);

@@ -1,5 +1,6 @@
 // Shared test helpers: check texts as a workspace and read findings compactly.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../src/engine/config/config';
 import type { Finding } from '../../src/engine/finding';
@@ -11,15 +12,18 @@ export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 export const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 
 function findRepoRoot(start: string): string {
-  const fs = require('fs') as typeof import('fs');
   let folder = start;
   // out/ holds a copy of package.json (tsc emits imported JSON), so look for the tsconfig too.
-  while (!fs.existsSync(path.join(folder, 'package.json')) || !fs.existsSync(path.join(folder, 'tsconfig.json'))) folder = path.dirname(folder);
+  while (!fs.existsSync(path.join(folder, 'package.json')) || !fs.existsSync(path.join(folder, 'tsconfig.json')))
+    folder = path.dirname(folder);
   return folder;
 }
 
 /** Checks texts keyed by path together, as one workspace. */
-export async function checkFiles(files: Record<string, string>, config: StagegateConfig = defaultConfig('2026-11-26')): Promise<Record<string, Finding[]>> {
+export async function checkFiles(
+  files: Record<string, string>,
+  config: StagegateConfig = defaultConfig('2026-11-26'),
+): Promise<Record<string, Finding[]>> {
   const workspace = new Workspace(config, { read: async () => undefined }, defaultSqlAnalyser());
   for (const [file, text] of Object.entries(files)) workspace.setFile(file, text);
   const out: Record<string, Finding[]> = {};

@@ -9,9 +9,18 @@ describe('parsing with source ranges', () => {
     const text = lines('stages:', '  - name: a', '    weight:', '  - name: b', '    weight: 5');
     const file = parseSourceFile('p.release.yaml', text);
     const doc = file.documents[0];
-    assert.deepStrictEqual(locate(file, doc, ['stages', 1, 'weight']).value, { start: { line: 4, character: 12 }, end: { line: 4, character: 13 } });
-    assert.deepStrictEqual(locate(file, doc, ['stages', 1, 'weight']).key, { start: { line: 4, character: 4 }, end: { line: 4, character: 10 } });
-    assert.deepStrictEqual(locate(file, doc, ['stages', 0, 'weight']).value, { start: { line: 2, character: 4 }, end: { line: 2, character: 10 } });
+    assert.deepStrictEqual(locate(file, doc, ['stages', 1, 'weight']).value, {
+      start: { line: 4, character: 12 },
+      end: { line: 4, character: 13 },
+    });
+    assert.deepStrictEqual(locate(file, doc, ['stages', 1, 'weight']).key, {
+      start: { line: 4, character: 4 },
+      end: { line: 4, character: 10 },
+    });
+    assert.deepStrictEqual(locate(file, doc, ['stages', 0, 'weight']).value, {
+      start: { line: 2, character: 4 },
+      end: { line: 2, character: 10 },
+    });
   });
 
   it('stops at the deepest existing node for a path that leads nowhere', () => {
@@ -32,7 +41,10 @@ describe('parsing with source ranges', () => {
   it('parses JSON with the same ranges', () => {
     const text = '{\n  "apiVersion": "stagegate.dev/v1",\n  "stages": [{ "weight": 5 }]\n}\n';
     const file = parseSourceFile('p.release.json', text);
-    assert.deepStrictEqual(locate(file, file.documents[0], ['stages', 0, 'weight']).value, { start: { line: 2, character: 25 }, end: { line: 2, character: 26 } });
+    assert.deepStrictEqual(locate(file, file.documents[0], ['stages', 0, 'weight']).value, {
+      start: { line: 2, character: 25 },
+      end: { line: 2, character: 26 },
+    });
   });
 
   it('finds duplicate keys in one pass, with both ranges', () => {
@@ -40,25 +52,42 @@ describe('parsing with source ranges', () => {
     assert.strictEqual(file.documents[0].duplicateKeys.length, 1);
     const duplicate = file.documents[0].duplicateKeys[0];
     assert.deepStrictEqual(duplicate.parent, ['b']);
-    assert.deepStrictEqual([duplicate.firstRange.start, duplicate.duplicateRange.start], [{ line: 2, character: 2 }, { line: 3, character: 2 }]);
+    assert.deepStrictEqual(
+      [duplicate.firstRange.start, duplicate.duplicateRange.start],
+      [
+        { line: 2, character: 2 },
+        { line: 3, character: 2 },
+      ],
+    );
   });
 
   it('refuses a file above the size limit with a file-too-large finding', () => {
     const file = parseSourceFile('big.flags.yaml', '#'.repeat(MAX_FILE_BYTES + 1));
-    assert.deepStrictEqual(file.findings.map((finding) => finding.ruleId), ['file-too-large']);
+    assert.deepStrictEqual(
+      file.findings.map((finding) => finding.ruleId),
+      ['file-too-large'],
+    );
     assert.strictEqual(file.documents.length, 0);
   });
 
   it('stops alias bombs with a yaml-alias-limit finding', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10).fill('*' + 'abcdefghij'[i - 1]).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10)
+          .fill('*' + 'abcdefghij'[i - 1])
+          .join(',')}]`,
+      );
     const file = parseSourceFile('bomb.flags.yaml', lines(...bomb));
     assert.ok(file.findings.some((finding) => finding.ruleId === 'yaml-alias-limit'));
   });
 
   it('refuses 10,000 levels of nesting with nesting-too-deep instead of overflowing the stack', () => {
     const file = parseSourceFile('deep.release.yaml', 'a: ' + '['.repeat(10000) + ']'.repeat(10000) + '\n');
-    assert.deepStrictEqual(file.findings.map((finding) => finding.ruleId), ['nesting-too-deep']);
+    assert.deepStrictEqual(
+      file.findings.map((finding) => finding.ruleId),
+      ['nesting-too-deep'],
+    );
   });
 });
 
@@ -81,9 +110,23 @@ describe('positions', () => {
 
 describe('checking a half-typed file', () => {
   it('still reports schema findings in the parts that parse', async () => {
-    const text = lines('apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', 'metadata:', '  name: x', '  service: y', '  owner: z', 'stages:', '  - name: a', '    weight: 500', '  - name: [b');
+    const text = lines(
+      'apiVersion: stagegate.dev/v1',
+      'kind: ReleasePlan',
+      'metadata:',
+      '  name: x',
+      '  service: y',
+      '  owner: z',
+      'stages:',
+      '  - name: a',
+      '    weight: 500',
+      '  - name: [b',
+    );
     const findings = await checkOne('p.release.yaml', text);
     assert.ok(findings.some((finding) => finding.ruleId === 'syntax-error'));
-    assert.ok(findings.some((finding) => at(finding) === 'schema@8:12-8:15'), findings.map(at).join(', '));
+    assert.ok(
+      findings.some((finding) => at(finding) === 'schema@8:12-8:15'),
+      findings.map(at).join(', '),
+    );
   });
 });

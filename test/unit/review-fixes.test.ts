@@ -1,6 +1,7 @@
 // Defects found in review, each pinned by a test.
 import * as assert from 'assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -8,7 +9,7 @@ import { main } from '../../src/cli/main';
 import { applyFixes } from '../../src/engine/fix';
 import { parseSourceFile } from '../../src/engine/parse/source-file';
 import { newFlagEdit } from '../../src/engine/templates';
-import { checkOne, only } from './helpers';
+import { checkOne, only, REPO_ROOT } from './helpers';
 
 async function run(args: string[], cwd: string) {
   let stdout = '';
@@ -19,13 +20,17 @@ async function run(args: string[], cwd: string) {
 
 describe('fixes keep the file whole', () => {
   it('adds a bound to the last gate of a file without a final newline, not to the gate before it', async () => {
-    const text = 'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nstages:\n  - name: s\n    weight: 1\n    gates:\n      - metric: latencyP95Ms\n        max: 300\n      - metric: errorRate';
+    const text =
+      'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nstages:\n  - name: s\n    weight: 1\n    gates:\n      - metric: latencyP95Ms\n        max: 300\n      - metric: errorRate';
     const fixed = applyFixes(text, only(await checkOne('p.release.yaml', text), 'gate-without-bound'), false).text;
     const gates = (parse(fixed) as { stages: { gates: Record<string, unknown>[] }[] }).stages[0].gates;
-    assert.deepStrictEqual(gates, [{ metric: 'latencyP95Ms', max: 300 }, { metric: 'errorRate', maxIncrease: '20%' }]);
+    assert.deepStrictEqual(gates, [
+      { metric: 'latencyP95Ms', max: 300 },
+      { metric: 'errorRate', maxIncrease: '20%' },
+    ]);
   });
 
-  it('inserted lines follow a CRLF file\'s line endings', async () => {
+  it("inserted lines follow a CRLF file's line endings", async () => {
     const text = 'apiVersion: stagegate.dev/v1\r\nkind: FlagSet\r\nflags:\r\n  a:\r\n    type: release\r\n';
     const fixed = applyFixes(text, only(await checkOne('f.flags.yaml', text), 'flag-missing-expiry')).text;
     assert.ok(!/[^\r]\n/.test(fixed), JSON.stringify(fixed));
@@ -35,7 +40,10 @@ describe('fixes keep the file whole', () => {
   it('--fix keeps a byte-order mark and writes the file whole', async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-fix-'));
     const file = path.join(folder, 'a.flags.yaml');
-    writeFileSync(file, '\ufeffapiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a:\n    description: a\n    owner: x\n    type: release\n');
+    writeFileSync(
+      file,
+      '\ufeffapiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a:\n    description: a\n    owner: x\n    type: release\n',
+    );
     const result = await run(['check', 'a.flags.yaml', '--fix', '--today', '2026-11-26'], folder);
     assert.strictEqual(result.code, 0, result.stdout + result.stderr);
     const written = readFileSync(file, 'utf8');
@@ -48,7 +56,7 @@ describe('SARIF locations', () => {
   it('are relative to the current folder, with every segment encoded', async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-sarif-'));
     const sub = path.join(folder, 'deploy', 'flags');
-    require('fs').mkdirSync(sub, { recursive: true });
+    mkdirSync(sub, { recursive: true });
     writeFileSync(path.join(sub, 'odd#1.flags.yaml'), 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a: {}\n');
     const result = await run(['check', 'deploy/flags', '--format', 'sarif', '--today', '2026-11-26'], folder);
     const sarif = JSON.parse(result.stdout);
@@ -62,7 +70,9 @@ describe('New Flag', () => {
     const text = '{"apiVersion": "stagegate.dev/v1", "kind": "FlagSet", "flags": {"a": {"owner": "x"}}}\n';
     const file = parseSourceFile('f.flags.json', text);
     const edit = newFlagEdit(file, file.documents[0], 'b', '@acme/payments', '2026-11-26')!;
-    const fixed = applyFixes(text, [{ ruleId: 'x', severity: 'info', message: '', range: edit.range, fixes: [{ title: '', edits: [edit], safe: true }] }]).text;
+    const fixed = applyFixes(text, [
+      { ruleId: 'x', severity: 'info', message: '', range: edit.range, fixes: [{ title: '', edits: [edit], safe: true }] },
+    ]).text;
     const flags = JSON.parse(fixed).flags;
     assert.deepStrictEqual(Object.keys(flags), ['b', 'a']);
     assert.strictEqual(flags.b.owner, '@acme/payments');
@@ -72,7 +82,9 @@ describe('New Flag', () => {
     const text = 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a:\n    owner: x\nmetadata:\n  name: n\n';
     const file = parseSourceFile('f.flags.yaml', text);
     const edit = newFlagEdit(file, file.documents[0], 'b', '@acme/payments', '2026-11-26')!;
-    const fixed = applyFixes(text, [{ ruleId: 'x', severity: 'info', message: '', range: edit.range, fixes: [{ title: '', edits: [edit], safe: true }] }]).text;
+    const fixed = applyFixes(text, [
+      { ruleId: 'x', severity: 'info', message: '', range: edit.range, fixes: [{ title: '', edits: [edit], safe: true }] },
+    ]).text;
     const value = parse(fixed) as { flags: Record<string, { owner: string }>; metadata: { name: string } };
     assert.deepStrictEqual(Object.keys(value.flags), ['a', 'b']);
     assert.strictEqual(value.flags.b.owner, '@acme/payments');
@@ -82,11 +94,14 @@ describe('New Flag', () => {
 });
 
 describe('files a plan names', () => {
-  it('a named pipe or a folder in a plan\'s migrations is reported missing, not read', async function () {
+  it("a named pipe or a folder in a plan's migrations is reported missing, not read", async function () {
     if (process.platform === 'win32') this.skip();
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-pipe-'));
-    require('child_process').execFileSync('mkfifo', [path.join(folder, 'pipe.sql')]);
-    writeFileSync(path.join(folder, 'p.release.yaml'), 'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nmigrations:\n  - file: pipe.sql\n  - file: .\nstages:\n  - name: s\n    weight: 100\n');
+    execFileSync('mkfifo', [path.join(folder, 'pipe.sql')]);
+    writeFileSync(
+      path.join(folder, 'p.release.yaml'),
+      'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nmigrations:\n  - file: pipe.sql\n  - file: .\nstages:\n  - name: s\n    weight: 100\n',
+    );
     const result = await run(['check', 'p.release.yaml', '--format', 'json'], folder);
     const rows = JSON.parse(result.stdout).filter((row: { ruleId: string }) => row.ruleId === 'plan-migration-missing');
     assert.strictEqual(rows.length, 2);
@@ -109,21 +124,25 @@ describe('files a plan names', () => {
 describe('command-line edges', () => {
   it('a FIFO named on the command line is refused, not read', async function () {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-fifo-'));
-    require('child_process').execFileSync('mkfifo', [path.join(folder, 'x.flags.yaml')]);
+    execFileSync('mkfifo', [path.join(folder, 'x.flags.yaml')]);
     const result = await run(['check', 'x.flags.yaml'], folder);
     assert.strictEqual(result.code, 2);
     assert.match(result.stderr, /x\.flags\.yaml: not a regular file/);
   });
 
   it('--today refuses a date that does not exist', async () => {
-    const result = await run(['check', 'examples', '--today', '2026-02-30'], require('./helpers').REPO_ROOT);
+    const result = await run(['check', 'examples', '--today', '2026-02-30'], REPO_ROOT);
     assert.strictEqual(result.code, 2);
     assert.match(result.stderr, /--today takes a real date/);
   });
 
   it('absurd traffic gives no Infinity in gate messages', async () => {
-    const text = 'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\ntraffic: { requestsPerSecond: 1e308 }\nbaseline: { errorRate: 0.002, latencyP95Ms: 180 }\nstages:\n  - name: s\n    weight: 1\n    duration: 1h\n    gates: [{ metric: errorRate, maxIncrease: 10% }]\n';
+    const text =
+      'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\ntraffic: { requestsPerSecond: 1e308 }\nbaseline: { errorRate: 0.002, latencyP95Ms: 180 }\nstages:\n  - name: s\n    weight: 1\n    duration: 1h\n    gates: [{ metric: errorRate, maxIncrease: 10% }]\n';
     const findings = await checkOne('p.release.yaml', text);
-    assert.ok(findings.every((finding) => !/Infinity|∞|NaN/.test(finding.message)), findings.map((finding) => finding.message).join('\n'));
+    assert.ok(
+      findings.every((finding) => !/Infinity|∞|NaN/.test(finding.message)),
+      findings.map((finding) => finding.message).join('\n'),
+    );
   });
 });

@@ -14,14 +14,26 @@ function exactUpperTail(n: number, p: number, k: number): number {
 
 describe('binomial tails', () => {
   it('match direct summation in the exact regime', () => {
-    for (const [n, p, k] of [[60, 0.0045, 0], [500, 0.01, 3], [2000, 0.004, 8], [100, 0.3, 25]] as const) {
+    for (const [n, p, k] of [
+      [60, 0.0045, 0],
+      [500, 0.01, 3],
+      [2000, 0.004, 8],
+      [100, 0.3, 25],
+    ] as const) {
       assert.ok(Math.abs(binomialUpperTail(n, p, k) - exactUpperTail(n, p, k)) < 1e-9, `n=${n} p=${p} k=${k}`);
     }
   });
 
   it('stay within half a percentage point in the normal regime', () => {
-    for (const [n, p, k] of [[20000, 0.01, 230], [100000, 0.002, 220], [5000, 0.1, 520]] as const) {
-      assert.ok(Math.abs(binomialUpperTail(n, p, k) - exactUpperTail(n, p, k)) < 0.005, `n=${n} p=${p} k=${k}: ${binomialUpperTail(n, p, k)} vs ${exactUpperTail(n, p, k)}`);
+    for (const [n, p, k] of [
+      [20000, 0.01, 230],
+      [100000, 0.002, 220],
+      [5000, 0.1, 520],
+    ] as const) {
+      assert.ok(
+        Math.abs(binomialUpperTail(n, p, k) - exactUpperTail(n, p, k)) < 0.005,
+        `n=${n} p=${p} k=${k}: ${binomialUpperTail(n, p, k)} vs ${exactUpperTail(n, p, k)}`,
+      );
     }
   });
 

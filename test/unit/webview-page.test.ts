@@ -36,13 +36,31 @@ describe('the simulation webview page, alone in Chromium', function () {
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-code-server.sh installs it)`);
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-webview-'));
-    buildSync({ entryPoints: [path.join(REPO_ROOT, 'webview', 'simulation.ts')], outfile: path.join(folder, 'webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'silent' });
+    buildSync({
+      entryPoints: [path.join(REPO_ROOT, 'webview', 'simulation.ts')],
+      outfile: path.join(folder, 'webview.js'),
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      logLevel: 'silent',
+    });
     const chartJs = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
     writeFileSync(path.join(folder, 'chart.umd.min.js'), readFileSync(chartJs));
     const html = simulationHtml({ cspSource: 'file:', chartJs: 'chart.umd.min.js', page: 'webview.js', nonce: 'dGVzdC1ub25jZQ==' });
     writeFileSync(path.join(folder, 'index.html'), html);
     pageUrl = `file://${path.join(folder, 'index.html')}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
 
   beforeEach(async () => {
@@ -55,13 +73,27 @@ describe('the simulation webview page, alone in Chromium', function () {
   after(async () => browser?.close());
 
   const posted = () => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
-  const waitForPosted = (type: string) => page.waitForFunction((wanted) => (window as unknown as { __posted: { type: string }[] }).__posted.some((message) => message.type === wanted), type);
+  const waitForPosted = (type: string) =>
+    page.waitForFunction(
+      (wanted) => (window as unknown as { __posted: { type: string }[] }).__posted.some((message) => message.type === wanted),
+      type,
+    );
   const send = (message: unknown) => page.evaluate((data) => window.postMessage(data, '*'), message);
 
   function reportMessage() {
-    const { simulator } = loadPlanText('checkout.release.yaml', readFileSync(path.join(REPO_ROOT, 'examples', 'checkout', 'checkout.release.yaml'), 'utf8'));
+    const { simulator } = loadPlanText(
+      'checkout.release.yaml',
+      readFileSync(path.join(REPO_ROOT, 'examples', 'checkout', 'checkout.release.yaml'), 'utf8'),
+    );
     const report = simulator!.report({ scenario: 'error-spike', seed: 1, runs: 20, matrixRuns: 20 });
-    return { type: 'report', report, scenarios: simulator!.scenarios.map((scenario) => scenario.name), request: { scenario: 'error-spike', seed: 1, runs: 20 }, planName: 'checkout-2.4', planPath: '/w/checkout.release.yaml' };
+    return {
+      type: 'report',
+      report,
+      scenarios: simulator!.scenarios.map((scenario) => scenario.name),
+      request: { scenario: 'error-spike', seed: 1, runs: 20 },
+      planName: 'checkout-2.4',
+      planPath: '/w/checkout.release.yaml',
+    };
   }
 
   it('posts ready before anything else', async () => {
@@ -85,7 +117,11 @@ describe('the simulation webview page, alone in Chromium', function () {
     const message = reportMessage();
     await send(message);
     await waitForPosted('rendered');
-    const rendered = (await posted()).find((candidate) => candidate.type === 'rendered') as unknown as { charts: number; blankCanvases: number; matrixScenarios: string[] };
+    const rendered = (await posted()).find((candidate) => candidate.type === 'rendered') as unknown as {
+      charts: number;
+      blankCanvases: number;
+      matrixScenarios: string[];
+    };
     assert.ok(rendered.charts >= 4, `charts: ${rendered.charts}`);
     assert.strictEqual(rendered.blankCanvases, 0);
     assert.deepStrictEqual(rendered.matrixScenarios, message.scenarios);
@@ -93,7 +129,7 @@ describe('the simulation webview page, alone in Chromium', function () {
     assert.strictEqual(state.planPath, '/w/checkout.release.yaml', 'the state the panel serializer restores from');
   });
 
-  it('asks the host to run with the controls\' values, and refuses invalid ones', async () => {
+  it("asks the host to run with the controls' values, and refuses invalid ones", async () => {
     await waitForPosted('ready');
     await send(reportMessage());
     await waitForPosted('rendered');
@@ -102,7 +138,7 @@ describe('the simulation webview page, alone in Chromium', function () {
     await page.fill('#sg-runs', '0');
     await page.click('#sg-run');
     assert.ok(!(await posted()).some((message) => message.type === 'run'), 'no run with 0 runs');
-    assert.match(await page.textContent('#sg-status') ?? '', /runs a whole number from 1/);
+    assert.match((await page.textContent('#sg-status')) ?? '', /runs a whole number from 1/);
     await page.fill('#sg-runs', '30');
     await page.keyboard.press('Enter');
     let runs = (await posted()).filter((message) => message.type === 'run');
@@ -112,7 +148,10 @@ describe('the simulation webview page, alone in Chromium', function () {
     await page.click('#sg-matrix');
     runs = (await posted()).filter((message) => message.type === 'run');
     assert.deepStrictEqual(runs[runs.length - 1], { type: 'run', request: { scenario: 'error-spike', seed: 1, runs: 20 }, matrix: true });
-    assert.ok(runs.every((run) => parseWebviewMessage(run) !== undefined), 'the host accepts what the page sends');
+    assert.ok(
+      runs.every((run) => parseWebviewMessage(run) !== undefined),
+      'the host accepts what the page sends',
+    );
   });
 
   it('restores its last report from state after a reload', async () => {
@@ -123,7 +162,9 @@ describe('the simulation webview page, alone in Chromium', function () {
     const restored = await browser.newPage();
     await restored.addInitScript(`${HOST_STUB}; window.__state = ${JSON.stringify(state)};`);
     await restored.goto(pageUrl);
-    await restored.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((message) => message.type === 'rendered'));
+    await restored.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((message) => message.type === 'rendered'),
+    );
     assert.ok((await restored.locator('canvas').count()) >= 4);
     await restored.close();
   });

@@ -4,19 +4,43 @@ import { defaultConfig } from '../../src/engine/config/config';
 import { parseConfig } from '../../src/engine/config/load';
 import { lines } from './helpers';
 
-const FLAGS = lines('apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  a:', '    description: a', '    owner: o', '    type: permission');
-const PLAN = (extra = '') => lines('apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', `metadata: { name: p${extra}, service: s, owner: o }`, 'flags: [a, b]', 'stages:', '  - name: all', '    weight: 100');
+const FLAGS = lines(
+  'apiVersion: stagegate.dev/v1',
+  'kind: FlagSet',
+  'flags:',
+  '  a:',
+  '    description: a',
+  '    owner: o',
+  '    type: permission',
+);
+const PLAN = (extra = '') =>
+  lines(
+    'apiVersion: stagegate.dev/v1',
+    'kind: ReleasePlan',
+    `metadata: { name: p${extra}, service: s, owner: o }`,
+    'flags: [a, b]',
+    'stages:',
+    '  - name: all',
+    '    weight: 100',
+  );
 
 describe('findings cache', () => {
-  it('an edit to one file leaves the other files\' findings as they were, without re-running their rules', async () => {
+  it("an edit to one file leaves the other files' findings as they were, without re-running their rules", async () => {
     const workspace = new Workspace(defaultConfig('2026-11-26'));
     workspace.setFile('/w/f.flags.yaml', FLAGS);
     workspace.setFile('/w/p.release.yaml', PLAN());
     const first = await workspace.check();
     workspace.setFile('/w/p.release.yaml', PLAN('2'));
     const second = await workspace.check();
-    assert.strictEqual(second.find((report) => report.path === '/w/f.flags.yaml')!.findings, first.find((report) => report.path === '/w/f.flags.yaml')!.findings, 'the flag file was not checked again');
-    assert.notStrictEqual(second.find((report) => report.path === '/w/p.release.yaml')!.findings, first.find((report) => report.path === '/w/p.release.yaml')!.findings);
+    assert.strictEqual(
+      second.find((report) => report.path === '/w/f.flags.yaml')!.findings,
+      first.find((report) => report.path === '/w/f.flags.yaml')!.findings,
+      'the flag file was not checked again',
+    );
+    assert.notStrictEqual(
+      second.find((report) => report.path === '/w/p.release.yaml')!.findings,
+      first.find((report) => report.path === '/w/p.release.yaml')!.findings,
+    );
   });
 
   it('a change to the cross-file facts re-checks the files that read them', async () => {

@@ -35,9 +35,11 @@ export function startCodeServer(
 ): CodeServer {
   const args = [
     ...commonArgs,
-    '--auth', 'none',
+    '--auth',
+    'none',
     // Port 0: the system picks a free port, so parallel runs cannot collide; the log line names it.
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr',
+    '127.0.0.1:0',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

@@ -40,9 +40,7 @@ const REPORT_POLL_MS = 200;
 const RECENT_LINES_KEPT = 30;
 
 /** Why the run ended. */
-type Outcome =
-  | { kind: 'tests-finished'; code: number }
-  | { kind: 'failed'; reason: string };
+type Outcome = { kind: 'tests-finished'; code: number } | { kind: 'failed'; reason: string };
 
 /** How far a run got, to explain a timeout. */
 interface Progress {
@@ -98,9 +96,12 @@ async function main(): Promise<number> {
       [TEST_REPORT_ENV]: reportFile,
     });
     const commonArgs = [
-      '--config', path.join(run.root, 'code-server.yaml'),
-      '--user-data-dir', run.userDataDir,
-      '--extensions-dir', run.extensionsDir,
+      '--config',
+      path.join(run.root, 'code-server.yaml'),
+      '--user-data-dir',
+      run.userDataDir,
+      '--extensions-dir',
+      run.extensionsDir,
     ];
     fs.writeFileSync(path.join(run.root, 'code-server.yaml'), 'auth: none\n');
 
@@ -168,7 +169,9 @@ async function main(): Promise<number> {
     }
     log.runner(`suite finished with exit code ${outcome.code} after ${seconds(started)}`);
     if (outcome.code !== 0) {
-      console.error(`run-code-server: real VS Code tests FAILED (exit code ${outcome.code}); logs in ${path.relative(repoRoot, artifacts)}/`);
+      console.error(
+        `run-code-server: real VS Code tests FAILED (exit code ${outcome.code}); logs in ${path.relative(repoRoot, artifacts)}/`,
+      );
     }
     return outcome.code;
   } catch (error) {
@@ -273,7 +276,10 @@ function answerScreenshotRequests(page: Page, dir: string, log: RunLog): () => P
 
 function consoleLine(message: ConsoleMessage): string {
   // The workbench logs as console.log('%c INFO', 'color: #33f', text): drop the styling.
-  const text = message.text().replace(/^%c\s*([A-Z]+) color: #[0-9a-fA-F]{3,6} /, '$1 ').replace(/%c/g, '');
+  const text = message
+    .text()
+    .replace(/^%c\s*([A-Z]+) color: #[0-9a-fA-F]{3,6} /, '$1 ')
+    .replace(/%c/g, '');
   return `${message.type()}: ${text}`;
 }
 

@@ -9,13 +9,7 @@
 // STAGEGATE_TEST_GREP. On Linux without a display, run it under `xvfb-run -a`.
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
-import {
-  ARTIFACTS_ENV,
-  createRunDirectory,
-  extensionTestsPath,
-  freshArtifactsDir,
-  repoRoot,
-} from './workspace-fixture';
+import { ARTIFACTS_ENV, createRunDirectory, extensionTestsPath, freshArtifactsDir, repoRoot } from './workspace-fixture';
 
 const DEFAULT_VSCODE_VERSION = '1.100.3';
 
@@ -36,8 +30,10 @@ async function main(): Promise<number> {
       extensionTestsEnv: { [ARTIFACTS_ENV]: artifacts },
       launchArgs: [
         run.workspaceFolder,
-        '--user-data-dir', run.userDataDir,
-        '--extensions-dir', run.extensionsDir,
+        '--user-data-dir',
+        run.userDataDir,
+        '--extensions-dir',
+        run.extensionsDir,
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',

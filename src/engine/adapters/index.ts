@@ -40,13 +40,19 @@ export interface PlanForSimulation {
  * canary strategy (its AnalysisTemplates come from `facts.resources`) or a Flagger Canary. Traffic and baseline of
  * converted resources come from `config.simulation` and the resource's `stagegate.dev/*` annotations.
  */
-export function planForSimulation(file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, config: StagegateConfig): PlanForSimulation {
+export function planForSimulation(
+  file: SourceFile,
+  doc: ParsedDocument,
+  facts: WorkspaceFacts,
+  config: StagegateConfig,
+): PlanForSimulation {
   const docStart = file.lines.offsetAt(doc.range.start);
   const docEnd = file.lines.offsetAt(doc.range.end);
   const syntax = file.findings.filter((finding) => finding.severity === 'error' && inside(file, finding.range, docStart, docEnd));
   if (syntax.length > 0) return { problems: syntax.map((finding) => ({ range: finding.range, message: finding.message })) };
   const value = doc.value;
-  const at = (problems: SourceProblem[]) => problems.map((problem) => ({ range: rangeOf(file, doc, problem.path), message: problem.message }));
+  const at = (problems: SourceProblem[]) =>
+    problems.map((problem) => ({ range: rangeOf(file, doc, problem.path), message: problem.message }));
 
   if (documentKind(value, file.path) === 'release-plan') {
     const { plan, problems } = readPlan(value);
@@ -61,7 +67,14 @@ export function planForSimulation(file: SourceFile, doc: ParsedDocument, facts: 
     const { plan, problems } = flaggerCanaryToPlan(value, adapterSettings(config, value));
     return plan ? { plan, problems: at(problems) } : { problems: at(problems) };
   }
-  return { problems: [{ range: firstLine(file, doc), message: 'Only release plans, Argo Rollouts with a canary strategy and Flagger Canaries can be simulated.' }] };
+  return {
+    problems: [
+      {
+        range: firstLine(file, doc),
+        message: 'Only release plans, Argo Rollouts with a canary strategy and Flagger Canaries can be simulated.',
+      },
+    ],
+  };
 }
 
 /** Whether a document can be given to planForSimulation, for CodeLens and commands. */

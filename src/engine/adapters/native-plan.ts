@@ -81,7 +81,10 @@ export function buildPlan(draft: PlanDraft, settings: AdapterSettings, rootPath:
     return { problems };
   }
   if (!settings.baseline) {
-    problems.push({ path: here, message: `No baseline given: the current version is assumed to fail ${DEFAULT_BASELINE.errorRate * 100}% of requests with a p95 of ${DEFAULT_BASELINE.latencyP95Ms} ms. Set simulation.baseline in .stagegate.yaml or the stagegate.dev/baseline-* annotations.` });
+    problems.push({
+      path: here,
+      message: `No baseline given: the current version is assumed to fail ${DEFAULT_BASELINE.errorRate * 100}% of requests with a p95 of ${DEFAULT_BASELINE.latencyP95Ms} ms. Set simulation.baseline in .stagegate.yaml or the stagegate.dev/baseline-* annotations.`,
+    });
   }
   const native = {
     apiVersion: 'stagegate.dev/v1',
@@ -99,13 +102,22 @@ export function buildPlan(draft: PlanDraft, settings: AdapterSettings, rootPath:
       minSamples: stage.minSamples,
       gates: stage.gates.map(({ name, ...bounds }) => ({ name, ...bounds })),
     })),
-    rollback: { automatic: draft.rollback.automatic, action: 'rollback', delay: secondsText(draft.rollback.delayMinutes), onInconclusive: draft.rollback.onInconclusive },
+    rollback: {
+      automatic: draft.rollback.automatic,
+      action: 'rollback',
+      delay: secondsText(draft.rollback.delayMinutes),
+      onInconclusive: draft.rollback.onInconclusive,
+    },
   };
   const { plan, problems: readProblems } = readPlan(native);
   for (const problem of readProblems) {
     const [section, index] = problem.path;
     if (section === 'traffic' && problem.path.length <= 2 && (problem.path[1] ?? 'requestsPerSecond') === 'requestsPerSecond') {
-      problems.push({ path: here, message: 'No traffic to simulate: set simulation.traffic.requestsPerSecond in .stagegate.yaml, or the stagegate.dev/requests-per-second annotation on this resource.' });
+      problems.push({
+        path: here,
+        message:
+          'No traffic to simulate: set simulation.traffic.requestsPerSecond in .stagegate.yaml, or the stagegate.dev/requests-per-second annotation on this resource.',
+      });
     } else if (section === 'traffic' || section === 'baseline') {
       problems.push({ path: here, message: `simulation.${problem.path.join('.')} (.stagegate.yaml): ${problem.message}` });
     } else if (section === 'stages' && typeof index === 'number') {

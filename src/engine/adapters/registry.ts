@@ -9,7 +9,14 @@ import type { WorkspaceFacts } from '../rules/workspace-facts';
 import { validateFlagdDocument } from './flagd/flagd-schema';
 import type { ForeignRule } from './foreign-rule';
 import { isRecord, resourceName } from './read';
-import { flagdDefaultNotAVariant, flagdExpired, flagdExpiringSoon, flagdLifetimeTooLong, flagdMissingExpiry, flagdMissingOwner } from './flagd/flagd-flag-rules';
+import {
+  flagdDefaultNotAVariant,
+  flagdExpired,
+  flagdExpiringSoon,
+  flagdLifetimeTooLong,
+  flagdMissingExpiry,
+  flagdMissingOwner,
+} from './flagd/flagd-flag-rules';
 import { flagdEvaluatorUndefined } from './flagd/flagd-evaluator-undefined';
 import { flagdFractionalWeights } from './flagd/flagd-fractional-weights';
 import { flagdTargetingUnknownVariant } from './flagd/flagd-targeting-unknown-variant';

@@ -64,7 +64,8 @@ export function adapterSettings(config: StagegateConfig, resource: Record<string
     if (minutes !== undefined && minutes > 0) settings.manualPauseMinutes = minutes;
     else problems.push(`simulation.manualPause must be a duration such as 30m; ${DEFAULT_MANUAL_PAUSE_MINUTES}m is used.`);
   }
-  if (simulation.metrics !== undefined && !isRecord(simulation.metrics)) problems.push('simulation.metrics must map metric names to { metric, … }.');
+  if (simulation.metrics !== undefined && !isRecord(simulation.metrics))
+    problems.push('simulation.metrics must map metric names to { metric, … }.');
   for (const [name, raw] of Object.entries(record(simulation.metrics) ?? {})) {
     const mapping = readMapping(raw);
     if (typeof mapping === 'string') problems.push(`simulation.metrics.${name}: ${mapping}`);
@@ -92,13 +93,16 @@ export function adapterSettings(config: StagegateConfig, resource: Record<string
 
 /** The mapping for a metric: `<template>/<metric>` first, then the metric's name alone. */
 export function metricMapping(settings: AdapterSettings, metricName: string, templateName?: string): MetricMapping | undefined {
-  return (templateName !== undefined ? settings.metrics.get(`${templateName}/${metricName}`) : undefined) ?? settings.metrics.get(metricName);
+  return (
+    (templateName !== undefined ? settings.metrics.get(`${templateName}/${metricName}`) : undefined) ?? settings.metrics.get(metricName)
+  );
 }
 
 function readMapping(raw: unknown): MetricMapping | string {
   const entry = record(raw);
   if (!entry) return 'must be { metric: errorRate | latencyP95Ms | kpi:<name>, … }.';
-  if (typeof entry.metric !== 'string' || !/^(errorRate|latencyP95Ms|kpi:.+)$/.test(entry.metric)) return 'metric must be errorRate, latencyP95Ms or kpi:<name>.';
+  if (typeof entry.metric !== 'string' || !/^(errorRate|latencyP95Ms|kpi:.+)$/.test(entry.metric))
+    return 'metric must be errorRate, latencyP95Ms or kpi:<name>.';
   const mapping: MetricMapping = { metric: entry.metric as Metric, complement: entry.complement === true, scale: 1 };
   for (const key of ['max', 'min', 'maxIncrease', 'minRatio'] as const) {
     if (entry[key] === undefined) continue;

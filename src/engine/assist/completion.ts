@@ -15,7 +15,15 @@ export interface CompletionItem {
   detail: string;
 }
 
-export const SCENARIO_KINDS = ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage'];
+export const SCENARIO_KINDS = [
+  'healthy',
+  'error-spike',
+  'latency-regression',
+  'kpi-drop',
+  'segment-outage',
+  'slow-burn',
+  'dependency-outage',
+];
 
 export function completionsAt(file: SourceFile, offset: number, facts: WorkspaceFacts): CompletionItem[] {
   const context = lineContext(file.lines, offset);
@@ -29,7 +37,11 @@ export function completionsAt(file: SourceFile, offset: number, facts: Workspace
     return [
       { label: 'errorRate', kind: 'metric', detail: 'share of failed requests' },
       { label: 'latencyP95Ms', kind: 'metric', detail: '95th percentile latency in ms' },
-      ...kpis.map((name) => ({ label: `kpi:${name}`, kind: 'metric' as const, detail: `baseline ${String(baselineView(value).kpis[name])}` })),
+      ...kpis.map((name) => ({
+        label: `kpi:${name}`,
+        kind: 'metric' as const,
+        detail: `baseline ${String(baselineView(value).kpis[name])}`,
+      })),
     ];
   }
   if (context.key === 'kind' && path[0] === 'scenarios') {
@@ -41,7 +53,11 @@ export function completionsAt(file: SourceFile, offset: number, facts: Workspace
     return [...facts.flags.values()]
       .map((definitions) => definitions[0])
       .filter((definition) => !listed.has(definition.key))
-      .map((definition) => ({ label: definition.key, kind: 'flag', detail: `${definition.type ?? 'release'} flag${definition.owner ? `, owner ${definition.owner}` : ''}${definition.expires ? `, expires ${definition.expires}` : ''}` }));
+      .map((definition) => ({
+        label: definition.key,
+        kind: 'flag',
+        detail: `${definition.type ?? 'release'} flag${definition.owner ? `, owner ${definition.owner}` : ''}${definition.expires ? `, expires ${definition.expires}` : ''}`,
+      }));
   }
   return [];
 }

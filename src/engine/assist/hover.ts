@@ -22,11 +22,22 @@ export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts,
   const { path } = at;
 
   // A flag key in a flag set, or a flag named in a plan's `flags:` list.
-  const flagKey = kind === 'flag-set' && path[0] === 'flags' && path.length === 2 && at.onKey ? String(path[1]) : kind === 'release-plan' && path[0] === 'flags' && path.length === 2 ? (value.flags as unknown[])[path[1] as number] : undefined;
+  const flagKey =
+    kind === 'flag-set' && path[0] === 'flags' && path.length === 2 && at.onKey
+      ? String(path[1])
+      : kind === 'release-plan' && path[0] === 'flags' && path.length === 2
+        ? (value.flags as unknown[])[path[1] as number]
+        : undefined;
   if (typeof flagKey === 'string') return flagHover(flagKey, facts, today);
 
   // A gate: its power at this stage's traffic.
-  if (kind === 'release-plan' && path[0] === 'stages' && path[2] === 'gates' && typeof path[3] === 'number' && (!at.onKey || path.length === 5 && path[4] === 'metric')) {
+  if (
+    kind === 'release-plan' &&
+    path[0] === 'stages' &&
+    path[2] === 'gates' &&
+    typeof path[3] === 'number' &&
+    (!at.onKey || (path.length === 5 && path[4] === 'metric'))
+  ) {
     const stage = stageViews(value).find((candidate) => candidate.index === path[1]);
     const gate = stage?.gates.find((candidate) => candidate.index === path[3]);
     if (stage && gate) {
@@ -60,7 +71,20 @@ function flagHover(key: string, facts: WorkspaceFacts, today: string): string {
   const definition = facts.flags.get(key)?.[0];
   if (!definition) return `**Flag \`${key}\`**\n\nDefined in no flag file of the workspace.`;
   const days = definition.expires ? daysBetween(today, definition.expires) : undefined;
-  const expiry = definition.expires === undefined ? 'no expiry date' : days === undefined ? `expires ${definition.expires}` : days < 0 ? `**expired** ${-days} days ago (${definition.expires})` : `expires in ${days} day${days === 1 ? '' : 's'} (${definition.expires})`;
+  const expiry =
+    definition.expires === undefined
+      ? 'no expiry date'
+      : days === undefined
+        ? `expires ${definition.expires}`
+        : days < 0
+          ? `**expired** ${-days} days ago (${definition.expires})`
+          : `expires in ${days} day${days === 1 ? '' : 's'} (${definition.expires})`;
   const variants = definition.variants ? Object.keys(definition.variants).join(', ') : 'true, false';
-  return [`**Flag \`${key}\`** (${definition.type ?? 'release'})`, '', `- owner: ${definition.owner ?? '**none**'}`, `- ${expiry}`, `- variants: ${variants}; default: \`${JSON.stringify(definition.default)}\``].join('\n');
+  return [
+    `**Flag \`${key}\`** (${definition.type ?? 'release'})`,
+    '',
+    `- owner: ${definition.owner ?? '**none**'}`,
+    `- ${expiry}`,
+    `- variants: ${variants}; default: \`${JSON.stringify(definition.default)}\``,
+  ].join('\n');
 }

@@ -32,27 +32,76 @@ export function outline(file: SourceFile): OutlineNode[] {
         const gates = (Array.isArray(stage.gates) ? stage.gates : []).flatMap((gate, gateIndex) => {
           if (!isRecord(gate)) return [];
           const gateRange = locate(file, doc, ['stages', index, 'gates', gateIndex]).value;
-          const bound = ['max', 'min', 'maxIncrease', 'minRatio'].filter((key) => key in gate).map((key) => `${key} ${String(gate[key])}`).join(', ');
-          return [{ name: String(gate.metric ?? 'gate'), detail: bound, kind: 'gate' as const, range: gateRange, selectionRange: locate(file, doc, ['stages', index, 'gates', gateIndex, 'metric']).value, children: [] }];
+          const bound = ['max', 'min', 'maxIncrease', 'minRatio']
+            .filter((key) => key in gate)
+            .map((key) => `${key} ${String(gate[key])}`)
+            .join(', ');
+          return [
+            {
+              name: String(gate.metric ?? 'gate'),
+              detail: bound,
+              kind: 'gate' as const,
+              range: gateRange,
+              selectionRange: locate(file, doc, ['stages', index, 'gates', gateIndex, 'metric']).value,
+              children: [],
+            },
+          ];
         });
         const weight = typeof stage.weight === 'number' ? `${stage.weight}%${stage.cohort === 'internal' ? ' internal' : ''}` : '';
-        children.push({ name: String(stage.name ?? `stage ${index + 1}`), detail: [weight, typeof stage.duration === 'string' ? stage.duration : ''].filter(Boolean).join(', '), kind: 'stage', range: located.value, selectionRange: locate(file, doc, ['stages', index, 'name']).value, children: gates });
+        children.push({
+          name: String(stage.name ?? `stage ${index + 1}`),
+          detail: [weight, typeof stage.duration === 'string' ? stage.duration : ''].filter(Boolean).join(', '),
+          kind: 'stage',
+          range: located.value,
+          selectionRange: locate(file, doc, ['stages', index, 'name']).value,
+          children: gates,
+        });
       });
       if (isRecord(value.scenarios)) {
         for (const [name, scenario] of Object.entries(value.scenarios)) {
           const located = locate(file, doc, ['scenarios', name]);
-          children.push({ name, detail: isRecord(scenario) ? String(scenario.kind ?? '') : '', kind: 'scenario', range: spanning(located.key ?? located.value, located.value), selectionRange: keyOrValue(located), children: [] });
+          children.push({
+            name,
+            detail: isRecord(scenario) ? String(scenario.kind ?? '') : '',
+            kind: 'scenario',
+            range: spanning(located.key ?? located.value, located.value),
+            selectionRange: keyOrValue(located),
+            children: [],
+          });
         }
       }
-      nodes.push({ name: String(metadata.name ?? 'release plan'), detail: `release plan${metadata.service ? ` for ${String(metadata.service)}` : ''}`, kind: 'plan', range: doc.range, selectionRange: locate(file, doc, ['metadata', 'name']).value, children });
+      nodes.push({
+        name: String(metadata.name ?? 'release plan'),
+        detail: `release plan${metadata.service ? ` for ${String(metadata.service)}` : ''}`,
+        kind: 'plan',
+        range: doc.range,
+        selectionRange: locate(file, doc, ['metadata', 'name']).value,
+        children,
+      });
     } else {
       const flags = isRecord(value.flags) ? value.flags : {};
       const children = Object.entries(flags).map(([key, flag]) => {
         const located = locate(file, doc, ['flags', key]);
-        const detail = isRecord(flag) ? [flag.type ?? 'release', flag.expires ? `expires ${String(flag.expires)}` : ''].filter(Boolean).join(', ') : '';
-        return { name: key, detail, kind: 'flag' as const, range: spanning(located.key ?? located.value, located.value), selectionRange: keyOrValue(located), children: [] };
+        const detail = isRecord(flag)
+          ? [flag.type ?? 'release', flag.expires ? `expires ${String(flag.expires)}` : ''].filter(Boolean).join(', ')
+          : '';
+        return {
+          name: key,
+          detail,
+          kind: 'flag' as const,
+          range: spanning(located.key ?? located.value, located.value),
+          selectionRange: keyOrValue(located),
+          children: [],
+        };
       });
-      nodes.push({ name: String(metadata.name ?? 'flags'), detail: `${children.length} flag${children.length === 1 ? '' : 's'}`, kind: 'flag-set', range: doc.range, selectionRange: locate(file, doc, ['flags']).key ?? doc.range, children });
+      nodes.push({
+        name: String(metadata.name ?? 'flags'),
+        detail: `${children.length} flag${children.length === 1 ? '' : 's'}`,
+        kind: 'flag-set',
+        range: doc.range,
+        selectionRange: locate(file, doc, ['flags']).key ?? doc.range,
+        children,
+      });
     }
   }
   return nodes;

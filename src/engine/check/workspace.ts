@@ -25,7 +25,12 @@ export interface FileReader {
 
 /** Analyses one SQL migration; provided by the migrations module. */
 export interface SqlAnalyser {
-  analyse(path: string, text: string, config: StagegateConfig, hasDownMigration: boolean | undefined): Promise<{ findings: Finding[]; facts: MigrationFacts }>;
+  analyse(
+    path: string,
+    text: string,
+    config: StagegateConfig,
+    hasDownMigration: boolean | undefined,
+  ): Promise<{ findings: Finding[]; facts: MigrationFacts }>;
 }
 
 export interface FileReport {
@@ -45,7 +50,10 @@ interface CachedSource {
 
 export class Workspace {
   private readonly files = new Map<string, CachedSource>();
-  private readonly external = new Map<string, { text: string | undefined; sql?: Promise<{ findings: Finding[]; facts: MigrationFacts }> }>();
+  private readonly external = new Map<
+    string,
+    { text: string | undefined; sql?: Promise<{ findings: Finding[]; facts: MigrationFacts }> }
+  >();
   private codeOwners: ((path: string) => string | undefined) | undefined;
 
   constructor(
@@ -165,7 +173,9 @@ export class Workspace {
     const source = this.source(path);
     if (!source) return [];
     const facts = await this.gatherFacts();
-    return source.documents.filter((doc) => documentKind(doc.value, path) === 'release-plan').map((doc) => planReadiness(doc.value, facts, this.config.today));
+    return source.documents
+      .filter((doc) => documentKind(doc.value, path) === 'release-plan')
+      .map((doc) => planReadiness(doc.value, facts, this.config.today));
   }
 
   /** Facts gathered across the whole set, as rules see them (for hovers and completions). */
@@ -202,16 +212,31 @@ export class Workspace {
           related: [{ file: path, range: duplicate.firstRange, message: 'first definition' }],
         });
       }
-      (foreign ? validateForeign(source, doc, foreign) : validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set')).filter(undamaged).forEach(push);
+      (foreign
+        ? validateForeign(source, doc, foreign)
+        : validateDocument(source, doc, kind === 'release-plan' ? 'release-plan' : 'flag-set')
+      )
+        .filter(undamaged)
+        .forEach(push);
       // A document the parser had to repair gets no lint findings: they would describe the repair, not the file.
       if (damagedFrom !== undefined) continue;
       if (kind === 'release-plan' && isRecord(doc.value) && Array.isArray(doc.value.stages) && doc.value.stages.length > MAX_STAGES) {
-        push({ ruleId: 'plan-too-large', severity: 'error', message: `The plan has ${doc.value.stages.length} stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`, range: locate(source, doc, ['stages']).key ?? doc.range });
+        push({
+          ruleId: 'plan-too-large',
+          severity: 'error',
+          message: `The plan has ${doc.value.stages.length} stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`,
+          range: locate(source, doc, ['stages']).key ?? doc.range,
+        });
         continue;
       }
       const flagCount = kind === 'flag-set' && isRecord(doc.value) && isRecord(doc.value.flags) ? Object.keys(doc.value.flags).length : 0;
       if (flagCount > MAX_FLAGS) {
-        push({ ruleId: 'flag-set-too-large', severity: 'error', message: `The flag set has ${flagCount} flags; Stagegate lints flag sets of up to ${MAX_FLAGS}. Split it into several files.`, range: locate(source, doc, ['flags']).key ?? doc.range });
+        push({
+          ruleId: 'flag-set-too-large',
+          severity: 'error',
+          message: `The flag set has ${flagCount} flags; Stagegate lints flag sets of up to ${MAX_FLAGS}. Split it into several files.`,
+          range: locate(source, doc, ['flags']).key ?? doc.range,
+        });
         continue;
       }
       if (foreign && isRecord(doc.value)) {
@@ -228,7 +253,14 @@ export class Workspace {
     return finish(applySuppressions(findings, source.lines), source.lines, this.config);
   }
 
-  private runRule(rule: Pick<DocumentRule, 'meta' | 'check'>, file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, metas: Map<string, RuleMeta>, push: (finding: Finding) => void): void {
+  private runRule(
+    rule: Pick<DocumentRule, 'meta' | 'check'>,
+    file: SourceFile,
+    doc: ParsedDocument,
+    facts: WorkspaceFacts,
+    metas: Map<string, RuleMeta>,
+    push: (finding: Finding) => void,
+  ): void {
     const context: DocumentContext = {
       file,
       doc,
@@ -237,7 +269,14 @@ export class Workspace {
       locate: (path) => locate(file, doc, path),
       report: (ruleId, range, message, extras = {}) => {
         const meta = metas.get(ruleId);
-        push({ ruleId, severity: extras.severity ?? meta?.defaultSeverity ?? 'warning', message, range, fixes: extras.fixes, related: extras.related });
+        push({
+          ruleId,
+          severity: extras.severity ?? meta?.defaultSeverity ?? 'warning',
+          message,
+          range,
+          fixes: extras.fixes,
+          related: extras.related,
+        });
       },
       option: <T extends number | string | boolean>(ruleId: string, name: string): T => {
         const declared = metas.get(ruleId)?.options?.[name]?.default as T;
@@ -248,7 +287,12 @@ export class Workspace {
       rule.check(context, doc.value as Record<string, unknown>);
     } catch (error) {
       // A rule bug must not take the editor down; it becomes a visible finding instead.
-      push({ ruleId: 'internal-error', severity: 'error', message: `Rule ${rule.meta.id} failed: ${(error as Error).message}`, range: doc.range });
+      push({
+        ruleId: 'internal-error',
+        severity: 'error',
+        message: `Rule ${rule.meta.id} failed: ${(error as Error).message}`,
+        range: doc.range,
+      });
     }
   }
 
@@ -311,7 +355,6 @@ export class Workspace {
   }
 }
 
-
 function collectFlags(source: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts): void {
   const value = doc.value;
   if (!isRecord(value) || !isRecord(value.flags)) return;
@@ -360,7 +403,13 @@ function damagedOffset(source: SourceFile, doc: ParsedDocument): number | undefi
 
 /** Everything cross-file rules read from other files, as one string: equal strings give equal findings. */
 function factsFingerprint(facts: WorkspaceFacts, today: string): string {
-  return JSON.stringify({ today, flags: [...facts.flags], flagFiles: facts.flagFiles, migrations: [...facts.migrations], resources: [...facts.resources] });
+  return JSON.stringify({
+    today,
+    flags: [...facts.flags],
+    flagFiles: facts.flagFiles,
+    migrations: [...facts.migrations],
+    resources: [...facts.resources],
+  });
 }
 
 function finish(findings: Finding[], lines: LineIndex, config: StagegateConfig): Finding[] {

@@ -10,7 +10,10 @@ export function configProblems(config: StagegateConfig, catalogue: RuleMeta[]): 
   for (const [ruleId, setting] of Object.entries(config.rules)) {
     const meta = byId.get(ruleId);
     if (!meta) {
-      const near = closestName(ruleId, catalogue.map((candidate) => candidate.id));
+      const near = closestName(
+        ruleId,
+        catalogue.map((candidate) => candidate.id),
+      );
       problems.push(`rules.${ruleId}: no rule has this id${near ? ` (did you mean ${near}?)` : ''}; the setting does nothing.`);
       continue;
     }
@@ -18,9 +21,13 @@ export function configProblems(config: StagegateConfig, catalogue: RuleMeta[]): 
       const option = meta.options?.[name];
       if (!option) {
         const known = Object.keys(meta.options ?? {});
-        problems.push(`rules.${ruleId}.options.${name}: ${ruleId} has ${known.length === 0 ? 'no options' : known.length === 1 ? `one option, ${known[0]}` : `the options ${known.join(', ')}`}; this one does nothing.`);
+        problems.push(
+          `rules.${ruleId}.options.${name}: ${ruleId} has ${known.length === 0 ? 'no options' : known.length === 1 ? `one option, ${known[0]}` : `the options ${known.join(', ')}`}; this one does nothing.`,
+        );
       } else if (typeof value !== typeof option.default) {
-        problems.push(`rules.${ruleId}.options.${name} must be a ${typeof option.default}; the default ${JSON.stringify(option.default)} is used.`);
+        problems.push(
+          `rules.${ruleId}.options.${name} must be a ${typeof option.default}; the default ${JSON.stringify(option.default)} is used.`,
+        );
       }
     }
   }

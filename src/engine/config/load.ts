@@ -29,10 +29,12 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
   } catch (error) {
     return { config, problems: [`${CONFIG_FILE_NAME} is not valid YAML: ${(error as Error).message}`] };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { config, problems: [`${CONFIG_FILE_NAME} must be a mapping.`] };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { config, problems: [`${CONFIG_FILE_NAME} must be a mapping.`] };
   const record = raw as Record<string, unknown>;
   mergeRuleSettings(config, record.rules, problems);
-  if (Array.isArray(record.migrations)) config.migrationGlobs = record.migrations.filter((glob): glob is string => typeof glob === 'string');
+  if (Array.isArray(record.migrations))
+    config.migrationGlobs = record.migrations.filter((glob): glob is string => typeof glob === 'string');
   if (typeof record.defaultOwner === 'string') config.defaultOwner = record.defaultOwner;
   if (record.simulation !== undefined) config.simulation = record.simulation as Record<string, unknown>;
   return { config, problems };
@@ -56,11 +58,13 @@ export function mergeRuleSettings(config: StagegateConfig, rules: unknown, probl
     } else if (typeof setting === 'object' && setting !== null && !Array.isArray(setting)) {
       const { severity, options } = setting as Record<string, unknown>;
       if (severity !== undefined) {
-        if (typeof severity !== 'string' || !SEVERITIES.has(severity)) problems.push(`rules.${ruleId}.severity must be error, warning, info, hint or off.`);
+        if (typeof severity !== 'string' || !SEVERITIES.has(severity))
+          problems.push(`rules.${ruleId}.severity must be error, warning, info, hint or off.`);
         else parsed.severity = severity as Severity | 'off';
       }
       if (options !== undefined) {
-        if (typeof options !== 'object' || options === null || Array.isArray(options)) problems.push(`rules.${ruleId}.options must be a mapping.`);
+        if (typeof options !== 'object' || options === null || Array.isArray(options))
+          problems.push(`rules.${ruleId}.options must be a mapping.`);
         else parsed.options = options as Record<string, unknown>;
       }
     } else {

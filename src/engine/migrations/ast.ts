@@ -83,5 +83,7 @@ export function columnFillsExistingRows(column: ColumnDef): boolean {
   const typeNames = column.typeName?.names ?? [];
   const typeName = typeNames.length > 0 ? nodeAs(typeNames[typeNames.length - 1], 'String')?.sval : undefined;
   if (typeName && SERIAL_TYPES.has(typeName)) return true;
-  return columnConstraints(column).some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED');
+  return columnConstraints(column).some(
+    (c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED',
+  );
 }

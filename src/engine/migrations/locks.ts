@@ -52,7 +52,8 @@ export function statementLocks(statement: MigrationStatement, indexTable: (index
   const rename = statement.as('RenameStmt');
   if (rename) {
     const table = relationName(rename.relation);
-    const onTable = rename.renameType === 'OBJECT_TABLE' || (rename.renameType === 'OBJECT_COLUMN' && rename.relationType === 'OBJECT_TABLE');
+    const onTable =
+      rename.renameType === 'OBJECT_TABLE' || (rename.renameType === 'OBJECT_COLUMN' && rename.relationType === 'OBJECT_TABLE');
     return table && onTable ? [{ table, mode: 8 }] : [];
   }
   const drop = statement.as('DropStmt');

@@ -2,7 +2,16 @@
 // so nobody else uses them yet), which columns are proven NOT NULL, and which locks each statement takes.
 
 import type { AlterTableCmd } from 'libpg-query';
-import { columnConstraints, columnFillsExistingRows, droppedNames, nodeAs, notNullColumns, relationName, tableName, type TableName } from './ast';
+import {
+  columnConstraints,
+  columnFillsExistingRows,
+  droppedNames,
+  nodeAs,
+  notNullColumns,
+  relationName,
+  tableName,
+  type TableName,
+} from './ast';
 import { statementLocks } from './locks';
 import { assignTransactions, trackLockTimeout } from './session';
 import type { MigrationStatement } from './statement';
@@ -44,12 +53,15 @@ export class MigrationModel {
   ) {
     this.knownTables = new Set(schemaBefore?.tables ?? []);
     for (const { table, column } of schemaBefore?.notNullColumns ?? []) this.notNullAt.set(columnKey(table, column), BEFORE);
-    for (const { table, constraint, columns } of schemaBefore?.pendingNotNullChecks ?? []) this.pendingChecks.set(columnKey(table, constraint), columns);
+    for (const { table, constraint, columns } of schemaBefore?.pendingNotNullChecks ?? [])
+      this.pendingChecks.set(columnKey(table, constraint), columns);
     assignTransactions(statements, fileRunsInTransaction);
     trackLockTimeout(statements);
     for (const statement of statements) {
       const at = statement.index;
-      statement.locks = statementLocks(statement, (index) => this.indexTables.get(index.key)).filter((lock) => !this.isNewTable(lock.table, at));
+      statement.locks = statementLocks(statement, (index) => this.indexTables.get(index.key)).filter(
+        (lock) => !this.isNewTable(lock.table, at),
+      );
       this.record(statement);
     }
   }
@@ -91,7 +103,11 @@ export class MigrationModel {
       const [table, constraint] = key.split('\u0000');
       return { table, constraint, columns };
     });
-    return { tables: [...this.knownTables], notNullColumns: notNullColumns.filter(kept), pendingNotNullChecks: pendingNotNullChecks.filter(kept) };
+    return {
+      tables: [...this.knownTables],
+      notNullColumns: notNullColumns.filter(kept),
+      pendingNotNullChecks: pendingNotNullChecks.filter(kept),
+    };
   }
 
   private record(statement: MigrationStatement): void {
@@ -138,13 +154,17 @@ export class MigrationModel {
       const key = columnKey(table.key, column.colname);
       if (!this.addedColumns.has(key)) this.addedColumns.set(key, at);
       const constraints = columnConstraints(column);
-      if (constraints.some((c) => c.contype === 'CONSTR_GENERATED')) this.generatedColumns.set(key, [...(this.generatedColumns.get(key) ?? []), at]);
-      if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY') && columnFillsExistingRows(column)) this.provenNotNull(table, [column.colname], at);
+      if (constraints.some((c) => c.contype === 'CONSTR_GENERATED'))
+        this.generatedColumns.set(key, [...(this.generatedColumns.get(key) ?? []), at]);
+      if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY') && columnFillsExistingRows(column))
+        this.provenNotNull(table, [column.colname], at);
     }
     const constraint = nodeAs(cmd.def, 'Constraint');
     if (cmd.subtype === 'AT_AddConstraint' && (constraint?.contype === 'CONSTR_CHECK' || constraint?.contype === 'CONSTR_NOTNULL')) {
       const columns =
-        constraint.contype === 'CONSTR_CHECK' ? notNullColumns(constraint.raw_expr) : (constraint.keys ?? []).flatMap((k) => nodeAs(k, 'String')?.sval ?? []);
+        constraint.contype === 'CONSTR_CHECK'
+          ? notNullColumns(constraint.raw_expr)
+          : (constraint.keys ?? []).flatMap((k) => nodeAs(k, 'String')?.sval ?? []);
       if (columns.length === 0) return;
       if (!constraint.skip_validation) this.provenNotNull(table, columns, at);
       else {

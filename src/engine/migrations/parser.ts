@@ -21,7 +21,10 @@ export function loadSqlParser(): Promise<void> {
       pgQuery = module;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`Stagegate could not load the PostgreSQL parser (libpg-query.wasm must sit beside the code that loads it): ${reason}`);
+      throw new Error(
+        `Stagegate could not load the PostgreSQL parser (libpg-query.wasm must sit beside the code that loads it): ${reason}`,
+        { cause: error },
+      );
     }
   })();
   return loading;
@@ -42,7 +45,11 @@ export interface ParsedStatement {
 
 export type ParseOutcome =
   | { ok: true; statements: ParsedStatement[] }
-  | { ok: false; message: string; /** 0-based UTF-8 byte offset of the error, when PostgreSQL gives one. */ byteOffset: number | undefined };
+  | {
+      ok: false;
+      message: string;
+      /** 0-based UTF-8 byte offset of the error, when PostgreSQL gives one. */ byteOffset: number | undefined;
+    };
 
 export function parseSql(text: string): ParseOutcome {
   const pg = loaded();

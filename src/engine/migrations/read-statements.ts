@@ -30,7 +30,14 @@ export function readStatements(text: string, lines: LineIndex, from = 0, to = te
   for (const span of splitStatements(text, from, to)) {
     const source = new SqlSource(text.slice(span.start, span.end), span.start);
     const bytes = utf8Length(source.text);
-    const add = (start: number, end: number, byteStart: number, byteEnd: number, ast: MigrationStatement['ast'], problem?: MigrationStatement['problem']): void => {
+    const add = (
+      start: number,
+      end: number,
+      byteStart: number,
+      byteEnd: number,
+      ast: MigrationStatement['ast'],
+      problem?: MigrationStatement['problem'],
+    ): void => {
       statements.push(new MigrationStatement(statements.length, source, start, end, byteStart, byteEnd, ast, problem, lines));
     };
     if (bytes > MAX_SQL_STATEMENT_BYTES) {

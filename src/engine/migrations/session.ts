@@ -36,7 +36,13 @@ export function cannotRunInTransaction(statement: MigrationStatement): boolean {
   if (alter && (alter.cmds ?? []).some((node) => nodeAs(nodeAs(node, 'AlterTableCmd')?.def, 'PartitionCmd')?.concurrent)) return true;
   if (statement.as('VacuumStmt')?.is_vacuumcmd) return true;
   const kind = statement.kind;
-  return kind === 'CreatedbStmt' || kind === 'DropdbStmt' || kind === 'AlterSystemStmt' || kind === 'CreateTableSpaceStmt' || kind === 'DropTableSpaceStmt';
+  return (
+    kind === 'CreatedbStmt' ||
+    kind === 'DropdbStmt' ||
+    kind === 'AlterSystemStmt' ||
+    kind === 'CreateTableSpaceStmt' ||
+    kind === 'DropTableSpaceStmt'
+  );
 }
 
 /** Assigns each statement its transaction scope. */

@@ -32,7 +32,9 @@ const enum Char {
 }
 
 function isSpace(c: number): boolean {
-  return c === Char.Space || c === Char.Tab || c === Char.LineFeed || c === Char.CarriageReturn || c === Char.FormFeed || c === Char.VerticalTab;
+  return (
+    c === Char.Space || c === Char.Tab || c === Char.LineFeed || c === Char.CarriageReturn || c === Char.FormFeed || c === Char.VerticalTab
+  );
 }
 
 /** PostgreSQL identifiers start with a letter, `_` or any non-ASCII character. */
@@ -119,7 +121,12 @@ export function splitStatements(text: string, from = 0, to = text.length): State
 
 /** CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
 function isRoutine([first, second, third, fourth]: string[]): boolean {
-  return first === 'create' && (second === 'function' || second === 'procedure' || (second === 'or' && third === 'replace' && (fourth === 'function' || fourth === 'procedure')));
+  return (
+    first === 'create' &&
+    (second === 'function' ||
+      second === 'procedure' ||
+      (second === 'or' && third === 'replace' && (fourth === 'function' || fourth === 'procedure')))
+  );
 }
 
 function trackBlocks(word: string, leadingWords: string[], parenDepth: number, blockDepth: number): number {

@@ -29,9 +29,7 @@ export class SqlSource {
   }
 }
 
-export type StatementProblem =
-  | { kind: 'syntax'; message: string; byteOffset: number | undefined }
-  | { kind: 'too-large'; bytes: number };
+export type StatementProblem = { kind: 'syntax'; message: string; byteOffset: number | undefined } | { kind: 'too-large'; bytes: number };
 
 /** ACCESS SHARE (1) to ACCESS EXCLUSIVE (8), as PostgreSQL numbers them. */
 export type LockMode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
@@ -117,7 +115,9 @@ export class MigrationStatement {
   /** The statement's own tokens, comments excluded. */
   tokens(): ScanToken[] | undefined {
     const all = this.source.tokens();
-    return all?.filter((t) => t.start >= this.byteStart && t.end <= this.byteEnd && t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+    return all?.filter(
+      (t) => t.start >= this.byteStart && t.end <= this.byteEnd && t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT',
+    );
   }
 
   /** The first token spelling `word` (a keyword such as CONCURRENTLY), or undefined. */

@@ -109,7 +109,10 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
   const metadata = record(root.metadata) ?? {};
   const traffic = record(root.traffic);
   if (!traffic || !positive(traffic.requestsPerSecond)) {
-    problems.push({ path: traffic ? ['traffic', 'requestsPerSecond'] : ['traffic'], message: 'The simulator needs traffic.requestsPerSecond greater than 0.' });
+    problems.push({
+      path: traffic ? ['traffic', 'requestsPerSecond'] : ['traffic'],
+      message: 'The simulator needs traffic.requestsPerSecond greater than 0.',
+    });
   }
   const dimensions: Dimension[] = [];
   for (const [name, raw] of Object.entries(record(traffic?.dimensions) ?? {})) {
@@ -129,7 +132,9 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
   const baseline: Baseline = {
     errorRate: fraction(baselineRaw.errorRate) ?? DEFAULT_BASELINE.errorRate,
     latencyP95Ms: positive(baselineRaw.latencyP95Ms) ? (baselineRaw.latencyP95Ms as number) : DEFAULT_BASELINE.latencyP95Ms,
-    kpis: Object.fromEntries(Object.entries(record(baselineRaw.kpis) ?? {}).filter((entry): entry is [string, number] => fraction(entry[1]) !== undefined)),
+    kpis: Object.fromEntries(
+      Object.entries(record(baselineRaw.kpis) ?? {}).filter((entry): entry is [string, number] => fraction(entry[1]) !== undefined),
+    ),
   };
 
   const stages: Stage[] = [];
@@ -147,7 +152,10 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     let duration = durationMinutes(stage.duration);
     if (duration === undefined && isLast && weight === 1) duration = DEFAULT_FINAL_STAGE_MINUTES;
     if (duration === undefined || duration <= 0) {
-      problems.push({ path: ['stages', index, stage.duration === undefined ? 'name' : 'duration'], message: 'The stage needs a duration greater than 0 to be simulated.' });
+      problems.push({
+        path: ['stages', index, stage.duration === undefined ? 'name' : 'duration'],
+        message: 'The stage needs a duration greater than 0 to be simulated.',
+      });
       return;
     }
     const interval = durationMinutes(stage.interval) ?? DEFAULT_INTERVAL_MINUTES;
@@ -165,7 +173,12 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
         maxIncrease: gate.maxIncrease === undefined ? undefined : ratio(gate.maxIncrease),
         minRatio: gate.minRatio === undefined ? undefined : ratio(gate.minRatio),
       };
-      gates.push({ metric: gate.metric as Metric, index: gateIndex, ...(typeof gate.name === 'string' ? { name: gate.name } : {}), ...definedOnly(bounds) });
+      gates.push({
+        metric: gate.metric as Metric,
+        index: gateIndex,
+        ...(typeof gate.name === 'string' ? { name: gate.name } : {}),
+        ...definedOnly(bounds),
+      });
     });
     stages.push({
       name: typeof stage.name === 'string' ? stage.name : `stage-${index + 1}`,
@@ -182,8 +195,11 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
 
   const rollbackRaw = record(root.rollback) ?? {};
   const action: RollbackAction = rollbackRaw.action === 'pause' || rollbackRaw.action === 'disable-flags' ? rollbackRaw.action : 'rollback';
-  const delay = durationMinutes(rollbackRaw.delay) ?? (action === 'disable-flags' ? DEFAULT_DISABLE_FLAGS_DELAY_MINUTES : DEFAULT_ROLLBACK_DELAY_MINUTES);
-  const onInconclusive: InconclusivePolicy = rollbackRaw.onInconclusive === 'continue' || rollbackRaw.onInconclusive === 'rollback' ? rollbackRaw.onInconclusive : 'pause';
+  const delay =
+    durationMinutes(rollbackRaw.delay) ??
+    (action === 'disable-flags' ? DEFAULT_DISABLE_FLAGS_DELAY_MINUTES : DEFAULT_ROLLBACK_DELAY_MINUTES);
+  const onInconclusive: InconclusivePolicy =
+    rollbackRaw.onInconclusive === 'continue' || rollbackRaw.onInconclusive === 'rollback' ? rollbackRaw.onInconclusive : 'pause';
 
   const scenarios: Scenario[] = Object.entries(record(root.scenarios) ?? {})
     .filter(([, raw]) => typeof record(raw)?.kind === 'string')
@@ -200,7 +216,10 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
       traffic: {
         requestsPerSecond: traffic.requestsPerSecond as number,
         ...(positive(traffic.requestsPerUser) ? { requestsPerUser: traffic.requestsPerUser as number } : {}),
-        internalShare: typeof traffic.internalShare === 'number' && traffic.internalShare > 0 && traffic.internalShare <= 1 ? traffic.internalShare : DEFAULT_INTERNAL_SHARE,
+        internalShare:
+          typeof traffic.internalShare === 'number' && traffic.internalShare > 0 && traffic.internalShare <= 1
+            ? traffic.internalShare
+            : DEFAULT_INTERNAL_SHARE,
         dimensions,
       },
       baseline,

@@ -1,6 +1,20 @@
 // Parses YAML (multi-document) and JSON text into plain values that keep their source ranges.
 
-import { isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Alias, type Document, type Node, type ParsedNode, type YAMLMap } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  Scalar,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+  type ParsedNode,
+  type YAMLMap,
+} from 'yaml';
 import type { Finding, Range } from '../finding';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from '../limits';
 import { fileTooLarge, invalidEncoding } from '../text/file-findings';
@@ -56,7 +70,13 @@ export function parseSourceFile(path: string, text: string): SourceFile {
 
   // uniqueKeys: false keeps parsing linear on large maps; duplicates are found below in one pass. logLevel 'error'
   // keeps the yaml package from writing warnings to the console (as process warnings, in the extension host).
-  const yamlDocs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, merge: true, logLevel: 'error' });
+  const yamlDocs = parseAllDocuments(text, {
+    uniqueKeys: false,
+    prettyErrors: false,
+    keepSourceTokens: false,
+    merge: true,
+    logLevel: 'error',
+  });
   const docs: Document.Parsed[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   docs.forEach((doc, index) => {
     for (const error of doc.errors) {
@@ -88,7 +108,13 @@ export function parseSourceFile(path: string, text: string): SourceFile {
       value = undefined;
       const unresolved = unresolvedAlias(doc);
       // An alias to no anchor (a typo) also fails here; it is a syntax error at the alias, not an alias bomb.
-      if (unresolved) file.findings.push({ ruleId: 'syntax-error', severity: 'error', message: `Alias *${unresolved.source} refers to no anchor &${unresolved.source} before it.`, range: nodeRange(lines, unresolved) });
+      if (unresolved)
+        file.findings.push({
+          ruleId: 'syntax-error',
+          severity: 'error',
+          message: `Alias *${unresolved.source} refers to no anchor &${unresolved.source} before it.`,
+          range: nodeRange(lines, unresolved),
+        });
       else {
         file.findings.push({
           ruleId: 'yaml-alias-limit',
@@ -241,7 +267,8 @@ export function keyOrValue(located: Located, lines?: LineIndex): Range {
   if (located.key) return located.key;
   const { start, end } = located.value;
   // A keyless multi-line value (a list item's mapping) is marked on its first line only.
-  if (lines && end.line > start.line) return { start, end: { line: start.line, character: lines.lineEnd(start.line) - lines.lineStart(start.line) } };
+  if (lines && end.line > start.line)
+    return { start, end: { line: start.line, character: lines.lineEnd(start.line) - lines.lineStart(start.line) } };
   return located.value;
 }
 
@@ -307,7 +334,7 @@ function maxFlowOrIndentDepth(text: string): number {
       else if (c === inQuote) inQuote = null;
       continue;
     }
-    if (c === '"' || (c === "'" && (i === 0 || /[\s\[{,:]/.test(text[i - 1])))) inQuote = c;
+    if (c === '"' || (c === "'" && (i === 0 || /[\s[{,:]/.test(text[i - 1])))) inQuote = c;
     else if (c === '[' || c === '{') {
       depth++;
       if (depth > max) max = depth;
@@ -337,10 +364,20 @@ function syntaxFinding(text: string, lines: LineIndex, code: string, message: st
     const open = findOpeningQuote(text, pos[0], quote);
     if (open >= 0) {
       const line = lines.positionAt(open).line;
-      return { ruleId: 'syntax-error', severity: 'error', message: `This ${quote === '"' ? 'double' : 'single'}-quoted string is never closed.`, range: lines.range(open, lines.lineEnd(line)) };
+      return {
+        ruleId: 'syntax-error',
+        severity: 'error',
+        message: `This ${quote === '"' ? 'double' : 'single'}-quoted string is never closed.`,
+        range: lines.range(open, lines.lineEnd(line)),
+      };
     }
   }
-  return { ruleId: 'syntax-error', severity: 'error', message: cleanYamlMessage(message), range: lines.range(pos[0], Math.max(pos[1], pos[0] + 1)) };
+  return {
+    ruleId: 'syntax-error',
+    severity: 'error',
+    message: cleanYamlMessage(message),
+    range: lines.range(pos[0], Math.max(pos[1], pos[0] + 1)),
+  };
 }
 
 /** The last quote before `end` that opens a value (after `: `, `- `, `[`, `{` or `,`). */
@@ -348,7 +385,7 @@ function findOpeningQuote(text: string, end: number, quote: string): number {
   for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
     if (text[i] !== quote) continue;
     const before = text.slice(Math.max(0, i - 2), i);
-    if (/(:\s|-\s|[\[{,]\s?)$/.test(before) || i === 0 || text[i - 1] === '\n') return i;
+    if (/(:\s|-\s|[[{,]\s?)$/.test(before) || i === 0 || text[i - 1] === '\n') return i;
   }
   return -1;
 }
@@ -357,4 +394,3 @@ function cleanYamlMessage(message: string): string {
   // The yaml package appends " at line N, column M" and a code frame; editors show the position themselves.
   return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }
-

@@ -8,7 +8,15 @@ import { flagExpired, flagExpiringSoon, flagLifetimeTooLong } from './flags/flag
 import { flagMissingDescription } from './flags/flag-missing-description';
 import { flagDefaultNotAVariant } from './flags/flag-default-not-a-variant';
 import { flagDependencyCycle, flagUnknownDependency } from './flags/flag-dependencies';
-import { gateUnknownKpi, gateWithoutBound, stageDuplicateName, stageFirstWeightTooLarge, stageIntervalExceedsDuration, stageWeightsNotIncreasing, stageWithoutGates } from './plan/stage-rules';
+import {
+  gateUnknownKpi,
+  gateWithoutBound,
+  stageDuplicateName,
+  stageFirstWeightTooLarge,
+  stageIntervalExceedsDuration,
+  stageWeightsNotIncreasing,
+  stageWithoutGates,
+} from './plan/stage-rules';
 import { gateFalseRollbackLikely, gateThresholdBelowBaseline, gateUnderpowered } from './plan/gate-rules';
 import { baselineMissing, breakdownMissing, breakdownUnknownDimension, planMissingSignal, rollbackNotAutomatic } from './plan/plan-rules';
 import { planFlagExpiresDuringRollout, planTooManyFlags, planUnknownFlag } from './plan/plan-flag-rules';
@@ -52,18 +60,58 @@ export const DOCUMENT_RULES: DocumentRule[] = [
 /** Findings that come from the engine itself rather than a rule module. */
 export const BUILTIN_RULES: RuleMeta[] = [
   { id: 'syntax-error', family: 'syntax', defaultSeverity: 'error', summary: 'The file is not valid YAML or JSON.' },
-  { id: 'syntax-warning', family: 'syntax', defaultSeverity: 'warning', summary: 'The YAML parser accepted the file but found something suspicious.' },
-  { id: 'schema', family: 'schema', defaultSeverity: 'error', summary: 'A value does not match the file format (unknown key, wrong type, missing key, out of range).' },
-  { id: 'duplicate-key', family: 'syntax', defaultSeverity: 'error', summary: 'A key appears twice in one mapping; YAML silently keeps only the last one.' },
-  { id: 'flag-duplicate-key', family: 'flags', defaultSeverity: 'error', summary: 'The same flag key is defined twice in one file; YAML silently keeps only the last definition.' },
+  {
+    id: 'syntax-warning',
+    family: 'syntax',
+    defaultSeverity: 'warning',
+    summary: 'The YAML parser accepted the file but found something suspicious.',
+  },
+  {
+    id: 'schema',
+    family: 'schema',
+    defaultSeverity: 'error',
+    summary: 'A value does not match the file format (unknown key, wrong type, missing key, out of range).',
+  },
+  {
+    id: 'duplicate-key',
+    family: 'syntax',
+    defaultSeverity: 'error',
+    summary: 'A key appears twice in one mapping; YAML silently keeps only the last one.',
+  },
+  {
+    id: 'flag-duplicate-key',
+    family: 'flags',
+    defaultSeverity: 'error',
+    summary: 'The same flag key is defined twice in one file; YAML silently keeps only the last definition.',
+  },
   { id: 'file-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The file is larger than Stagegate reads.' },
-  { id: 'invalid-encoding', family: 'syntax', defaultSeverity: 'warning', summary: 'The file is not UTF-8 text: bytes that are not UTF-8 (read as U+FFFD), or NUL characters of binary content.' },
+  {
+    id: 'invalid-encoding',
+    family: 'syntax',
+    defaultSeverity: 'warning',
+    summary: 'The file is not UTF-8 text: bytes that are not UTF-8 (read as U+FFFD), or NUL characters of binary content.',
+  },
   { id: 'nesting-too-deep', family: 'limits', defaultSeverity: 'error', summary: 'Collections nest deeper than Stagegate reads.' },
-  { id: 'yaml-alias-limit', family: 'limits', defaultSeverity: 'error', summary: 'The document expands more YAML aliases than Stagegate allows.' },
+  {
+    id: 'yaml-alias-limit',
+    family: 'limits',
+    defaultSeverity: 'error',
+    summary: 'The document expands more YAML aliases than Stagegate allows.',
+  },
   { id: 'too-many-findings', family: 'limits', defaultSeverity: 'info', summary: 'More findings than Stagegate reports for one file.' },
-  { id: 'plan-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The plan has more stages than Stagegate lints and simulates.' },
+  {
+    id: 'plan-too-large',
+    family: 'limits',
+    defaultSeverity: 'error',
+    summary: 'The plan has more stages than Stagegate lints and simulates.',
+  },
   { id: 'flag-set-too-large', family: 'limits', defaultSeverity: 'error', summary: 'The flag set has more flags than Stagegate lints.' },
-  { id: 'internal-error', family: 'limits', defaultSeverity: 'error', summary: 'A rule failed on this file; the finding carries its message so it can be reported.' },
+  {
+    id: 'internal-error',
+    family: 'limits',
+    defaultSeverity: 'error',
+    summary: 'A rule failed on this file; the finding carries its message so it can be reported.',
+  },
 ];
 
 export function allRuleMetas(): RuleMeta[] {

@@ -3,7 +3,16 @@
 import type { Path } from '../parse/source-file';
 import { schemaFor, type SchemaName } from './validate';
 
-type SchemaNode = { $ref?: string; description?: string; properties?: Record<string, SchemaNode>; additionalProperties?: SchemaNode | boolean; items?: SchemaNode; default?: unknown; examples?: unknown[]; enum?: unknown[] };
+type SchemaNode = {
+  $ref?: string;
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+  items?: SchemaNode;
+  default?: unknown;
+  examples?: unknown[];
+  enum?: unknown[];
+};
 
 export interface PropertyDoc {
   description: string;
@@ -26,7 +35,8 @@ export function describePath(schemaName: SchemaName, path: Path): PropertyDoc | 
   for (const segment of path) {
     if (!node) return undefined;
     if (typeof segment === 'number') node = resolve(node.items);
-    else node = resolve(node.properties?.[segment] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined));
+    else
+      node = resolve(node.properties?.[segment] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined));
   }
   if (!node?.description) return undefined;
   return { description: node.description, defaultValue: node.default, allowed: node.enum, example: node.examples?.[0] };

@@ -80,7 +80,10 @@ export function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObj
     case 'required': {
       const missing = String(params.missingProperty);
       const located = locate(file, doc, path);
-      return schemaError(`${where || 'The document'} is missing the required key "${missing}".`, path.length === 0 ? firstLine(file, doc) : keyOrValue(located, file.lines));
+      return schemaError(
+        `${where || 'The document'} is missing the required key "${missing}".`,
+        path.length === 0 ? firstLine(file, doc) : keyOrValue(located, file.lines),
+      );
     }
     case 'type': {
       const expected = String(params.type).split(',').map(typeName).join(' or ');
@@ -106,10 +109,15 @@ export function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObj
     case 'pattern':
       return schemaError(`${where} must be ${patternDescription(error.schemaPath, String(params.pattern))}.`);
     case 'format':
-      return schemaError(`${where} must be ${params.format === 'date' ? 'a date written YYYY-MM-DD' : `a valid ${String(params.format)}`}.`);
+      return schemaError(
+        `${where} must be ${params.format === 'date' ? 'a date written YYYY-MM-DD' : `a valid ${String(params.format)}`}.`,
+      );
     case 'propertyNames': {
       const name = String(params.propertyName);
-      return schemaError(`"${name}" is not a valid name${where ? ` in ${where}` : ''}: use letters, digits, "-", "_" and ".", starting with a letter or digit.`, keyOrValue(locate(file, doc, [...path, name])));
+      return schemaError(
+        `"${name}" is not a valid name${where ? ` in ${where}` : ''}: use letters, digits, "-", "_" and ".", starting with a letter or digit.`,
+        keyOrValue(locate(file, doc, [...path, name])),
+      );
     }
     case 'if':
     case 'oneOf':
@@ -130,7 +138,17 @@ export function instancePath(pointer: string): Path {
 }
 
 function typeName(type: string): string {
-  return { number: 'a number', integer: 'a whole number', string: 'text', boolean: 'true or false', object: 'a mapping of keys to values', array: 'a list', null: 'empty' }[type] ?? type;
+  return (
+    {
+      number: 'a number',
+      integer: 'a whole number',
+      string: 'text',
+      boolean: 'true or false',
+      object: 'a mapping of keys to values',
+      array: 'a list',
+      null: 'empty',
+    }[type] ?? type
+  );
 }
 
 function patternDescription(schemaPath: string, pattern: string): string {

@@ -2,7 +2,6 @@
 // run (a segment's traffic per step, a stage's weight, the baseline error rate): the cumulative distribution is
 // built once, and each draw is one uniform and a guided search (Chen and Asau's guide table).
 
-
 /** Above this variance a table would exceed a few thousand entries; the draw is a normal approximation instead (skewness ≤ 0.01). */
 export const TABLE_MAX_VARIANCE = 10_000;
 /** Tables are kept for n up to this (a segment's requests per step); beyond, the index by n would cost too much memory. */
@@ -99,7 +98,9 @@ function buildTable(n: number, p: number): BinomialTable {
   // beyond is under 1e-12 in all, far below the 2^-32 resolution of a uniform, so no draw could reach it.
   const odds = p / (1 - p);
   const mode = Math.floor((n + 1) * p) > n ? n : Math.floor((n + 1) * p);
-  const modeMass = Math.exp(logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log1p(-p));
+  const modeMass = Math.exp(
+    logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log1p(-p),
+  );
   const above: number[] = [];
   for (let k = mode, mass = modeMass; k < n; k++) {
     mass = (mass * odds * (n - k)) / (k + 1);

@@ -83,7 +83,10 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
 
   const segmentCount = plan.traffic.dimensions.reduce((count, dimension) => count * dimension.values.length, 1);
   if (segmentCount > MAX_SEGMENTS) {
-    problems.push({ path: ['traffic', 'dimensions'], message: `The dimensions split traffic into ${segmentCount} segments; the simulator replays at most ${MAX_SEGMENTS} (MAX_SEGMENTS).` });
+    problems.push({
+      path: ['traffic', 'dimensions'],
+      message: `The dimensions split traffic into ${segmentCount} segments; the simulator replays at most ${MAX_SEGMENTS} (MAX_SEGMENTS).`,
+    });
     return { problems };
   }
   const segments = buildSegments(plan, stepMinutes);
@@ -100,7 +103,10 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
     const evaluationEnds = Array.from({ length: evaluations }, (_, i) => (i === evaluations - 1 ? steps : (i + 1) * intervalSteps));
     const blueGreenSwitch = plan.strategy === 'blue-green' && stage.cohort === 'all';
     const routeProbability = blueGreenSwitch ? 1 : stage.cohort === 'internal' ? stage.weight * plan.traffic.internalShare : stage.weight;
-    if (blueGreenSwitch && stage.weight !== 1) notes.push(`Stage ${stage.name}: a blue-green plan switches all traffic after the internal stage, so its weight ${stage.weight * 100}% is replayed as 100%.`);
+    if (blueGreenSwitch && stage.weight !== 1)
+      notes.push(
+        `Stage ${stage.name}: a blue-green plan switches all traffic after the internal stage, so its weight ${stage.weight * 100}% is replayed as 100%.`,
+      );
 
     const gates: CompiledGate[] = [];
     for (const gate of stage.gates) {
@@ -116,7 +122,10 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
         continue;
       }
       for (const { value } of dimension.values) {
-        cells.push({ label: `${name}=${value}`, segments: Int32Array.from(segments.filter((segment) => segment.values[name] === value).map((segment) => segment.index)) });
+        cells.push({
+          label: `${name}=${value}`,
+          segments: Int32Array.from(segments.filter((segment) => segment.values[name] === value).map((segment) => segment.index)),
+        });
       }
     }
     const kpis = new Set<number>();
@@ -144,9 +153,15 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
   }
 
   if (startStep > MAX_STEPS) {
-    problems.push({ path: ['stages'], message: `The stages last ${startStep} steps of ${stepMinutes} min; the simulator replays at most ${MAX_STEPS} (MAX_STEPS).` });
+    problems.push({
+      path: ['stages'],
+      message: `The stages last ${startStep} steps of ${stepMinutes} min; the simulator replays at most ${MAX_STEPS} (MAX_STEPS).`,
+    });
   } else if (startStep * segments.length > MAX_SEGMENT_STEPS) {
-    problems.push({ path: ['traffic', 'dimensions'], message: `${segments.length} segments × ${startStep} steps is more than the ${MAX_SEGMENT_STEPS} cells one run may replay (MAX_SEGMENT_STEPS).` });
+    problems.push({
+      path: ['traffic', 'dimensions'],
+      message: `${segments.length} segments × ${startStep} steps is more than the ${MAX_SEGMENT_STEPS} cells one run may replay (MAX_SEGMENT_STEPS).`,
+    });
   }
   if (problems.length > 0) return { problems };
   const maxStepRequests = Math.ceil(Math.max(...segments.map((segment) => segment.requestsPerStep))) + 1;
@@ -160,12 +175,19 @@ function buildSegments(plan: ReleasePlan, stepMinutes: number): Segment[] {
     const total = dimension.values.reduce((sum, entry) => sum + entry.share, 0);
     const next: typeof combos = [];
     for (const combo of combos) {
-      for (const entry of dimension.values) next.push({ values: { ...combo.values, [dimension.name]: entry.value }, share: combo.share * (entry.share / total) });
+      for (const entry of dimension.values)
+        next.push({ values: { ...combo.values, [dimension.name]: entry.value }, share: combo.share * (entry.share / total) });
     }
     combos = next;
   }
   const requestsPerStep = plan.traffic.requestsPerSecond * 60 * stepMinutes;
-  return combos.map((combo, index) => ({ index, values: combo.values, label: segmentLabel(combo.values), share: combo.share, requestsPerStep: requestsPerStep * combo.share }));
+  return combos.map((combo, index) => ({
+    index,
+    values: combo.values,
+    label: segmentLabel(combo.values),
+    share: combo.share,
+    requestsPerStep: requestsPerStep * combo.share,
+  }));
 }
 
 function compileGate(gate: Gate, kpiNames: string[]): CompiledGate | undefined {

@@ -7,7 +7,18 @@ import { scheduleFailure, type FailureSchedule } from './failure';
 import { clearWindow, createWindow, drawGateCounts, judgeGate, type Judgement, type Window } from './gates';
 import { BinomialTables } from './binomial-table';
 import { createRandom, type RandomSource } from './random';
-import { DIGITS, round, type CellObservation, type Detection, type GateEvaluation, type Outcome, type SimulationResult, type StageVerdict, type Stop, type TimelineStep } from './result';
+import {
+  DIGITS,
+  round,
+  type CellObservation,
+  type Detection,
+  type GateEvaluation,
+  type Outcome,
+  type SimulationResult,
+  type StageVerdict,
+  type Stop,
+  type TimelineStep,
+} from './result';
 import type { ResolvedScenario } from './scenarios';
 
 /**
@@ -143,10 +154,13 @@ export class ScenarioRunner {
         let errors = 0;
         let excess = 0;
         if (canary > 0) {
-          if (!failing || !changesErrors) errors = healthyErrors ? random.binomialRepeated(canary, healthyErrors) : random.binomial(canary, healthyRate);
+          if (!failing || !changesErrors)
+            errors = healthyErrors ? random.binomialRepeated(canary, healthyErrors) : random.binomial(canary, healthyRate);
           else if (ownFailure) {
             const ordinary = healthyErrors ? random.binomialRepeated(canary, healthyErrors) : random.binomial(canary, healthyRate);
-            excess = excessErrors ? random.binomialRepeated(canary - ordinary, excessErrors) : random.binomial(canary - ordinary, excessRate);
+            excess = excessErrors
+              ? random.binomialRepeated(canary - ordinary, excessErrors)
+              : random.binomial(canary - ordinary, excessRate);
             errors = ordinary + excess;
           } else errors = activeErrors ? random.binomialRepeated(canary, activeErrors) : random.binomial(canary, activeRate);
         }
@@ -354,10 +368,20 @@ export class ScenarioRunner {
 
   private stopAfter(verdict: 'fail' | 'inconclusive', minute: number): Stop {
     const { automatic, action, delayMinutes, onInconclusive } = this.compiled.plan.rollback;
-    const human = (outcome: Stop['outcome'], stopAction: Stop['action']): Stop => ({ outcome, by: 'human', action: stopAction, restoredMinute: round(minute + HUMAN_REACTION_MINUTES + delayMinutes, DIGITS.minute) });
+    const human = (outcome: Stop['outcome'], stopAction: Stop['action']): Stop => ({
+      outcome,
+      by: 'human',
+      action: stopAction,
+      restoredMinute: round(minute + HUMAN_REACTION_MINUTES + delayMinutes, DIGITS.minute),
+    });
     if (verdict === 'inconclusive') {
       if (onInconclusive === 'pause') return human('paused', 'pause');
-      return { outcome: 'rolled-back', by: 'automatic', action: action === 'pause' ? 'rollback' : action, restoredMinute: round(minute + delayMinutes, DIGITS.minute) };
+      return {
+        outcome: 'rolled-back',
+        by: 'automatic',
+        action: action === 'pause' ? 'rollback' : action,
+        restoredMinute: round(minute + delayMinutes, DIGITS.minute),
+      };
     }
     if (action === 'pause') return human('paused', 'pause');
     if (!automatic) return human('rolled-back', action);
@@ -376,7 +400,13 @@ function worstOf(judgements: Judgement[]): Judgement | null {
   return worst;
 }
 
-function detectionOf(stage: CompiledStage, gate: CompiledGate, judgement: Judgement, minute: number, verdict: 'fail' | 'inconclusive'): Detection {
+function detectionOf(
+  stage: CompiledStage,
+  gate: CompiledGate,
+  judgement: Judgement,
+  minute: number,
+  verdict: 'fail' | 'inconclusive',
+): Detection {
   const digits = gate.kind === 'latency' ? DIGITS.latency : DIGITS.rate;
   let threshold: number | null = null;
   if (verdict === 'fail' && judgement.canary !== null) {

@@ -18,15 +18,47 @@ export interface LoadedSimulation {
 
 export async function loadSimulation(workspace: Workspace, path: string): Promise<LoadedSimulation> {
   const source = workspace.source(path);
-  if (!source) return { findings: [{ ruleId: 'plan-not-simulable', severity: 'error', message: 'This file is not a release plan, an Argo Rollout or a Flagger Canary.', range: zero() }], notes: [] };
+  if (!source)
+    return {
+      findings: [
+        {
+          ruleId: 'plan-not-simulable',
+          severity: 'error',
+          message: 'This file is not a release plan, an Argo Rollout or a Flagger Canary.',
+          range: zero(),
+        },
+      ],
+      notes: [],
+    };
   if (source.documents.some((doc) => documentKind(doc.value, path) === 'release-plan')) return { ...loadPlan(source), notes: [] };
   const doc = source.documents.find((candidate) => isSimulable(candidate, path));
-  if (!doc) return { findings: [{ ruleId: 'plan-not-simulable', severity: 'error', message: 'Only release plans, Argo Rollouts with a canary strategy and Flagger Canaries can be simulated.', range: source.documents[0]?.range ?? zero() }], notes: [] };
+  if (!doc)
+    return {
+      findings: [
+        {
+          ruleId: 'plan-not-simulable',
+          severity: 'error',
+          message: 'Only release plans, Argo Rollouts with a canary strategy and Flagger Canaries can be simulated.',
+          range: source.documents[0]?.range ?? zero(),
+        },
+      ],
+      notes: [],
+    };
   const { plan, problems } = planForSimulation(source, doc, await workspace.facts(), workspace.config);
-  const asFindings = (severity: 'error' | 'info', ruleId: string) => problems.map((problem) => ({ ruleId, severity, message: problem.message, range: problem.range }));
+  const asFindings = (severity: 'error' | 'info', ruleId: string) =>
+    problems.map((problem) => ({ ruleId, severity, message: problem.message, range: problem.range }));
   if (!plan) return { findings: asFindings('error', 'plan-not-simulable'), notes: [] };
   const created = Simulator.create(plan);
-  if (!created.simulator) return { findings: created.problems.map((problem) => ({ ruleId: problem.ruleId, severity: 'error' as const, message: problem.message, range: doc.range })), notes: [] };
+  if (!created.simulator)
+    return {
+      findings: created.problems.map((problem) => ({
+        ruleId: problem.ruleId,
+        severity: 'error' as const,
+        message: problem.message,
+        range: doc.range,
+      })),
+      notes: [],
+    };
   return { simulator: created.simulator, findings: [], notes: asFindings('info', 'simulation-assumption') };
 }
 

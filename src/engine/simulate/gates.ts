@@ -67,14 +67,21 @@ export interface Judgement {
 }
 
 /** Draws the counts the stage's gates need beyond requests and errors (baseline errors, KPI successes). */
-export function drawGateCounts(random: RandomSource, compiled: CompiledPlan, stage: CompiledStage, window: Window, failure: FailureSchedule | null): void {
+export function drawGateCounts(
+  random: RandomSource,
+  compiled: CompiledPlan,
+  stage: CompiledStage,
+  window: Window,
+  failure: FailureSchedule | null,
+): void {
   const { baseline } = compiled.plan;
   const segmentCount = compiled.segments.length;
   if (stage.needsBaselineErrors) {
     const outageRate = failure && failure.affectsCurrentVersion ? failure.errorRateAt(failure.startStep) : baseline.errorRate;
     for (let s = 0; s < segmentCount; s++) {
       const shifted = window.baselineShifted[s];
-      window.baselineErrors[s] = random.binomial(window.baselineRequests[s] - shifted, baseline.errorRate) + random.binomial(shifted, outageRate);
+      window.baselineErrors[s] =
+        random.binomial(window.baselineRequests[s] - shifted, baseline.errorRate) + random.binomial(shifted, outageRate);
     }
   }
   for (const k of stage.kpis) {
@@ -90,7 +97,8 @@ export function drawGateCounts(random: RandomSource, compiled: CompiledPlan, sta
     const failing = failure && failure.affectsCurrentVersion && failure.kpiIndex === k ? failure.kpiRate : healthy;
     for (let s = 0; s < segmentCount; s++) {
       const shifted = window.baselineShifted[s];
-      window.baselineKpiSuccesses[k][s] = random.binomial(window.baselineRequests[s] - shifted, healthy) + random.binomial(shifted, failing);
+      window.baselineKpiSuccesses[k][s] =
+        random.binomial(window.baselineRequests[s] - shifted, healthy) + random.binomial(shifted, failing);
     }
   }
   if (stage.needsLatency) {
@@ -111,7 +119,13 @@ export function drawGateCounts(random: RandomSource, compiled: CompiledPlan, sta
       window.canaryP95[c] = canaryRequests > 0 ? sampleP95(random, canaryRequests, p95, canaryShifted / canaryRequests, factor) : NaN;
       window.baselineP95[c] =
         stage.needsBaselineLatency && baselineRequests >= minBaselineSamples
-          ? sampleP95(random, baselineRequests, p95, failure && failure.affectsCurrentVersion ? baselineShifted / baselineRequests : 0, factor)
+          ? sampleP95(
+              random,
+              baselineRequests,
+              p95,
+              failure && failure.affectsCurrentVersion ? baselineShifted / baselineRequests : 0,
+              factor,
+            )
           : NaN;
     });
   }
@@ -154,13 +168,16 @@ export function judgeGate(compiled: CompiledPlan, stage: CompiledStage, gate: Co
       if (gate.relative && baselineRequests >= minBaselineSamples) measuredBaseline = baselineCount / baselineRequests;
     }
     // Without a current-version cohort of its own (a 100% stage, blue-green), a relative bound uses the plan's baseline.
-    const reference = gate.relative ? measuredBaseline ?? healthy : null;
+    const reference = gate.relative ? (measuredBaseline ?? healthy) : null;
     const { upper, lower } = bounds(gate, reference);
     let verdict: GateVerdict;
     let margin = -Infinity;
     if (canary === null || canaryRequests < minSamples) verdict = 'inconclusive';
     else {
-      margin = Math.max(upper === null ? -Infinity : relativeExcess(canary, upper), lower === null ? -Infinity : relativeExcess(-canary, -lower));
+      margin = Math.max(
+        upper === null ? -Infinity : relativeExcess(canary, upper),
+        lower === null ? -Infinity : relativeExcess(-canary, -lower),
+      );
       verdict = (upper !== null && canary > upper) || (lower !== null && canary < lower) ? 'fail' : 'pass';
     }
     judgements.push({ cell, verdict, samples: canaryRequests, canary, baseline: reference, upper, lower, margin });

@@ -21,13 +21,18 @@ export function loadPlanText(path: string, text: string, options: SimulationOpti
 export function loadPlan(file: SourceFile, options: SimulationOptions = {}): LoadedPlan {
   const syntax = file.findings.filter((finding) => finding.severity === 'error');
   if (syntax.length > 0) return { findings: syntax };
-  const document = file.documents.find((candidate) => (candidate.value as { kind?: unknown } | null)?.kind === 'ReleasePlan') ?? file.documents[0];
-  if (!document) return { findings: [{ ruleId: 'plan-not-simulable', severity: 'error', message: 'The file is empty.', range: file.lines.range(0, 0) }] };
+  const document =
+    file.documents.find((candidate) => (candidate.value as { kind?: unknown } | null)?.kind === 'ReleasePlan') ?? file.documents[0];
+  if (!document)
+    return {
+      findings: [{ ruleId: 'plan-not-simulable', severity: 'error', message: 'The file is empty.', range: file.lines.range(0, 0) }],
+    };
 
   const { plan, problems } = readPlan(document.value);
   if (!plan) return { findings: problems.map((problem) => finding(file, document, 'plan-not-simulable', problem.path, problem.message)) };
   const { simulator, problems: simulationProblems } = Simulator.create(plan, options);
-  if (!simulator) return { findings: simulationProblems.map((problem) => finding(file, document, problem.ruleId, problem.path, problem.message)) };
+  if (!simulator)
+    return { findings: simulationProblems.map((problem) => finding(file, document, problem.ruleId, problem.path, problem.message)) };
   return { simulator, findings: [] };
 }
 

@@ -45,7 +45,8 @@ export function quantile(u: number, p95Ms: number, shiftedShare: number, factor:
   let high = mu0 + LATENCY_LOG_SIGMA * z + Math.max(0, shift);
   for (let i = 0; i < 60 && high - low > 1e-12; i++) {
     const mid = (low + high) / 2;
-    const cdf = (1 - shiftedShare) * normalCdf((mid - mu0) / LATENCY_LOG_SIGMA) + shiftedShare * normalCdf((mid - mu0 - shift) / LATENCY_LOG_SIGMA);
+    const cdf =
+      (1 - shiftedShare) * normalCdf((mid - mu0) / LATENCY_LOG_SIGMA) + shiftedShare * normalCdf((mid - mu0 - shift) / LATENCY_LOG_SIGMA);
     if (cdf < u) low = mid;
     else high = mid;
   }

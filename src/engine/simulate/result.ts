@@ -191,7 +191,15 @@ export interface PlanOutline {
   service: string;
   strategy: 'canary' | 'blue-green';
   stepMinutes: number;
-  stages: { name: string; weight: number; cohort: 'all' | 'internal'; trafficShare: number; start: number; end: number; gates: { label: string; metric: Metric }[] }[];
+  stages: {
+    name: string;
+    weight: number;
+    cohort: 'all' | 'internal';
+    trafficShare: number;
+    start: number;
+    end: number;
+    gates: { label: string; metric: Metric }[];
+  }[];
   segments: string[];
 }
 

@@ -4,7 +4,15 @@
 import type { PlanProblem, ReleasePlan, Scenario } from '../model/plan';
 import { shortNumber, type ScenarioKind } from './result';
 
-export const SCENARIO_KINDS: readonly ScenarioKind[] = ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage'];
+export const SCENARIO_KINDS: readonly ScenarioKind[] = [
+  'healthy',
+  'error-spike',
+  'latency-regression',
+  'kpi-drop',
+  'segment-outage',
+  'slow-burn',
+  'dependency-outage',
+];
 
 /** Defaults of the built-in scenarios, relative to the baseline where that makes sense. */
 export const SCENARIO_DEFAULTS = {
@@ -128,7 +136,10 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   let kpi: string | null = null;
   if (raw.kpi !== undefined) {
     if (typeof raw.kpi !== 'string' || !(raw.kpi in baseline.kpis)) {
-      problems.push({ path: at('kpi'), message: `KPI "${String(raw.kpi)}" is not in baseline.kpis${kpiNames.length ? ` (${kpiNames.join(', ')})` : ''}.` });
+      problems.push({
+        path: at('kpi'),
+        message: `KPI "${String(raw.kpi)}" is not in baseline.kpis${kpiNames.length ? ` (${kpiNames.join(', ')})` : ''}.`,
+      });
     } else kpi = raw.kpi;
   }
 
@@ -142,9 +153,15 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
         const dimension = plan.traffic.dimensions.find((candidate) => candidate.name === name);
         if (!dimension) {
           const known = plan.traffic.dimensions.map((candidate) => candidate.name);
-          problems.push({ path: ['scenarios', raw.name, 'segment', name], message: `"${name}" is not a dimension of traffic.dimensions${known.length ? ` (${known.join(', ')})` : ''}.` });
+          problems.push({
+            path: ['scenarios', raw.name, 'segment', name],
+            message: `"${name}" is not a dimension of traffic.dimensions${known.length ? ` (${known.join(', ')})` : ''}.`,
+          });
         } else if (typeof value !== 'string' || !dimension.values.some((entry) => entry.value === value)) {
-          problems.push({ path: ['scenarios', raw.name, 'segment', name], message: `"${String(value)}" is not a value of dimension "${name}" (${dimension.values.map((entry) => entry.value).join(', ')}).` });
+          problems.push({
+            path: ['scenarios', raw.name, 'segment', name],
+            message: `"${String(value)}" is not a value of dimension "${name}" (${dimension.values.map((entry) => entry.value).join(', ')}).`,
+          });
         } else segment[name] = value;
       }
     }
@@ -152,7 +169,13 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   if (problems.length > before) return undefined;
   const explicitDescription = typeof raw.description === 'string' ? raw.description : undefined;
   if (kind === 'healthy') {
-    return { name: raw.name, kind, source: 'plan', description: explicitDescription ?? 'Nothing fails: every gate trip is a false rollback.', failure: null };
+    return {
+      name: raw.name,
+      kind,
+      source: 'plan',
+      description: explicitDescription ?? 'Nothing fails: every gate trip is a false rollback.',
+      failure: null,
+    };
   }
 
   const d = SCENARIO_DEFAULTS;
@@ -225,12 +248,16 @@ function describe(plan: ReleasePlan, kind: ScenarioKind, failure: Failure): stri
   const effects: string[] = [];
   const growing = failure.errorRateGrowthPerHour > 0;
   if (growing) {
-    effects.push(`${whose} error rate grows by ${shortNumber(failure.errorRateGrowthPerHour * 100)} percentage points per hour from ${percent(failure.errorRate ?? plan.baseline.errorRate)}`);
+    effects.push(
+      `${whose} error rate grows by ${shortNumber(failure.errorRateGrowthPerHour * 100)} percentage points per hour from ${percent(failure.errorRate ?? plan.baseline.errorRate)}`,
+    );
   } else if (failure.errorRate !== null) {
     effects.push(`${who} fail${both ? '' : 's'} ${percent(failure.errorRate)} of requests (baseline ${percent(plan.baseline.errorRate)})`);
   }
   if (failure.latencyMultiplier !== 1) {
-    effects.push(`${who} ${both ? 'are' : 'is'} ${shortNumber(failure.latencyMultiplier)}× slower (p95 ${shortNumber(plan.baseline.latencyP95Ms * failure.latencyMultiplier)} ms, baseline ${shortNumber(plan.baseline.latencyP95Ms)} ms)`);
+    effects.push(
+      `${who} ${both ? 'are' : 'is'} ${shortNumber(failure.latencyMultiplier)}× slower (p95 ${shortNumber(plan.baseline.latencyP95Ms * failure.latencyMultiplier)} ms, baseline ${shortNumber(plan.baseline.latencyP95Ms)} ms)`,
+    );
   }
   if (failure.kpi !== null && failure.kpiRate !== null) {
     effects.push(`${whose} ${failure.kpi} falls to ${percent(failure.kpiRate)} (baseline ${percent(plan.baseline.kpis[failure.kpi])})`);

@@ -67,7 +67,8 @@ export class Simulator {
 
   /** Runs seeds seed, seed + 1, … and summarises them. */
   runMany(scenarioName: string, seed: number, runs: number): RunsSummary {
-    if (!(Number.isInteger(runs) && runs >= 1 && runs <= MAX_SIMULATION_RUNS)) throw new RangeError(`runs must be a whole number from 1 to ${MAX_SIMULATION_RUNS}, not ${runs}`);
+    if (!(Number.isInteger(runs) && runs >= 1 && runs <= MAX_SIMULATION_RUNS))
+      throw new RangeError(`runs must be a whole number from 1 to ${MAX_SIMULATION_RUNS}, not ${runs}`);
     const runner = this.runner(scenarioName);
     const accumulator = new RunsAccumulator(this.plan, runner.scenario, seed, runs);
     for (let i = 0; i < runs; i++) accumulator.add(runner.run(seed + i));
@@ -93,7 +94,7 @@ export class Simulator {
       version: 1,
       plan: this.outline(),
       run: this.run(scenario, seed),
-      summary: runs > 1 ? fromMatrix ?? this.runMany(scenario, seed, runs) : null,
+      summary: runs > 1 ? (fromMatrix ?? this.runMany(scenario, seed, runs)) : null,
       matrix,
     };
   }
@@ -102,7 +103,8 @@ export class Simulator {
     let runner = this.runners.get(scenarioName);
     if (!runner) {
       const scenario = this.scenario(scenarioName);
-      if (!scenario) throw new Error(`Unknown scenario "${scenarioName}"; the plan has ${this.scenarios.map((known) => known.name).join(', ')}`);
+      if (!scenario)
+        throw new Error(`Unknown scenario "${scenarioName}"; the plan has ${this.scenarios.map((known) => known.name).join(', ')}`);
       runner = new ScenarioRunner(this.compiled, scenario, this.tables);
       this.runners.set(scenarioName, runner);
     }

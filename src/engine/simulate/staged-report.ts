@@ -27,7 +27,11 @@ export class SimulationCancelled extends Error {
   }
 }
 
-export async function stagedReport(simulator: Simulator, request: StagedReportRequest, hooks: StagedReportHooks = {}): Promise<SimulationReport> {
+export async function stagedReport(
+  simulator: Simulator,
+  request: StagedReportRequest,
+  hooks: StagedReportHooks = {},
+): Promise<SimulationReport> {
   const pause = hooks.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
   const scenarios = request.matrix ? simulator.scenarios.map((scenario) => scenario.name) : [];
   const total = 1 + (request.runs > 1 && !request.matrix ? 1 : 0) + scenarios.length;
@@ -43,9 +47,13 @@ export async function stagedReport(simulator: Simulator, request: StagedReportRe
   };
   const run = await step(`${request.scenario}, seed ${request.seed}`, () => simulator.run(request.scenario, request.seed));
   const summaries: RunsSummary[] = [];
-  for (const name of scenarios) summaries.push(await step(`${name}, ${request.runs} runs`, () => simulator.runMany(name, request.seed, request.runs)));
+  for (const name of scenarios)
+    summaries.push(await step(`${name}, ${request.runs} runs`, () => simulator.runMany(name, request.seed, request.runs)));
   let summary: RunsSummary | null = null;
-  if (request.runs > 1) summary = summaries.find((candidate) => candidate.scenario === request.scenario) ?? (await step(`${request.scenario}, ${request.runs} runs`, () => simulator.runMany(request.scenario, request.seed, request.runs)));
+  if (request.runs > 1)
+    summary =
+      summaries.find((candidate) => candidate.scenario === request.scenario) ??
+      (await step(`${request.scenario}, ${request.runs} runs`, () => simulator.runMany(request.scenario, request.seed, request.runs)));
   hooks.progress?.(total, total, 'done');
   return {
     format: 'stagegate-simulation-report',

@@ -60,7 +60,11 @@ export class RunsAccumulator {
       detectionRate: rate(this.detections),
       detectionByStage: Object.fromEntries([...this.byStage].map(([stage, count]) => [stage, rate(count)])),
       detectionByMetric: Object.fromEntries([...this.byMetric].map(([metric, count]) => [metric, rate(count)])),
-      outcomes: { completed: rate(this.outcomes.completed), 'rolled-back': rate(this.outcomes['rolled-back']), paused: rate(this.outcomes.paused) },
+      outcomes: {
+        completed: rate(this.outcomes.completed),
+        'rolled-back': rate(this.outcomes['rolled-back']),
+        paused: rate(this.outcomes.paused),
+      },
       meanDetectionMinute: this.detections === 0 ? null : round(this.detectionMinutes / this.detections, DIGITS.mean),
       blastRadius: {
         failedRequests: distribution(this.failed.subarray(0, runs), 1, DIGITS.mean),
@@ -86,5 +90,10 @@ function distribution(values: Float64Array, divisor: number, digits: number): Di
   const at = (q: number) => sorted[Math.max(0, Math.ceil(q * n) - 1)] / divisor;
   let total = 0;
   for (const value of sorted) total += value;
-  return { p50: round(at(0.5), digits), p95: round(at(0.95), digits), max: round(sorted[n - 1] / divisor, digits), mean: round(total / n / divisor, Math.max(digits, DIGITS.mean)) };
+  return {
+    p50: round(at(0.5), digits),
+    p95: round(at(0.95), digits),
+    max: round(sorted[n - 1] / divisor, digits),
+    mean: round(total / n / divisor, Math.max(digits, DIGITS.mean)),
+  };
 }

@@ -18,9 +18,18 @@ describe('Argo Rollouts', () => {
   describe('recognition', () => {
     it('recognises Rollouts and (Cluster)AnalysisTemplates by apiVersion and kind, in any order, but not Helm templates', () => {
       assert.strictEqual(recognise('r.yaml', lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout')), 'stagegate');
-      assert.strictEqual(recognise('t.yaml', lines('kind: ClusterAnalysisTemplate', 'apiVersion: argoproj.io/v1alpha1', 'spec:', '  args: [{ name: x }]', '  q: "{{args.x}}"')), 'stagegate');
+      assert.strictEqual(
+        recognise(
+          't.yaml',
+          lines('kind: ClusterAnalysisTemplate', 'apiVersion: argoproj.io/v1alpha1', 'spec:', '  args: [{ name: x }]', '  q: "{{args.x}}"'),
+        ),
+        'stagegate',
+      );
       assert.strictEqual(recognise('d.yaml', lines('apiVersion: apps/v1', 'kind: Deployment')), undefined);
-      assert.strictEqual(recognise('h.yaml', lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata: { name: "{{ .Values.name }}" }')), undefined);
+      assert.strictEqual(
+        recognise('h.yaml', lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata: { name: "{{ .Values.name }}" }')),
+        undefined,
+      );
       assert.strictEqual(foreignKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate' }, 'x.yaml'), 'argo-analysis-template');
       assert.strictEqual(foreignKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' }, 'x.yaml'), undefined);
     });
@@ -35,7 +44,10 @@ describe('Argo Rollouts', () => {
 
     it('argo-weight-out-of-range and argo-weight-decreasing sit on the setWeight value', async () => {
       const findings = (await checkFolder('argo'))['argo/weights.rollout.yaml'];
-      assert.deepStrictEqual(findings.map((finding) => `${at(finding)} ${finding.severity}`), ['argo-weight-decreasing@13:21-13:23 warning', 'argo-weight-out-of-range@15:21-15:24 error']);
+      assert.deepStrictEqual(
+        findings.map((finding) => `${at(finding)} ${finding.severity}`),
+        ['argo-weight-decreasing@13:21-13:23 warning', 'argo-weight-out-of-range@15:21-15:24 error'],
+      );
       assert.match(findings[0].message, /setWeight 20 is lower than 40 at steps\[0\]/);
     });
 
@@ -51,7 +63,10 @@ describe('Argo Rollouts', () => {
       assert.match(findings[1].message, /did you mean "success-rate"\?/);
       assert.match(findings[2].message, /but ClusterAnalysisTemplate "smoke-test" is: add clusterScope: true/);
       assert.match(findings[3].message, /but AnalysisTemplate "latency" is: remove clusterScope: true/);
-      assert.deepStrictEqual(findings[0].related?.map((related) => `${related.file} ${related.range.start.line}:${related.range.start.character}`), ['argo/templates.yaml 4:8']);
+      assert.deepStrictEqual(
+        findings[0].related?.map((related) => `${related.file} ${related.range.start.line}:${related.range.start.character}`),
+        ['argo/templates.yaml 4:8'],
+      );
     });
 
     it('argo-template-not-found: a template in no file, in a workspace without any', async () => {
@@ -68,22 +83,53 @@ describe('Argo Rollouts', () => {
     });
 
     it('argo-metric-cannot-fail: a metric without count or interval takes one measurement', async () => {
-      const text = lines('apiVersion: argoproj.io/v1alpha1', 'kind: AnalysisTemplate', 'metadata: { name: t }', 'spec:', '  metrics:', '    - name: once', '      failureLimit: 1', '      provider: { job: {} }');
+      const text = lines(
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: AnalysisTemplate',
+        'metadata: { name: t }',
+        'spec:',
+        '  metrics:',
+        '    - name: once',
+        '      failureLimit: 1',
+        '      provider: { job: {} }',
+      );
       assert.deepStrictEqual((await checkOne('t.yaml', text)).map(at), ['argo-metric-cannot-fail@6:20-6:21']);
     });
 
     it('argo-no-analysis at the canary key, argo-pause-without-duration (info) at the pause key, argo-invalid-quantity at the value', async () => {
       const findings = (await checkFolder('argo'))['argo/manual.rollout.yaml'];
-      assert.deepStrictEqual(findings.map((finding) => `${at(finding)} ${finding.severity}`), ['argo-invalid-quantity@12:40-12:44 error', 'argo-no-analysis@14:4-14:10 warning', 'argo-pause-without-duration@17:10-17:15 info']);
+      assert.deepStrictEqual(
+        findings.map((finding) => `${at(finding)} ${finding.severity}`),
+        ['argo-invalid-quantity@12:40-12:44 error', 'argo-no-analysis@14:4-14:10 warning', 'argo-pause-without-duration@17:10-17:15 info'],
+      );
     });
 
     it('a pause without duration in a rollout that is manual throughout is not reported', async () => {
-      const text = lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata: { name: r }', 'spec:', '  strategy:', '    canary:', '      steps:', '        - setWeight: 10', '        - pause: {}', '        - setWeight: 50', '        - pause: {}');
+      const text = lines(
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Rollout',
+        'metadata: { name: r }',
+        'spec:',
+        '  strategy:',
+        '    canary:',
+        '      steps:',
+        '        - setWeight: 10',
+        '        - pause: {}',
+        '        - setWeight: 50',
+        '        - pause: {}',
+      );
       assert.deepStrictEqual(only(await checkOne('r.yaml', text), 'argo-pause-without-duration'), []);
     });
 
     it('a blue-green Rollout is recognised but not linted as a canary', async () => {
-      const text = lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata: { name: r }', 'spec:', '  strategy:', '    blueGreen: { activeService: a }');
+      const text = lines(
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Rollout',
+        'metadata: { name: r }',
+        'spec:',
+        '  strategy:',
+        '    blueGreen: { activeService: a }',
+      );
       assert.deepStrictEqual((await checkOne('r.yaml', text)).map(at), []);
     });
   });
@@ -112,10 +158,22 @@ describe('Argo Rollouts', () => {
       const [{ plan, problems }] = await plansOf(fixtureFiles('argo'), 'argo/checkout.rollout.yaml', configFrom(CONFIG));
       assert.ok(plan, problems.map(problemAt).join('\n'));
       assert.deepStrictEqual(
-        plan.stages.map((stage) => ({ name: stage.name, weight: stage.weight, minutes: stage.durationMinutes, interval: stage.intervalMinutes, gates: stage.gates.map((gate) => `${gate.name} ${gate.metric} ≤ ${gate.max}`) })),
+        plan.stages.map((stage) => ({
+          name: stage.name,
+          weight: stage.weight,
+          minutes: stage.durationMinutes,
+          interval: stage.intervalMinutes,
+          gates: stage.gates.map((gate) => `${gate.name} ${gate.metric} ≤ ${gate.max}`),
+        })),
         [
           { name: 'steps[1] pause 10m', weight: 0.05, minutes: 10, interval: 2, gates: ['latency/p95 latencyP95Ms ≤ 400'] },
-          { name: 'steps[3] analysis', weight: 0.2, minutes: 5, interval: 1, gates: ['success-rate/success-rate errorRate ≤ 0.01', 'latency/p95 latencyP95Ms ≤ 400'] },
+          {
+            name: 'steps[3] analysis',
+            weight: 0.2,
+            minutes: 5,
+            interval: 1,
+            gates: ['success-rate/success-rate errorRate ≤ 0.01', 'latency/p95 latencyP95Ms ≤ 400'],
+          },
           { name: 'steps[5] pause 30m', weight: 0.5, minutes: 30, interval: 2, gates: ['latency/p95 latencyP95Ms ≤ 400'] },
         ],
       );
@@ -123,13 +181,21 @@ describe('Argo Rollouts', () => {
       assert.strictEqual(plan.traffic.requestsPerSecond, 400);
       assert.deepStrictEqual(plan.baseline, { errorRate: 0.002, latencyP95Ms: 180, kpis: {} });
       assert.deepStrictEqual(plan.rollback, { automatic: true, action: 'rollback', delayMinutes: 0.5, onInconclusive: 'pause' });
-      assert.deepStrictEqual(problems.map(problemAt), ['19:30 Metric "success-rate" of template "success-rate" is read as a success rate (1 − errorRate) from its name; map it under simulation.metrics if it measures something else.']);
+      assert.deepStrictEqual(problems.map(problemAt), [
+        '19:30 Metric "success-rate" of template "success-rate" is read as a success rate (1 − errorRate) from its name; map it under simulation.metrics if it measures something else.',
+      ]);
     });
 
     it('a pause without duration is replayed as simulation.manualPause; a Rollout without analysis has stages and no gates', async () => {
       const config = configFrom('simulation:\n  traffic: { requestsPerSecond: 50 }\n  manualPause: 2h\n');
       const [{ plan, problems }] = await plansOf(fixtureFiles('argo'), 'argo/manual.rollout.yaml', config);
-      assert.deepStrictEqual(plan?.stages.map((stage) => [stage.name, stage.weight, stage.durationMinutes, stage.gates.length]), [['steps[1] pause 2h', 0.1, 120, 0], ['steps[3] pause 1h', 0.5, 60, 0]]);
+      assert.deepStrictEqual(
+        plan?.stages.map((stage) => [stage.name, stage.weight, stage.durationMinutes, stage.gates.length]),
+        [
+          ['steps[1] pause 2h', 0.1, 120, 0],
+          ['steps[3] pause 1h', 0.5, 60, 0],
+        ],
+      );
       assert.deepStrictEqual(problems.map(problemAt), [
         '17:17 steps[1] waits for someone to promote the rollout: replayed as a 2h wait (simulation.manualPause).',
         '3:8 No baseline given: the current version is assumed to fail 0.1% of requests with a p95 of 200 ms. Set simulation.baseline in .stagegate.yaml or the stagegate.dev/baseline-* annotations.',
@@ -139,25 +205,50 @@ describe('Argo Rollouts', () => {
     it('without traffic there is no plan, and the problem says where to give it', async () => {
       const [{ plan, problems }] = await plansOf(fixtureFiles('argo'), 'argo/manual.rollout.yaml');
       assert.strictEqual(plan, undefined);
-      assert.ok(problems.map(problemAt).includes('3:8 No traffic to simulate: set simulation.traffic.requestsPerSecond in .stagegate.yaml, or the stagegate.dev/requests-per-second annotation on this resource.'));
+      assert.ok(
+        problems
+          .map(problemAt)
+          .includes(
+            '3:8 No traffic to simulate: set simulation.traffic.requestsPerSecond in .stagegate.yaml, or the stagegate.dev/requests-per-second annotation on this resource.',
+          ),
+      );
     });
 
     it('an opaque metric is a problem at the template reference, and a gate once mapped', () => {
-      const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { strategy: { canary: { steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'smoke' }] } }] } } } };
+      const rollout = {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name: 'r' },
+        spec: { strategy: { canary: { steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'smoke' }] } }] } } },
+      };
       const smoke = { spec: { metrics: [{ name: 'smoke', interval: '1m', count: 3, provider: { job: {} } }] } };
-      const settings = (yaml: string) => adapterSettings(configFrom(`simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.01 }\n${yaml}`));
+      const settings = (yaml: string) =>
+        adapterSettings(configFrom(`simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.01 }\n${yaml}`));
       const opaque = argoRolloutToPlan(rollout, () => smoke, settings(''));
-      assert.deepStrictEqual(opaque.plan?.stages.map((stage) => stage.gates.length), [0]);
-      assert.deepStrictEqual(opaque.problems.map((problem) => `${problem.path.join('.')} ${problem.message}`), [
-        "spec.strategy.canary.steps.1.analysis.templates.0.templateName Metric \"smoke\" of template \"smoke\" is opaque to Stagegate (a job provider passes or fails on the job's exit code): map it under simulation.metrics in .stagegate.yaml (for example { metric: errorRate, max: 1% }) to simulate it as a gate.",
-      ]);
+      assert.deepStrictEqual(
+        opaque.plan?.stages.map((stage) => stage.gates.length),
+        [0],
+      );
+      assert.deepStrictEqual(
+        opaque.problems.map((problem) => `${problem.path.join('.')} ${problem.message}`),
+        [
+          'spec.strategy.canary.steps.1.analysis.templates.0.templateName Metric "smoke" of template "smoke" is opaque to Stagegate (a job provider passes or fails on the job\'s exit code): map it under simulation.metrics in .stagegate.yaml (for example { metric: errorRate, max: 1% }) to simulate it as a gate.',
+        ],
+      );
       const mapped = argoRolloutToPlan(rollout, () => smoke, settings('  metrics:\n    smoke/smoke: { metric: errorRate, max: 5% }\n'));
       assert.deepStrictEqual(mapped.plan?.stages[0].gates, [{ name: 'smoke/smoke', metric: 'errorRate', max: 0.05, index: 0 }]);
       assert.strictEqual(mapped.plan?.stages[0].durationMinutes, 3);
     });
 
-    it('failureLimit keeps the canary\'s traffic longer before the abort; a dry-run metric is not a gate', () => {
-      const rollout = { metadata: { name: 'r' }, spec: { strategy: { canary: { analysis: { templates: [{ templateName: 't' }] }, steps: [{ setWeight: 10 }, { pause: { duration: '30m' } }] } } } };
+    it("failureLimit keeps the canary's traffic longer before the abort; a dry-run metric is not a gate", () => {
+      const rollout = {
+        metadata: { name: 'r' },
+        spec: {
+          strategy: {
+            canary: { analysis: { templates: [{ templateName: 't' }] }, steps: [{ setWeight: 10 }, { pause: { duration: '30m' } }] },
+          },
+        },
+      };
       const template = {
         spec: {
           dryRun: [{ metricName: 'shadow' }],
@@ -168,8 +259,15 @@ describe('Argo Rollouts', () => {
           ],
         },
       };
-      const { plan, problems } = argoRolloutToPlan(rollout, () => template, adapterSettings(configFrom('simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.001 }\n')));
-      assert.deepStrictEqual(plan?.stages[0].gates.map((gate) => `${gate.name} ≤ ${gate.max}`), ['t/error-rate ≤ 0.01', 't/shadow-error-rate ≤ 0.001']);
+      const { plan, problems } = argoRolloutToPlan(
+        rollout,
+        () => template,
+        adapterSettings(configFrom('simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.001 }\n')),
+      );
+      assert.deepStrictEqual(
+        plan?.stages[0].gates.map((gate) => `${gate.name} ≤ ${gate.max}`),
+        ['t/error-rate ≤ 0.01', 't/shadow-error-rate ≤ 0.001'],
+      );
       assert.strictEqual(plan?.stages[0].intervalMinutes, 1);
       // min over gates of failureLimit × interval: the metric without a failureLimit stops first.
       assert.strictEqual(plan?.rollback.delayMinutes, 0.5);
@@ -177,18 +275,44 @@ describe('Argo Rollouts', () => {
     });
 
     it('a background metric with a count watches only the stages it overlaps', () => {
-      const rollout = { metadata: { name: 'r' }, spec: { strategy: { canary: { analysis: { templates: [{ templateName: 't' }] }, steps: [{ setWeight: 10 }, { pause: { duration: '10m' } }, { setWeight: 50 }, { pause: { duration: '10m' } }] } } } };
+      const rollout = {
+        metadata: { name: 'r' },
+        spec: {
+          strategy: {
+            canary: {
+              analysis: { templates: [{ templateName: 't' }] },
+              steps: [{ setWeight: 10 }, { pause: { duration: '10m' } }, { setWeight: 50 }, { pause: { duration: '10m' } }],
+            },
+          },
+        },
+      };
       const template = { spec: { metrics: [{ name: 'error-rate', interval: '2m', count: 3, successCondition: 'result < 0.01' }] } };
-      const { plan, problems } = argoRolloutToPlan(rollout, () => template, adapterSettings(configFrom('simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.001 }\n')));
-      assert.deepStrictEqual(plan?.stages.map((stage) => stage.gates.length), [1, 0]);
+      const { plan, problems } = argoRolloutToPlan(
+        rollout,
+        () => template,
+        adapterSettings(configFrom('simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.001 }\n')),
+      );
+      assert.deepStrictEqual(
+        plan?.stages.map((stage) => stage.gates.length),
+        [1, 0],
+      );
       assert.ok(problems.some((problem) => /stops after 6m \(count × interval\)/.test(problem.message)));
     });
 
     it('a canary without steps, or with an unreadable weight, is not simulated', () => {
       const settings = adapterSettings(defaultConfig(TODAY));
-      assert.deepStrictEqual(argoRolloutToPlan({ spec: { strategy: { canary: {} } } }, () => undefined, settings).problems.map((problem) => problem.message), ['The canary has no steps: Argo Rollouts shifts all traffic at once, so there is no stage to simulate.']);
-      assert.deepStrictEqual(argoRolloutToPlan({ spec: { strategy: { blueGreen: {} } } }, () => undefined, settings).problems.map((problem) => problem.message), ['Only a canary strategy can be simulated; this Rollout has none.']);
-      assert.strictEqual(argoRolloutToPlan({ spec: { strategy: { canary: { steps: [{ setWeight: 'x' }] } } } }, () => undefined, settings).plan, undefined);
+      assert.deepStrictEqual(
+        argoRolloutToPlan({ spec: { strategy: { canary: {} } } }, () => undefined, settings).problems.map((problem) => problem.message),
+        ['The canary has no steps: Argo Rollouts shifts all traffic at once, so there is no stage to simulate.'],
+      );
+      assert.deepStrictEqual(
+        argoRolloutToPlan({ spec: { strategy: { blueGreen: {} } } }, () => undefined, settings).problems.map((problem) => problem.message),
+        ['Only a canary strategy can be simulated; this Rollout has none.'],
+      );
+      assert.strictEqual(
+        argoRolloutToPlan({ spec: { strategy: { canary: { steps: [{ setWeight: 'x' }] } } } }, () => undefined, settings).plan,
+        undefined,
+      );
     });
   });
 });

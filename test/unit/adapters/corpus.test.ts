@@ -10,7 +10,8 @@ import { configFrom, plansOf, problemAt } from './helpers';
 
 function corpusFiles(folder: string, pattern = /\.(ya?ml|json)$/): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of readdirSync(path.join(CORPUS, folder)).sort()) if (pattern.test(name)) files[path.join(CORPUS, folder, name)] = readFileSync(path.join(CORPUS, folder, name), 'utf8');
+  for (const name of readdirSync(path.join(CORPUS, folder)).sort())
+    if (pattern.test(name)) files[path.join(CORPUS, folder, name)] = readFileSync(path.join(CORPUS, folder, name), 'utf8');
   return files;
 }
 
@@ -32,7 +33,10 @@ describe('external corpus', () => {
       it(`positive/${path.basename(file)} is recognised and has no schema finding`, async () => {
         assert.strictEqual(recognise(file, positive[file]), 'stagegate');
         const findings = (await checkFiles({ [file]: positive[file] }))[file];
-        assert.deepStrictEqual(findings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.ruleId} ${finding.message}`), []);
+        assert.deepStrictEqual(
+          findings.filter((finding) => finding.severity === 'error').map((finding) => `${finding.ruleId} ${finding.message}`),
+          [],
+        );
       });
     }
 
@@ -40,7 +44,10 @@ describe('external corpus', () => {
       it(`negative/${path.basename(file)} gets at least one error`, async () => {
         assert.strictEqual(recognise(file, negative[file]), 'stagegate');
         const findings = (await checkFiles({ [file]: negative[file] }))[file];
-        assert.ok(findings.some((finding) => finding.severity === 'error'), `no error among: ${findings.map((finding) => finding.ruleId).join(', ')}`);
+        assert.ok(
+          findings.some((finding) => finding.severity === 'error'),
+          `no error among: ${findings.map((finding) => finding.ruleId).join(', ')}`,
+        );
         assert.ok(!findings.some((finding) => finding.ruleId === 'internal-error'));
       });
     }
@@ -54,7 +61,11 @@ describe('external corpus', () => {
         const findings = await checkFiles(files);
         for (const file of Object.keys(files)) {
           assert.ok(findings[file], `${file} was not checked`);
-          assert.deepStrictEqual(findings[file].filter((finding) => finding.ruleId === 'internal-error' || finding.ruleId === 'syntax-error'), [], file);
+          assert.deepStrictEqual(
+            findings[file].filter((finding) => finding.ruleId === 'internal-error' || finding.ruleId === 'syntax-error'),
+            [],
+            file,
+          );
         }
       });
 
@@ -79,7 +90,8 @@ describe('external corpus', () => {
 
     it('argo-rollouts: the findings each file gets', async () => {
       const findings = await checkFiles(argo);
-      const ids = (name: string) => findings[argoFile(name)].map((finding) => `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`);
+      const ids = (name: string) =>
+        findings[argoFile(name)].map((finding) => `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`);
       assert.deepStrictEqual(ids('analysis-templates.yaml'), ['argo-metric-cannot-fail@14:18']);
       assert.deepStrictEqual(ids('malformed-rollout.yaml'), ['argo-invalid-quantity@18:20', 'argo-no-analysis@20:4']);
       assert.deepStrictEqual(ids('rollout-analysis-step.yaml'), ['argo-template-not-found@37:26']);
@@ -88,18 +100,33 @@ describe('external corpus', () => {
     });
 
     it('argo-rollouts: analysis becomes gates once the job metric is mapped; the malformed canary has no steps to simulate', async () => {
-      const gates = async (name: string) => (await plansOf(argo, argoFile(name), SIMULATION))[0].plan?.stages.map((stage) => `${stage.name} ${stage.weight * 100}% ${stage.gates.map((gate) => gate.name).join('+') || '-'}`);
+      const gates = async (name: string) =>
+        (await plansOf(argo, argoFile(name), SIMULATION))[0].plan?.stages.map(
+          (stage) => `${stage.name} ${stage.weight * 100}% ${stage.gates.map((gate) => gate.name).join('+') || '-'}`,
+        );
       assert.deepStrictEqual(await gates('rollout-analysis-step.yaml'), ['steps[1] analysis 25% random-fail/random-fail']);
       assert.deepStrictEqual(await gates('rollout-background-analysis.yaml'), ['steps[1] pause 1h 25% random-fail/random-fail']);
-      assert.deepStrictEqual(await gates('rollout-canary.yaml'), ['steps[1] pause 1h 20% -', 'steps[3] pause 40s 40% -', 'steps[5] pause 20s 60% -', 'steps[7] pause 20s 80% -']);
+      assert.deepStrictEqual(await gates('rollout-canary.yaml'), [
+        'steps[1] pause 1h 20% -',
+        'steps[3] pause 40s 40% -',
+        'steps[5] pause 20s 60% -',
+        'steps[7] pause 20s 80% -',
+      ]);
       const [malformed] = await plansOf(argo, argoFile('malformed-rollout.yaml'), SIMULATION);
-      assert.deepStrictEqual(malformed.problems.map(problemAt), ['20:12 The canary has no steps: Argo Rollouts shifts all traffic at once, so there is no stage to simulate.']);
+      assert.deepStrictEqual(malformed.problems.map(problemAt), [
+        '20:12 The canary has no steps: Argo Rollouts shifts all traffic at once, so there is no stage to simulate.',
+      ]);
     });
 
     it('flagger: linear, explicit and A/B canaries become weight ladders and an internal-cohort stage, gated on both built-in metrics', async () => {
       const shape = async (name: string) => {
         const plan = (await plansOf(flagger, flaggerFile(name), SIMULATION))[0].plan!;
-        return { weights: plan.stages.map((stage) => `${stage.cohort === 'internal' ? 'internal ' : ''}${Math.round(stage.weight * 100)}`).join(' '), gates: plan.stages[0].gates.map((gate) => `${gate.metric} ≤ ${gate.max}`) };
+        return {
+          weights: plan.stages
+            .map((stage) => `${stage.cohort === 'internal' ? 'internal ' : ''}${Math.round(stage.weight * 100)}`)
+            .join(' '),
+          gates: plan.stages[0].gates.map((gate) => `${gate.metric} ≤ ${gate.max}`),
+        };
       };
       const gates = ['errorRate ≤ 0.01', 'latencyP95Ms ≤ 500'];
       assert.deepStrictEqual(await shape('istio-canary.yaml'), { weights: '5 10 15 20 25 30 35 40 45 50', gates });

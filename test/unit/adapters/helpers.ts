@@ -17,12 +17,17 @@ export const TODAY = '2026-11-26';
 /** The fixture files of a folder, keyed `folder/name`. */
 export function fixtureFiles(folder: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of readdirSync(path.join(ADAPTER_FIXTURES, folder)).sort()) files[`${folder}/${name}`] = readFileSync(path.join(ADAPTER_FIXTURES, folder, name), 'utf8');
+  for (const name of readdirSync(path.join(ADAPTER_FIXTURES, folder)).sort())
+    files[`${folder}/${name}`] = readFileSync(path.join(ADAPTER_FIXTURES, folder, name), 'utf8');
   return files;
 }
 
 /** Checks every fixture of a folder together (plus extra files) and returns the findings of each. */
-export async function checkFolder(folder: string, config?: StagegateConfig, extra: Record<string, string> = {}): Promise<Record<string, Finding[]>> {
+export async function checkFolder(
+  folder: string,
+  config?: StagegateConfig,
+  extra: Record<string, string> = {},
+): Promise<Record<string, Finding[]>> {
   return checkFiles({ ...fixtureFiles(folder), ...extra }, config);
 }
 
@@ -31,7 +36,11 @@ export function configFrom(yaml: string): StagegateConfig {
 }
 
 /** planForSimulation for each document of `file`, in a workspace of the given files. */
-export async function plansOf(files: Record<string, string>, file: string, config: StagegateConfig = defaultConfig(TODAY)): Promise<PlanForSimulation[]> {
+export async function plansOf(
+  files: Record<string, string>,
+  file: string,
+  config: StagegateConfig = defaultConfig(TODAY),
+): Promise<PlanForSimulation[]> {
   const workspace = new Workspace(config, { read: async () => undefined }, defaultSqlAnalyser());
   for (const [name, text] of Object.entries(files)) workspace.setFile(name, text);
   const facts = await workspace.facts();

@@ -30,7 +30,8 @@ describe('analyseMigration', () => {
       MIGRATION_RULES.map((rule) => rule.id),
       RULE_IDS,
     );
-    for (const rule of MIGRATION_RULES) assert.ok(rule.summary.length > 0 && ['error', 'warning', 'info'].includes(rule.defaultSeverity), rule.id);
+    for (const rule of MIGRATION_RULES)
+      assert.ok(rule.summary.length > 0 && ['error', 'warning', 'info'].includes(rule.defaultSeverity), rule.id);
   });
 
   it('loads the parser once, however often it is asked', async () => {
@@ -90,7 +91,7 @@ describe('analyseMigration', () => {
   });
 
   it('a syntax error after multi-byte characters is placed in UTF-16 units', async () => {
-    const text = 'SELECT \'🚀é\' AS x; ALTER TABLE é ADD COLUMN b int DEFALT 0;';
+    const text = "SELECT '🚀é' AS x; ALTER TABLE é ADD COLUMN b int DEFALT 0;";
     const analysis = await analyse(text);
     // In UTF-8 bytes DEFALT starts at 54 (🚀 is 4 bytes, each é 2); editors count 50 UTF-16 units.
     assert.deepStrictEqual(hazardRanges(analysis, 'migration-syntax-error'), [[0, 50, 0, 56]]);
@@ -117,7 +118,10 @@ describe('analyseMigration', () => {
   it('findings come sorted by position', async () => {
     const analysis = await analyse(readFixture('drops-column.sql'));
     const starts = analysis.findings.map((f) => f.range.start.line * 1000 + f.range.start.character);
-    assert.deepStrictEqual(starts, [...starts].sort((a, b) => a - b));
+    assert.deepStrictEqual(
+      starts,
+      [...starts].sort((a, b) => a - b),
+    );
   });
 
   it('only breaking hazards are marked as breaking the old version', async () => {

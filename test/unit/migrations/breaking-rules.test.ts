@@ -37,7 +37,7 @@ describe('migration rules that break the old version', () => {
     assert.ok(analysis.hazards.find((h) => h.ruleId === 'migration-renames-column')?.breaksOldVersion);
   });
 
-  it('a column rename followed by a view with the table\'s old name is not reported', async () => {
+  it("a column rename followed by a view with the table's old name is not reported", async () => {
     const analysis = await analyse(
       'ALTER TABLE users RENAME COLUMN email TO email_address;\nALTER TABLE users RENAME TO members;\nCREATE VIEW users AS SELECT id, email_address AS email FROM members;',
     );
@@ -51,7 +51,9 @@ describe('migration rules that break the old version', () => {
   });
 
   it('renaming a table or column the migration created is not reported', async () => {
-    const analysis = await analyse('CREATE TABLE drafts (id int, body text);\nALTER TABLE drafts RENAME COLUMN body TO content;\nALTER TABLE drafts RENAME TO notes;');
+    const analysis = await analyse(
+      'CREATE TABLE drafts (id int, body text);\nALTER TABLE drafts RENAME COLUMN body TO content;\nALTER TABLE drafts RENAME TO notes;',
+    );
     assert.deepStrictEqual(hazardRanges(analysis, 'migration-renames-column'), []);
     assert.deepStrictEqual(hazardRanges(analysis, 'migration-renames-table'), []);
   });

@@ -38,7 +38,9 @@ describe('migration rules for locks and scans', () => {
     ]);
     const create = firstHazard(analysis, 'migration-index-not-concurrent');
     assert.match(create.message, /SHARE lock on orders/);
-    assert.deepStrictEqual(create.fixes?.[0].edits, [{ range: { start: { line: 0, character: 12 }, end: { line: 0, character: 12 } }, newText: ' CONCURRENTLY' }]);
+    assert.deepStrictEqual(create.fixes?.[0].edits, [
+      { range: { start: { line: 0, character: 12 }, end: { line: 0, character: 12 } }, newText: ' CONCURRENTLY' },
+    ]);
     assert.strictEqual(create.fixes?.[0].safe, false);
   });
 
@@ -55,7 +57,9 @@ describe('migration rules for locks and scans', () => {
     assert.match(messages[0], /SHARE ROW EXCLUSIVE locks on orders and customers/);
     assert.match(messages[1], /ACCESS EXCLUSIVE lock.*fails if any row violates it/);
     const fix = firstHazard(analysis, 'migration-constraint-not-valid-missing').fixes?.[0];
-    assert.deepStrictEqual(fix?.edits, [{ range: { start: { line: 1, character: 104 }, end: { line: 1, character: 104 } }, newText: ' NOT VALID' }]);
+    assert.deepStrictEqual(fix?.edits, [
+      { range: { start: { line: 1, character: 104 }, end: { line: 1, character: 104 } }, newText: ' NOT VALID' },
+    ]);
   });
 
   it('a UNIQUE constraint or column is reported; ADD CONSTRAINT ... UNIQUE USING INDEX is not', async () => {
@@ -90,7 +94,9 @@ describe('migration rules for locks and scans', () => {
   });
 
   it('SET LOCAL lock_timeout covers its transaction only, and does nothing outside one', async () => {
-    const inside = await analyse("BEGIN;\nSET LOCAL lock_timeout = '1s';\nALTER TABLE a ADD COLUMN b int;\nCOMMIT;\nALTER TABLE a ADD COLUMN c int;");
+    const inside = await analyse(
+      "BEGIN;\nSET LOCAL lock_timeout = '1s';\nALTER TABLE a ADD COLUMN b int;\nCOMMIT;\nALTER TABLE a ADD COLUMN c int;",
+    );
     assert.deepStrictEqual(hazardRanges(inside, 'migration-missing-lock-timeout'), [[4, 0, 4, 30]]);
     const autocommit = await analyse("SET LOCAL lock_timeout = '1s';\nALTER TABLE a ADD COLUMN b int;", {
       config: config({ 'migration-work-after-lock': { options: { fileRunsInTransaction: false } } }),
@@ -99,7 +105,9 @@ describe('migration rules for locks and scans', () => {
   });
 
   it('the lock_timeout suggested by the message and the fix is configurable', async () => {
-    const analysis = await analyse('ALTER TABLE a ADD COLUMN b int;', { config: config({ 'migration-missing-lock-timeout': { options: { timeout: '500ms' } } }) });
+    const analysis = await analyse('ALTER TABLE a ADD COLUMN b int;', {
+      config: config({ 'migration-missing-lock-timeout': { options: { timeout: '500ms' } } }),
+    });
     const hazard = firstHazard(analysis, 'migration-missing-lock-timeout');
     assert.match(hazard.message, /SET LOCAL lock_timeout = '500ms'/);
     assert.strictEqual(hazard.fixes?.[0].edits[0].newText, "SET LOCAL lock_timeout = '500ms';\n");

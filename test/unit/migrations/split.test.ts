@@ -27,7 +27,10 @@ describe('splitStatements', () => {
 
   it('keeps semicolons inside dollar-quoted bodies, with or without a tag', () => {
     const text = 'CREATE FUNCTION f() RETURNS int AS $fn$ BEGIN; RETURN 1; END; $fn$ LANGUAGE plpgsql;DO $$ BEGIN; END $$;';
-    assert.deepStrictEqual(pieces(text), ['CREATE FUNCTION f() RETURNS int AS $fn$ BEGIN; RETURN 1; END; $fn$ LANGUAGE plpgsql', 'DO $$ BEGIN; END $$']);
+    assert.deepStrictEqual(pieces(text), [
+      'CREATE FUNCTION f() RETURNS int AS $fn$ BEGIN; RETURN 1; END; $fn$ LANGUAGE plpgsql',
+      'DO $$ BEGIN; END $$',
+    ]);
   });
 
   it('does not take a $1 parameter or an identifier containing $ for a dollar quote', () => {
@@ -39,7 +42,8 @@ describe('splitStatements', () => {
   });
 
   it('keeps a BEGIN ATOMIC function body whole, CASE ... END included', () => {
-    const body = 'CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END';
+    const body =
+      'CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END';
     assert.deepStrictEqual(pieces(`${body};BEGIN;COMMIT;`), [body, 'BEGIN', 'COMMIT']);
   });
 

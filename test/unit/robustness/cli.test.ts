@@ -50,8 +50,16 @@ describe('robustness: the CLI in CI', function () {
 
   describe('files and folders', () => {
     it('a folder without plans, flag files or migrations: exit 2, "nothing was checked"', async () => {
-      for (const args of [['check', 'empty'], ['check', 'docs-only'], ['check', 'empty', '--format', 'json'], ['check', 'docs-only', '--format', 'sarif']]) {
-        assertUsageProblem(await run(args, folder), /^stagegate: (empty|docs-only): no release plans, flag files or SQL migrations found; nothing was checked\.$/);
+      for (const args of [
+        ['check', 'empty'],
+        ['check', 'docs-only'],
+        ['check', 'empty', '--format', 'json'],
+        ['check', 'docs-only', '--format', 'sarif'],
+      ]) {
+        assertUsageProblem(
+          await run(args, folder),
+          /^stagegate: (empty|docs-only): no release plans, flag files or SQL migrations found; nothing was checked\.$/,
+        );
       }
     });
 
@@ -64,7 +72,10 @@ describe('robustness: the CLI in CI', function () {
     });
 
     it('a missing file among good ones: exit 2 naming it, nothing checked', async () => {
-      assertUsageProblem(await run(['check', 'ok.flags.yaml', 'gone.release.yaml'], folder), /^stagegate: gone\.release\.yaml: no such file or folder\.$/);
+      assertUsageProblem(
+        await run(['check', 'ok.flags.yaml', 'gone.release.yaml'], folder),
+        /^stagegate: gone\.release\.yaml: no such file or folder\.$/,
+      );
     });
 
     it('a file of a kind Stagegate does not read, named explicitly: exit 2 saying what it reads', async () => {

@@ -31,9 +31,18 @@ describe(`robustness: property-based checks of the engine (fast-check seed ${see
   this.timeout(5 * 60 * 1000);
 
   it(`finds ${SEEDS.length} seed files (examples, fixtures, ../shared/corpus) to mutate`, () => {
-    assert.ok(SEEDS.some((file) => file.origin.startsWith('examples/')), 'examples/ missing');
-    assert.ok(SEEDS.some((file) => file.origin.startsWith('test/fixtures/')), 'test/fixtures/ missing');
-    assert.ok(SEEDS.some((file) => file.origin.startsWith('corpus/')), '../shared/corpus missing');
+    assert.ok(
+      SEEDS.some((file) => file.origin.startsWith('examples/')),
+      'examples/ missing',
+    );
+    assert.ok(
+      SEEDS.some((file) => file.origin.startsWith('test/fixtures/')),
+      'test/fixtures/ missing',
+    );
+    assert.ok(
+      SEEDS.some((file) => file.origin.startsWith('corpus/')),
+      '../shared/corpus missing',
+    );
   });
 
   it('every seed file as it is: no exception, ranges inside', async () => {
@@ -65,7 +74,10 @@ describe(`robustness: property-based checks of the engine (fast-check seed ${see
     );
     // Back to the original texts, the example is clean again: no edit left a stale parse or analysis behind.
     const reports = await fuzz.check();
-    assert.deepStrictEqual(reports.flatMap((report) => report.findings.map((finding) => `${report.path}: ${finding.ruleId}`)), []);
+    assert.deepStrictEqual(
+      reports.flatMap((report) => report.findings.map((finding) => `${report.path}: ${finding.ruleId}`)),
+      [],
+    );
   });
 
   it('values of the wrong type, out of range or unrepresentable anywhere in a plan or flag set, as YAML and as JSON', async () => {
@@ -74,31 +86,84 @@ describe(`robustness: property-based checks of the engine (fast-check seed ${see
       .filter((entry): entry is { file: SeedFile; value: object } => typeof entry.value === 'object' && entry.value !== null);
     const replacement = fc.oneof(
       fc.constantFrom(...HOSTILE_SCALARS.map((scalar) => tryParse(`v: ${scalar}`)?.v ?? scalar)),
-      fc.constantFrom(-1, 0, -0, 101, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 5e-324, 'NaN', 'Infinity', '-Infinity', '1e999', '', ' ', null, true, [], {}),
+      fc.constantFrom(
+        -1,
+        0,
+        -0,
+        101,
+        1e308,
+        -1e308,
+        Number.MAX_SAFE_INTEGER + 2,
+        5e-324,
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        '1e999',
+        '',
+        ' ',
+        null,
+        true,
+        [],
+        {},
+      ),
       fc.jsonValue({ maxDepth: 3 }),
       fc.string({ unit: 'binary', maxLength: 20 }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...documents), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), replacement, fc.boolean(), async ({ file, value }, route, newValue, asJson) => {
-        const copy = structuredClone(value);
-        setAlong(copy, route, newValue);
-        const enginePath = asJson ? file.enginePath.replace(/\.ya?ml$/i, '.json') : file.enginePath.replace(/\.json$/i, '.yaml');
-        await checkAlone(enginePath, asJson ? JSON.stringify(copy, null, 2) : stringify(copy));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...documents),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        replacement,
+        fc.boolean(),
+        async ({ file, value }, route, newValue, asJson) => {
+          const copy = structuredClone(value);
+          setAlong(copy, route, newValue);
+          const enginePath = asJson ? file.enginePath.replace(/\.ya?ml$/i, '.json') : file.enginePath.replace(/\.json$/i, '.yaml');
+          await checkAlone(enginePath, asJson ? JSON.stringify(copy, null, 2) : stringify(copy));
+        },
+      ),
       options('wrong values', 1000, 10_000),
     );
   });
 
   it('token soup: arbitrary sequences of YAML punctuation, keys, hostile values and characters', async () => {
     const tokens = [
-      'apiVersion: stagegate.dev/v1\n', 'kind: ReleasePlan\n', 'kind: FlagSet\n', 'stages:\n', 'flags:\n', '  - name: a\n', '    weight: ', '    gates:\n',
-      '      - metric: errorRate\n', '        max: ', 'traffic:\n', '  requestsPerSecond: ', '  f:\n', '    type: release\n', '    expires: ', '    dependsOn: [',
-      '    variants: {', '  ', '    ', '- ', '? ', ': ', ', ', '\n', '\r\n', ...HOSTILE_SCALARS, ...HOSTILE_CHARACTERS,
+      'apiVersion: stagegate.dev/v1\n',
+      'kind: ReleasePlan\n',
+      'kind: FlagSet\n',
+      'stages:\n',
+      'flags:\n',
+      '  - name: a\n',
+      '    weight: ',
+      '    gates:\n',
+      '      - metric: errorRate\n',
+      '        max: ',
+      'traffic:\n',
+      '  requestsPerSecond: ',
+      '  f:\n',
+      '    type: release\n',
+      '    expires: ',
+      '    dependsOn: [',
+      '    variants: {',
+      '  ',
+      '    ',
+      '- ',
+      '? ',
+      ': ',
+      ', ',
+      '\n',
+      '\r\n',
+      ...HOSTILE_SCALARS,
+      ...HOSTILE_CHARACTERS,
     ];
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...tokens), { maxLength: 80 }), fc.constantFrom('/soup/a.release.yaml', '/soup/a.flags.yaml', '/soup/a.flags.json'), async (pieces, enginePath) => {
-        await checkAlone(enginePath, pieces.join(''));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...tokens), { maxLength: 80 }),
+        fc.constantFrom('/soup/a.release.yaml', '/soup/a.flags.yaml', '/soup/a.flags.json'),
+        async (pieces, enginePath) => {
+          await checkAlone(enginePath, pieces.join(''));
+        },
+      ),
       options('token soup', 1500, 10_000),
     );
   });
@@ -111,7 +176,8 @@ describe('robustness: every prefix of a file, as while typing it', function () {
   const SAMPLED_OFFSETS = 24;
 
   for (const file of SEEDS) {
-    const everyOffset = file.text.length <= EVERY_OFFSET_UP_TO || file.origin.startsWith('examples/') || file.origin.startsWith('test/fixtures/foundation/');
+    const everyOffset =
+      file.text.length <= EVERY_OFFSET_UP_TO || file.origin.startsWith('examples/') || file.origin.startsWith('test/fixtures/foundation/');
     const cuts = everyOffset
       ? Array.from({ length: file.text.length + 1 }, (_, i) => i)
       : Array.from({ length: SAMPLED_OFFSETS + 1 }, (_, i) => Math.round((i * file.text.length) / SAMPLED_OFFSETS));

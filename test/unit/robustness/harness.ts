@@ -129,25 +129,38 @@ export function assertReportInvariants(report: FileReport, text: string, texts: 
     for (const fix of finding.fixes ?? []) for (const edit of fix.edits) assertInside(lines, edit.range, `${what}, fix "${fix.title}"`);
     for (const related of finding.related ?? []) {
       const relatedText = related.file === report.path ? text : texts.get(related.file);
-      if (relatedText !== undefined) assertInside(new LineIndex(relatedText), related.range, `${what}, related location in ${related.file}`);
+      if (relatedText !== undefined)
+        assertInside(new LineIndex(relatedText), related.range, `${what}, related location in ${related.file}`);
     }
   }
 }
 
 /** `undefined`, `NaN` or `[object Object]` in a message is a bug, unless the message quotes the user's own text (`.nan` is NaN). */
 function showsInternalValue(message: string, text: string): boolean {
-  return [...message.matchAll(/\b(NaN|undefined)\b|\[object Object\]/g)].some((match) => !(match[0] === 'NaN' ? /nan/i.test(text) : text.includes(match[0])));
+  return [...message.matchAll(/\b(NaN|undefined)\b|\[object Object\]/g)].some(
+    (match) => !(match[0] === 'NaN' ? /nan/i.test(text) : text.includes(match[0])),
+  );
 }
 
 /** Line below the line count, character at most the line's length (UTF-16, without its line break), start before end. */
 export function assertInside(lines: LineIndex, range: Range, what: string): void {
   for (const position of [range.start, range.end]) {
-    assert.ok(Number.isInteger(position.line) && Number.isInteger(position.character), `${what}: position ${JSON.stringify(position)} is not whole numbers`);
-    assert.ok(position.line >= 0 && position.line < lines.lineCount, `${what}: line ${position.line} is outside the ${lines.lineCount} lines`);
+    assert.ok(
+      Number.isInteger(position.line) && Number.isInteger(position.character),
+      `${what}: position ${JSON.stringify(position)} is not whole numbers`,
+    );
+    assert.ok(
+      position.line >= 0 && position.line < lines.lineCount,
+      `${what}: line ${position.line} is outside the ${lines.lineCount} lines`,
+    );
     const length = lines.lineText(position.line).length;
-    assert.ok(position.character >= 0 && position.character <= length, `${what}: character ${position.character} is past the end of line ${position.line} (${length})`);
+    assert.ok(
+      position.character >= 0 && position.character <= length,
+      `${what}: character ${position.character} is past the end of line ${position.line} (${length})`,
+    );
   }
-  const ordered = range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character);
+  const ordered =
+    range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character);
   assert.ok(ordered, `${what}: range ${JSON.stringify(range)} ends before it starts`);
 }
 

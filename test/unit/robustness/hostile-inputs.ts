@@ -16,7 +16,12 @@ const PLAN_HEAD = [
 export function aliasBomb(levels = 9, fanout = 9): string {
   const names = Array.from({ length: levels + 1 }, (_, i) => `l${i}`);
   const lines = [`${names[0]}: &${names[0]} [${Array(fanout).fill('"lol"').join(', ')}]`];
-  for (let i = 1; i <= levels; i++) lines.push(`${names[i]}: &${names[i]} [${Array(fanout).fill(`*${names[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `${names[i]}: &${names[i]} [${Array(fanout)
+        .fill(`*${names[i - 1]}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n${FLAG_SET_HEAD}  bomb:\n    description: *${names[levels]}\n`;
 }
 
@@ -50,7 +55,8 @@ export function nestedExplicitKeys(depth: number): string {
 
 /** A valid flag set padded past `bytes` with long descriptions. */
 export function largeFlagSet(bytes: number): string {
-  const flag = (i: number) => `  flag-${i}:\n    description: ${'Generated for a size test. '.repeat(30)}\n    type: permission\n    default: false\n`;
+  const flag = (i: number) =>
+    `  flag-${i}:\n    description: ${'Generated for a size test. '.repeat(30)}\n    type: permission\n    default: false\n`;
   const parts = [FLAG_SET_HEAD];
   let size = FLAG_SET_HEAD.length;
   for (let i = 0; size <= bytes; i++) {
@@ -81,7 +87,10 @@ export function binaryBytes(length: number, seed = 7): Buffer {
 }
 
 export function planWithStages(count: number): string {
-  const stages = Array.from({ length: count }, (_, i) => `  - { name: step-${i}, weight: ${Math.min(100, 1 + Math.floor(i / 1000))}, duration: 1h }\n`);
+  const stages = Array.from(
+    { length: count },
+    (_, i) => `  - { name: step-${i}, weight: ${Math.min(100, 1 + Math.floor(i / 1000))}, duration: 1h }\n`,
+  );
   return PLAN_HEAD + stages.join('');
 }
 
@@ -93,7 +102,10 @@ export function flagSetWithFlags(count: number): string {
 /** `count` flags, each a prerequisite of the one before: a chain, or, with `closed`, one long cycle. */
 export function flagDependencyRing(count: number, closed: boolean): string {
   const next = (i: number) => (closed ? (i + 1) % count : i + 1);
-  const flags = Array.from({ length: count }, (_, i) => `  flag-${i}: { type: kill-switch, default: false, description: d, dependsOn: [flag-${next(i)}] }\n`);
+  const flags = Array.from(
+    { length: count },
+    (_, i) => `  flag-${i}: { type: kill-switch, default: false, description: d, dependsOn: [flag-${next(i)}] }\n`,
+  );
   return FLAG_SET_HEAD + flags.join('') + (closed ? '' : `  flag-${count}: { type: kill-switch, default: false, description: d }\n`);
 }
 

@@ -11,7 +11,14 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import { main } from '../../../src/cli/main';
 import type { Finding } from '../../../src/engine/finding';
-import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_FLAGS, MAX_NESTING_DEPTH, MAX_SQL_STATEMENT_BYTES, MAX_STAGES } from '../../../src/engine/limits';
+import {
+  MAX_ALIAS_COUNT,
+  MAX_FILE_BYTES,
+  MAX_FLAGS,
+  MAX_NESTING_DEPTH,
+  MAX_SQL_STATEMENT_BYTES,
+  MAX_STAGES,
+} from '../../../src/engine/limits';
 import { LineIndex } from '../../../src/engine/text/line-index';
 import { at, FIXTURES } from '../helpers';
 import { assertInside, FuzzWorkspace } from './harness';
@@ -82,9 +89,13 @@ describe('robustness: hostile inputs end with a named finding', function () {
 
   after(() => {
     if (!process.env.STAGEGATE_HOSTILE_REPORT) return;
-    console.log(`\n      ${'input'.padEnd(58)} ${'MB'.padStart(6)} ${'ms'.padStart(7)} ${'heap+ MB'.padStart(9)} ${'held MB'.padStart(8)} ${'freed MB'.padStart(9)}`);
+    console.log(
+      `\n      ${'input'.padEnd(58)} ${'MB'.padStart(6)} ${'ms'.padStart(7)} ${'heap+ MB'.padStart(9)} ${'held MB'.padStart(8)} ${'freed MB'.padStart(9)}`,
+    );
     for (const row of measured) {
-      console.log(`      ${row.input.padEnd(58)} ${row.megabytes.toFixed(2).padStart(6)} ${row.milliseconds.toFixed(0).padStart(7)} ${row.heapAfterCheckMb.toFixed(0).padStart(9)} ${row.retainedMb.toFixed(1).padStart(8)} ${row.afterRemoveMb.toFixed(1).padStart(9)}`);
+      console.log(
+        `      ${row.input.padEnd(58)} ${row.megabytes.toFixed(2).padStart(6)} ${row.milliseconds.toFixed(0).padStart(7)} ${row.heapAfterCheckMb.toFixed(0).padStart(9)} ${row.retainedMb.toFixed(1).padStart(8)} ${row.afterRemoveMb.toFixed(1).padStart(9)}`,
+      );
     }
     if (!collectGarbage) console.log('      (no gc() available: heap figures include garbage)');
   });
@@ -98,8 +109,15 @@ describe('robustness: hostile inputs end with a named finding', function () {
     });
 
     it('an alias to no anchor is a syntax error at the alias, not an alias bomb', async () => {
-      const findings = await checkHostile('alias to no anchor', '/hostile/typo.flags.yaml', 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a: *nope\n');
-      assert.deepStrictEqual(findings.map((finding) => `${at(finding)} ${finding.message}`), ['syntax-error@3:5-3:10 Alias *nope refers to no anchor &nope before it.']);
+      const findings = await checkHostile(
+        'alias to no anchor',
+        '/hostile/typo.flags.yaml',
+        'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a: *nope\n',
+      );
+      assert.deepStrictEqual(
+        findings.map((finding) => `${at(finding)} ${finding.message}`),
+        ['syntax-error@3:5-3:10 Alias *nope refers to no anchor &nope before it.'],
+      );
     });
 
     for (const [shape, generate] of [
@@ -116,33 +134,60 @@ describe('robustness: hostile inputs end with a named finding', function () {
     }
 
     it('indented block mappings: 2,000 levels give nesting-too-deep, 10,000 (50 MB of indentation) file-too-large', async () => {
-      assert.deepStrictEqual(ruleIds(await checkHostile('2,000 levels of indented mappings', '/hostile/deep.flags.yaml', hostile.nestedBlockMappings(2000))), ['nesting-too-deep']);
-      assert.deepStrictEqual(ruleIds(await checkHostile('10,000 levels of indented mappings', '/hostile/deep.flags.yaml', hostile.nestedBlockMappings(10_000))), ['file-too-large']);
+      assert.deepStrictEqual(
+        ruleIds(await checkHostile('2,000 levels of indented mappings', '/hostile/deep.flags.yaml', hostile.nestedBlockMappings(2000))),
+        ['nesting-too-deep'],
+      );
+      assert.deepStrictEqual(
+        ruleIds(await checkHostile('10,000 levels of indented mappings', '/hostile/deep.flags.yaml', hostile.nestedBlockMappings(10_000))),
+        ['file-too-large'],
+      );
     });
 
     it('10,000 levels hidden from the pre-parse estimate by a stray quote: nesting-too-deep where the nesting is', async () => {
-      const findings = await checkHostile('10,000 levels behind a stray quote', '/hostile/deep.flags.yaml', hostile.nestingBehindAStrayQuote(10_000));
+      const findings = await checkHostile(
+        '10,000 levels behind a stray quote',
+        '/hostile/deep.flags.yaml',
+        hostile.nestingBehindAStrayQuote(10_000),
+      );
       assert.deepStrictEqual(ruleIds(findings), ['nesting-too-deep']);
       assert.strictEqual(findings[0].range.start.line, 8);
     });
 
     it(`${MAX_NESTING_DEPTH + 50} levels hidden from the estimate: the exact depth, measured after parsing, is reported`, async () => {
-      const findings = await checkHostile(`${MAX_NESTING_DEPTH + 50} levels behind a stray quote`, '/hostile/deep.flags.yaml', hostile.nestingBehindAStrayQuote(MAX_NESTING_DEPTH + 50));
+      const findings = await checkHostile(
+        `${MAX_NESTING_DEPTH + 50} levels behind a stray quote`,
+        '/hostile/deep.flags.yaml',
+        hostile.nestingBehindAStrayQuote(MAX_NESTING_DEPTH + 50),
+      );
       // The document, flags, the flag and its variants are four levels above the lists.
-      assert.deepStrictEqual(findings.map((finding) => finding.message), [`Collections nest ${MAX_NESTING_DEPTH + 50 + 4} levels deep; Stagegate reads at most ${MAX_NESTING_DEPTH}.`]);
+      assert.deepStrictEqual(
+        findings.map((finding) => finding.message),
+        [`Collections nest ${MAX_NESTING_DEPTH + 50 + 4} levels deep; Stagegate reads at most ${MAX_NESTING_DEPTH}.`],
+      );
     });
 
     it('10,000 nested explicit keys (`? ? ? x`): nesting-too-deep', async () => {
-      assert.deepStrictEqual(ruleIds(await checkHostile('10,000 nested explicit keys', '/hostile/keys.flags.yaml', hostile.nestedExplicitKeys(10_000))), ['nesting-too-deep']);
+      assert.deepStrictEqual(
+        ruleIds(await checkHostile('10,000 nested explicit keys', '/hostile/keys.flags.yaml', hostile.nestedExplicitKeys(10_000))),
+        ['nesting-too-deep'],
+      );
     });
 
     it('150 nested collection keys end (the yaml package alone needs minutes to stringify them): schema findings on the key', async () => {
       const findings = await checkHostile('150 nested collection keys', '/hostile/keys.flags.yaml', hostile.nestedExplicitKeys(150));
-      assert.ok(findings.some((finding) => finding.ruleId === 'schema' && finding.range.start.line === 7), findings.map(at).join(', '));
+      assert.ok(
+        findings.some((finding) => finding.ruleId === 'schema' && finding.range.start.line === 7),
+        findings.map(at).join(', '),
+      );
     });
 
     it('collection keys, small: each key is reported as an invalid flag name at its own range', async () => {
-      const findings = await checkHostile('collection keys fixture', '/hostile/collection-keys.flags.yaml', readHostile('collection-keys.flags.yaml'));
+      const findings = await checkHostile(
+        'collection keys fixture',
+        '/hostile/collection-keys.flags.yaml',
+        readHostile('collection-keys.flags.yaml'),
+      );
       assert.deepStrictEqual(
         findings.filter((finding) => finding.ruleId === 'schema' && finding.message.includes('is not a valid name')).map(at),
         ['schema@6:4-6:23', 'schema@8:4-8:12', 'schema@10:4-10:15'],
@@ -150,12 +195,19 @@ describe('robustness: hostile inputs end with a named finding', function () {
     });
 
     it('a syntax error on each of 200,000 lines: the syntax errors, then nesting-too-deep where the parser gave up', async () => {
-      const findings = await checkHostile('a syntax error on each of 200,000 lines', '/hostile/garbled.flags.yaml', hostile.syntaxErrorOnEveryLine(200_000));
+      const findings = await checkHostile(
+        'a syntax error on each of 200,000 lines',
+        '/hostile/garbled.flags.yaml',
+        hostile.syntaxErrorOnEveryLine(200_000),
+      );
       // Whether the parser's stack runs out before the end depends on the stack already in use (test order, JIT
       // state): when it does, nesting-too-deep says so; either way the syntax errors are reported and nothing throws.
       const ids = ruleIds(findings).filter((id) => id !== 'too-many-findings');
       assert.ok(ids.includes('syntax-error'), ids.join(', '));
-      assert.ok(ids.every((id) => id === 'syntax-error' || id === 'nesting-too-deep'), ids.join(', '));
+      assert.ok(
+        ids.every((id) => id === 'syntax-error' || id === 'nesting-too-deep'),
+        ids.join(', '),
+      );
       assert.strictEqual(findings[0].message, 'Nested mappings are not allowed in compact mappings');
     });
 
@@ -163,7 +215,12 @@ describe('robustness: hostile inputs end with a named finding', function () {
       const text = hostile.largeFlagSet(10 * 1024 * 1024);
       const findings = await checkHostile('10 MB flag set', '/hostile/big.flags.yaml', text);
       assert.deepStrictEqual(findings.map(at), ['file-too-large@0:0-0:28']);
-      assert.match(findings[0].message, new RegExp(`File is ${Buffer.byteLength(text).toLocaleString('en-US')} bytes; Stagegate checks files up to ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes`));
+      assert.match(
+        findings[0].message,
+        new RegExp(
+          `File is ${Buffer.byteLength(text).toLocaleString('en-US')} bytes; Stagegate checks files up to ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes`,
+        ),
+      );
     });
 
     it('binary content (an image renamed to .release.yaml): invalid-encoding at the first NUL, with the count', async () => {
@@ -193,29 +250,52 @@ describe('robustness: hostile inputs end with a named finding', function () {
 
     it(`a plan with 100,000 stages: plan-too-large at the stages key (the limit is ${MAX_STAGES})`, async () => {
       const findings = await checkHostile('plan with 100,000 stages', '/hostile/huge.release.yaml', hostile.planWithStages(100_000));
-      assert.deepStrictEqual(findings.map((finding) => `${at(finding)} ${finding.message}`), [`plan-too-large@5:0-5:6 The plan has 100000 stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`]);
+      assert.deepStrictEqual(
+        findings.map((finding) => `${at(finding)} ${finding.message}`),
+        [`plan-too-large@5:0-5:6 The plan has 100000 stages; Stagegate lints and simulates plans of up to ${MAX_STAGES}.`],
+      );
     });
 
     it(`a flag set with 100,000 flags: flag-set-too-large at the flags key (the limit is ${MAX_FLAGS})`, async () => {
       const findings = await checkHostile('flag set with 100,000 flags', '/hostile/huge.flags.yaml', hostile.flagSetWithFlags(100_000));
-      assert.deepStrictEqual(findings.map((finding) => `${at(finding)} ${finding.message}`), [`flag-set-too-large@5:0-5:5 The flag set has 100000 flags; Stagegate lints flag sets of up to ${MAX_FLAGS}. Split it into several files.`]);
+      assert.deepStrictEqual(
+        findings.map((finding) => `${at(finding)} ${finding.message}`),
+        [
+          `flag-set-too-large@5:0-5:5 The flag set has 100000 flags; Stagegate lints flag sets of up to ${MAX_FLAGS}. Split it into several files.`,
+        ],
+      );
     });
 
     it(`a flag set of exactly ${MAX_FLAGS} flags is still checked`, async () => {
-      const findings = await checkHostile(`flag set with ${MAX_FLAGS} flags`, '/hostile/limit.flags.yaml', hostile.flagSetWithFlags(MAX_FLAGS));
+      const findings = await checkHostile(
+        `flag set with ${MAX_FLAGS} flags`,
+        '/hostile/limit.flags.yaml',
+        hostile.flagSetWithFlags(MAX_FLAGS),
+      );
       assert.ok(!findings.some((finding) => finding.ruleId === 'flag-set-too-large'));
       assert.ok(findings.some((finding) => finding.ruleId === 'flag-missing-description'));
     });
 
     it('a prerequisite chain of 19,999 flags ends without overflowing the stack, and finds no cycle', async () => {
-      const findings = await checkHostile('prerequisite chain of 19,999 flags', '/hostile/chain.flags.yaml', hostile.flagDependencyRing(MAX_FLAGS - 1, false));
+      const findings = await checkHostile(
+        'prerequisite chain of 19,999 flags',
+        '/hostile/chain.flags.yaml',
+        hostile.flagDependencyRing(MAX_FLAGS - 1, false),
+      );
       assert.deepStrictEqual(ruleIds(findings), []);
     });
 
     it('a prerequisite cycle through 20,000 flags: flag-dependency-cycle on each, with a message of bounded length', async () => {
-      const findings = await checkHostile('prerequisite cycle of 20,000 flags', '/hostile/ring.flags.yaml', hostile.flagDependencyRing(MAX_FLAGS, true));
+      const findings = await checkHostile(
+        'prerequisite cycle of 20,000 flags',
+        '/hostile/ring.flags.yaml',
+        hostile.flagDependencyRing(MAX_FLAGS, true),
+      );
       assert.deepStrictEqual(ruleIds(findings), ['flag-dependency-cycle', 'too-many-findings']);
-      assert.match(findings[0].message, /^Flag "flag-0" is on a prerequisite cycle: flag-0 → flag-1 → .* → flag-19 → … → flag-0 \(20,000 flags\)\./);
+      assert.match(
+        findings[0].message,
+        /^Flag "flag-0" is on a prerequisite cycle: flag-0 → flag-1 → .* → flag-19 → … → flag-0 \(20,000 flags\)\./,
+      );
       assert.ok(findings.every((finding) => finding.message.length < 600));
     });
   });
@@ -228,7 +308,11 @@ describe('robustness: hostile inputs end with a named finding', function () {
     });
 
     it('nested dollar quotes, the outer one never closed: the statements before it are still checked', async () => {
-      const findings = await checkHostile('unterminated nested dollar quotes', '/hostile/migrations/2.sql', readHostile('unterminated-dollar-quote-nested.sql'));
+      const findings = await checkHostile(
+        'unterminated nested dollar quotes',
+        '/hostile/migrations/2.sql',
+        readHostile('unterminated-dollar-quote-nested.sql'),
+      );
       assert.deepStrictEqual(findings.map(at), ['migration-drops-column@2:19-2:43', 'migration-syntax-error@3:7-3:23']);
     });
 
@@ -244,7 +328,11 @@ describe('robustness: hostile inputs end with a named finding', function () {
     });
 
     it('binary content as a migration: invalid-encoding, and syntax errors with ranges inside the text', async () => {
-      const findings = await checkHostile('100 kB of binary as a migration', '/hostile/migrations/5.sql', hostile.binaryBytes(100_000).toString('utf8'));
+      const findings = await checkHostile(
+        '100 kB of binary as a migration',
+        '/hostile/migrations/5.sql',
+        hostile.binaryBytes(100_000).toString('utf8'),
+      );
       assert.ok(ruleIds(findings).includes('invalid-encoding'));
       assert.ok(ruleIds(findings).includes('migration-syntax-error'));
     });
@@ -266,7 +354,9 @@ describe('robustness: hostile inputs end with a named finding', function () {
 
     it('invalid UTF-8 (a stray byte, an overlong form, a surrogate, a truncated sequence): one invalid-encoding warning at 1-based positions of the decoded text', async () => {
       const bytes = Buffer.concat([
-        Buffer.from('apiVersion: stagegate.dev/v1\nkind: FlagSet\nmetadata:\n  name: bytes\n  owner: team-a\nflags:\n  a:\n    type: kill-switch\n    default: false\n    description: "'),
+        Buffer.from(
+          'apiVersion: stagegate.dev/v1\nkind: FlagSet\nmetadata:\n  name: bytes\n  owner: team-a\nflags:\n  a:\n    type: kill-switch\n    default: false\n    description: "',
+        ),
         Buffer.from([0xff, 0x20, 0xc0, 0xaf, 0x20, 0xed, 0xa0, 0x80, 0x20, 0xf0, 0x9f, 0x98]),
         Buffer.from('"\n'),
       ]);
@@ -274,7 +364,10 @@ describe('robustness: hostile inputs end with a named finding', function () {
       const result = await cli(['check', 'bytes.flags.yaml', '--format', 'json']);
       assert.strictEqual(result.code, 0, result.stderr);
       const rows = JSON.parse(result.stdout);
-      assert.deepStrictEqual(rows.map((row: { ruleId: string; line: number; column: number }) => `${row.ruleId}@${row.line}:${row.column}`), ['invalid-encoding@10:19']);
+      assert.deepStrictEqual(
+        rows.map((row: { ruleId: string; line: number; column: number }) => `${row.ruleId}@${row.line}:${row.column}`),
+        ['invalid-encoding@10:19'],
+      );
       assert.match(rows[0].message, /\(\d+ in the file\)/);
     });
 
@@ -284,7 +377,10 @@ describe('robustness: hostile inputs end with a named finding', function () {
       fs.writeFileSync(path.join(folder, 'plain.release.yaml'), plan);
       const withBom = JSON.parse((await cli(['check', 'bom.release.yaml', '--format', 'json'])).stdout);
       const without = JSON.parse((await cli(['check', 'plain.release.yaml', '--format', 'json'])).stdout);
-      assert.deepStrictEqual(withBom.map((row: { file: string }) => ({ ...row, file: 'x' })), without.map((row: { file: string }) => ({ ...row, file: 'x' })));
+      assert.deepStrictEqual(
+        withBom.map((row: { file: string }) => ({ ...row, file: 'x' })),
+        without.map((row: { file: string }) => ({ ...row, file: 'x' })),
+      );
     });
 
     it('a binary file named as a plan: exit 1 with findings, no stack trace', async () => {

@@ -43,8 +43,14 @@ describe('gate statistics agree with the simulator', () => {
       if (process.env.STAGEGATE_VERBOSE) console.log(`lint ${stats.falseRollbackPerStage.toFixed(4)} simulated ${simulated}`);
       assert.ok(simulated > 0.02, 'the plan is noisy enough for the comparison to mean something');
       // The lint combines overlapping cells as independent, which can only overstate the risk a little.
-      assert.ok(stats.falseRollbackPerStage >= simulated - 3 * standardError, `lint ${stats.falseRollbackPerStage} vs simulated ${simulated}`);
-      assert.ok(stats.falseRollbackPerStage <= simulated * 1.3 + 3 * standardError, `lint ${stats.falseRollbackPerStage} vs simulated ${simulated}`);
+      assert.ok(
+        stats.falseRollbackPerStage >= simulated - 3 * standardError,
+        `lint ${stats.falseRollbackPerStage} vs simulated ${simulated}`,
+      );
+      assert.ok(
+        stats.falseRollbackPerStage <= simulated * 1.3 + 3 * standardError,
+        `lint ${stats.falseRollbackPerStage} vs simulated ${simulated}`,
+      );
     });
   }
 });

@@ -11,7 +11,10 @@ describe('simulator conservation', () => {
   it('splits every step of traffic between the two versions, and the steps add up to the traffic model', () => {
     // A plan whose gates never trip, so the run covers all 27 hours of the example's stages.
     const simulator = simulatorFor({
-      traffic: { requestsPerSecond: 1200, dimensions: { region: { 'eu-west': 0.4, 'us-east': 0.45, 'ap-south': 0.15 }, device: { web: 0.55, ios: 0.25, android: 0.2 } } },
+      traffic: {
+        requestsPerSecond: 1200,
+        dimensions: { region: { 'eu-west': 0.4, 'us-east': 0.45, 'ap-south': 0.15 }, device: { web: 0.55, ios: 0.25, android: 0.2 } },
+      },
       stages: [
         { name: 'internal', cohort: 'internal', weight: 100, duration: '1h' },
         { name: 'canary-1', weight: 1, duration: '2h' },
@@ -33,7 +36,10 @@ describe('simulator conservation', () => {
   });
 
   it('keeps fractional traffic exact over a run: each segment rounds its running total', () => {
-    const simulator = simulatorFor({ traffic: { requestsPerSecond: 0.37, dimensions: { region: { a: 0.3, b: 0.7 } } }, stages: [{ name: 'half', weight: 50, duration: '7h' }] });
+    const simulator = simulatorFor({
+      traffic: { requestsPerSecond: 0.37, dimensions: { region: { a: 0.3, b: 0.7 } } },
+      stages: [{ name: 'half', weight: 50, duration: '7h' }],
+    });
     const result = simulator.run('healthy', 1);
     const expected = Math.round(0.37 * 60 * 420 * 0.3) + Math.round(0.37 * 60 * 420 * 0.7);
     assert.strictEqual(result.traffic.totalRequests, expected);
@@ -43,7 +49,12 @@ describe('simulator conservation', () => {
     const result = example().run('healthy', 5);
     const radius = result.blastRadius;
     assert.deepStrictEqual([radius.exposedRequests, radius.failedRequests, radius.users, radius.peakTrafficShare], [0, 0, 0, 0]);
-    for (const segment of radius.bySegment) assert.deepStrictEqual([segment.exposedRequests, segment.failedRequests, segment.users, segment.peakTrafficShare], [0, 0, 0, 0], segment.segment);
+    for (const segment of radius.bySegment)
+      assert.deepStrictEqual(
+        [segment.exposedRequests, segment.failedRequests, segment.users, segment.peakTrafficShare],
+        [0, 0, 0, 0],
+        segment.segment,
+      );
     assert.ok(result.timeline.every((step) => step.failedRequests === 0 && !step.failureActive));
   });
 

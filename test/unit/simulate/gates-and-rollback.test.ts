@@ -40,7 +40,10 @@ describe('gate evaluation windows', () => {
       traffic: { requestsPerSecond: 20 },
       stages: [{ name: 'canary', weight: 10, duration: '45m', interval: '45m', gates: [{ metric: 'errorRate', max: '50%' }] }],
     }).run('healthy', 1);
-    assert.deepStrictEqual(result.evaluations.map((evaluation) => [evaluation.minute, evaluation.windowMinutes]), [[45, 45]]);
+    assert.deepStrictEqual(
+      result.evaluations.map((evaluation) => [evaluation.minute, evaluation.windowMinutes]),
+      [[45, 45]],
+    );
     assert.strictEqual(result.evaluations[0].all.samples, result.stages[0].requests);
   });
 
@@ -49,13 +52,25 @@ describe('gate evaluation windows', () => {
       traffic: { requestsPerSecond: 20 },
       stages: [{ name: 'canary', weight: 10, duration: '50m', interval: '15m', gates: [{ metric: 'errorRate', max: '50%' }] }],
     }).run('healthy', 1);
-    assert.deepStrictEqual(result.evaluations.map((evaluation) => evaluation.windowMinutes), [15, 15, 20]);
+    assert.deepStrictEqual(
+      result.evaluations.map((evaluation) => evaluation.windowMinutes),
+      [15, 15, 20],
+    );
   });
 
   it('judges each breakdown value on its own traffic and names the one that tripped', () => {
     const simulator = simulatorFor({
       traffic: { requestsPerSecond: 50, dimensions: { region: { big: 0.95, small: 0.05 } } },
-      stages: [{ name: 'canary', weight: 20, duration: '30m', interval: '30m', breakdown: ['region'], gates: [{ metric: 'errorRate', maxIncrease: '100%' }] }],
+      stages: [
+        {
+          name: 'canary',
+          weight: 20,
+          duration: '30m',
+          interval: '30m',
+          breakdown: ['region'],
+          gates: [{ metric: 'errorRate', maxIncrease: '100%' }],
+        },
+      ],
       baseline: { errorRate: 0.002 },
       scenarios: { small: { kind: 'segment-outage', segment: { region: 'small' }, errorRate: 0.02 } },
       rollback: { automatic: true },
@@ -131,14 +146,23 @@ describe('rollback', () => {
 
   it('holds the weight on pause until a human rolls back', () => {
     const result = tripping({ automatic: true, action: 'pause' }, { duration: '20m' }).run('broken', 1);
-    assert.deepStrictEqual([result.outcome, result.stop?.by, result.stop?.restoredMinute], ['paused', 'human', 10 + HUMAN_REACTION_MINUTES + 2]);
+    assert.deepStrictEqual(
+      [result.outcome, result.stop?.by, result.stop?.restoredMinute],
+      ['paused', 'human', 10 + HUMAN_REACTION_MINUTES + 2],
+    );
     assert.strictEqual(result.timeline.length, 42);
-    assert.ok(result.timeline.slice(10).every((step) => step.share === 0.1 && step.stage === 0), 'the stage does not advance past its 20 minutes while paused');
+    assert.ok(
+      result.timeline.slice(10).every((step) => step.share === 0.1 && step.stage === 0),
+      'the stage does not advance past its 20 minutes while paused',
+    );
   });
 
   it('waits for a human when rollback is not automatic', () => {
     const result = tripping({ automatic: false, delay: '1m' }).run('broken', 1);
-    assert.deepStrictEqual([result.outcome, result.stop?.by, result.stop?.restoredMinute], ['rolled-back', 'human', 10 + HUMAN_REACTION_MINUTES + 1]);
+    assert.deepStrictEqual(
+      [result.outcome, result.stop?.by, result.stop?.restoredMinute],
+      ['rolled-back', 'human', 10 + HUMAN_REACTION_MINUTES + 1],
+    );
   });
 
   it('counts the failing requests served during the delay in the blast radius', () => {

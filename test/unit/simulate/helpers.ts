@@ -15,7 +15,12 @@ export const EXAMPLE_PLAN = path.join(REPO_ROOT, 'examples', 'checkout', 'checko
 
 /** A plan from a literal, with the boilerplate filled in. */
 export function plan(body: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: 'stagegate.dev/v1', kind: 'ReleasePlan', metadata: { name: 'test-plan', service: 'test', owner: 'team-test' }, ...body };
+  return {
+    apiVersion: 'stagegate.dev/v1',
+    kind: 'ReleasePlan',
+    metadata: { name: 'test-plan', service: 'test', owner: 'team-test' },
+    ...body,
+  };
 }
 
 export function simulatorFor(body: Record<string, unknown>, options: SimulationOptions = {}): Simulator {
@@ -28,7 +33,10 @@ export function simulatorFor(body: Record<string, unknown>, options: SimulationO
 
 /** log Γ(x) by Lanczos (g = 7), independent of the engine's Stirling series. */
 function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   x -= 1;
   let a = c[0];
   const t = x + 7.5;
@@ -63,7 +71,10 @@ export function largestCountWithin(n: number, bound: number): number {
 export function assertWithinThreeStandardErrors(observed: number, exact: number, runs: number, what: string): void {
   const standardError = Math.sqrt((exact * (1 - exact)) / runs);
   const distance = Math.abs(observed - exact);
-  assert.ok(distance <= 3 * standardError, `${what}: Monte Carlo ${observed} over ${runs} runs vs exact ${exact.toFixed(5)}; |difference| ${distance.toFixed(5)} > 3 standard errors (${(3 * standardError).toFixed(5)})`);
+  assert.ok(
+    distance <= 3 * standardError,
+    `${what}: Monte Carlo ${observed} over ${runs} runs vs exact ${exact.toFixed(5)}; |difference| ${distance.toFixed(5)} > 3 standard errors (${(3 * standardError).toFixed(5)})`,
+  );
 }
 
 /** Every number in the value is finite (JSON would silently turn NaN and Infinity into null). */

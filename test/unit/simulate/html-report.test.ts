@@ -20,7 +20,17 @@ describe('simulation HTML report', function () {
   before(async function () {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-code-server.sh installs it)`);
     assets = buildReportAssets();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
 
   after(async () => {

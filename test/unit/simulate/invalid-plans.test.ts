@@ -18,19 +18,27 @@ function findingsOf(file: string): string[] {
 
 describe('plans the simulator cannot replay', () => {
   it('a plan without traffic is reported at the top of the document', () => {
-    assert.deepStrictEqual(findingsOf('no-traffic.release.yaml'), ['plan-not-simulable@0:0-0:28 The simulator needs traffic.requestsPerSecond greater than 0.']);
+    assert.deepStrictEqual(findingsOf('no-traffic.release.yaml'), [
+      'plan-not-simulable@0:0-0:28 The simulator needs traffic.requestsPerSecond greater than 0.',
+    ]);
   });
 
   it('shares that do not sum to 1 are reported at the dimension', () => {
-    assert.deepStrictEqual(findingsOf('shares-not-one.release.yaml'), ['plan-not-simulable@9:4-9:10 The shares of dimension "region" sum to 0.8, not 1.']);
+    assert.deepStrictEqual(findingsOf('shares-not-one.release.yaml'), [
+      'plan-not-simulable@9:4-9:10 The shares of dimension "region" sum to 0.8, not 1.',
+    ]);
   });
 
   it('a zero duration is reported at the duration', () => {
-    assert.deepStrictEqual(findingsOf('zero-duration.release.yaml'), ['plan-not-simulable@11:14-11:16 The stage needs a duration greater than 0 to be simulated.']);
+    assert.deepStrictEqual(findingsOf('zero-duration.release.yaml'), [
+      'plan-not-simulable@11:14-11:16 The stage needs a duration greater than 0 to be simulated.',
+    ]);
   });
 
   it('a scenario restricted to a value the dimension lacks is reported at that value', () => {
-    assert.deepStrictEqual(findingsOf('unknown-segment.release.yaml'), ['scenario-invalid@20:14-20:22 "ap-south" is not a value of dimension "region" (eu-west, us-east).']);
+    assert.deepStrictEqual(findingsOf('unknown-segment.release.yaml'), [
+      'scenario-invalid@20:14-20:22 "ap-south" is not a value of dimension "region" (eu-west, us-east).',
+    ]);
   });
 
   it('a YAML syntax error is reported as such, before any reading of the plan', () => {
@@ -43,9 +51,18 @@ describe('plans the simulator cannot replay', () => {
     const values = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`v${i}`, 0.05]));
     const { findings } = loadPlanText(
       'huge.release.yaml',
-      JSON.stringify({ apiVersion: 'stagegate.dev/v1', kind: 'ReleasePlan', metadata: { name: 'x', service: 'x', owner: 'x' }, traffic: { requestsPerSecond: 1, dimensions: { a: values, b: values, c: values } }, stages: [{ name: 'full', weight: 100, duration: '1h' }] }),
+      JSON.stringify({
+        apiVersion: 'stagegate.dev/v1',
+        kind: 'ReleasePlan',
+        metadata: { name: 'x', service: 'x', owner: 'x' },
+        traffic: { requestsPerSecond: 1, dimensions: { a: values, b: values, c: values } },
+        stages: [{ name: 'full', weight: 100, duration: '1h' }],
+      }),
     );
-    assert.deepStrictEqual(findings.map((finding) => finding.ruleId), ['simulation-too-large']);
+    assert.deepStrictEqual(
+      findings.map((finding) => finding.ruleId),
+      ['simulation-too-large'],
+    );
     assert.match(findings[0].message, /8000 segments.*MAX_SEGMENTS/);
   });
 });
@@ -56,8 +73,25 @@ describe('odd but valid plans', () => {
       traffic: { requestsPerSecond: 0.001, requestsPerUser: 3 },
       baseline: { errorRate: 0, latencyP95Ms: 1, kpis: { always: 1, never: 0 } },
       stages: [
-        { name: 'dark', weight: 0, duration: '10m', gates: [{ metric: 'errorRate', maxIncrease: '10%' }, { metric: 'latencyP95Ms', maxIncrease: '10%' }] },
-        { name: 'trickle', weight: 50, duration: '20m', minSamples: 0, gates: [{ metric: 'kpi:always', minRatio: 0.9 }, { metric: 'kpi:never', min: 0.5 }] },
+        {
+          name: 'dark',
+          weight: 0,
+          duration: '10m',
+          gates: [
+            { metric: 'errorRate', maxIncrease: '10%' },
+            { metric: 'latencyP95Ms', maxIncrease: '10%' },
+          ],
+        },
+        {
+          name: 'trickle',
+          weight: 50,
+          duration: '20m',
+          minSamples: 0,
+          gates: [
+            { metric: 'kpi:always', minRatio: 0.9 },
+            { metric: 'kpi:never', min: 0.5 },
+          ],
+        },
         { name: 'full', weight: 100, duration: '30s' },
       ],
       rollback: { onInconclusive: 'continue' },

@@ -27,7 +27,10 @@ function assertMatchesBinomial(n: number, p: number, draw: () => number, regime:
     if (cumulative >= quartiles[0]) {
       quartiles.shift();
       const standardError = Math.sqrt((cumulative * (1 - cumulative)) / DRAWS);
-      assert.ok(Math.abs(empirical / DRAWS - cumulative) <= 4 * standardError, `${regime} Binomial(${n}, ${p}) at ${k}: P(X ≤ k) ${cumulative.toFixed(4)}, drawn ${(empirical / DRAWS).toFixed(4)} (seed ${SEED})`);
+      assert.ok(
+        Math.abs(empirical / DRAWS - cumulative) <= 4 * standardError,
+        `${regime} Binomial(${n}, ${p}) at ${k}: P(X ≤ k) ${cumulative.toFixed(4)}, drawn ${(empirical / DRAWS).toFixed(4)} (seed ${SEED})`,
+      );
     }
   }
 }

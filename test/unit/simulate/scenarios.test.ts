@@ -7,11 +7,21 @@ import { loadPlanText, SCENARIO_DEFAULTS } from '../../../src/engine/simulate';
 import { EXAMPLE_PLAN, SIMULATE_FIXTURES, simulatorFor } from './helpers';
 
 describe('simulator scenarios', () => {
-  it('lists the seven built-in kinds for a plan with KPIs and dimensions, then the plan\'s own', () => {
+  it("lists the seven built-in kinds for a plan with KPIs and dimensions, then the plan's own", () => {
     const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
     assert.deepStrictEqual(
       simulator!.scenarios.map((scenario) => `${scenario.name}:${scenario.source}`),
-      ['healthy:built-in', 'error-spike:built-in', 'latency-regression:built-in', 'kpi-drop:built-in', 'segment-outage:built-in', 'slow-burn:built-in', 'dependency-outage:built-in', 'eu-ranker-errors:plan', 'slow-ranker:plan'],
+      [
+        'healthy:built-in',
+        'error-spike:built-in',
+        'latency-regression:built-in',
+        'kpi-drop:built-in',
+        'segment-outage:built-in',
+        'slow-burn:built-in',
+        'dependency-outage:built-in',
+        'eu-ranker-errors:plan',
+        'slow-ranker:plan',
+      ],
     );
   });
 
@@ -22,7 +32,7 @@ describe('simulator scenarios', () => {
     assert.strictEqual(failure('error-spike').errorRate, 0.01, '5 × 0.2%');
     assert.strictEqual(failure('latency-regression').latencyMultiplier, SCENARIO_DEFAULTS.latencyMultiplier);
     assert.deepStrictEqual([failure('kpi-drop').kpi, failure('kpi-drop').kpiRate], ['payment-success', 0.97 * 0.95]);
-    assert.deepStrictEqual(failure('segment-outage').segment, { region: 'ap-south' }, 'the first dimension\'s smallest value');
+    assert.deepStrictEqual(failure('segment-outage').segment, { region: 'ap-south' }, "the first dimension's smallest value");
     assert.deepStrictEqual([failure('slow-burn').errorRate, failure('slow-burn').errorRateGrowthPerHour], [0.002, 0.001]);
     const outage = failure('dependency-outage');
     assert.deepStrictEqual([outage.errorRate, outage.affectsCurrentVersion, outage.startMinute, outage.endMinute], [0.02, true, 0, 30]);
@@ -30,7 +40,10 @@ describe('simulator scenarios', () => {
 
   it('leaves out kpi-drop and segment-outage when the plan has no KPI or dimension', () => {
     const simulator = simulatorFor({ traffic: { requestsPerSecond: 10 }, stages: [{ name: 'full', weight: 100, duration: '1h' }] });
-    assert.deepStrictEqual(simulator.scenarios.map((scenario) => scenario.name), ['healthy', 'error-spike', 'latency-regression', 'slow-burn', 'dependency-outage']);
+    assert.deepStrictEqual(
+      simulator.scenarios.map((scenario) => scenario.name),
+      ['healthy', 'error-spike', 'latency-regression', 'slow-burn', 'dependency-outage'],
+    );
   });
 
   it('lets a plan replace a built-in by naming its scenario after it', () => {
@@ -62,7 +75,7 @@ describe('simulator scenarios', () => {
     assert.strictEqual(simulator!.scenario('slow-ranker')!.failure!.latencyMultiplier, 320 / 250);
   });
 
-  it('grows a slow burn\'s error rate with time', () => {
+  it("grows a slow burn's error rate with time", () => {
     const simulator = simulatorFor({
       traffic: { requestsPerSecond: 50 },
       baseline: { errorRate: 0.001 },

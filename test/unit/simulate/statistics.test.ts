@@ -50,7 +50,8 @@ describe('simulator statistics', () => {
     });
     const firstStageTrip = (rate: number) => {
       let probability = 0;
-      for (let canary = 1500; canary <= 2100; canary++) probability += binomialPmf(9000, 0.2, canary) * binomialUpperTail(canary, rate, largestCountWithin(canary, 0.012));
+      for (let canary = 1500; canary <= 2100; canary++)
+        probability += binomialPmf(9000, 0.2, canary) * binomialUpperTail(canary, rate, largestCountWithin(canary, 0.012));
       return probability;
     };
 
@@ -62,9 +63,15 @@ describe('simulator statistics', () => {
         const summary = simulatorFor(body(scenario === 'healthy' ? rate : 0.002)).runMany(scenario, SEED, RUNS);
         const first = firstStageTrip(rate);
         const second = (1 - first) * binomialUpperTail(6000, rate, largestCountWithin(6000, 0.012));
-        assertWithinThreeStandardErrors(summary.detectionByStage['canary-20'], first, RUNS, `${scenario} stopped in canary-20 (seed ${SEED})`);
+        assertWithinThreeStandardErrors(
+          summary.detectionByStage['canary-20'],
+          first,
+          RUNS,
+          `${scenario} stopped in canary-20 (seed ${SEED})`,
+        );
         assertWithinThreeStandardErrors(summary.detectionByStage.full, second, RUNS, `${scenario} stopped in full (seed ${SEED})`);
-        if (scenario === 'healthy') assertWithinThreeStandardErrors(summary.falseRollbackRate!, first + second, RUNS, `false rollbacks (seed ${SEED})`);
+        if (scenario === 'healthy')
+          assertWithinThreeStandardErrors(summary.falseRollbackRate!, first + second, RUNS, `false rollbacks (seed ${SEED})`);
       });
     }
   });

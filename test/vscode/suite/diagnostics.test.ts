@@ -1,6 +1,16 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, describe as describeDiagnostics, hasRule, openDocument, ruleId, stagegateDiagnostics, waitForDiagnostics, workspaceUri, writeFile } from './helpers';
+import {
+  activateExtension,
+  describe as describeDiagnostics,
+  hasRule,
+  openDocument,
+  ruleId,
+  stagegateDiagnostics,
+  waitForDiagnostics,
+  workspaceUri,
+  writeFile,
+} from './helpers';
 
 const BROKEN_PLAN = [
   'apiVersion: stagegate.dev/v1',
@@ -50,35 +60,79 @@ describe('diagnostics in the real VS Code', () => {
     const editor = await openDocument(uri);
     const text = editor.document.getText();
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)), text.replace('canery', 'canary').replace('weight: 150', 'weight: 1'));
+    edit.replace(
+      uri,
+      new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(text.length)),
+      text.replace('canery', 'canary').replace('weight: 150', 'weight: 1'),
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     const diagnostics = await waitForDiagnostics(uri, (list) => !list.some((diagnostic) => ruleId(diagnostic) === 'schema'));
-    assert.ok(diagnostics.some((diagnostic) => ruleId(diagnostic) === 'stage-without-gates'), 'lint findings remain once the schema is satisfied');
+    assert.ok(
+      diagnostics.some((diagnostic) => ruleId(diagnostic) === 'stage-without-gates'),
+      'lint findings remain once the schema is satisfied',
+    );
   });
 
   it('shows a finding of each family: flags, plans, cross-file, migrations', async () => {
-    const flags = await writeFile('families/team.flags.yaml', ['apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  search-boost:', '    description: Boosts fresh results', '    type: release', '    expires: 2099-01-01', '    default: false', ''].join('\n'));
+    const flags = await writeFile(
+      'families/team.flags.yaml',
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: FlagSet',
+        'flags:',
+        '  search-boost:',
+        '    description: Boosts fresh results',
+        '    type: release',
+        '    expires: 2099-01-01',
+        '    default: false',
+        '',
+      ].join('\n'),
+    );
     const sql = await writeFile('families/migrations/001.sql', 'ALTER TABLE results DROP COLUMN score;\n');
     const plan = await writeFile(
       'families/boost.release.yaml',
-      ['apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', 'metadata: { name: boost, service: search, owner: team-search }', 'flags: [search-boost, search-missing]', 'migrations:', '  - file: migrations/001.sql', 'stages:', '  - name: canary', '    weight: 1', '    duration: 1h', ''].join('\n'),
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: ReleasePlan',
+        'metadata: { name: boost, service: search, owner: team-search }',
+        'flags: [search-boost, search-missing]',
+        'migrations:',
+        '  - file: migrations/001.sql',
+        'stages:',
+        '  - name: canary',
+        '    weight: 1',
+        '    duration: 1h',
+        '',
+      ].join('\n'),
     );
     assert.ok(hasRule('flag-missing-owner')(await waitForDiagnostics(flags, hasRule('flag-missing-owner'))));
-    const planDiagnostics = await waitForDiagnostics(plan, (list) => ['stage-without-gates', 'plan-unknown-flag', 'plan-migration-not-rollback-safe'].every((id) => hasRule(id)(list)));
+    const planDiagnostics = await waitForDiagnostics(plan, (list) =>
+      ['stage-without-gates', 'plan-unknown-flag', 'plan-migration-not-rollback-safe'].every((id) => hasRule(id)(list)),
+    );
     const unknown = planDiagnostics.find((diagnostic) => ruleId(diagnostic) === 'plan-unknown-flag')!;
     assert.deepStrictEqual(describeDiagnostics([unknown]), ['plan-unknown-flag@3:22-3:36']);
-    assert.ok(unknown.relatedInformation?.some((related) => related.location.uri.fsPath === flags.fsPath), 'related information points to the flag file searched');
+    assert.ok(
+      unknown.relatedInformation?.some((related) => related.location.uri.fsPath === flags.fsPath),
+      'related information points to the flag file searched',
+    );
     const unsafe = planDiagnostics.find((diagnostic) => ruleId(diagnostic) === 'plan-migration-not-rollback-safe')!;
     assert.strictEqual(unsafe.relatedInformation?.[0].location.uri.fsPath, sql.fsPath);
     const sqlDiagnostics = await waitForDiagnostics(sql, hasRule('migration-drops-column'));
-    assert.deepStrictEqual(describeDiagnostics(sqlDiagnostics.filter((diagnostic) => ruleId(diagnostic) === 'migration-drops-column')), ['migration-drops-column@0:20-0:37']);
+    assert.deepStrictEqual(describeDiagnostics(sqlDiagnostics.filter((diagnostic) => ruleId(diagnostic) === 'migration-drops-column')), [
+      'migration-drops-column@0:20-0:37',
+    ]);
   });
 
   it('a cross-file finding clears when the other file changes on disk', async () => {
     const plan = workspaceUri('families', 'boost.release.yaml');
     const flags = workspaceUri('families', 'team.flags.yaml');
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(flags));
-    await vscode.workspace.fs.writeFile(flags, new TextEncoder().encode(text + '  search-missing:\n    description: x\n    owner: y\n    expires: 2099-01-01\n    type: permission\n    default: false\n'));
+    await vscode.workspace.fs.writeFile(
+      flags,
+      new TextEncoder().encode(
+        text + '  search-missing:\n    description: x\n    owner: y\n    expires: 2099-01-01\n    type: permission\n    default: false\n',
+      ),
+    );
     await waitForDiagnostics(plan, (list) => !hasRule('plan-unknown-flag')(list));
   });
 });

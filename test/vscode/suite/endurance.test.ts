@@ -12,8 +12,25 @@ import { activateExtension, openDocument, ruleId, waitForDiagnostics, writeFile 
 
 /** A plan with `stages` stages, each one gate short of clean so every edit keeps findings flowing. */
 function largePlan(stages: number): string {
-  const lines = ['apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', 'metadata: { name: large, service: s, owner: o }', 'traffic: { requestsPerSecond: 5000 }', 'baseline: { errorRate: 0.002, latencyP95Ms: 180 }', 'rollback: { automatic: true }', 'stages:'];
-  for (let i = 0; i < stages; i++) lines.push(`  - name: stage-${i}`, `    weight: ${Math.min(100, 1 + i)}`, '    duration: 1h', '    interval: 30m', '    gates:', '      - { metric: errorRate, maxIncrease: 100% }', '      - { metric: latencyP95Ms, maxIncrease: 25% }');
+  const lines = [
+    'apiVersion: stagegate.dev/v1',
+    'kind: ReleasePlan',
+    'metadata: { name: large, service: s, owner: o }',
+    'traffic: { requestsPerSecond: 5000 }',
+    'baseline: { errorRate: 0.002, latencyP95Ms: 180 }',
+    'rollback: { automatic: true }',
+    'stages:',
+  ];
+  for (let i = 0; i < stages; i++)
+    lines.push(
+      `  - name: stage-${i}`,
+      `    weight: ${Math.min(100, 1 + i)}`,
+      '    duration: 1h',
+      '    interval: 30m',
+      '    gates:',
+      '      - { metric: errorRate, maxIncrease: 100% }',
+      '      - { metric: latencyP95Ms, maxIncrease: 25% }',
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -42,13 +59,21 @@ describe('a long edit session in the real VS Code', function () {
     const line = editor.document.lineAt(3);
     for (let i = 0; i < 1000; i++) {
       // Alternate typing and deleting a character in a comment-free spot: the text ends where it started.
-      const ok = await editor.edit((builder) => (i % 2 === 0 ? builder.insert(line.range.end, ' ') : builder.delete(new vscode.Range(3, line.range.end.character, 3, line.range.end.character + 1))));
+      const ok = await editor.edit((builder) =>
+        i % 2 === 0
+          ? builder.insert(line.range.end, ' ')
+          : builder.delete(new vscode.Range(3, line.range.end.character, 3, line.range.end.character + 1)),
+      );
       assert.ok(ok);
     }
     // One breaking edit at the end: its diagnostic must arrive, proving the checks kept up.
-    await editor.edit((builder) => builder.replace(new vscode.Range(7, 0, 7, editor.document.lineAt(7).text.length), '  - name: stage-0  '));
+    await editor.edit((builder) =>
+      builder.replace(new vscode.Range(7, 0, 7, editor.document.lineAt(7).text.length), '  - name: stage-0  '),
+    );
     await editor.edit((builder) => builder.insert(new vscode.Position(8, 0), '    weight: 250\n'));
-    const diagnostics = await waitForDiagnostics(uri, (list) => list.some((diagnostic) => diagnostic.message.includes('must be at most 100') || ruleId(diagnostic) === 'duplicate-key'));
+    const diagnostics = await waitForDiagnostics(uri, (list) =>
+      list.some((diagnostic) => diagnostic.message.includes('must be at most 100') || ruleId(diagnostic) === 'duplicate-key'),
+    );
     await api.diagnostics.checkNow();
     collectGarbage();
     const heapAfter = process.memoryUsage().heapUsed;
@@ -61,7 +86,7 @@ describe('a long edit session in the real VS Code', function () {
   });
 
   // Panels: "closing the panel disposes it" in simulation.test.ts (one serializer per view type can exist).
-  it('disposing the extension\'s parts removes their listeners and watchers', async () => {
+  it("disposing the extension's parts removes their listeners and watchers", async () => {
     const log = vscode.window.createOutputChannel('Stagegate endurance test');
     const index = new WorkspaceIndex(log);
     const diagnostics = new DiagnosticsController(index, log);

@@ -2,7 +2,16 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { activateExtension, hasRule, openDocument, ruleId, waitForDiagnostics, workspaceUri, writeFile } from './helpers';
 
-const FLAGS = ['apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  checkout-express:', '    description: Express checkout button', '    owner: team-payments', '    default: false', ''].join('\n');
+const FLAGS = [
+  'apiVersion: stagegate.dev/v1',
+  'kind: FlagSet',
+  'flags:',
+  '  checkout-express:',
+  '    description: Express checkout button',
+  '    owner: team-payments',
+  '    default: false',
+  '',
+].join('\n');
 
 describe('editor features in the real VS Code', () => {
   before(async () => {
@@ -14,7 +23,12 @@ describe('editor features in the real VS Code', () => {
     await openDocument(uri);
     const diagnostics = await waitForDiagnostics(uri, hasRule('flag-missing-expiry'));
     const target = diagnostics.find((diagnostic) => ruleId(diagnostic) === 'flag-missing-expiry')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, target.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      target.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const titles = actions.map((action) => action.title);
     const fix = actions.find((action) => action.title.startsWith('Add expires:'));
     assert.ok(fix?.edit, `offers an add-expiry fix among: ${titles.join(' | ')}`);
@@ -28,39 +42,84 @@ describe('editor features in the real VS Code', () => {
   });
 
   it('"disable for this line" inserts a suppression comment that silences the rule', async () => {
-    const uri = await writeFile('features/nodesc.flags.yaml', FLAGS.replace('    description: Express checkout button\n', '').replace('checkout-express', 'checkout-nodesc'));
+    const uri = await writeFile(
+      'features/nodesc.flags.yaml',
+      FLAGS.replace('    description: Express checkout button\n', '').replace('checkout-express', 'checkout-nodesc'),
+    );
     await openDocument(uri);
     const diagnostics = await waitForDiagnostics(uri, hasRule('flag-missing-description'));
     const target = diagnostics.find((diagnostic) => ruleId(diagnostic) === 'flag-missing-description')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, target.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      target.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const disable = actions.find((action) => action.title === 'Disable flag-missing-description for this line');
     assert.ok(disable?.edit && (await vscode.workspace.applyEdit(disable.edit)));
-    assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /\n {2}# stagegate-disable-next-line flag-missing-description\n {2}checkout-nodesc:/);
+    assert.match(
+      (await vscode.workspace.openTextDocument(uri)).getText(),
+      /\n {2}# stagegate-disable-next-line flag-missing-description\n {2}checkout-nodesc:/,
+    );
     await waitForDiagnostics(uri, (list) => !hasRule('flag-missing-description')(list));
   });
 
   it('source.fixAll.stagegate applies the safe fixes of a file', async () => {
-    const uri = await writeFile('features/fixall.flags.yaml', ['apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags:', '  a:', '    description: a', '    owner: x', '  b:', '    description: b', '    owner: x', ''].join('\n'));
+    const uri = await writeFile(
+      'features/fixall.flags.yaml',
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: FlagSet',
+        'flags:',
+        '  a:',
+        '    description: a',
+        '    owner: x',
+        '  b:',
+        '    description: b',
+        '    owner: x',
+        '',
+      ].join('\n'),
+    );
     await openDocument(uri);
     await waitForDiagnostics(uri, (list) => list.filter((diagnostic) => ruleId(diagnostic) === 'flag-missing-expiry').length === 2);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.stagegate');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      new vscode.Range(0, 0, 0, 0),
+      'source.fixAll.stagegate',
+    );
     assert.strictEqual(actions.length, 1);
     assert.ok(actions[0].edit && (await vscode.workspace.applyEdit(actions[0].edit)));
     await waitForDiagnostics(uri, (list) => !hasRule('flag-missing-expiry')(list));
   });
 
-  it('hover shows a gate\'s power and a key\'s schema description', async () => {
+  it("hover shows a gate's power and a key's schema description", async () => {
     const plan = workspaceUri('examples', 'checkout', 'checkout.release.yaml');
     const editor = await openDocument(plan);
     const text = editor.document.getText();
     const gateOffset = text.indexOf('metric: errorRate', text.indexOf('name: canary-1')) + 'metric: '.length;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', plan, editor.document.positionAt(gateOffset));
-    const hoverText = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
-    assert.match(hoverText, /Catches .* with \*\*[\d.]+%\*\* probability per 1h window at 1% of 1,200 rps, judged on all traffic and 3 breakdown values/);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      plan,
+      editor.document.positionAt(gateOffset),
+    );
+    const hoverText = hovers
+      .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+      .join('\n');
+    assert.match(
+      hoverText,
+      /Catches .* with \*\*[\d.]+%\*\* probability per 1h window at 1% of 1,200 rps, judged on all traffic and 3 breakdown values/,
+    );
 
     const keyOffset = text.indexOf('requestsPerSecond');
-    const keyHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', plan, editor.document.positionAt(keyOffset + 2));
-    const keyText = keyHovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    const keyHovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      plan,
+      editor.document.positionAt(keyOffset + 2),
+    );
+    const keyText = keyHovers
+      .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+      .join('\n');
     assert.match(keyText, /Total requests per second the service receives/);
   });
 
@@ -68,41 +127,82 @@ describe('editor features in the real VS Code', () => {
     const plan = workspaceUri('examples', 'checkout', 'checkout.release.yaml');
     const editor = await openDocument(plan);
     const offset = editor.document.getText().indexOf('- checkout-new-pricing') + 4;
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', plan, editor.document.positionAt(offset));
-    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      plan,
+      editor.document.positionAt(offset),
+    );
+    const text = hovers
+      .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
+      .join('\n');
     assert.match(text, /Flag `checkout-new-pricing`\*\* \(release\)/);
     assert.match(text, /owner: team-payments/);
     assert.match(text, /expires in \d+ days? \(2027-01-29\)|expired/);
   });
 
-  it('completion offers the workspace\'s flag keys in a plan\'s flags list, and metric names', async () => {
-    const uri = await writeFile('features/complete.release.yaml', ['apiVersion: stagegate.dev/v1', 'kind: ReleasePlan', 'metadata: { name: a, service: b, owner: c }', 'baseline:', '  kpis: { signup: 0.9 }', 'flags:', '  - ', 'stages:', '  - name: canary', '    weight: 1', '    gates:', '      - metric: ', ''].join('\n'));
+  it("completion offers the workspace's flag keys in a plan's flags list, and metric names", async () => {
+    const uri = await writeFile(
+      'features/complete.release.yaml',
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: ReleasePlan',
+        'metadata: { name: a, service: b, owner: c }',
+        'baseline:',
+        '  kpis: { signup: 0.9 }',
+        'flags:',
+        '  - ',
+        'stages:',
+        '  - name: canary',
+        '    weight: 1',
+        '    gates:',
+        '      - metric: ',
+        '',
+      ].join('\n'),
+    );
     const editor = await openDocument(uri);
-    const flagList = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(6, 4));
+    const flagList = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      new vscode.Position(6, 4),
+    );
     const labels = flagList.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
     assert.ok(labels.includes('checkout-new-pricing'), `flag keys offered: ${labels.slice(0, 20).join(', ')}`);
     const metricLine = editor.document.lineAt(11).text;
-    const metrics = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(11, metricLine.length));
+    const metrics = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      new vscode.Position(11, metricLine.length),
+    );
     const metricLabels = metrics.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
-    for (const expected of ['errorRate', 'latencyP95Ms', 'kpi:signup']) assert.ok(metricLabels.includes(expected), `metric ${expected} offered among ${metricLabels.join(', ')}`);
+    for (const expected of ['errorRate', 'latencyP95Ms', 'kpi:signup'])
+      assert.ok(metricLabels.includes(expected), `metric ${expected} offered among ${metricLabels.join(', ')}`);
   });
 
-  it('document symbols list the plan\'s stages and their gates', async () => {
+  it("document symbols list the plan's stages and their gates", async () => {
     const plan = workspaceUri('examples', 'checkout', 'checkout.release.yaml');
     await openDocument(plan);
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', plan);
     const root = symbols.find((symbol) => symbol.name === 'checkout-2.4');
     assert.ok(root, `plan symbol among ${symbols.map((symbol) => symbol.name).join(', ')}`);
-    assert.deepStrictEqual(root.children.filter((child) => child.kind === vscode.SymbolKind.Event).map((child) => child.name), ['internal', 'canary-1', 'canary-10', 'rollout-50', 'full']);
-    assert.deepStrictEqual(root.children[1].children.map((gate) => gate.name), ['errorRate', 'latencyP95Ms']);
+    assert.deepStrictEqual(
+      root.children.filter((child) => child.kind === vscode.SymbolKind.Event).map((child) => child.name),
+      ['internal', 'canary-1', 'canary-10', 'rollout-50', 'full'],
+    );
+    assert.deepStrictEqual(
+      root.children[1].children.map((gate) => gate.name),
+      ['errorRate', 'latencyP95Ms'],
+    );
   });
 
-  it('the status bar shows the active plan\'s readiness and problem count', async () => {
+  it("the status bar shows the active plan's readiness and problem count", async () => {
     const api = await activateExtension();
     await openDocument(workspaceUri('examples', 'checkout', 'checkout.release.yaml'));
     await api.status.update();
     assert.match(api.status.text, /Stagegate 5\/5 ready · 0 problems/);
-    const readiness = await vscode.commands.executeCommand<{ readyCount: number }[]>('stagegate.showReadiness', workspaceUri('examples', 'checkout', 'checkout.release.yaml'));
+    const readiness = await vscode.commands.executeCommand<{ readyCount: number }[]>(
+      'stagegate.showReadiness',
+      workspaceUri('examples', 'checkout', 'checkout.release.yaml'),
+    );
     assert.strictEqual(readiness[0].readyCount, 5);
   });
 
@@ -114,7 +214,12 @@ describe('editor features in the real VS Code', () => {
     assert.match(text, /name: internal[\s\S]*weight: 1\n[\s\S]*weight: 10\n[\s\S]*weight: 50\n[\s\S]*weight: 100\n/);
     const api = await activateExtension();
     await api.diagnostics.checkNow();
-    const errorsAndWarnings = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'stagegate' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning);
-    assert.deepStrictEqual(errorsAndWarnings.map((diagnostic) => diagnostic.message), []);
+    const errorsAndWarnings = vscode.languages
+      .getDiagnostics(uri)
+      .filter((diagnostic) => diagnostic.source === 'stagegate' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning);
+    assert.deepStrictEqual(
+      errorsAndWarnings.map((diagnostic) => diagnostic.message),
+      [],
+    );
   });
 });

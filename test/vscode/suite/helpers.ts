@@ -36,7 +36,11 @@ export function stagegateDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 /** Resolves with the file's Stagegate diagnostics once `accept` holds for them, awaiting diagnostics events. */
-export function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const diagnostics = stagegateDiagnostics(uri);
@@ -51,7 +55,9 @@ export function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: vscode
     });
     const timer = setTimeout(() => {
       subscription.dispose();
-      reject(new Error(`Timed out waiting for diagnostics on ${uri.fsPath}; last: ${describe(stagegateDiagnostics(uri)).join(', ') || 'none'}`));
+      reject(
+        new Error(`Timed out waiting for diagnostics on ${uri.fsPath}; last: ${describe(stagegateDiagnostics(uri)).join(', ') || 'none'}`),
+      );
     }, timeoutMs);
     check();
   });
@@ -63,7 +69,10 @@ export function ruleId(diagnostic: vscode.Diagnostic): string {
 
 /** `ruleId@line:char-line:char`, 0-based. */
 export function describe(diagnostics: vscode.Diagnostic[]): string[] {
-  return diagnostics.map((diagnostic) => `${ruleId(diagnostic)}@${diagnostic.range.start.line}:${diagnostic.range.start.character}-${diagnostic.range.end.line}:${diagnostic.range.end.character}`);
+  return diagnostics.map(
+    (diagnostic) =>
+      `${ruleId(diagnostic)}@${diagnostic.range.start.line}:${diagnostic.range.start.character}-${diagnostic.range.end.line}:${diagnostic.range.end.character}`,
+  );
 }
 
 export function hasRule(id: string): (diagnostics: vscode.Diagnostic[]) => boolean {

@@ -1,7 +1,16 @@
 // Extension defects found in review, each pinned in the real VS Code.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, hasRule, openDocument, ruleId, stagegateDiagnostics, waitForDiagnostics, workspaceUri, writeFile } from './helpers';
+import {
+  activateExtension,
+  hasRule,
+  openDocument,
+  ruleId,
+  stagegateDiagnostics,
+  waitForDiagnostics,
+  workspaceUri,
+  writeFile,
+} from './helpers';
 
 describe('review fixes in the real VS Code', () => {
   before(async () => {
@@ -9,18 +18,26 @@ describe('review fixes in the real VS Code', () => {
   });
 
   it('fix-all right after an edit uses positions of the current text', async () => {
-    const uri = await writeFile('review/late.flags.yaml', 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nmetadata:\n  name: x\nflags:\n  a:\n    description: a\n    owner: o\n');
+    const uri = await writeFile(
+      'review/late.flags.yaml',
+      'apiVersion: stagegate.dev/v1\nkind: FlagSet\nmetadata:\n  name: x\nflags:\n  a:\n    description: a\n    owner: o\n',
+    );
     const editor = await openDocument(uri);
     await waitForDiagnostics(uri, hasRule('flag-missing-expiry'));
     // Two new lines at the top, and fix-all at once, before the debounced check publishes.
     await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), '# one\n# two\n'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.stagegate');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      new vscode.Range(0, 0, 0, 0),
+      'source.fixAll.stagegate',
+    );
     assert.ok(actions[0]?.edit && (await vscode.workspace.applyEdit(actions[0].edit)));
     assert.match(editor.document.getText(), /\n {2}a:\n {4}expires: "\d{4}-\d{2}-\d{2}"\n {4}description: a\n/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  it('a deleted folder takes its files\' findings with it', async () => {
+  it("a deleted folder takes its files' findings with it", async () => {
     const uri = await writeFile('doomed/inner/x.flags.yaml', 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a: {}\n');
     await waitForDiagnostics(uri, hasRule('flag-missing-owner'));
     await vscode.workspace.fs.delete(workspaceUri('doomed'), { recursive: true });
@@ -30,17 +47,28 @@ describe('review fixes in the real VS Code', () => {
   });
 
   it('JSON files get no "disable for this line" comment, which JSON cannot hold', async () => {
-    const uri = await writeFile('review/plain.flags.json', '{\n  "apiVersion": "stagegate.dev/v1",\n  "kind": "FlagSet",\n  "flags": { "a": { "owner": "o", "description": "d" } }\n}\n');
+    const uri = await writeFile(
+      'review/plain.flags.json',
+      '{\n  "apiVersion": "stagegate.dev/v1",\n  "kind": "FlagSet",\n  "flags": { "a": { "owner": "o", "description": "d" } }\n}\n',
+    );
     await openDocument(uri);
     const diagnostics = await waitForDiagnostics(uri, hasRule('flag-missing-expiry'));
     const target = diagnostics.find((diagnostic) => ruleId(diagnostic) === 'flag-missing-expiry')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, target.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      target.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     assert.ok(!actions.some((action) => action.title.startsWith('Disable')), actions.map((action) => action.title).join(' | '));
     assert.ok(actions.some((action) => action.title.startsWith('Add expires')));
   });
 
   it('Simulate on a plan that cannot be replayed ends instead of waiting forever', async () => {
-    const uri = await writeFile('review/notraffic.release.yaml', 'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nstages:\n  - name: s\n    weight: 1\n    duration: 1h\n');
+    const uri = await writeFile(
+      'review/notraffic.release.yaml',
+      'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nstages:\n  - name: s\n    weight: 1\n    duration: 1h\n',
+    );
     await openDocument(uri);
     const info = await vscode.commands.executeCommand('stagegate.simulate', uri);
     assert.strictEqual(info, undefined);

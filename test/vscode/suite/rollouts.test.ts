@@ -47,8 +47,14 @@ describe('Argo Rollouts in the real VS Code', () => {
     await openDocument(rollout);
     await waitForDiagnostics(rollout, hasRule('argo-weight-decreasing'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', rollout);
-    assert.ok(lenses.some((lens) => lens.command?.title === '$(play) Simulate'), lenses.map((lens) => lens.command?.title).join(' | '));
-    const info = await vscode.commands.executeCommand<{ charts: number; blankCanvases: number }>('stagegate.simulate', rollout, { scenario: 'error-spike', runs: 20 });
+    assert.ok(
+      lenses.some((lens) => lens.command?.title === '$(play) Simulate'),
+      lenses.map((lens) => lens.command?.title).join(' | '),
+    );
+    const info = await vscode.commands.executeCommand<{ charts: number; blankCanvases: number }>('stagegate.simulate', rollout, {
+      scenario: 'error-spike',
+      runs: 20,
+    });
     assert.ok(info.charts >= 3);
     assert.strictEqual(info.blankCanvases, 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

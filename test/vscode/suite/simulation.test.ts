@@ -27,7 +27,11 @@ describe('the simulator in the real VS Code', () => {
   it('Simulate opens the webview, whose charts draw (no blank canvas)', async () => {
     const api = await activateExtension();
     await openDocument(PLAN());
-    const info = await vscode.commands.executeCommand<RenderInfo>('stagegate.simulate', PLAN(), { scenario: 'segment-outage', seed: 3, runs: 50 });
+    const info = await vscode.commands.executeCommand<RenderInfo>('stagegate.simulate', PLAN(), {
+      scenario: 'segment-outage',
+      seed: 3,
+      runs: 50,
+    });
     assert.strictEqual(api.simulations.openCount, 1);
     assert.ok(info.charts >= 3, `charts drawn: ${info.charts}`);
     assert.strictEqual(info.blankCanvases, 0);
@@ -42,11 +46,15 @@ describe('the simulator in the real VS Code', () => {
     const report = api.results.get(PLAN().fsPath)!;
     const expected = report.matrix!.scenarios.map((summary) => summary.scenario);
     assert.deepStrictEqual(info.matrixScenarios, expected);
-    for (const kind of ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage']) assert.ok(expected.includes(kind), `${kind} in the matrix`);
+    for (const kind of ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage'])
+      assert.ok(expected.includes(kind), `${kind} in the matrix`);
     assert.strictEqual(info.blankCanvases, 0);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', PLAN());
     const stageTitles = lenses.map((lens) => lens.command?.title ?? '').filter((title) => title.startsWith('catches'));
-    assert.ok(stageTitles.some((title) => /catches .*error-spike \d+(\.\d)?%/.test(title)), stageTitles.join(' | '));
+    assert.ok(
+      stageTitles.some((title) => /catches .*error-spike \d+(\.\d)?%/.test(title)),
+      stageTitles.join(' | '),
+    );
   });
 
   it('screenshots of the workbench with the simulation open, in dark and light themes', async () => {
@@ -64,7 +72,11 @@ describe('the simulator in the real VS Code', () => {
       await config.update('colorTheme', saved, vscode.ConfigurationTarget.Global);
     }
     // Under @vscode/test-electron nobody answers screenshot requests; under code-server both exist.
-    if (process.env.STAGEGATE_SCREENSHOT_REQUESTS) assert.ok(shots.every((shot) => shot !== undefined), `screenshots: ${shots.join(', ')}`);
+    if (process.env.STAGEGATE_SCREENSHOT_REQUESTS)
+      assert.ok(
+        shots.every((shot) => shot !== undefined),
+        `screenshots: ${shots.join(', ')}`,
+      );
   });
 
   it('closing the panel disposes it', async () => {

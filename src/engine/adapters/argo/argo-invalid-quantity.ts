@@ -9,7 +9,12 @@ import { isRecord, list, record } from '../read';
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 export const argoInvalidQuantity: ForeignRule = {
-  meta: { id: 'argo-invalid-quantity', family: 'schema', defaultSeverity: 'error', summary: "A container's resource request or limit in the Rollout's pod template is not a Kubernetes quantity." },
+  meta: {
+    id: 'argo-invalid-quantity',
+    family: 'schema',
+    defaultSeverity: 'error',
+    summary: "A container's resource request or limit in the Rollout's pod template is not a Kubernetes quantity.",
+  },
   appliesTo: 'argo-rollout',
   check(context, value) {
     const podSpec = record(record(record(value.spec)?.template)?.spec);
@@ -21,7 +26,11 @@ export const argoInvalidQuantity: ForeignRule = {
           for (const [name, quantity] of Object.entries(record(resources?.[section]) ?? {})) {
             if (typeof quantity === 'number' || (typeof quantity === 'string' && QUANTITY.test(quantity.trim()))) continue;
             const path: Path = ['spec', 'template', 'spec', group, index, 'resources', section, name];
-            context.report('argo-invalid-quantity', context.locate(path).value, `${section}.${name} ${JSON.stringify(quantity)} is not a Kubernetes quantity (such as 500m, 128Mi or 2): Kubernetes rejects the pod template and the rollout never starts.`);
+            context.report(
+              'argo-invalid-quantity',
+              context.locate(path).value,
+              `${section}.${name} ${JSON.stringify(quantity)} is not a Kubernetes quantity (such as 500m, 128Mi or 2): Kubernetes rejects the pod template and the rollout never starts.`,
+            );
           }
         }
       });

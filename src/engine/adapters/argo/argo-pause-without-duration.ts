@@ -6,17 +6,28 @@ import { isRecord } from '../read';
 import { analysisBlocks, canarySteps } from './rollout-view';
 
 export const argoPauseWithoutDuration: ForeignRule = {
-  meta: { id: 'argo-pause-without-duration', family: 'plan', defaultSeverity: 'info', summary: 'A pause without duration waits for manual promotion in a rollout that otherwise advances on its own.' },
+  meta: {
+    id: 'argo-pause-without-duration',
+    family: 'plan',
+    defaultSeverity: 'info',
+    summary: 'A pause without duration waits for manual promotion in a rollout that otherwise advances on its own.',
+  },
   appliesTo: 'argo-rollout',
   check(context, value) {
     const steps = canarySteps(value);
-    const manual = steps.filter(({ step }) => 'pause' in step && (step.pause === null || (isRecord(step.pause) && step.pause.duration === undefined)));
+    const manual = steps.filter(
+      ({ step }) => 'pause' in step && (step.pause === null || (isRecord(step.pause) && step.pause.duration === undefined)),
+    );
     if (manual.length === 0) return;
     const timed = steps.some(({ step }) => isRecord(step.pause) && step.pause.duration !== undefined);
     const analysed = analysisBlocks(value).some((block) => block.templates.length > 0);
     if (!timed && !analysed) return;
     for (const { path, index } of manual) {
-      context.report('argo-pause-without-duration', context.locate([...path, 'pause']).key ?? context.locate(path).value, `steps[${index}] pauses until someone runs \`kubectl argo rollouts promote\`, while the rest of this rollout advances on its own. If a human check is meant, keep it; otherwise give the pause a duration.`);
+      context.report(
+        'argo-pause-without-duration',
+        context.locate([...path, 'pause']).key ?? context.locate(path).value,
+        `steps[${index}] pauses until someone runs \`kubectl argo rollouts promote\`, while the rest of this rollout advances on its own. If a human check is meant, keep it; otherwise give the pause a duration.`,
+      );
     }
   },
 };

@@ -18,7 +18,9 @@ export function canaryStrategy(value: Record<string, unknown>): Record<string, u
 export const CANARY_PATH: Path = ['spec', 'strategy', 'canary'];
 
 export function canarySteps(value: Record<string, unknown>): CanaryStep[] {
-  return list(canaryStrategy(value)?.steps).flatMap((step, index) => (isRecord(step) ? [{ index, step, path: [...CANARY_PATH, 'steps', index] }] : []));
+  return list(canaryStrategy(value)?.steps).flatMap((step, index) =>
+    isRecord(step) ? [{ index, step, path: [...CANARY_PATH, 'steps', index] }] : [],
+  );
 }
 
 export interface TemplateRef {
@@ -41,10 +43,16 @@ export interface AnalysisBlock {
 function templateRefs(block: Record<string, unknown>, path: Path): TemplateRef[] {
   const refs: TemplateRef[] = [];
   list(block.templates).forEach((entry, index) => {
-    if (isRecord(entry) && typeof entry.templateName === 'string') refs.push({ name: entry.templateName, clusterScope: entry.clusterScope === true, path: [...path, 'templates', index, 'templateName'] });
+    if (isRecord(entry) && typeof entry.templateName === 'string')
+      refs.push({
+        name: entry.templateName,
+        clusterScope: entry.clusterScope === true,
+        path: [...path, 'templates', index, 'templateName'],
+      });
   });
   // The single-template form of early versions.
-  if (typeof block.templateName === 'string') refs.push({ name: block.templateName, clusterScope: block.clusterScope === true, path: [...path, 'templateName'] });
+  if (typeof block.templateName === 'string')
+    refs.push({ name: block.templateName, clusterScope: block.clusterScope === true, path: [...path, 'templateName'] });
   return refs;
 }
 
@@ -61,16 +69,35 @@ export function analysisBlocks(value: Record<string, unknown>): AnalysisBlock[] 
   if (background) {
     const path = [...CANARY_PATH, 'analysis'];
     const startingStep = numberOf(background.startingStep) ?? 0;
-    blocks.push({ where: 'background', stepIndex: startingStep, templates: templateRefs(background, path), argNames: argNames(background), path });
+    blocks.push({
+      where: 'background',
+      stepIndex: startingStep,
+      templates: templateRefs(background, path),
+      argNames: argNames(background),
+      path,
+    });
   }
   for (const { index, step, path } of canarySteps(value)) {
     const analysis = record(step.analysis);
-    if (analysis) blocks.push({ where: 'step', stepIndex: index, templates: templateRefs(analysis, [...path, 'analysis']), argNames: argNames(analysis), path: [...path, 'analysis'] });
+    if (analysis)
+      blocks.push({
+        where: 'step',
+        stepIndex: index,
+        templates: templateRefs(analysis, [...path, 'analysis']),
+        argNames: argNames(analysis),
+        path: [...path, 'analysis'],
+      });
     const experiment = record(step.experiment);
     list(experiment?.analyses).forEach((entry, analysisIndex) => {
       if (!isRecord(entry)) return;
       const analysisPath = [...path, 'experiment', 'analyses', analysisIndex];
-      blocks.push({ where: 'experiment', stepIndex: index, templates: templateRefs(entry, analysisPath), argNames: argNames(entry), path: analysisPath });
+      blocks.push({
+        where: 'experiment',
+        stepIndex: index,
+        templates: templateRefs(entry, analysisPath),
+        argNames: argNames(entry),
+        path: analysisPath,
+      });
     });
   }
   return blocks;
@@ -98,7 +125,11 @@ export interface TemplateArg {
 }
 
 export function templateArgs(template: Record<string, unknown>): TemplateArg[] {
-  return list(record(template.spec)?.args).flatMap((arg) => (isRecord(arg) && typeof arg.name === 'string' ? [{ name: arg.name, required: arg.value === undefined && arg.valueFrom === undefined }] : []));
+  return list(record(template.spec)?.args).flatMap((arg) =>
+    isRecord(arg) && typeof arg.name === 'string'
+      ? [{ name: arg.name, required: arg.value === undefined && arg.valueFrom === undefined }]
+      : [],
+  );
 }
 
 export interface MetricView {

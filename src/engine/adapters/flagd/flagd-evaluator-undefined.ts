@@ -7,18 +7,31 @@ import { isRecord } from '../read';
 import { flagdFlags, operations } from './flagd-view';
 
 export const flagdEvaluatorUndefined: ForeignRule = {
-  meta: { id: 'flagd-evaluator-undefined', family: 'flags', defaultSeverity: 'error', summary: 'A targeting `$ref` names no entry of the file\'s `$evaluators`.' },
+  meta: {
+    id: 'flagd-evaluator-undefined',
+    family: 'flags',
+    defaultSeverity: 'error',
+    summary: "A targeting `$ref` names no entry of the file's `$evaluators`.",
+  },
   appliesTo: 'flagd',
   check(context, value) {
     const evaluators = isRecord(value.$evaluators) ? Object.keys(value.$evaluators) : [];
-    const roots: { root: unknown; path: (string | number)[] }[] = flagdFlags(value).map((flag) => ({ root: flag.flag.targeting, path: [...flag.path, 'targeting'] }));
+    const roots: { root: unknown; path: (string | number)[] }[] = flagdFlags(value).map((flag) => ({
+      root: flag.flag.targeting,
+      path: [...flag.path, 'targeting'],
+    }));
     for (const name of evaluators) roots.push({ root: (value.$evaluators as Record<string, unknown>)[name], path: ['$evaluators', name] });
     for (const { root, path } of roots) {
       for (const node of operations(root, path)) {
         if (node.operator !== '$ref' || typeof node.args !== 'string' || evaluators.includes(node.args)) continue;
         const near = closestName(node.args, evaluators);
-        const known = evaluators.length === 0 ? 'the file has no $evaluators' : near ? `did you mean "${near}"?` : `defined: ${evaluators.join(', ')}`;
-        context.report('flagd-evaluator-undefined', context.locate(node.path).value, `"$ref": "${node.args}" names no entry of $evaluators (${known}): flagd cannot evaluate this targeting.`);
+        const known =
+          evaluators.length === 0 ? 'the file has no $evaluators' : near ? `did you mean "${near}"?` : `defined: ${evaluators.join(', ')}`;
+        context.report(
+          'flagd-evaluator-undefined',
+          context.locate(node.path).value,
+          `"$ref": "${node.args}" names no entry of $evaluators (${known}): flagd cannot evaluate this targeting.`,
+        );
       }
     }
   },

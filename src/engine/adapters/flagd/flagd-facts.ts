@@ -12,7 +12,10 @@ export function collectFlagdFlags(source: SourceFile, doc: ParsedDocument, facts
   const flags = flagdFlags(value);
   facts.flagFiles.push({ path: source.path, flagCount: flags.length });
   for (const flag of flags) {
-    const keyRange = typeof flag.path[1] === 'number' ? locate(source, doc, [...flag.path, 'key']).value : keyOrValue(locate(source, doc, flag.path), source.lines);
+    const keyRange =
+      typeof flag.path[1] === 'number'
+        ? locate(source, doc, [...flag.path, 'key']).value
+        : keyOrValue(locate(source, doc, flag.path), source.lines);
     const definition: FlagDefinition = { key: flag.key, file: source.path, keyRange, disabled: flag.flag.state === 'DISABLED' };
     const owner = flagdMetadata(value, flag, 'owner')?.value;
     const expires = flagdMetadata(value, flag, 'expires')?.value;

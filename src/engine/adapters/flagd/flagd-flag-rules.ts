@@ -40,9 +40,23 @@ export const flagdMissingOwner: ForeignRule = {
       if (typeof owner === 'string' && owner.trim() !== '') continue;
       const suggestion = context.facts.suggestOwner(context.file.path);
       const edit = insertMetadata(context, flag, 'owner', suggestion ?? 'TODO-owner');
-      context.report('flag-missing-owner', flagRange(context, flag), `Flag "${flag.key}" has no owner (metadata.owner, on the flag or the flag set): nobody is accountable for its state or its removal.${suggestion ? ` CODEOWNERS suggests ${suggestion}.` : ''}`, {
-        fixes: edit ? [{ title: suggestion ? `Set metadata.owner to ${suggestion} (from CODEOWNERS)` : 'Add metadata.owner', edits: [edit], safe: suggestion !== undefined, preferred: true }] : undefined,
-      });
+      context.report(
+        'flag-missing-owner',
+        flagRange(context, flag),
+        `Flag "${flag.key}" has no owner (metadata.owner, on the flag or the flag set): nobody is accountable for its state or its removal.${suggestion ? ` CODEOWNERS suggests ${suggestion}.` : ''}`,
+        {
+          fixes: edit
+            ? [
+                {
+                  title: suggestion ? `Set metadata.owner to ${suggestion} (from CODEOWNERS)` : 'Add metadata.owner',
+                  edits: [edit],
+                  safe: suggestion !== undefined,
+                  preferred: true,
+                },
+              ]
+            : undefined,
+        },
+      );
     }
   },
 };
@@ -57,9 +71,16 @@ export const flagdMissingExpiry: ForeignRule = {
       const lifetime = DEFAULT_LIFETIME_DAYS[type] ?? 40;
       const expires = addDays(context.config.today, lifetime);
       const edit = insertMetadata(context, flag, 'expires', expires);
-      context.report('flag-missing-expiry', flagRange(context, flag), `Flag "${flag.key}" has no expiry date (metadata.expires): without one it stays in the code after its purpose is gone. Typical lifetime of a ${type} flag: ${lifetime} days; set metadata.type to permission or kill-switch for a flag meant to stay.`, {
-        fixes: edit ? [{ title: `Add metadata.expires: ${expires} (${lifetime} days from today)`, edits: [edit], safe: true, preferred: true }] : undefined,
-      });
+      context.report(
+        'flag-missing-expiry',
+        flagRange(context, flag),
+        `Flag "${flag.key}" has no expiry date (metadata.expires): without one it stays in the code after its purpose is gone. Typical lifetime of a ${type} flag: ${lifetime} days; set metadata.type to permission or kill-switch for a flag meant to stay.`,
+        {
+          fixes: edit
+            ? [{ title: `Add metadata.expires: ${expires} (${lifetime} days from today)`, edits: [edit], safe: true, preferred: true }]
+            : undefined,
+        },
+      );
     }
   },
 };
@@ -90,7 +111,13 @@ function expiries(context: DocumentContext, value: Record<string, unknown>): Exp
     const date = expires.value;
     const days = typeof date === 'string' && parseIsoDate(date) !== undefined ? daysBetween(context.config.today, date) : undefined;
     if (days === undefined) {
-      if (!expires.fromSet) context.report('schema', context.locate(expires.path).value, `metadata.expires of flag "${flag.key}" must be a date written YYYY-MM-DD.`, { severity: 'error' });
+      if (!expires.fromSet)
+        context.report(
+          'schema',
+          context.locate(expires.path).value,
+          `metadata.expires of flag "${flag.key}" must be a date written YYYY-MM-DD.`,
+          { severity: 'error' },
+        );
       continue;
     }
     const entry: Expiry = { date: date as string, days, path: [...expires.path], keys: [flag.key], type: flagType(value, flag) };
@@ -99,14 +126,22 @@ function expiries(context: DocumentContext, value: Record<string, unknown>): Exp
   }
   if (isRecord(value.metadata) && value.metadata.expires !== undefined && !setExpiry) {
     const date = value.metadata.expires;
-    if (typeof date !== 'string' || parseIsoDate(date) === undefined) context.report('schema', context.locate(['metadata', 'expires']).value, 'metadata.expires of the flag set must be a date written YYYY-MM-DD.', { severity: 'error' });
+    if (typeof date !== 'string' || parseIsoDate(date) === undefined)
+      context.report(
+        'schema',
+        context.locate(['metadata', 'expires']).value,
+        'metadata.expires of the flag set must be a date written YYYY-MM-DD.',
+        { severity: 'error' },
+      );
   }
   if (setExpiry) found.push(setExpiry);
   return found;
 }
 
 function subject(expiry: Expiry): string {
-  return expiry.keys.length === 1 ? `Flag "${expiry.keys[0]}"` : `The flag set's expiry, for ${expiry.keys.length} flags (${expiry.keys.slice(0, 3).join(', ')}${expiry.keys.length > 3 ? ', …' : ''}),`;
+  return expiry.keys.length === 1
+    ? `Flag "${expiry.keys[0]}"`
+    : `The flag set's expiry, for ${expiry.keys.length} flags (${expiry.keys.slice(0, 3).join(', ')}${expiry.keys.length > 3 ? ', …' : ''}),`;
 }
 
 // The schema finding for a malformed date is reported by flag-expired only, so it appears once.
@@ -116,12 +151,19 @@ export const flagdExpired: ForeignRule = {
   check(context, value) {
     for (const expiry of expiries(context, value)) {
       if (expiry.days >= 0) continue;
-      context.report('flag-expired', context.locate(expiry.path).value, `${subject(expiry)} expired on ${expiry.date}, ${-expiry.days} day${expiry.days === -1 ? '' : 's'} ago: remove it from the code and from this file, or agree a new date with its owner.`);
+      context.report(
+        'flag-expired',
+        context.locate(expiry.path).value,
+        `${subject(expiry)} expired on ${expiry.date}, ${-expiry.days} day${expiry.days === -1 ? '' : 's'} ago: remove it from the code and from this file, or agree a new date with its owner.`,
+      );
     }
   },
 };
 
-const silent = (context: DocumentContext): DocumentContext => ({ ...context, report: (ruleId, range, message, extras) => (ruleId === 'schema' ? undefined : context.report(ruleId, range, message, extras)) });
+const silent = (context: DocumentContext): DocumentContext => ({
+  ...context,
+  report: (ruleId, range, message, extras) => (ruleId === 'schema' ? undefined : context.report(ruleId, range, message, extras)),
+});
 
 export const flagdExpiringSoon: ForeignRule = {
   meta: flagExpiringSoon.meta,
@@ -130,7 +172,11 @@ export const flagdExpiringSoon: ForeignRule = {
     const window = context.option<number>('flag-expiring-soon', 'days');
     for (const expiry of expiries(silent(context), value)) {
       if (expiry.days < 0 || expiry.days > window) continue;
-      context.report('flag-expiring-soon', context.locate(expiry.path).value, `${subject(expiry)} expires ${expiry.days === 0 ? 'today' : `in ${expiry.days} day${expiry.days === 1 ? '' : 's'}`} (${expiry.date}): plan its removal.`);
+      context.report(
+        'flag-expiring-soon',
+        context.locate(expiry.path).value,
+        `${subject(expiry)} expires ${expiry.days === 0 ? 'today' : `in ${expiry.days} day${expiry.days === 1 ? '' : 's'}`} (${expiry.date}): plan its removal.`,
+      );
     }
   },
 };
@@ -142,7 +188,11 @@ export const flagdLifetimeTooLong: ForeignRule = {
     const limit = context.option<number>('flag-lifetime-too-long', 'days');
     for (const expiry of expiries(silent(context), value)) {
       if ((expiry.type !== 'release' && expiry.type !== 'experiment') || expiry.days <= limit) continue;
-      context.report('flag-lifetime-too-long', context.locate(expiry.path).value, `${subject(expiry)} expires in ${expiry.days} days, more than ${limit}: a ${expiry.type} flag that lives this long is debt by design. Set metadata.type to permission or kill-switch if it is meant to stay.`);
+      context.report(
+        'flag-lifetime-too-long',
+        context.locate(expiry.path).value,
+        `${subject(expiry)} expires in ${expiry.days} days, more than ${limit}: a ${expiry.type} flag that lives this long is debt by design. Set metadata.type to permission or kill-switch if it is meant to stay.`,
+      );
     }
   },
 };
@@ -158,11 +208,17 @@ export const flagdDefaultNotAVariant: ForeignRule = {
       const names = variantNames(flag.flag);
       if (!names || names.length === 0 || names.includes(defaultVariant)) continue;
       const variants = flag.flag.variants as Record<string, unknown>;
-      const replacement = names.find((name) => SAFE_DEFAULT_NAMES.includes(name.toLowerCase())) ?? names.find((name) => variants[name] === false) ?? names[0];
+      const replacement =
+        names.find((name) => SAFE_DEFAULT_NAMES.includes(name.toLowerCase())) ?? names.find((name) => variants[name] === false) ?? names[0];
       const edit = replaceValue(context, [...flag.path, 'defaultVariant'], replacement);
-      context.report('flag-default-not-a-variant', context.locate([...flag.path, 'defaultVariant']).value, `defaultVariant "${defaultVariant}" of flag "${flag.key}" is not one of its variants (${names.join(', ')}): flagd answers with an error and the application falls back to its code default.`, {
-        fixes: edit ? [{ title: `Use variant "${replacement}" as the default`, edits: [edit], safe: false, preferred: true }] : undefined,
-      });
+      context.report(
+        'flag-default-not-a-variant',
+        context.locate([...flag.path, 'defaultVariant']).value,
+        `defaultVariant "${defaultVariant}" of flag "${flag.key}" is not one of its variants (${names.join(', ')}): flagd answers with an error and the application falls back to its code default.`,
+        {
+          fixes: edit ? [{ title: `Use variant "${replacement}" as the default`, edits: [edit], safe: false, preferred: true }] : undefined,
+        },
+      );
     }
   },
 };

@@ -25,11 +25,20 @@ export function fractionalBuckets(node: JsonLogicNode): FractionalBucket[] {
 }
 
 export const flagdFractionalWeights: ForeignRule = {
-  meta: { id: 'flagd-fractional-weights', family: 'flags', defaultSeverity: 'warning', summary: "A `fractional` split's weights do not add up to 100, or add up to 0." },
+  meta: {
+    id: 'flagd-fractional-weights',
+    family: 'flags',
+    defaultSeverity: 'warning',
+    summary: "A `fractional` split's weights do not add up to 100, or add up to 0.",
+  },
   appliesTo: 'flagd',
   check(context, value) {
-    const roots: { root: unknown; path: (string | number)[] }[] = flagdFlags(value).map((flag) => ({ root: flag.flag.targeting, path: [...flag.path, 'targeting'] }));
-    if (isRecord(value.$evaluators)) for (const [name, root] of Object.entries(value.$evaluators)) roots.push({ root, path: ['$evaluators', name] });
+    const roots: { root: unknown; path: (string | number)[] }[] = flagdFlags(value).map((flag) => ({
+      root: flag.flag.targeting,
+      path: [...flag.path, 'targeting'],
+    }));
+    if (isRecord(value.$evaluators))
+      for (const [name, root] of Object.entries(value.$evaluators)) roots.push({ root, path: ['$evaluators', name] });
     for (const { root, path } of roots) {
       for (const node of operations(root, path)) {
         if (node.operator !== 'fractional') continue;
@@ -41,7 +50,12 @@ export const flagdFractionalWeights: ForeignRule = {
         if (!Number.isFinite(total)) continue;
         const range = context.locate(node.path).key ?? context.locate(node.path).value;
         if (total === 0) {
-          context.report('flagd-fractional-weights', range, 'Every weight of this fractional split is 0: no bucket can be chosen, so the targeting fails for every subject.', { severity: 'error' });
+          context.report(
+            'flagd-fractional-weights',
+            range,
+            'Every weight of this fractional split is 0: no bucket can be chosen, so the targeting fails for every subject.',
+            { severity: 'error' },
+          );
           continue;
         }
         if (total === 100) continue;
@@ -49,7 +63,11 @@ export const flagdFractionalWeights: ForeignRule = {
           .slice(0, 4)
           .map((bucket) => `${bucket.variant ?? `bucket ${bucket.index}`} ${round((100 * (bucket.weight as number)) / total)}%`)
           .join(', ');
-        context.report('flagd-fractional-weights', range, `The weights of this fractional split add up to ${total}, not 100: earlier flagd versions reject it, later ones treat the weights as relative (${shares}${buckets.length > 4 ? ', …' : ''}). Write percentages that add up to 100 so the split reads as it behaves.`);
+        context.report(
+          'flagd-fractional-weights',
+          range,
+          `The weights of this fractional split add up to ${total}, not 100: earlier flagd versions reject it, later ones treat the weights as relative (${shares}${buckets.length > 4 ? ', …' : ''}). Write percentages that add up to 100 so the split reads as it behaves.`,
+        );
       }
     }
   },

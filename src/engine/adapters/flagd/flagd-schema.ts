@@ -23,7 +23,8 @@ function flagdValidatorFor(variant: FlagdSchemaVariant): ValidateFunction {
   if (!validate) {
     const shared = sharedAjv();
     if (!shared.getSchema(FLAGD_FLAGS_ID)) shared.addSchema(flagdTargetingSchema).addSchema(flagdFlagsSchema);
-    validate = variant === 'flags' ? shared.getSchema(FLAGD_FLAGS_ID)! : shared.compile({ $ref: `${FLAGD_FLAGS_ID}#/definitions/flagdConfig` });
+    validate =
+      variant === 'flags' ? shared.getSchema(FLAGD_FLAGS_ID)! : shared.compile({ $ref: `${FLAGD_FLAGS_ID}#/definitions/flagdConfig` });
     flagdCompiled.set(variant, validate);
   }
   return validate;
@@ -46,7 +47,12 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument, var
   for (const error of validate.errors ?? []) {
     const path = instancePath(error.instancePath);
     const variantsAt = path.findIndex((segment, index) => segment === 'variants' && index >= 2 && path[0] === 'flags');
-    if (error.keyword === 'type' && variantsAt >= 0 && path.length === variantsAt + 2 && /(boolean|string|number|object)Variants/.test(error.schemaPath)) {
+    if (
+      error.keyword === 'type' &&
+      variantsAt >= 0 &&
+      path.length === variantsAt + 2 &&
+      /(boolean|string|number|object)Variants/.test(error.schemaPath)
+    ) {
       const variantsPath = path.slice(0, variantsAt + 1);
       const key = JSON.stringify(variantsPath);
       if (mixed.has(key)) continue;
@@ -54,8 +60,20 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument, var
       const types = mixedTypes(doc.value, variantsPath);
       const range = keyOrValue(locate(file, doc, variantsPath), file.lines);
       let finding: Finding | undefined;
-      if (types.length > 1) finding = { ruleId: 'schema', severity: 'error', message: `${formatPath(variantsPath)} mixes ${types.join(' and ')} values; flagd needs every variant of a flag to have one type.`, range };
-      else if (types.length === 1 && !['boolean', 'string', 'number', 'object'].includes(types[0])) finding = { ruleId: 'schema', severity: 'error', message: `${formatPath(variantsPath)} holds ${types[0]} values; flagd variants are true/false, text, numbers or objects.`, range };
+      if (types.length > 1)
+        finding = {
+          ruleId: 'schema',
+          severity: 'error',
+          message: `${formatPath(variantsPath)} mixes ${types.join(' and ')} values; flagd needs every variant of a flag to have one type.`,
+          range,
+        };
+      else if (types.length === 1 && !['boolean', 'string', 'number', 'object'].includes(types[0]))
+        finding = {
+          ruleId: 'schema',
+          severity: 'error',
+          message: `${formatPath(variantsPath)} holds ${types[0]} values; flagd variants are true/false, text, numbers or objects.`,
+          range,
+        };
       if (finding) {
         findings.push(finding);
         subjects.set(finding, { path: variantsPath, branchNoise: false });
@@ -66,7 +84,8 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument, var
     const finding = toFinding(file, doc, error);
     if (!finding) continue;
     // A value spanning lines (a list where a mapping belongs) is marked at its key, not over the whole block.
-    if (finding.range.end.line > finding.range.start.line && path.length > 0) finding.range = keyOrValue(locate(file, doc, path), file.lines);
+    if (finding.range.end.line > finding.range.start.line && path.length > 0)
+      finding.range = keyOrValue(locate(file, doc, path), file.lines);
     const key = `${finding.range.start.line}:${finding.range.start.character}:${finding.range.end.line}:${finding.range.end.character}`;
     if (error.keyword === 'required') {
       const missing = missingKeys.get(key);
@@ -82,7 +101,8 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument, var
     if (seen.has(key)) continue;
     seen.add(key);
     findings.push(finding);
-    const subject = error.keyword === 'additionalProperties' ? [...path, String((error.params as Record<string, unknown>).additionalProperty)] : path;
+    const subject =
+      error.keyword === 'additionalProperties' ? [...path, String((error.params as Record<string, unknown>).additionalProperty)] : path;
     subjects.set(finding, { path: subject, branchNoise: error.keyword === 'type' || error.keyword === 'additionalProperties' });
   }
   // In a union, a branch that does not fit reports "wrong type" or "unknown key" where another branch found the real
@@ -99,6 +119,8 @@ function mixedTypes(value: unknown, path: Path): string[] {
   let node = value;
   for (const segment of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment as string] : undefined;
   if (!node || typeof node !== 'object') return [];
-  const kinds = Object.values(node as Record<string, unknown>).map((item) => (item === null ? 'null' : Array.isArray(item) ? 'list' : typeof item === 'object' ? 'object' : typeof item));
+  const kinds = Object.values(node as Record<string, unknown>).map((item) =>
+    item === null ? 'null' : Array.isArray(item) ? 'list' : typeof item === 'object' ? 'object' : typeof item,
+  );
   return [...new Set(kinds)];
 }

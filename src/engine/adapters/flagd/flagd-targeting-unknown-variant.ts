@@ -7,7 +7,12 @@ import { flagdFlags, operations, variantNames } from './flagd-view';
 import { fractionalBuckets } from './flagd-fractional-weights';
 
 export const flagdTargetingUnknownVariant: ForeignRule = {
-  meta: { id: 'flagd-targeting-unknown-variant', family: 'flags', defaultSeverity: 'error', summary: "Targeting returns a variant name the flag does not define (an `if` result or a `fractional` bucket)." },
+  meta: {
+    id: 'flagd-targeting-unknown-variant',
+    family: 'flags',
+    defaultSeverity: 'error',
+    summary: 'Targeting returns a variant name the flag does not define (an `if` result or a `fractional` bucket).',
+  },
   appliesTo: 'flagd',
   check(context, value) {
     for (const flag of flagdFlags(value)) {
@@ -23,12 +28,17 @@ export const flagdTargetingUnknownVariant: ForeignRule = {
             if (typeof arg === 'string' && (index % 2 === 1 || index === args.length - 1)) results.push({ name: arg, index });
           });
         } else if (node.operator === 'fractional') {
-          for (const bucket of fractionalBuckets(node)) if (bucket.variant !== undefined) results.push({ name: bucket.variant, index: bucket.index, inner: 0 });
+          for (const bucket of fractionalBuckets(node))
+            if (bucket.variant !== undefined) results.push({ name: bucket.variant, index: bucket.index, inner: 0 });
         }
         for (const result of results) {
           if (!unknown(result.name)) continue;
           const path = result.inner === undefined ? [...node.path, result.index] : [...node.path, result.index, result.inner];
-          context.report('flagd-targeting-unknown-variant', context.locate(path).value, `Targeting of flag "${flag.key}" returns "${result.name}", which is not one of its variants (${names.join(', ')}): flagd answers with an error for these subjects.`);
+          context.report(
+            'flagd-targeting-unknown-variant',
+            context.locate(path).value,
+            `Targeting of flag "${flag.key}" returns "${result.name}", which is not one of its variants (${names.join(', ')}): flagd answers with an error for these subjects.`,
+          );
         }
       }
     }

@@ -21,7 +21,9 @@ export function flagdFlags(value: Record<string, unknown>): FlagdFlag[] {
       .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
       .map(([key, flag]) => ({ key, flag, path: ['flags', key] }));
   }
-  return list(value.flags).flatMap((flag, index) => (isRecord(flag) && typeof flag.key === 'string' ? [{ key: flag.key, flag, path: ['flags', index] }] : []));
+  return list(value.flags).flatMap((flag, index) =>
+    isRecord(flag) && typeof flag.key === 'string' ? [{ key: flag.key, flag, path: ['flags', index] }] : [],
+  );
 }
 
 /** Where a finding about the flag as a whole goes: its key in the map form, its `key` value in the list form. */
@@ -39,8 +41,10 @@ export interface MetadataValue {
 
 /** `metadata.<name>` of the flag, else of the flag set. */
 export function flagdMetadata(document: Record<string, unknown>, flag: FlagdFlag, name: string): MetadataValue | undefined {
-  if (isRecord(flag.flag.metadata) && flag.flag.metadata[name] !== undefined) return { value: flag.flag.metadata[name], path: [...flag.path, 'metadata', name], fromSet: false };
-  if (isRecord(document.metadata) && document.metadata[name] !== undefined) return { value: document.metadata[name], path: ['metadata', name], fromSet: true };
+  if (isRecord(flag.flag.metadata) && flag.flag.metadata[name] !== undefined)
+    return { value: flag.flag.metadata[name], path: [...flag.path, 'metadata', name], fromSet: false };
+  if (isRecord(document.metadata) && document.metadata[name] !== undefined)
+    return { value: document.metadata[name], path: ['metadata', name], fromSet: true };
   return undefined;
 }
 

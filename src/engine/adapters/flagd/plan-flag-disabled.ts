@@ -3,7 +3,12 @@
 import type { DocumentRule } from '../../rules/context';
 
 export const planFlagDisabled: DocumentRule = {
-  meta: { id: 'plan-flag-disabled', family: 'cross-file', defaultSeverity: 'warning', summary: 'The plan exposes a flagd flag whose `state` is DISABLED, so the release exposes nothing through it.' },
+  meta: {
+    id: 'plan-flag-disabled',
+    family: 'cross-file',
+    defaultSeverity: 'warning',
+    summary: 'The plan exposes a flagd flag whose `state` is DISABLED, so the release exposes nothing through it.',
+  },
   appliesTo: 'release-plan',
   check(context, value) {
     if (!Array.isArray(value.flags)) return;
@@ -11,9 +16,18 @@ export const planFlagDisabled: DocumentRule = {
       if (typeof key !== 'string') return;
       const definitions = context.facts.flags.get(key) ?? [];
       if (definitions.length === 0 || !definitions.every((definition) => definition.disabled === true)) return;
-      context.report('plan-flag-disabled', context.locate(['flags', index]).value, `Flag "${key}" is DISABLED in flagd: flagd treats it as if it did not exist, so every user gets the code default and the stages watch no change. Set its state to ENABLED, or drop it from the plan.`, {
-        related: definitions.map((definition) => ({ file: definition.file, range: definition.keyRange, message: `"${key}" is DISABLED` })),
-      });
+      context.report(
+        'plan-flag-disabled',
+        context.locate(['flags', index]).value,
+        `Flag "${key}" is DISABLED in flagd: flagd treats it as if it did not exist, so every user gets the code default and the stages watch no change. Set its state to ENABLED, or drop it from the plan.`,
+        {
+          related: definitions.map((definition) => ({
+            file: definition.file,
+            range: definition.keyRange,
+            message: `"${key}" is DISABLED`,
+          })),
+        },
+      );
     });
   },
 };

@@ -58,7 +58,18 @@ export function canaryMetrics(analysis: CanaryAnalysis): CanaryMetric[] {
       if (name === 'request-success-rate') min = legacy;
       else max = legacy;
     }
-    return [{ name, index, path: [...analysis.path, 'metrics', index], metric: raw, min, max, hasTemplate: isRecord(raw.templateRef), hasQuery: typeof raw.query === 'string' && raw.query.trim() !== '' }];
+    return [
+      {
+        name,
+        index,
+        path: [...analysis.path, 'metrics', index],
+        metric: raw,
+        min,
+        max,
+        hasTemplate: isRecord(raw.templateRef),
+        hasQuery: typeof raw.query === 'string' && raw.query.trim() !== '',
+      },
+    ];
   });
 }
 
@@ -68,7 +79,9 @@ export function canaryMetrics(analysis: CanaryAnalysis): CanaryMetric[] {
  */
 export function canaryWeights(analysis: Record<string, unknown>): { weights: number[]; kind: 'linear' | 'explicit' | 'none' } {
   const stepWeight = numberOf(analysis.stepWeight) ?? 0;
-  const stepWeights = list(analysis.stepWeights).map(numberOf).filter((weight): weight is number => weight !== undefined);
+  const stepWeights = list(analysis.stepWeights)
+    .map(numberOf)
+    .filter((weight): weight is number => weight !== undefined);
   const maxWeight = numberOf(analysis.maxWeight) ?? 0;
   // Flagger's maxWeight(): the last stepWeights entry when there is a list, else maxWeight, else 100.
   const limit = stepWeights.length > 0 ? Math.min(100, stepWeights[stepWeights.length - 1]) : maxWeight > 0 ? maxWeight : 100;

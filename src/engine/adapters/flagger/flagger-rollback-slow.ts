@@ -11,7 +11,9 @@ export const flaggerRollbackSlow: ForeignRule = {
     family: 'plan',
     defaultSeverity: 'warning',
     summary: 'threshold × interval lets a failing canary keep its traffic longer than a limit before Flagger rolls back.',
-    options: { maxMinutes: { default: 10, description: 'Longest accepted time, in minutes, from the first failed check to the rollback.' } },
+    options: {
+      maxMinutes: { default: 10, description: 'Longest accepted time, in minutes, from the first failed check to the rollback.' },
+    },
   },
   appliesTo: 'flagger-canary',
   check(context, value) {
@@ -22,8 +24,17 @@ export const flaggerRollbackSlow: ForeignRule = {
     const checks = threshold(found.analysis);
     const minutes = interval * checks;
     if (minutes <= limit) return;
-    const at = found.analysis.threshold !== undefined ? [...found.path, 'threshold'] : found.analysis.interval !== undefined ? [...found.path, 'interval'] : found.path;
+    const at =
+      found.analysis.threshold !== undefined
+        ? [...found.path, 'threshold']
+        : found.analysis.interval !== undefined
+          ? [...found.path, 'interval']
+          : found.path;
     const located = context.locate(at);
-    context.report('flagger-rollback-slow', at === found.path ? (located.key ?? located.value) : located.value, `A failing canary keeps its traffic for ${formatDuration(minutes)} before Flagger rolls back (threshold ${checks} × interval ${formatDuration(interval)}), more than ${formatDuration(limit)}. Lower the threshold or the interval.`);
+    context.report(
+      'flagger-rollback-slow',
+      at === found.path ? (located.key ?? located.value) : located.value,
+      `A failing canary keeps its traffic for ${formatDuration(minutes)} before Flagger rolls back (threshold ${checks} × interval ${formatDuration(interval)}), more than ${formatDuration(limit)}. Lower the threshold or the interval.`,
+    );
   },
 };

@@ -15,23 +15,46 @@ export function flaggerCanaryToPlan(value: Record<string, unknown>, settings: Ad
   const problems: SourceProblem[] = [];
   const root: Path = ['metadata', 'name'];
   const found = canaryAnalysis(value);
-  if (!found) return { problems: [{ path: ['spec'], message: 'The Canary has no analysis: Flagger promotes it at once, so there is no stage to simulate.' }] };
+  if (!found)
+    return {
+      problems: [{ path: ['spec'], message: 'The Canary has no analysis: Flagger promotes it at once, so there is no stage to simulate.' }],
+    };
   const { analysis, path } = found;
   const interval = intervalMinutes(analysis);
   const checks = threshold(analysis);
   const skip = record(value.spec)?.skipAnalysis === true;
-  if (skip) problems.push({ path: ['spec', 'skipAnalysis'], message: 'skipAnalysis is true: Flagger promotes without checking, so the stages have no gates.' });
+  if (skip)
+    problems.push({
+      path: ['spec', 'skipAnalysis'],
+      message: 'skipAnalysis is true: Flagger promotes without checking, so the stages have no gates.',
+    });
   const gates = skip ? [] : metricGates(found, settings, problems);
 
   list(analysis.webhooks).forEach((hook, index) => {
     if (isRecord(hook) && typeof hook.type === 'string' && APPROVAL_WEBHOOKS.includes(hook.type)) {
-      problems.push({ path: [...path, 'webhooks', index, 'type'], message: `Webhook "${String(hook.name ?? index)}" (${hook.type}) waits for an approval; the simulation assumes it is given at once.` });
+      problems.push({
+        path: [...path, 'webhooks', index, 'type'],
+        message: `Webhook "${String(hook.name ?? index)}" (${hook.type}) waits for an approval; the simulation assumes it is given at once.`,
+      });
     }
   });
-  if (analysis.mirror === true) problems.push({ path: [...path, 'mirror'], message: 'Traffic mirroring before the first step is not simulated: mirrored requests reach no user.' });
+  if (analysis.mirror === true)
+    problems.push({
+      path: [...path, 'mirror'],
+      message: 'Traffic mirroring before the first step is not simulated: mirrored requests reach no user.',
+    });
 
   const stages: DraftStage[] = [];
-  const stage = (name: string, weight: number, cohort: 'all' | 'internal', durationMinutes: number, source: Path): DraftStage => ({ name, weight, cohort, durationMinutes, intervalMinutes: interval, minSamples: 1, gates, source });
+  const stage = (name: string, weight: number, cohort: 'all' | 'internal', durationMinutes: number, source: Path): DraftStage => ({
+    name,
+    weight,
+    cohort,
+    durationMinutes,
+    intervalMinutes: interval,
+    minSamples: 1,
+    gates,
+    source,
+  });
   const iterations = numberOf(analysis.iterations) ?? 0;
   const matches = list(analysis.match).length;
   let strategy: 'canary' | 'blue-green' = 'canary';
@@ -40,24 +63,43 @@ export function flaggerCanaryToPlan(value: Record<string, unknown>, settings: Ad
     stages.push(stage(`A/B test (${iterations} iterations)`, 100, 'internal', iterations * interval, [...path, 'iterations']));
     // adapterSettings has put the match-share annotation, when there is one, into traffic.internalShare.
     const share = numberOf(settings.traffic?.internalShare);
-    problems.push({ path: [...path, 'match'], message: `The requests the ${matches === 1 ? 'match selects' : `${matches} matches select`} are replayed as Stagegate's internal cohort: ${share !== undefined ? `${round(share * 100)}% of traffic` : '2% of traffic (the default)'}; set the ${ANNOTATIONS.matchShare} annotation or simulation.traffic.internalShare to their real share.` });
+    problems.push({
+      path: [...path, 'match'],
+      message: `The requests the ${matches === 1 ? 'match selects' : `${matches} matches select`} are replayed as Stagegate's internal cohort: ${share !== undefined ? `${round(share * 100)}% of traffic` : '2% of traffic (the default)'}; set the ${ANNOTATIONS.matchShare} annotation or simulation.traffic.internalShare to their real share.`,
+    });
   } else if (iterations > 0) {
     // Blue/green: the canary is checked on test traffic only, then takes all traffic for one more check.
     strategy = 'blue-green';
     stages.push(stage(`test traffic (${iterations} iterations)`, 100, 'internal', iterations * interval, [...path, 'iterations']));
     stages.push(stage('all traffic', 100, 'all', interval, [...path, 'iterations']));
-    problems.push({ path: [...path, 'iterations'], message: 'Blue/green: during the iterations the canary sees only test traffic (a load tester); it is replayed as the internal cohort (simulation.traffic.internalShare).' });
+    problems.push({
+      path: [...path, 'iterations'],
+      message:
+        'Blue/green: during the iterations the canary sees only test traffic (a load tester); it is replayed as the internal cohort (simulation.traffic.internalShare).',
+    });
   } else {
     const { weights, kind } = canaryWeights(analysis);
-    if (kind === 'none') return { problems: [...problems, { path, message: 'The analysis has no stepWeight, stepWeights or iterations: Flagger never shifts traffic to the canary.' }] };
+    if (kind === 'none')
+      return {
+        problems: [
+          ...problems,
+          { path, message: 'The analysis has no stepWeight, stepWeights or iterations: Flagger never shifts traffic to the canary.' },
+        ],
+      };
     if (kind === 'explicit' && weights.some((weight, index) => index > 0 && weight <= weights[index - 1])) {
       return { problems: [...problems, { path: [...path, 'stepWeights'], message: 'stepWeights must increase to be simulated.' }] };
     }
     const source: Path = kind === 'linear' ? [...path, 'stepWeight'] : [...path, 'stepWeights'];
-    weights.forEach((weight, index) => stages.push(stage(`weight ${weight}%`, weight, 'all', interval, kind === 'explicit' ? [...source, index] : source)));
+    weights.forEach((weight, index) =>
+      stages.push(stage(`weight ${weight}%`, weight, 'all', interval, kind === 'explicit' ? [...source, index] : source)),
+    );
   }
 
-  if (checks > 1) problems.push({ path: analysis.threshold !== undefined ? [...path, 'threshold'] : path, message: `Flagger rolls back after ${checks} failed checks: the simulation stops the rollout at the first failed check and keeps the canary's traffic for ${checks} × ${formatDuration(interval)} = ${formatDuration(checks * interval)} before the rollback. A healthy canary that fails a single check is rolled back in the simulation, not by Flagger.` });
+  if (checks > 1)
+    problems.push({
+      path: analysis.threshold !== undefined ? [...path, 'threshold'] : path,
+      message: `Flagger rolls back after ${checks} failed checks: the simulation stops the rollout at the first failed check and keeps the canary's traffic for ${checks} × ${formatDuration(interval)} = ${formatDuration(checks * interval)} before the rollback. A healthy canary that fails a single check is rolled back in the simulation, not by Flagger.`,
+    });
   const name = resourceName(value) ?? 'canary';
   const target = record(record(value.spec)?.targetRef);
   return buildPlan(
@@ -87,10 +129,19 @@ function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems:
     const mapping = metricMapping(settings, metric.name);
     const namePath = [...metric.path, 'name'];
     if (mapping) {
-      const bound = metric.max !== undefined ? { direction: 'max' as const, value: metric.max } : metric.min !== undefined ? { direction: 'min' as const, value: metric.min } : undefined;
+      const bound =
+        metric.max !== undefined
+          ? { direction: 'max' as const, value: metric.max }
+          : metric.min !== undefined
+            ? { direction: 'min' as const, value: metric.min }
+            : undefined;
       const gate = mappedGate(metric.name, mapping, bound);
       if (gate) gates.push(gate);
-      else problems.push({ path: namePath, message: `Metric "${metric.name}" is mapped to ${mapping.metric} in simulation.metrics, but neither the mapping nor thresholdRange gives a bound; it is not simulated.` });
+      else
+        problems.push({
+          path: namePath,
+          message: `Metric "${metric.name}" is mapped to ${mapping.metric} in simulation.metrics, but neither the mapping nor thresholdRange gives a bound; it is not simulated.`,
+        });
       continue;
     }
     if (metric.name === 'request-success-rate') {
@@ -101,12 +152,22 @@ function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems:
     if (metric.name === 'request-duration') {
       if (metric.max !== undefined) {
         gates.push({ name: metric.name, metric: 'latencyP95Ms', max: metric.max });
-        problems.push({ path: namePath, message: `request-duration is Flagger's p99 latency; Stagegate models the p95, so it is gated as p95 ≤ ${metric.max} ms, which trips later than Flagger would. Map it in simulation.metrics with a lower max to match.` });
+        problems.push({
+          path: namePath,
+          message: `request-duration is Flagger's p99 latency; Stagegate models the p95, so it is gated as p95 ≤ ${metric.max} ms, which trips later than Flagger would. Map it in simulation.metrics with a lower max to match.`,
+        });
       } else problems.push({ path: namePath, message: 'request-duration has no thresholdRange.max; it is not simulated.' });
       continue;
     }
-    const what = metric.hasTemplate ? 'its MetricTemplate\'s query' : metric.hasQuery ? 'its query' : 'it is not built in and has no templateRef';
-    problems.push({ path: namePath, message: `Metric "${metric.name}" is opaque to Stagegate (${what}): map it under simulation.metrics in .stagegate.yaml (for example { metric: errorRate }) to simulate it as a gate.` });
+    const what = metric.hasTemplate
+      ? "its MetricTemplate's query"
+      : metric.hasQuery
+        ? 'its query'
+        : 'it is not built in and has no templateRef';
+    problems.push({
+      path: namePath,
+      message: `Metric "${metric.name}" is opaque to Stagegate (${what}): map it under simulation.metrics in .stagegate.yaml (for example { metric: errorRate }) to simulate it as a gate.`,
+    });
   }
   return gates;
 }

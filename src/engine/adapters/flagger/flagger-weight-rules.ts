@@ -6,7 +6,12 @@ import { list, numberOf } from '../read';
 import { canaryAnalysis, canaryWeights } from './canary-view';
 
 export const flaggerStepAboveMax: ForeignRule = {
-  meta: { id: 'flagger-step-above-max', family: 'plan', defaultSeverity: 'error', summary: 'stepWeight is greater than maxWeight, so the first step already passes the intended maximum.' },
+  meta: {
+    id: 'flagger-step-above-max',
+    family: 'plan',
+    defaultSeverity: 'error',
+    summary: 'stepWeight is greater than maxWeight, so the first step already passes the intended maximum.',
+  },
   appliesTo: 'flagger-canary',
   check(context, value) {
     const found = canaryAnalysis(value);
@@ -14,27 +19,47 @@ export const flaggerStepAboveMax: ForeignRule = {
     const stepWeight = numberOf(found.analysis.stepWeight);
     const maxWeight = numberOf(found.analysis.maxWeight);
     if (stepWeight === undefined || maxWeight === undefined || stepWeight <= maxWeight) return;
-    context.report('flagger-step-above-max', context.locate([...found.path, 'stepWeight']).value, `stepWeight ${stepWeight} is greater than maxWeight ${maxWeight}: the first step sends ${Math.min(100, stepWeight)}% of traffic to the canary, past the maximum, and Flagger promotes right after one analysis.`);
+    context.report(
+      'flagger-step-above-max',
+      context.locate([...found.path, 'stepWeight']).value,
+      `stepWeight ${stepWeight} is greater than maxWeight ${maxWeight}: the first step sends ${Math.min(100, stepWeight)}% of traffic to the canary, past the maximum, and Flagger promotes right after one analysis.`,
+    );
   },
 };
 
 export const flaggerMaxNotMultiple: ForeignRule = {
-  meta: { id: 'flagger-max-not-multiple', family: 'plan', defaultSeverity: 'warning', summary: 'maxWeight is not a multiple of stepWeight, so the canary steps past maxWeight instead of stopping at it.' },
+  meta: {
+    id: 'flagger-max-not-multiple',
+    family: 'plan',
+    defaultSeverity: 'warning',
+    summary: 'maxWeight is not a multiple of stepWeight, so the canary steps past maxWeight instead of stopping at it.',
+  },
   appliesTo: 'flagger-canary',
   check(context, value) {
     const found = canaryAnalysis(value);
     if (!found) return;
     const stepWeight = numberOf(found.analysis.stepWeight);
     const maxWeight = numberOf(found.analysis.maxWeight);
-    if (stepWeight === undefined || maxWeight === undefined || stepWeight <= 0 || stepWeight > maxWeight || maxWeight % stepWeight === 0) return;
+    if (stepWeight === undefined || maxWeight === undefined || stepWeight <= 0 || stepWeight > maxWeight || maxWeight % stepWeight === 0)
+      return;
     const { weights } = canaryWeights(found.analysis);
     const last = weights[weights.length - 1];
-    context.report('flagger-max-not-multiple', context.locate([...found.path, 'maxWeight']).value, `maxWeight ${maxWeight} is not a multiple of stepWeight ${stepWeight}: Flagger never stops at ${maxWeight}, it goes ${weights.join(', ')}% and analyses the canary at ${last}% before promoting. Use a maxWeight of ${maxWeight - (maxWeight % stepWeight)} or ${maxWeight - (maxWeight % stepWeight) + stepWeight}.`);
+    context.report(
+      'flagger-max-not-multiple',
+      context.locate([...found.path, 'maxWeight']).value,
+      `maxWeight ${maxWeight} is not a multiple of stepWeight ${stepWeight}: Flagger never stops at ${maxWeight}, it goes ${weights.join(', ')}% and analyses the canary at ${last}% before promoting. Use a maxWeight of ${maxWeight - (maxWeight % stepWeight)} or ${maxWeight - (maxWeight % stepWeight) + stepWeight}.`,
+    );
   },
 };
 
 export const flaggerStepWeightsNotIncreasing: ForeignRule = {
-  meta: { id: 'flagger-step-weights-not-increasing', family: 'plan', defaultSeverity: 'error', summary: 'stepWeights are not strictly increasing: Flagger takes traffic back from the canary, or stops at a repeated weight and never promotes.' },
+  meta: {
+    id: 'flagger-step-weights-not-increasing',
+    family: 'plan',
+    defaultSeverity: 'error',
+    summary:
+      'stepWeights are not strictly increasing: Flagger takes traffic back from the canary, or stops at a repeated weight and never promotes.',
+  },
   appliesTo: 'flagger-canary',
   check(context, value) {
     const found = canaryAnalysis(value);
@@ -44,9 +69,17 @@ export const flaggerStepWeightsNotIncreasing: ForeignRule = {
       const weight = numberOf(raw);
       if (weight === undefined) return;
       if (previous !== undefined && weight < previous) {
-        context.report('flagger-step-weights-not-increasing', context.locate([...found.path, 'stepWeights', index]).value, `stepWeights[${index}] is ${weight}, below the ${previous} before it: Flagger follows the list and takes traffic back from the canary in the middle of the analysis. List weights in increasing order.`);
+        context.report(
+          'flagger-step-weights-not-increasing',
+          context.locate([...found.path, 'stepWeights', index]).value,
+          `stepWeights[${index}] is ${weight}, below the ${previous} before it: Flagger follows the list and takes traffic back from the canary in the middle of the analysis. List weights in increasing order.`,
+        );
       } else if (previous !== undefined && weight === previous) {
-        context.report('flagger-step-weights-not-increasing', context.locate([...found.path, 'stepWeights', index]).value, `stepWeights[${index}] repeats ${weight}: Flagger finds no step up from ${weight}%, so the canary stays there and is never promoted. Remove the repeated weight.`);
+        context.report(
+          'flagger-step-weights-not-increasing',
+          context.locate([...found.path, 'stepWeights', index]).value,
+          `stepWeights[${index}] repeats ${weight}: Flagger finds no step up from ${weight}%, so the canary stays there and is never promoted. Remove the repeated weight.`,
+        );
       }
       previous = weight;
     });

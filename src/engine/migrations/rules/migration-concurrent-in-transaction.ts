@@ -11,7 +11,8 @@ function concurrentOperation(statement: MigrationStatement): string | undefined 
   const reindex = statement.as('ReindexStmt');
   if (reindex && (reindex.params ?? []).some((node) => nodeAs(node, 'DefElem')?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
   const alter = statement.as('AlterTableStmt');
-  if (alter && (alter.cmds ?? []).some((node) => nodeAs(nodeAs(node, 'AlterTableCmd')?.def, 'PartitionCmd')?.concurrent)) return 'DETACH PARTITION CONCURRENTLY';
+  if (alter && (alter.cmds ?? []).some((node) => nodeAs(nodeAs(node, 'AlterTableCmd')?.def, 'PartitionCmd')?.concurrent))
+    return 'DETACH PARTITION CONCURRENTLY';
   return undefined;
 }
 

@@ -24,9 +24,20 @@ export const constraintNotValidMissing: MigrationRule = {
         message = `Adding FOREIGN KEY ${name}without NOT VALID checks every row of ${table.display} while holding SHARE ROW EXCLUSIVE locks on ${table.display} and ${referenced}, blocking writes to both, and fails if any row has no match.`;
       } else continue;
       const range = statement.subcommandRange(position);
-      report(range, `${message} Add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (that only takes a SHARE UPDATE EXCLUSIVE lock).`, {
-        fixes: [{ title: 'Add NOT VALID (then VALIDATE CONSTRAINT in a later migration)', edits: [insertion(range.end, ' NOT VALID')], safe: false, preferred: true }],
-      });
+      report(
+        range,
+        `${message} Add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (that only takes a SHARE UPDATE EXCLUSIVE lock).`,
+        {
+          fixes: [
+            {
+              title: 'Add NOT VALID (then VALIDATE CONSTRAINT in a later migration)',
+              edits: [insertion(range.end, ' NOT VALID')],
+              safe: false,
+              preferred: true,
+            },
+          ],
+        },
+      );
     }
   },
 };

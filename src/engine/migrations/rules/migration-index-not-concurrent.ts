@@ -9,7 +9,9 @@ import type { MigrationStatement } from '../statement';
 function concurrentlyFix(statement: MigrationStatement): Fix[] | undefined {
   const index = statement.keywordRange('index');
   if (!index || statement.transaction.kind === 'explicit') return undefined;
-  return [{ title: 'Use CONCURRENTLY (run outside a transaction)', edits: [insertion(index.end, ' CONCURRENTLY')], safe: false, preferred: true }];
+  return [
+    { title: 'Use CONCURRENTLY (run outside a transaction)', edits: [insertion(index.end, ' CONCURRENTLY')], safe: false, preferred: true },
+  ];
 }
 
 export const indexNotConcurrent: MigrationRule = {
@@ -33,7 +35,9 @@ export const indexNotConcurrent: MigrationRule = {
       }
       const drop = statement.as('DropStmt');
       if (drop?.removeType === 'OBJECT_INDEX' && !drop.concurrent && statement.locks.length > 0) {
-        const names = droppedNames(drop.objects).map((name) => name.display).join(', ');
+        const names = droppedNames(drop.objects)
+          .map((name) => name.display)
+          .join(', ');
         report(
           statement.range(),
           `DROP INDEX ${names} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its table, blocking reads and writes while it waits and runs. Use DROP INDEX CONCURRENTLY, outside a transaction.`,

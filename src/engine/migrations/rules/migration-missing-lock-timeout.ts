@@ -19,14 +19,25 @@ export const missingLockTimeout: MigrationRule = {
     const timeout = ruleOption(config, ID, 'timeout', '2s');
     for (const statement of model.statements) {
       if (statement.lockTimeoutSet) continue;
-      const strongest = statement.locks.reduce<(typeof statement.locks)[number] | undefined>((best, lock) => (!best || lock.mode > best.mode ? lock : best), undefined);
+      const strongest = statement.locks.reduce<(typeof statement.locks)[number] | undefined>(
+        (best, lock) => (!best || lock.mode > best.mode ? lock : best),
+        undefined,
+      );
       if (!strongest || strongest.mode < BLOCKS_WRITES) continue;
       const range = statement.range();
       const set = statement.transaction.kind === 'statement' ? 'SET' : 'SET LOCAL';
       report(
         range,
         `This statement waits for ${lockPhrase(strongest.mode)} on ${strongest.table.display} with no lock_timeout: while a long query holds the table, it waits, and every query on ${strongest.table.display} queues behind it. Put ${set} lock_timeout = '${timeout}' before it and retry the migration on timeout.`,
-        { fixes: [{ title: `Set lock_timeout to ${timeout} first`, edits: [insertion(range.start, `${set} lock_timeout = '${timeout}';\n`)], safe: false }] },
+        {
+          fixes: [
+            {
+              title: `Set lock_timeout to ${timeout} first`,
+              edits: [insertion(range.start, `${set} lock_timeout = '${timeout}';\n`)],
+              safe: false,
+            },
+          ],
+        },
       );
     }
   },

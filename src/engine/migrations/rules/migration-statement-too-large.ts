@@ -15,7 +15,10 @@ export const statementTooLarge: MigrationRule = {
     for (const statement of model.statements) {
       if (statement.problem?.kind !== 'too-large') continue;
       const kib = Math.ceil(statement.problem.bytes / 1024);
-      report(statement.rangeToLineEnd(0), `This statement is ${kib} KiB, more than the ${MAX_SQL_STATEMENT_BYTES / 1024} KiB Stagegate parses; it is not checked.`);
+      report(
+        statement.rangeToLineEnd(0),
+        `This statement is ${kib} KiB, more than the ${MAX_SQL_STATEMENT_BYTES / 1024} KiB Stagegate parses; it is not checked.`,
+      );
     }
   },
 };

@@ -28,8 +28,14 @@ export const syntaxError: MigrationRule = {
   check({ model, report }) {
     for (const statement of model.statements) {
       if (statement.problem?.kind !== 'syntax') continue;
-      const reason = statement.problem.message.length > MAX_MESSAGE_CHARS ? `${statement.problem.message.slice(0, MAX_MESSAGE_CHARS)}…` : statement.problem.message;
-      report(errorRange(statement, statement.problem.byteOffset), `PostgreSQL cannot parse this statement (${reason}), so the migration fails here. It is not checked; the statements after it still are.`);
+      const reason =
+        statement.problem.message.length > MAX_MESSAGE_CHARS
+          ? `${statement.problem.message.slice(0, MAX_MESSAGE_CHARS)}…`
+          : statement.problem.message;
+      report(
+        errorRange(statement, statement.problem.byteOffset),
+        `PostgreSQL cannot parse this statement (${reason}), so the migration fails here. It is not checked; the statements after it still are.`,
+      );
     }
   },
 };

@@ -6,7 +6,12 @@ import { BLOCKS_WRITES, LOCK_NAMES, type MigrationStatement, type TableLock } fr
 
 /** Statements that take no time worth counting while a lock is held. */
 function isWork(statement: MigrationStatement): boolean {
-  return statement.kind !== 'TransactionStmt' && statement.kind !== 'VariableSetStmt' && statement.kind !== 'VariableShowStmt' && statement.problem === undefined;
+  return (
+    statement.kind !== 'TransactionStmt' &&
+    statement.kind !== 'VariableSetStmt' &&
+    statement.kind !== 'VariableShowStmt' &&
+    statement.problem === undefined
+  );
 }
 
 function blockingLock(statement: MigrationStatement): TableLock | undefined {
@@ -39,7 +44,9 @@ export const workAfterLock: MigrationRule = {
         const later = model.statements.filter((s) => s.index >= statement.index && s.transaction.id === transaction && isWork(s)).length;
         const { lock } = holder;
         const blocked = lock.mode === 8 ? 'reads and writes' : 'writes';
-        const related: RelatedLocation[] | undefined = fileName ? [{ file: fileName, range: holder.statement.range(), message: `${LOCK_NAMES[lock.mode]} lock taken here` }] : undefined;
+        const related: RelatedLocation[] | undefined = fileName
+          ? [{ file: fileName, range: holder.statement.range(), message: `${LOCK_NAMES[lock.mode]} lock taken here` }]
+          : undefined;
         report(
           statement.range(),
           `This statement runs while the ${LOCK_NAMES[lock.mode]} lock on ${lock.table.display} taken at line ${holder.statement.line} is still held: ${lock.table.display} stays blocked for ${blocked} until the transaction commits${later > 1 ? `, ${later} statements later` : ''}. Commit right after the locking statement: move the rest to its own migration.`,

@@ -8,7 +8,12 @@ import { flagEntries, variantNames } from './flag-view';
 const SAFE_DEFAULT_NAMES = ['off', 'control', 'disabled', 'false', 'old', 'baseline'];
 
 export const flagDefaultNotAVariant: DocumentRule = {
-  meta: { id: 'flag-default-not-a-variant', family: 'flags', defaultSeverity: 'error', summary: "A flag's default names no variant of the flag." },
+  meta: {
+    id: 'flag-default-not-a-variant',
+    family: 'flags',
+    defaultSeverity: 'error',
+    summary: "A flag's default names no variant of the flag.",
+  },
   appliesTo: 'flag-set',
   check(context, value) {
     for (const { key, flag } of flagEntries(value)) {
@@ -16,7 +21,11 @@ export const flagDefaultNotAVariant: DocumentRule = {
       const names = variantNames(flag);
       if (names === undefined) {
         if (typeof flag.default === 'boolean') continue;
-        context.report('flag-default-not-a-variant', context.locate(['flags', key, 'default']).value, `Flag "${key}" has no variants, so it is a boolean: its default must be true or false, not ${JSON.stringify(flag.default)}.`);
+        context.report(
+          'flag-default-not-a-variant',
+          context.locate(['flags', key, 'default']).value,
+          `Flag "${key}" has no variants, so it is a boolean: its default must be true or false, not ${JSON.stringify(flag.default)}.`,
+        );
         continue;
       }
       if (typeof flag.default === 'string' && names.includes(flag.default)) continue;
@@ -28,7 +37,9 @@ export const flagDefaultNotAVariant: DocumentRule = {
         'flag-default-not-a-variant',
         context.locate(['flags', key, 'default']).value,
         `Default ${JSON.stringify(flag.default)} of flag "${key}" is not one of its variants (${names.join(', ')}).`,
-        { fixes: edit ? [{ title: `Use variant "${replacement}" as the default`, edits: [edit], safe: false, preferred: true }] : undefined },
+        {
+          fixes: edit ? [{ title: `Use variant "${replacement}" as the default`, edits: [edit], safe: false, preferred: true }] : undefined,
+        },
       );
     }
   },

@@ -4,29 +4,50 @@ import type { DocumentRule } from '../context';
 import { flagEntries } from './flag-view';
 
 export const flagUnknownDependency: DocumentRule = {
-  meta: { id: 'flag-unknown-dependency', family: 'cross-file', defaultSeverity: 'error', summary: '`dependsOn` names a flag defined in no flag file of the workspace.' },
+  meta: {
+    id: 'flag-unknown-dependency',
+    family: 'cross-file',
+    defaultSeverity: 'error',
+    summary: '`dependsOn` names a flag defined in no flag file of the workspace.',
+  },
   appliesTo: 'flag-set',
   check(context, value) {
     for (const { key, flag } of flagEntries(value)) {
       if (!Array.isArray(flag.dependsOn)) continue;
       flag.dependsOn.forEach((dependency, index) => {
         if (typeof dependency !== 'string' || context.facts.flags.has(dependency)) return;
-        context.report('flag-unknown-dependency', context.locate(['flags', key, 'dependsOn', index]).value, `Flag "${key}" depends on "${dependency}", which no flag file in the workspace defines.`, {
-          related: context.facts.flagFiles.map((file) => ({ file: file.path, range: zero(), message: `searched (${file.flagCount} flags)` })),
-        });
+        context.report(
+          'flag-unknown-dependency',
+          context.locate(['flags', key, 'dependsOn', index]).value,
+          `Flag "${key}" depends on "${dependency}", which no flag file in the workspace defines.`,
+          {
+            related: context.facts.flagFiles.map((file) => ({
+              file: file.path,
+              range: zero(),
+              message: `searched (${file.flagCount} flags)`,
+            })),
+          },
+        );
       });
     }
   },
 };
 
 export const flagDependencyCycle: DocumentRule = {
-  meta: { id: 'flag-dependency-cycle', family: 'flags', defaultSeverity: 'error', summary: 'Prerequisite flags form a cycle, so none of them can ever turn on.' },
+  meta: {
+    id: 'flag-dependency-cycle',
+    family: 'flags',
+    defaultSeverity: 'error',
+    summary: 'Prerequisite flags form a cycle, so none of them can ever turn on.',
+  },
   appliesTo: 'flag-set',
   check(context, value) {
     // Edges from every flag in the workspace, so cycles across files are found too; this document's own wins.
     const own = new Map<string, string[]>();
-    for (const { key, flag } of flagEntries(value)) own.set(key, Array.isArray(flag.dependsOn) ? flag.dependsOn.filter((item): item is string => typeof item === 'string') : []);
-    const successors = (key: string): string[] => own.get(key) ?? context.facts.flags.get(key)?.flatMap((definition) => definition.dependsOn ?? []) ?? [];
+    for (const { key, flag } of flagEntries(value))
+      own.set(key, Array.isArray(flag.dependsOn) ? flag.dependsOn.filter((item): item is string => typeof item === 'string') : []);
+    const successors = (key: string): string[] =>
+      own.get(key) ?? context.facts.flags.get(key)?.flatMap((definition) => definition.dependsOn ?? []) ?? [];
     const component = stronglyConnected([...own.keys()], successors);
     const found = new Map<string, { cycle: string[]; at: number }>();
     for (const key of own.keys()) {
@@ -38,7 +59,11 @@ export const flagDependencyCycle: DocumentRule = {
         cycle.forEach((flag, at) => found.has(flag) || found.set(flag, { cycle, at }));
         known = found.get(key)!;
       }
-      context.report('flag-dependency-cycle', context.locate(['flags', key]).key ?? context.doc.range, `Flag "${key}" is on a prerequisite cycle: ${describeCycle(known.cycle, known.at)}. None of these flags can turn on.`);
+      context.report(
+        'flag-dependency-cycle',
+        context.locate(['flags', key]).key ?? context.doc.range,
+        `Flag "${key}" is on a prerequisite cycle: ${describeCycle(known.cycle, known.at)}. None of these flags can turn on.`,
+      );
     }
   },
 };
@@ -58,7 +83,10 @@ function describeCycle(cycle: string[], from: number): string {
  * thousands of prerequisites must not overflow the call stack). Only flags in a component of two or more, or
  * depending on themselves, are on a cycle, so the search for each cycle is done once, not once per flag.
  */
-function stronglyConnected(starts: string[], successors: (key: string) => string[]): { of: Map<string, number>; size: Map<number, number> } {
+function stronglyConnected(
+  starts: string[],
+  successors: (key: string) => string[],
+): { of: Map<string, number>; size: Map<number, number> } {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();

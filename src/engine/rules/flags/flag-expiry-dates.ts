@@ -5,13 +5,22 @@ import { daysBetween } from '../dates';
 import { flagEntries } from './flag-view';
 
 export const flagExpired: DocumentRule = {
-  meta: { id: 'flag-expired', family: 'flags', defaultSeverity: 'error', summary: 'A flag is past its expiry date and should have been removed.' },
+  meta: {
+    id: 'flag-expired',
+    family: 'flags',
+    defaultSeverity: 'error',
+    summary: 'A flag is past its expiry date and should have been removed.',
+  },
   appliesTo: 'flag-set',
   check(context, value) {
     for (const { key, flag } of flagEntries(value)) {
       const days = typeof flag.expires === 'string' ? daysBetween(context.config.today, flag.expires) : undefined;
       if (days === undefined || days >= 0) continue;
-      context.report('flag-expired', context.locate(['flags', key, 'expires']).value, `Flag "${key}" expired on ${flag.expires as string}, ${-days} day${days === -1 ? '' : 's'} ago: remove it from the code and from this file, or agree a new date with its owner.`);
+      context.report(
+        'flag-expired',
+        context.locate(['flags', key, 'expires']).value,
+        `Flag "${key}" expired on ${flag.expires as string}, ${-days} day${days === -1 ? '' : 's'} ago: remove it from the code and from this file, or agree a new date with its owner.`,
+      );
     }
   },
 };
@@ -30,7 +39,11 @@ export const flagExpiringSoon: DocumentRule = {
     for (const { key, flag } of flagEntries(value)) {
       const days = typeof flag.expires === 'string' ? daysBetween(context.config.today, flag.expires) : undefined;
       if (days === undefined || days < 0 || days > window) continue;
-      context.report('flag-expiring-soon', context.locate(['flags', key, 'expires']).value, `Flag "${key}" expires ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`} (${flag.expires as string}): plan its removal.`);
+      context.report(
+        'flag-expiring-soon',
+        context.locate(['flags', key, 'expires']).value,
+        `Flag "${key}" expires ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`} (${flag.expires as string}): plan its removal.`,
+      );
     }
   },
 };
@@ -50,7 +63,11 @@ export const flagLifetimeTooLong: DocumentRule = {
       if (type !== 'release' && type !== 'experiment') continue;
       const days = typeof flag.expires === 'string' ? daysBetween(context.config.today, flag.expires) : undefined;
       if (days === undefined || days <= limit) continue;
-      context.report('flag-lifetime-too-long', context.locate(['flags', key, 'expires']).value, `${type === "release" ? "Release" : "Experiment"} flag "${key}" expires in ${days} days, more than ${limit}: ${type === "release" ? "a release" : "an experiment"} flag that lives this long is debt by design. Use a permission or kill-switch flag if it is meant to stay.`);
+      context.report(
+        'flag-lifetime-too-long',
+        context.locate(['flags', key, 'expires']).value,
+        `${type === 'release' ? 'Release' : 'Experiment'} flag "${key}" expires in ${days} days, more than ${limit}: ${type === 'release' ? 'a release' : 'an experiment'} flag that lives this long is debt by design. Use a permission or kill-switch flag if it is meant to stay.`,
+      );
     }
   },
 };

@@ -6,7 +6,12 @@ import { insertEntry } from '../edits';
 import { DEFAULT_LIFETIME_DAYS, flagEntries, SHORT_LIVED_TYPES } from './flag-view';
 
 export const flagMissingExpiry: DocumentRule = {
-  meta: { id: 'flag-missing-expiry', family: 'flags', defaultSeverity: 'warning', summary: 'A release, experiment or ops flag has no expiry date.' },
+  meta: {
+    id: 'flag-missing-expiry',
+    family: 'flags',
+    defaultSeverity: 'warning',
+    summary: 'A release, experiment or ops flag has no expiry date.',
+  },
   appliesTo: 'flag-set',
   check(context, value) {
     for (const { key, flag, type } of flagEntries(value)) {
@@ -18,7 +23,11 @@ export const flagMissingExpiry: DocumentRule = {
         'flag-missing-expiry',
         context.locate(['flags', key]).key ?? context.doc.range,
         `${capitalise(type)} flag "${key}" has no expiry date: without one it stays in the code after its purpose is gone. Typical lifetime for this type: ${lifetime} days.`,
-        { fixes: edit ? [{ title: `Add expires: ${expires} (${lifetime} days from today)`, edits: [edit], safe: true, preferred: true }] : undefined },
+        {
+          fixes: edit
+            ? [{ title: `Add expires: ${expires} (${lifetime} days from today)`, edits: [edit], safe: true, preferred: true }]
+            : undefined,
+        },
       );
     }
   },

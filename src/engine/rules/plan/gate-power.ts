@@ -67,7 +67,13 @@ interface FailureBound {
   slope: number;
 }
 
-export function gateStatistics(gate: GateView, stage: StageView, traffic: TrafficView, baseline: BaselineView, targetPower: number): GateStatistics | undefined {
+export function gateStatistics(
+  gate: GateView,
+  stage: StageView,
+  traffic: TrafficView,
+  baseline: BaselineView,
+  targetPower: number,
+): GateStatistics | undefined {
   const rate = stageRequestsPerSecond(stage, traffic);
   if (rate === undefined || rate <= 0 || traffic.requestsPerSecond === undefined || !gate.metric || !hasBound(gate)) return undefined;
   // A stage shorter than its interval never evaluates its gates (stage-interval-exceeds-duration says so).
@@ -82,12 +88,30 @@ export function gateStatistics(gate: GateView, stage: StageView, traffic: Traffi
   const cells: GateCell[] = [{ label: 'all traffic', requests: n, baselineRequests: m }];
   for (const dimension of stage.breakdown) {
     for (const [value, share] of Object.entries(traffic.shares[dimension] ?? {})) {
-      if (share > 0) cells.push({ label: `${dimension}=${value}`, requests: Math.floor(n * share), baselineRequests: Math.floor(m * share) });
+      if (share > 0)
+        cells.push({ label: `${dimension}=${value}`, requests: Math.floor(n * share), baselineRequests: Math.floor(m * share) });
     }
   }
   const windowProbability = (cellProbability: (cell: GateCell) => number, scale = 1) =>
-    1 - cells.reduce((pass, cell) => pass * (1 - cellProbability(scale === 1 ? cell : { ...cell, requests: Math.floor(cell.requests * scale), baselineRequests: Math.floor(cell.baselineRequests * scale) })), 1);
-  const finish = (partial: Omit<GateStatistics, 'requestsPerWindow' | 'windowMinutes' | 'evaluations' | 'cells' | 'falseRollbackPerStage' | 'scaleForTarget'>, detectionAt: (scale: number) => number): GateStatistics => ({
+    1 -
+    cells.reduce(
+      (pass, cell) =>
+        pass *
+        (1 -
+          cellProbability(
+            scale === 1
+              ? cell
+              : { ...cell, requests: Math.floor(cell.requests * scale), baselineRequests: Math.floor(cell.baselineRequests * scale) },
+          )),
+      1,
+    );
+  const finish = (
+    partial: Omit<
+      GateStatistics,
+      'requestsPerWindow' | 'windowMinutes' | 'evaluations' | 'cells' | 'falseRollbackPerStage' | 'scaleForTarget'
+    >,
+    detectionAt: (scale: number) => number,
+  ): GateStatistics => ({
     ...partial,
     requestsPerWindow: n,
     windowMinutes,
@@ -114,14 +138,20 @@ export function gateStatistics(gate: GateView, stage: StageView, traffic: Traffi
     const threshold = Math.min(...failureBounds.map((bound) => bound.intercept + bound.slope * (f0 ?? 0)));
     const f1 = Math.min(1, Math.max(2 * (f0 ?? 0), 1.5 * threshold));
     if (f1 <= 0) return undefined;
-    const trip = (f: number) => (cell: GateCell) => 1 - failureBounds.reduce((pass, bound) => pass * (1 - failureTrip(cell, f, f0 ?? 0, bound)), 1);
+    const trip = (f: number) => (cell: GateCell) =>
+      1 - failureBounds.reduce((pass, bound) => pass * (1 - failureTrip(cell, f, f0 ?? 0, bound)), 1);
     return finish(
       {
         metric: isKpi ? 'kpi' : 'errorRate',
         threshold: isKpi ? 1 - threshold : threshold,
-        healthy: isKpi ? 1 - (f0 ?? 0) : f0 ?? 0,
+        healthy: isKpi ? 1 - (f0 ?? 0) : (f0 ?? 0),
         regressed: isKpi ? 1 - f1 : f1,
-        regressionLabel: f0 !== undefined && f1 === 2 * f0 ? (isKpi ? 'a doubling of KPI failures' : 'a doubling of the error rate') : 'a rise to 1.5 × the bound',
+        regressionLabel:
+          f0 !== undefined && f1 === 2 * f0
+            ? isKpi
+              ? 'a doubling of KPI failures'
+              : 'a doubling of the error rate'
+            : 'a rise to 1.5 × the bound',
         detectionProbability: windowProbability(trip(f1)),
         falseRollbackPerWindow: f0 === undefined ? 0 : windowProbability(trip(f0)),
         baselineBreaksBound: f0 !== undefined && f0 > threshold + 1e-12,
@@ -137,7 +167,8 @@ export function gateStatistics(gate: GateView, stage: StageView, traffic: Traffi
     if (gate.maxIncrease !== undefined && p95 !== undefined) bounds.push(p95 * (1 + gate.maxIncrease));
     if (bounds.length === 0) return undefined;
     const threshold = Math.min(...bounds);
-    const slowTrip = (share: number) => (cell: GateCell) => (cell.requests < 1 ? 0 : binomialUpperTail(cell.requests, share, Math.floor(cell.requests * 0.05)));
+    const slowTrip = (share: number) => (cell: GateCell) =>
+      cell.requests < 1 ? 0 : binomialUpperTail(cell.requests, share, Math.floor(cell.requests * 0.05));
     const slowShareHealthy = p95 === undefined ? 0 : shareSlowerThan(threshold, p95);
     return finish(
       {

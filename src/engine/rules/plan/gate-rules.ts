@@ -64,7 +64,9 @@ export function describeValue(stats: GateStatistics, value: number): string {
 export function describeExposure(stage: StageView, value: Record<string, unknown>): string {
   const traffic = trafficView(value);
   const rps = formatCount(traffic.requestsPerSecond ?? 0);
-  return stage.internal ? `on ${stage.weight ?? 100}% of internal traffic (${formatPercent(traffic.internalShare)} of ${rps} rps)` : `at ${stage.weight}% of ${rps} rps`;
+  return stage.internal
+    ? `on ${stage.weight ?? 100}% of internal traffic (${formatPercent(traffic.internalShare)} of ${rps} rps)`
+    : `at ${stage.weight}% of ${rps} rps`;
 }
 
 export const gateUnderpowered: DocumentRule = {
@@ -72,7 +74,7 @@ export const gateUnderpowered: DocumentRule = {
     id: 'gate-underpowered',
     family: 'plan',
     defaultSeverity: 'warning',
-    summary: "One evaluation window holds too few requests for the gate to detect a regression.",
+    summary: 'One evaluation window holds too few requests for the gate to detect a regression.',
     options: { targetPower: { default: 0.8, description: 'Detection probability per window below which the gate is reported.' } },
   },
   appliesTo: 'release-plan',
@@ -91,7 +93,10 @@ export const gateUnderpowered: DocumentRule = {
         options.push(`an interval of ${formatMinutes(Math.ceil(interval))}`);
         remedy = ` ${formatCount(stats.requestsPerWindow * factor)} requests per window would reach ${formatPercent(target)}: ${options.join(' or ')}.`;
       }
-      const regression = stats.metric === 'latencyP95Ms' ? stats.regressionLabel : `${stats.regressionLabel} (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`;
+      const regression =
+        stats.metric === 'latencyP95Ms'
+          ? stats.regressionLabel
+          : `${stats.regressionLabel} (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`;
       context.report(
         'gate-underpowered',
         context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value,
@@ -102,7 +107,13 @@ export const gateUnderpowered: DocumentRule = {
 };
 
 export const gateThresholdBelowBaseline: DocumentRule = {
-  meta: { id: 'gate-threshold-below-baseline', family: 'plan', defaultSeverity: 'error', summary: 'A bound that the healthy current version already breaks (an absolute bound below it, or a negative increase): a guaranteed false rollback.' },
+  meta: {
+    id: 'gate-threshold-below-baseline',
+    family: 'plan',
+    defaultSeverity: 'error',
+    summary:
+      'A bound that the healthy current version already breaks (an absolute bound below it, or a negative increase): a guaranteed false rollback.',
+  },
   appliesTo: 'release-plan',
   check(context, value) {
     for (const { stage, gate, stats } of gatesWithStatistics(context, value, 0.8)) {
@@ -123,7 +134,12 @@ export const gateFalseRollbackLikely: DocumentRule = {
     family: 'plan',
     defaultSeverity: 'warning',
     summary: 'A bound so close to the healthy value that sampling noise alone is likely to roll a good release back.',
-    options: { maxProbability: { default: 0.05, description: 'Largest accepted probability that a healthy release fails the gate during the stage.' } },
+    options: {
+      maxProbability: {
+        default: 0.05,
+        description: 'Largest accepted probability that a healthy release fails the gate during the stage.',
+      },
+    },
   },
   appliesTo: 'release-plan',
   check(context, value) {

@@ -17,25 +17,46 @@ function migrationEntries(value: Record<string, unknown>): MigrationEntry[] {
   if (!Array.isArray(value.migrations)) return [];
   return value.migrations.flatMap((entry, index) =>
     isRecord(entry) && typeof entry.file === 'string'
-      ? [{ index, file: entry.file, phase: entry.phase === 'contract' ? ('contract' as const) : ('expand' as const), runs: typeof entry.runs === 'string' ? entry.runs : undefined }]
+      ? [
+          {
+            index,
+            file: entry.file,
+            phase: entry.phase === 'contract' ? ('contract' as const) : ('expand' as const),
+            runs: typeof entry.runs === 'string' ? entry.runs : undefined,
+          },
+        ]
       : [],
   );
 }
 
 export const planMigrationMissing: DocumentRule = {
-  meta: { id: 'plan-migration-missing', family: 'cross-file', defaultSeverity: 'error', summary: 'The plan ships a migration file that does not exist.' },
+  meta: {
+    id: 'plan-migration-missing',
+    family: 'cross-file',
+    defaultSeverity: 'error',
+    summary: 'The plan ships a migration file that does not exist.',
+  },
   appliesTo: 'release-plan',
   check(context, value) {
     for (const entry of migrationEntries(value)) {
       const facts = context.facts.migrations.get(resolveMigrationPath(context.file.path, entry.file));
       if (!facts || facts.exists) continue;
-      context.report('plan-migration-missing', context.locate(['migrations', entry.index, 'file']).value, `Migration file "${entry.file}" does not exist (paths are relative to this plan).`);
+      context.report(
+        'plan-migration-missing',
+        context.locate(['migrations', entry.index, 'file']).value,
+        `Migration file "${entry.file}" does not exist (paths are relative to this plan).`,
+      );
     }
   },
 };
 
 export const planMigrationNotRollbackSafe: DocumentRule = {
-  meta: { id: 'plan-migration-not-rollback-safe', family: 'cross-file', defaultSeverity: 'error', summary: 'A migration that runs while the old version still serves traffic breaks the old version.' },
+  meta: {
+    id: 'plan-migration-not-rollback-safe',
+    family: 'cross-file',
+    defaultSeverity: 'error',
+    summary: 'A migration that runs while the old version still serves traffic breaks the old version.',
+  },
   appliesTo: 'release-plan',
   check(context, value) {
     // While any stage runs below 100%, the old version still serves traffic against the same database.
@@ -47,7 +68,11 @@ export const planMigrationNotRollbackSafe: DocumentRule = {
       const located = context.locate(['migrations', entry.index, 'file']);
       if (entry.phase === 'contract') {
         if (!oldVersionRuns || entry.runs === 'after-rollout') continue;
-        context.report('plan-migration-not-rollback-safe', context.locate(['migrations', entry.index, 'phase']).value, `Contract migration "${entry.file}" is not declared to run after the rollout, but the plan's stages keep the old version serving traffic until the last one: if it runs with the release, the old version breaks and a rollback has nothing to return to. Add \`runs: after-rollout\` and run it once the old version is gone.`);
+        context.report(
+          'plan-migration-not-rollback-safe',
+          context.locate(['migrations', entry.index, 'phase']).value,
+          `Contract migration "${entry.file}" is not declared to run after the rollout, but the plan's stages keep the old version serving traffic until the last one: if it runs with the release, the old version breaks and a rollback has nothing to return to. Add \`runs: after-rollout\` and run it once the old version is gone.`,
+        );
         continue;
       }
       if (facts.breaking.length === 0) continue;

@@ -91,15 +91,25 @@ export interface TrafficView {
 export function trafficView(value: Record<string, unknown>): TrafficView {
   const traffic = isRecord(value.traffic) ? value.traffic : {};
   const rps = typeof traffic.requestsPerSecond === 'number' && traffic.requestsPerSecond > 0 ? traffic.requestsPerSecond : undefined;
-  const share = typeof traffic.internalShare === 'number' && traffic.internalShare > 0 && traffic.internalShare <= 1 ? traffic.internalShare : DEFAULT_INTERNAL_SHARE;
+  const share =
+    typeof traffic.internalShare === 'number' && traffic.internalShare > 0 && traffic.internalShare <= 1
+      ? traffic.internalShare
+      : DEFAULT_INTERNAL_SHARE;
   const shares: Record<string, Record<string, number>> = {};
   if (isRecord(traffic.dimensions)) {
     for (const [name, values] of Object.entries(traffic.dimensions)) {
       if (!isRecord(values)) continue;
-      shares[name] = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 0 && entry[1] <= 1));
+      shares[name] = Object.fromEntries(
+        Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 0 && entry[1] <= 1),
+      );
     }
   }
-  return { requestsPerSecond: rps, internalShare: share, dimensions: isRecord(traffic.dimensions) ? Object.keys(traffic.dimensions) : [], shares };
+  return {
+    requestsPerSecond: rps,
+    internalShare: share,
+    dimensions: isRecord(traffic.dimensions) ? Object.keys(traffic.dimensions) : [],
+    shares,
+  };
 }
 
 /** New-version requests per second in a stage. */
@@ -117,9 +127,11 @@ export interface BaselineView {
 export function baselineView(value: Record<string, unknown>): BaselineView {
   const baseline = isRecord(value.baseline) ? value.baseline : {};
   const kpis: Record<string, number> = {};
-  if (isRecord(baseline.kpis)) for (const [name, rate] of Object.entries(baseline.kpis)) if (typeof rate === 'number' && rate >= 0 && rate <= 1) kpis[name] = rate;
+  if (isRecord(baseline.kpis))
+    for (const [name, rate] of Object.entries(baseline.kpis)) if (typeof rate === 'number' && rate >= 0 && rate <= 1) kpis[name] = rate;
   return {
-    errorRate: typeof baseline.errorRate === 'number' && baseline.errorRate >= 0 && baseline.errorRate <= 1 ? baseline.errorRate : undefined,
+    errorRate:
+      typeof baseline.errorRate === 'number' && baseline.errorRate >= 0 && baseline.errorRate <= 1 ? baseline.errorRate : undefined,
     latencyP95Ms: typeof baseline.latencyP95Ms === 'number' && baseline.latencyP95Ms > 0 ? baseline.latencyP95Ms : undefined,
     kpis,
   };
