@@ -9,7 +9,6 @@ import { defaultSqlAnalyser } from '../../src/engine/check/sql-analyser';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
-export const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 
 function findRepoRoot(start: string): string {
   let folder = start;

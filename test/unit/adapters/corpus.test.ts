@@ -1,17 +1,19 @@
-// The external corpus (../shared/corpus): files other projects wrote, read as they are.
+// The external corpus (test/unit/corpus.ts): files other projects wrote, read as they are. The behaviours tested
+// here are also tested on the project's own fixtures (adapters/*.test.ts), so a clone without the corpus loses none.
 
 import * as assert from 'assert';
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { recognise } from '../../../src/engine/formats/recognise';
 import { Simulator } from '../../../src/engine/simulate';
-import { CORPUS, checkFiles } from '../helpers';
+import { checkFiles } from '../helpers';
+import { corpusPath, describeCorpus } from '../corpus';
 import { configFrom, plansOf, problemAt } from './helpers';
 
 function corpusFiles(folder: string, pattern = /\.(ya?ml|json)$/): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of readdirSync(path.join(CORPUS, folder)).sort())
-    if (pattern.test(name)) files[path.join(CORPUS, folder, name)] = readFileSync(path.join(CORPUS, folder, name), 'utf8');
+  for (const name of readdirSync(corpusPath(folder)).sort())
+    if (pattern.test(name)) files[corpusPath(folder, name)] = readFileSync(corpusPath(folder, name), 'utf8');
   return files;
 }
 
@@ -24,7 +26,7 @@ simulation:
     random-fail: { metric: errorRate, max: 1% }
 `);
 
-describe('external corpus', () => {
+describeCorpus('external corpus', () => {
   describe('flagd (open-feature/flagd-schemas)', () => {
     const positive = corpusFiles('flagd/positive');
     const negative = corpusFiles('flagd/negative');
@@ -85,8 +87,8 @@ describe('external corpus', () => {
   describe('what the corpus files give', () => {
     const argo = corpusFiles('argo-rollouts');
     const flagger = corpusFiles('flagger');
-    const argoFile = (name: string) => path.join(CORPUS, 'argo-rollouts', name);
-    const flaggerFile = (name: string) => path.join(CORPUS, 'flagger', name);
+    const argoFile = (name: string) => corpusPath('argo-rollouts', name);
+    const flaggerFile = (name: string) => corpusPath('flagger', name);
 
     it('argo-rollouts: the findings each file gets', async () => {
       const findings = await checkFiles(argo);

@@ -1,12 +1,12 @@
-// The eugene corpus (../shared/corpus/eugene): each bad.sql raises its folder's hazard, each good.sql does not.
+// The eugene corpus (test/unit/corpus.ts): each bad.sql raises its folder's hazard, each good.sql does not. The
+// project's own fixtures (lock-rules and breaking-rules tests) cover the same hazards without the corpus.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyseMigrationSections, splitMigrationSections } from '../../../src/engine/migrations/index';
-import { config, repoRoot } from './helpers';
-
-const EUGENE = path.resolve(repoRoot(), '..', 'shared', 'corpus', 'eugene');
+import { corpusPath, describeCorpus } from '../corpus';
+import { config } from './helpers';
 
 const EXPECTED: Record<string, string> = {
   E1: 'migration-constraint-not-valid-missing',
@@ -18,7 +18,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 async function ruleIds(file: string): Promise<string[]> {
-  const text = fs.readFileSync(path.join(EUGENE, file), 'utf8');
+  const text = fs.readFileSync(corpusPath('eugene', file), 'utf8');
   const sections = await analyseMigrationSections(text, { config: config() });
   return sections.flatMap(({ analysis }) => [
     ...analysis.hazards.map((h) => h.ruleId),
@@ -26,7 +26,7 @@ async function ruleIds(file: string): Promise<string[]> {
   ]);
 }
 
-describe('eugene corpus', () => {
+describeCorpus('eugene corpus', () => {
   for (const [folder, ruleId] of Object.entries(EXPECTED)) {
     it(`${folder}/bad.sql raises ${ruleId}`, async () => {
       assert.ok((await ruleIds(`${folder}/bad.sql`)).includes(ruleId));
@@ -40,7 +40,7 @@ describe('eugene corpus', () => {
   }
 
   it('splits a file into its -- N.sql sections, each starting at its header', () => {
-    const text = fs.readFileSync(path.join(EUGENE, 'E1', 'good.sql'), 'utf8');
+    const text = fs.readFileSync(corpusPath('eugene', 'E1', 'good.sql'), 'utf8');
     const sections = splitMigrationSections(text);
     assert.deepStrictEqual(
       sections.map((s) => s.name),

@@ -12,7 +12,8 @@ import type { Finding, Range } from '../../../src/engine/finding';
 import { recognise } from '../../../src/engine/formats/recognise';
 import { MAX_FINDINGS_PER_FILE } from '../../../src/engine/limits';
 import { LineIndex } from '../../../src/engine/text/line-index';
-import { CORPUS, REPO_ROOT } from '../helpers';
+import { CORPUS_ROOT } from '../corpus';
+import { REPO_ROOT } from '../helpers';
 
 export const TODAY = '2026-11-26';
 
@@ -43,12 +44,12 @@ export interface SeedFile {
 
 const CHECKED = /\.(ya?ml|json|sql)$/i;
 
-/** examples/**, test/fixtures/** and ../shared/corpus/**: every YAML, JSON and SQL file, sorted for reproducible seeds. */
+/** examples/**, test/fixtures/** and the external corpus (where it exists): every YAML, JSON and SQL file, sorted for reproducible seeds. */
 export function seedFiles(): SeedFile[] {
   const roots: [string, string][] = [
     [path.join(REPO_ROOT, 'examples'), 'examples'],
     [path.join(REPO_ROOT, 'test', 'fixtures'), 'test/fixtures'],
-    [CORPUS, 'corpus'],
+    [CORPUS_ROOT, 'corpus'],
   ];
   const files: SeedFile[] = [];
   for (const [root, label] of roots) {
