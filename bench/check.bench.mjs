@@ -23,10 +23,10 @@ const EDITS = quick ? 10 : 41;
 const TODAY = '2026-11-26';
 
 const { engine, require } = await bundleEngine('check-engine', [
-  "export { Workspace } from './src/engine/check/workspace';",
+  "export { Workspace } from './src/engine/workspace/workspace';",
   "export { defaultConfig } from './src/engine/config/config';",
-  "export { defaultSqlAnalyser } from './src/engine/check/sql-analyser';",
-  "export { analyseMigration, loadSqlParser } from './src/engine/migrations/index';",
+  "export { analyseMigration } from './src/engine/workspace/analyse-migration';",
+  "export { loadSqlParser } from './src/engine/sql/parser';",
   "export { MAX_STAGES, MAX_FLAGS } from './src/engine/limits';",
 ]);
 const { parseDocument } = require('yaml');
@@ -154,7 +154,7 @@ languageService.configure({
 let documentVersion = 1;
 
 async function stagegate(path, text) {
-  const workspace = new engine.Workspace(config, { read: async () => undefined }, engine.defaultSqlAnalyser());
+  const workspace = new engine.Workspace(config, { read: async () => undefined });
   workspace.setFile(path, text);
   const [report] = await workspace.check([path]);
   return report.findings.length;
@@ -197,7 +197,7 @@ async function compare(name, path, text, repeats = REPEATS, repeatsSlow = REPEAT
 
 /** The extension's path on a keystroke: setFile with the edited text, then check that file against the workspace. */
 async function recheckAfterEdit(path, text) {
-  const workspace = new engine.Workspace(config, { read: async () => undefined }, engine.defaultSqlAnalyser());
+  const workspace = new engine.Workspace(config, { read: async () => undefined });
   const flagsPath = join(root, 'examples/checkout/checkout.flags.yaml');
   workspace.setFile(flagsPath, readFileSync(flagsPath, 'utf8'));
   workspace.setFile(path, text);

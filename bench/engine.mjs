@@ -5,11 +5,13 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCatalogue } from '../scripts/catalogue.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Bundles `exportLines` (TypeScript re-exports from the repository root) and loads the bundle. */
 export async function bundleEngine(name, exportLines) {
+  writeCatalogue();
   const folder = join(root, 'out', 'bench');
   mkdirSync(folder, { recursive: true });
   const bundle = join(folder, `${name}.cjs`);

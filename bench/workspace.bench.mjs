@@ -7,7 +7,7 @@ import { bundleEngine, root } from './engine.mjs';
 const json = process.argv.includes('--json');
 const repeats = process.argv.includes('--quick') ? 3 : 9;
 const { engine } = await bundleEngine('workspace-engine', [
-  "export { Workspace } from './src/engine/check/workspace';",
+  "export { Workspace } from './src/engine/workspace/workspace';",
   "export { defaultConfig } from './src/engine/config/config';",
 ]);
 const { Workspace, defaultConfig } = engine;

@@ -122,7 +122,7 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     const summary = report.summary;
     section(container, `${summary.scenario} over ${count(summary.runs)} runs`);
     figures(container, [
-      [percent(summary.detectionRate), summary.kind === 'healthy' ? 'false rollbacks' : 'caught'],
+      [percent(summary.detectionRate), summary.newVersionAtFault ? 'caught' : 'false rollbacks'],
       [summary.meanDetectionMinute === null ? '–' : `minute ${number(summary.meanDetectionMinute)}`, 'mean detection'],
       [count(summary.blastRadius.failedRequests.p50), 'failed requests, median'],
       [count(summary.blastRadius.failedRequests.p95), 'failed requests, p95'],
@@ -135,16 +135,17 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     section(container, 'Scenario matrix');
     legend(
       container,
-      `Each scenario over ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1}): where the plan stopped it, and at what cost. For healthy, every stop is a false rollback.`,
+      `Each scenario over ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1}): where the plan stopped it, and at what cost. Where the new version is not at fault (healthy, a dependency failing for both versions), every stop is a false rollback.`,
     );
     draw(container, matrixChart(report, palette), matrix.scenarios.length > 5 ? 'sg-tall' : '');
     table(
       container,
-      ['scenario', 'what fails', 'caught', 'where', 'by metric', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'],
+      ['scenario', 'what fails', 'caught', 'false rollbacks', 'where', 'by metric', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'],
       matrix.scenarios.map((summary) => [
         summary.scenario,
         summary.description,
-        percent(summary.detectionRate),
+        summary.newVersionAtFault ? percent(summary.detectionRate) : '–',
+        summary.newVersionAtFault ? '–' : percent(summary.detectionRate),
         Object.entries(summary.detectionByStage)
           .filter(([, rate]) => rate > 0)
           .map(([stage, rate]) => `${stage} ${percent(rate)}`)
@@ -157,7 +158,7 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
         `${count(summary.blastRadius.failedRequests.p50)} / ${count(summary.blastRadius.failedRequests.p95)} / ${count(summary.blastRadius.failedRequests.max)}`,
         count(summary.blastRadius.exposedRequests.p95),
       ]),
-      [2, 5, 6, 7],
+      [2, 3, 6, 7, 8],
     ).classList.add('sg-matrix');
   }
 
@@ -182,13 +183,14 @@ function renderHeading(container: HTMLElement, report: SimulationReport): void {
   const run = report.run;
   element(container, 'h1', undefined, `${report.plan.name} · ${run.scenario}`);
   element(container, 'p', 'sg-subtitle', `${report.plan.service} · ${run.description}`);
+  // Not stopping is a miss only when the new version is at fault; stopping is right only then.
   const verdictClass = !run.detection
-    ? run.kind === 'healthy'
+    ? run.newVersionAtFault
+      ? 'sg-verdict sg-missed'
+      : 'sg-verdict'
+    : run.newVersionAtFault
       ? 'sg-verdict'
-      : 'sg-verdict sg-missed'
-    : run.kind === 'healthy' || run.kind === 'dependency-outage'
-      ? 'sg-verdict sg-stopped'
-      : 'sg-verdict';
+      : 'sg-verdict sg-stopped';
   element(container, 'div', verdictClass, describeRun(run));
   const radius = run.blastRadius;
   figures(container, [

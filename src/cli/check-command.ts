@@ -3,21 +3,16 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { defaultConfig, todayIso, type StagegateConfig } from '../engine/config/config';
-import { CONFIG_FILE_NAME, parseConfig } from '../engine/config/load';
-import { Workspace } from '../engine/check/workspace';
-import { collectInputs, UsageError } from './collect';
-import { formatStylish, toJsonFindings, type FileFindings } from './format';
-import type { Io } from './main';
-import { defaultSqlAnalyser } from '../engine/check/sql-analyser';
+import { ruleMetas } from '../engine/catalogue';
+import { todayIso } from '../engine/config/config';
 import { applyFixes } from '../engine/fix';
-import { parseIsoDate } from '../engine/rules/dates';
-import { MAX_FILE_BYTES } from '../engine/limits';
-import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
+import { parseIsoDate } from '../engine/model/dates';
 import type { Readiness } from '../engine/readiness';
+import { Workspace } from '../engine/workspace/workspace';
+import { collectInputs, loadCodeOwners, loadConfig, readIfExists } from './files';
+import { formatStylish, toJsonFindings, type FileFindings } from './format';
+import { UsageError, type Io } from './io';
 import { toSarif } from './sarif';
-import { configProblems } from '../engine/config/check-config';
-import { allRuleMetas } from '../engine/rules/index';
 import { VERSION } from './version';
 
 const FORMATS = ['stylish', 'json', 'sarif'] as const;
@@ -51,7 +46,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`${paths.join(', ')}: no release plans, flag files or SQL migrations found; nothing was checked.`);
   const { config, root } = await loadConfig(values.config, paths, io, today);
 
-  const workspace = new Workspace(config, { read: readIfExists }, defaultSqlAnalyser());
+  const workspace = new Workspace(config, { read: readIfExists });
   workspace.setCodeOwners(await loadCodeOwners(root));
   for (const input of inputs) workspace.setFile(input.absolute, input.text);
   let reports = await workspace.check(inputs.map((input) => input.absolute));
@@ -98,7 +93,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
           : finding,
       ),
     }));
-    io.stdout(JSON.stringify(toSarif(sarifResults, workspace.ruleMetas(), VERSION), null, 2) + '\n');
+    io.stdout(JSON.stringify(toSarif(sarifResults, ruleMetas(), VERSION), null, 2) + '\n');
   } else io.stdout(formatStylish(results));
 
   if (values.readiness) {
@@ -118,66 +113,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** The configuration and the workspace root: the folder of `.stagegate.yaml`, or the current folder. */
-export async function loadConfig(
-  explicit: string | undefined,
-  paths: string[],
-  io: Io,
-  today: string,
-): Promise<{ config: StagegateConfig; root: string }> {
-  const file = explicit ? path.resolve(io.cwd, explicit) : await findConfig(path.resolve(io.cwd, paths[0]));
-  if (!file) return { config: defaultConfig(today), root: io.cwd };
-  const text = await readIfExists(file);
-  if (text === undefined) {
-    if (explicit) throw new UsageError(`${explicit}: cannot read the configuration file.`);
-    return { config: defaultConfig(today), root: io.cwd };
-  }
-  const { config, problems } = parseConfig(text, today);
-  problems.push(...configProblems(config, allRuleMetas()));
-  for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
-  return { config, root: path.dirname(file) };
-}
-
-async function loadCodeOwners(root: string): Promise<((file: string) => string | undefined) | undefined> {
-  for (const location of CODEOWNERS_LOCATIONS) {
-    const text = await readIfExists(path.join(root, location));
-    if (text === undefined) continue;
-    const owners = parseCodeOwners(text);
-    return (file) => owners.ownerOf(path.relative(root, file));
-  }
-  return undefined;
-}
-
 function formatReadiness(file: string, readiness: Readiness): string {
   const lines = [`\nReadiness of ${readiness.plan} (${file}): ${readiness.readyCount}/${readiness.items.length}`];
   for (const item of readiness.items) lines.push(`  ${item.ready ? '[x]' : '[ ]'} ${item.question}`, `      ${item.reason}`);
   return lines.join('\n') + '\n';
-}
-
-/** The nearest `.stagegate.yaml` in the first path's folder or above it. */
-async function findConfig(start: string): Promise<string | undefined> {
-  let folder = start;
-  try {
-    if (!(await fs.stat(start)).isDirectory()) folder = path.dirname(start);
-  } catch {
-    folder = path.dirname(start);
-  }
-  for (;;) {
-    const candidate = path.join(folder, CONFIG_FILE_NAME);
-    if ((await readIfExists(candidate)) !== undefined) return candidate;
-    const parent = path.dirname(folder);
-    if (parent === folder) return undefined;
-    folder = parent;
-  }
-}
-
-/** A regular file's text, or undefined: a pipe, a device or a file above the size limit is never read. */
-export async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-    return await fs.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

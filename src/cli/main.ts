@@ -1,9 +1,8 @@
 // The `stagegate` command: `check` for CI and `simulate` for blast-radius previews. A thin face over the engine.
 
-import { parseArgs } from 'util';
 import { runCheck } from './check-command';
+import { processIo, UsageError, type Io } from './io';
 import { runSimulate } from './simulate-command';
-import { UsageError } from './collect';
 
 const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
@@ -13,18 +12,6 @@ const USAGE = `Usage:
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
 simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem or a plan it cannot replay.`;
-
-export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-}
-
-const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-};
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -61,5 +48,3 @@ function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
-
-export { parseArgs };

@@ -1,8 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning: one run, the rule catalogue as its driver, 1-based regions.
 
 import type { FileFindings } from './format';
-import type { RuleMeta } from '../engine/rules/rule-meta';
-import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { ruleDocUrl, type RuleMeta } from '../engine/rule-kit/rule';
 import type { Severity } from '../engine/finding';
 
 const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

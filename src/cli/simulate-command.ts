@@ -5,27 +5,24 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { loadSimulation } from '../engine/simulate/from-workspace';
-import { Workspace } from '../engine/check/workspace';
-import { foreignKind } from '../engine/formats/recognise';
 import { todayIso } from '../engine/config/config';
-import { loadConfig, readIfExists } from './check-command';
-import { collectInputs } from './collect';
-import { parseAllDocuments } from 'yaml';
+import { documentKind } from '../engine/formats/recognise';
 import {
+  buildReport,
   DEFAULT_SCENARIO,
   DEFAULT_SEED,
-  loadPlanText,
   MAX_SIMULATION_RUNS,
   SCENARIO_KINDS,
   whyNotApplicable,
   type Simulator,
 } from '../engine/simulate';
+import { loadSimulation } from '../engine/workspace/simulation';
+import { Workspace } from '../engine/workspace/workspace';
 import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report/html';
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
-import { UsageError } from './collect';
+import { collectInputs, loadConfig, readIfExists } from './files';
 import { formatStylish } from './format';
-import type { Io } from './main';
+import { UsageError, type Io } from './io';
 
 /** Runs per scenario of the matrix (`--all-scenarios`, and the HTML report) when `--runs` is not given. */
 export const DEFAULT_MATRIX_RUNS = 1000;
@@ -83,17 +80,17 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const shownPath = shown.split(path.sep).join('/');
-  let { simulator, findings } = loadPlanText(absolute, text);
-  if (describesForeignRollout(text, absolute)) {
-    // An Argo Rollout or Flagger Canary: convert it with the files beside it (AnalysisTemplates) and .stagegate.yaml.
-    const { config } = await loadConfig(undefined, [shown], io, todayIso());
-    const workspace = new Workspace(config, { read: readIfExists });
-    for (const input of await collectInputs([path.dirname(shown)], io.cwd)) workspace.setFile(input.absolute, input.text);
-    workspace.setFile(absolute, text);
-    const loaded = await loadSimulation(workspace, absolute);
-    ({ simulator, findings } = loaded);
-    if (loaded.notes.length > 0) io.stderr(formatStylish([{ file: shownPath, findings: loaded.notes }]));
+  const { config } = await loadConfig(undefined, [shown], io, todayIso());
+  const workspace = new Workspace(config, { read: readIfExists });
+  // Named on the command line, the file is read as YAML or JSON whatever its name.
+  workspace.setFile(absolute, text, 'yaml');
+  // An Argo Rollout reads its AnalysisTemplates from the files beside it.
+  if (workspace.source(absolute)?.documents.some((doc) => documentKind(doc.value, absolute) === 'argo-rollout')) {
+    for (const input of await collectInputs([path.dirname(shown)], io.cwd))
+      if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text);
   }
+  const { simulator, findings, notes } = await loadSimulation(workspace, absolute);
+  if (notes.length > 0) io.stderr(formatStylish([{ file: shownPath, findings: notes }]));
   if (!simulator) {
     io.stderr(formatStylish([{ file: shownPath, findings }]));
     io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
@@ -110,7 +107,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
       return 2;
     }
     const matrixRuns = runs ?? DEFAULT_MATRIX_RUNS;
-    output = renderHtmlReport(simulator.report({ scenario, seed, runs: runs ?? 1, matrixRuns }), assets);
+    output = renderHtmlReport(await buildReport(simulator, { scenario, seed, runs: runs ?? 1, matrixRuns }), assets);
   } else if (allScenarios) {
     const matrix = simulator.matrix(seed, runs ?? DEFAULT_MATRIX_RUNS);
     output = format === 'json' ? json(matrix) : formatMatrixText(matrix);
@@ -153,16 +150,4 @@ function unknownScenario(simulator: Simulator, name: string): string {
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
-}
-
-/** Whether a file holds an Argo Rollout or a Flagger Canary (rather than a native plan). */
-function describesForeignRollout(text: string, path: string): boolean {
-  try {
-    return parseAllDocuments(text).some((doc) => {
-      const kind = foreignKind(doc.toJS({ maxAliasCount: 100 }), path);
-      return kind === 'argo-rollout' || kind === 'flagger-canary';
-    });
-  } catch {
-    return false;
-  }
 }

@@ -1,9 +1,9 @@
 // The seed article's checklist, answered per plan from what the files say.
 
 import { isRecord } from './values';
-import type { WorkspaceFacts } from './rules/workspace-facts';
-import { daysBetween } from './rules/dates';
-import { hasBound, needsGates, stageViews } from './rules/plan/plan-view';
+import type { WorkspaceFacts } from './model/facts';
+import { daysBetween } from './model/dates';
+import { hasBound, needsGates, stageViews } from './model/plan-view';
 
 export interface ReadinessItem {
   id: 'version-identifiable' | 'cohort-controllable' | 'automatic-stop' | 'flag-states-visible' | 'flag-cleanup-planned';

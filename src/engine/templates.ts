@@ -1,6 +1,6 @@
 // Starting points for new files: the internal → 1% → 10% → 50% → 100% ladder, and a well-formed flag.
 
-import { addDays } from './rules/dates';
+import { addDays } from './model/dates';
 import type { TextEdit } from './finding';
 import { locate, type ParsedDocument, type SourceFile } from './parse/source-file';
 

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../engine/finding';
-import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { ruleDocUrl } from '../engine/rule-kit/rule';
 import { disableCommentFor } from '../engine/suppression';
 import { DIAGNOSTIC_SOURCE, toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { documentKind } from '../engine/formats/recognise';
-import { isSimulable } from '../engine/adapters/index';
+import { isSimulable } from '../engine/workspace/simulation';
 import { locate } from '../engine/parse/source-file';
 import type { SimulationReport } from '../engine/simulate/result';
 import { toRange } from './convert';
@@ -75,11 +75,14 @@ export function stageSummary(report: SimulationReport, stage: string): string | 
       : undefined;
   }
   const caught = summaries
-    .filter((summary) => summary.kind !== 'healthy' && (summary.detectionByStage[stage] ?? 0) > 0)
+    .filter((summary) => summary.newVersionAtFault && (summary.detectionByStage[stage] ?? 0) > 0)
     .sort((a, b) => b.detectionByStage[stage] - a.detectionByStage[stage])
     .map((summary) => `${summary.scenario} ${percent(summary.detectionByStage[stage])}`);
-  const healthy = summaries.find((summary) => summary.kind === 'healthy');
-  const falseRollbacks = healthy?.detectionByStage[stage] ?? 0;
+  // Stops where the new version was not at fault (healthy, a dependency failing for both) are false rollbacks.
+  const falseRollbacks = Math.max(
+    0,
+    ...summaries.filter((summary) => !summary.newVersionAtFault).map((summary) => summary.detectionByStage[stage] ?? 0),
+  );
   const parts = [];
   if (caught.length)
     parts.push(`catches ${caught.slice(0, 3).join(', ')}${caught.length > 3 ? ` and ${caught.length - 3} more` : ''} of runs`);

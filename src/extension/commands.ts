@@ -1,8 +1,8 @@
 // Commands of the "Stagegate" category that do not concern the simulator.
 
 import * as vscode from 'vscode';
-import { allRuleMetas } from '../engine/rules/index';
-import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { ruleMetas } from '../engine/catalogue';
+import { ruleDocUrl } from '../engine/rule-kit/rule';
 import { flagSetTemplate, newFlagEdit, releasePlanTemplate } from '../engine/templates';
 import { documentKind } from '../engine/formats/recognise';
 import type { DiagnosticsController } from './diagnostics';
@@ -28,7 +28,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
       ruleId ??
       (
         await vscode.window.showQuickPick(
-          allRuleMetas().map((meta) => ({ label: meta.id, description: meta.defaultSeverity, detail: meta.summary })),
+          ruleMetas().map((meta) => ({ label: meta.id, description: meta.defaultSeverity, detail: meta.summary })),
           { placeHolder: 'Show documentation for rule…', matchOnDetail: true },
         )
       )?.label;

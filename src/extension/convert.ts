@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { Finding, Range, Severity } from '../engine/finding';
-import { ruleDocUrl } from '../engine/rules/rule-meta';
+import { ruleDocUrl } from '../engine/rule-kit/rule';
 
 export const DIAGNOSTIC_SOURCE = 'stagegate';
 

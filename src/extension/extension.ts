@@ -8,7 +8,7 @@ import { STAGEGATE_SELECTOR, StagegateCompletion, StagegateHover, StagegateSymbo
 import { ReadinessStatus } from './status-bar';
 import { PlanCodeLens } from './code-lens';
 import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
-import { loadSimulation } from '../engine/simulate/from-workspace';
+import { loadSimulation } from '../engine/workspace/simulation';
 import { WorkspaceIndex } from './workspace-index';
 
 /** What the extension returns from activate(), for its own tests and for other extensions. */

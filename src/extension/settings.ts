@@ -3,8 +3,7 @@
 import * as vscode from 'vscode';
 import { defaultConfig, type StagegateConfig } from '../engine/config/config';
 import { CONFIG_FILE_NAME, mergeRuleSettings, parseConfig } from '../engine/config/load';
-import { configProblems } from '../engine/config/check-config';
-import { allRuleMetas } from '../engine/rules/index';
+import { configProblems } from '../engine/catalogue/config-problems';
 
 export interface LoadedSettings {
   config: StagegateConfig;
@@ -37,5 +36,5 @@ export async function loadSettings(): Promise<LoadedSettings> {
   if (fromFile.config.migrationGlobs.length) config.migrationGlobs = fromFile.config.migrationGlobs;
   if (fromFile.config.defaultOwner) config.defaultOwner = fromFile.config.defaultOwner;
   if (fromFile.config.simulation) config.simulation = fromFile.config.simulation;
-  return { config, problems: [...problems, ...fromFile.problems, ...configProblems(config, allRuleMetas())], configFile: uri };
+  return { config, problems: [...problems, ...fromFile.problems, ...configProblems(config)], configFile: uri };
 }

@@ -3,8 +3,8 @@
 
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import type { LoadedSimulation } from '../engine/simulate/from-workspace';
-import { SimulationCancelled, stagedReport } from '../engine/simulate/staged-report';
+import { buildReport, SimulationCancelled } from '../engine/simulate';
+import type { LoadedSimulation } from '../engine/workspace/simulation';
 import type { SimulationReport } from '../engine/simulate/result';
 import { parseWebviewMessage, type HostMessage, type RunRequest } from '../../webview/messages';
 import { simulationHtml } from './webview-html';
@@ -202,9 +202,9 @@ class SimulationPanel {
         { location: vscode.ProgressLocation.Window, title: `Simulating ${vscode.Uri.file(this.planPath).path.split('/').pop()}` },
         (progress) => {
           let reported = 0;
-          return stagedReport(
+          return buildReport(
             simulator,
-            { ...effective, matrix },
+            { ...effective, matrixRuns: matrix ? effective.runs : 0 },
             {
               cancelled: () => cancellation.token.isCancellationRequested,
               progress: (done, total, label) => {

@@ -1,7 +1,7 @@
 // The simulation webview's HTML, with its Content Security Policy. No vscode import, so the page can also be
 // built for the stand-alone browser test.
 
-import { REPORT_CSS } from '../../webview/report-styles';
+import { REPORT_CSS } from '../report/styles';
 
 export interface WebviewAssets {
   /** The webview's `cspSource`: the origin its resources are served from. */

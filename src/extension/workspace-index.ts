@@ -3,9 +3,8 @@
 
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Workspace } from '../engine/check/workspace';
+import { Workspace } from '../engine/workspace/workspace';
 import { looksLikeMigration, recognise } from '../engine/formats/recognise';
-import { defaultSqlAnalyser } from '../engine/check/sql-analyser';
 import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
 import { loadSettings } from './settings';
 import { MAX_FILE_BYTES } from '../engine/limits';
@@ -28,7 +27,6 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.workspace = new Workspace(
       { rules: {}, today: new Date().toISOString().slice(0, 10), migrationGlobs: [] },
       { read: (path) => readText(vscode.Uri.file(path)) },
-      defaultSqlAnalyser(),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(SCAN_GLOB);
     const configWatcher = vscode.workspace.createFileSystemWatcher('**/{.stagegate.yaml,CODEOWNERS}');

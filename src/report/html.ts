@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { SimulationReport } from '../engine/simulate/result';
-import { REPORT_CSS } from '../../webview/report-styles';
+import { REPORT_CSS } from './styles';
 
 /** The browser bundle of webview/report-charts.ts (esbuild, platform browser, iife, global `StagegateReport`). */
 export const REPORT_CHARTS_FILE = 'report-charts.js';

@@ -7,8 +7,8 @@ import type { Detection, RunsSummary, ScenarioMatrix, SimulationResult } from '.
 export function describeRun(result: SimulationResult): string {
   const failed = result.blastRadius.failedRequests;
   const failedText = `${count(failed)} request${failed === 1 ? '' : 's'} failed`;
-  // Nothing of the new version's own fails in these two: a stop is a false rollback, going on is right.
-  const nothingToCatch = result.kind === 'healthy' || result.kind === 'dependency-outage';
+  // When the new version is not at fault, a stop is a false rollback and going on is right.
+  const nothingToCatch = !result.newVersionAtFault;
   if (!result.detection || !result.stop) {
     if (nothingToCatch) return `${result.scenario}: no gate stopped the rollout; it completed at minute ${number(result.endMinute)}.`;
     return `${result.scenario} not caught: the rollout completed at minute ${number(result.endMinute)}; ${failedText}.`;
@@ -58,7 +58,7 @@ export function formatSummaryText(summary: RunsSummary): string {
     `${summary.plan} · ${summary.scenario} over ${count(summary.runs)} runs (seeds ${summary.seed}–${summary.seed + summary.runs - 1}): ${summary.description}`,
   ];
   lines.push(
-    `${summary.kind === 'healthy' ? 'stopped (false rollbacks)' : 'caught'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`,
+    `${summary.newVersionAtFault ? 'caught' : 'stopped (false rollbacks)'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`,
   );
   const { failedRequests, exposedRequests, users } = summary.blastRadius;
   lines.push(
@@ -74,10 +74,12 @@ export function formatSummaryText(summary: RunsSummary): string {
 }
 
 export function formatMatrixText(matrix: ScenarioMatrix): string {
-  const header = ['scenario', 'caught', 'where', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'];
+  // A stop is a catch only when the new version is at fault; otherwise it is a false rollback.
+  const header = ['scenario', 'caught', 'false rollbacks', 'where', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'];
   const rows = matrix.scenarios.map((summary) => [
     summary.scenario,
-    percent(summary.detectionRate),
+    summary.newVersionAtFault ? percent(summary.detectionRate) : '-',
+    summary.newVersionAtFault ? '-' : percent(summary.detectionRate),
     whereText(summary).replace(/^: /, '') || '-',
     summary.meanDetectionMinute === null ? '-' : number(summary.meanDetectionMinute),
     `${count(summary.blastRadius.failedRequests.p50)} / ${count(summary.blastRadius.failedRequests.p95)} / ${count(summary.blastRadius.failedRequests.max)}`,

@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../src/engine/config/config';
 import type { Finding } from '../../src/engine/finding';
-import { Workspace } from '../../src/engine/check/workspace';
-import { defaultSqlAnalyser } from '../../src/engine/check/sql-analyser';
+import { ruleMeta } from '../../src/engine/catalogue';
+import { Workspace } from '../../src/engine/workspace/workspace';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
@@ -23,7 +23,7 @@ export async function checkFiles(
   files: Record<string, string>,
   config: StagegateConfig = defaultConfig('2026-11-26'),
 ): Promise<Record<string, Finding[]>> {
-  const workspace = new Workspace(config, { read: async () => undefined }, defaultSqlAnalyser());
+  const workspace = new Workspace(config, { read: async () => undefined });
   for (const [file, text] of Object.entries(files)) workspace.setFile(file, text);
   const out: Record<string, Finding[]> = {};
   for (const report of await workspace.check()) out[report.path] = report.findings;
@@ -40,8 +40,15 @@ export function at(finding: Finding): string {
   return `${finding.ruleId}@${start.line}:${start.character}-${end.line}:${end.character}`;
 }
 
+/** The findings of one rule; a rule id the catalogue does not know fails the test, so a misspelled id cannot pass. */
 export function only(findings: Finding[], ruleId: string): Finding[] {
+  assertRuleId(ruleId);
   return findings.filter((finding) => finding.ruleId === ruleId);
+}
+
+/** Fails for an id that names no rule of the catalogue. */
+export function assertRuleId(ruleId: string): void {
+  if (!ruleMeta(ruleId)) throw new Error(`no rule has the id "${ruleId}": the test names a rule that does not exist`);
 }
 
 /** Joins lines with \n, so fixtures in tests read like files. */

@@ -34,7 +34,7 @@ describe('parsing with source ranges', () => {
     const text = lines('apiVersion: stagegate.dev/v1', 'kind: FlagSet', 'flags: [a, b', '---', 'kind: FlagSet');
     const file = parseSourceFile('x.flags.yaml', text);
     assert.strictEqual(file.documents.length, 2);
-    assert.ok(file.findings.some((finding) => finding.ruleId === 'syntax-error' && finding.range.start.line >= 2));
+    assert.ok(file.problems.some((problem) => problem.kind === 'syntax-error' && problem.range.start.line >= 2));
     assert.deepStrictEqual(file.documents[1].value, { kind: 'FlagSet' });
   });
 
@@ -61,13 +61,12 @@ describe('parsing with source ranges', () => {
     );
   });
 
-  it('refuses a file above the size limit with a file-too-large finding', () => {
-    const file = parseSourceFile('big.flags.yaml', '#'.repeat(MAX_FILE_BYTES + 1));
-    assert.deepStrictEqual(
-      file.findings.map((finding) => finding.ruleId),
-      ['file-too-large'],
-    );
+  it('refuses a file above the size limit: no parse, and a file-too-large finding', async () => {
+    const text = '#'.repeat(MAX_FILE_BYTES + 1);
+    const file = parseSourceFile('big.flags.yaml', text);
+    assert.deepStrictEqual(file.problems, []);
     assert.strictEqual(file.documents.length, 0);
+    assert.deepStrictEqual((await checkOne('big.flags.yaml', text)).map(at), ['file-too-large@0:0-0:5242881']);
   });
 
   it('stops alias bombs with a yaml-alias-limit finding', () => {
@@ -79,13 +78,13 @@ describe('parsing with source ranges', () => {
           .join(',')}]`,
       );
     const file = parseSourceFile('bomb.flags.yaml', lines(...bomb));
-    assert.ok(file.findings.some((finding) => finding.ruleId === 'yaml-alias-limit'));
+    assert.ok(file.problems.some((problem) => problem.kind === 'yaml-alias-limit'));
   });
 
   it('refuses 10,000 levels of nesting with nesting-too-deep instead of overflowing the stack', () => {
     const file = parseSourceFile('deep.release.yaml', 'a: ' + '['.repeat(10000) + ']'.repeat(10000) + '\n');
     assert.deepStrictEqual(
-      file.findings.map((finding) => finding.ruleId),
+      file.problems.map((problem) => problem.kind),
       ['nesting-too-deep'],
     );
   });

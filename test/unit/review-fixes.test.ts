@@ -108,10 +108,9 @@ describe('files a plan names', () => {
   });
 
   it('adding a down migration clears migration-irreversible on its up migration', async () => {
-    const { Workspace } = await import('../../src/engine/check/workspace');
-    const { defaultSqlAnalyser } = await import('../../src/engine/check/sql-analyser');
+    const { Workspace } = await import('../../src/engine/workspace/workspace');
     const { defaultConfig } = await import('../../src/engine/config/config');
-    const workspace = new Workspace(defaultConfig('2026-11-26'), { read: async () => undefined }, defaultSqlAnalyser());
+    const workspace = new Workspace(defaultConfig('2026-11-26'), { read: async () => undefined });
     workspace.setFile('/w/migrations/1.up.sql', 'ALTER TABLE t DROP COLUMN c;\n');
     const before = (await workspace.check(['/w/migrations/1.up.sql']))[0].findings.map((finding) => finding.ruleId);
     assert.ok(before.includes('migration-irreversible'));

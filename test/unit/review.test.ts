@@ -2,8 +2,7 @@
 import * as assert from 'assert';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/engine/config/load';
-import { configProblems } from '../../src/engine/config/check-config';
-import { allRuleMetas } from '../../src/engine/rules/index';
+import { configProblems } from '../../src/engine/catalogue/config-problems';
 import { applyFixes } from '../../src/engine/fix';
 import { at, checkOne, lines, only, REPO_ROOT } from './helpers';
 
@@ -201,7 +200,7 @@ describe('configuration and suppression', () => {
       'rules:\n  flag-expring-soon: off\n  flag-expiring-soon: { options: { days: "45", weeks: 2 } }\n',
       '2026-11-26',
     );
-    const problems = configProblems(config, allRuleMetas());
+    const problems = configProblems(config);
     assert.strictEqual(problems.length, 3, problems.join('\n'));
     assert.match(problems[0], /rules\.flag-expring-soon: no rule has this id \(did you mean flag-expiring-soon\?\)/);
     assert.match(problems[1], /options\.days must be a number/);

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadPlanText } from '../../src/engine/simulate';
+import { buildReport } from '../../src/engine/simulate';
+import { loadPlanText } from './simulate/helpers';
 import { simulationHtml } from '../../src/extension/webview-html';
 import { parseWebviewMessage } from '../../webview/messages';
 import { REPO_ROOT } from './helpers';
@@ -80,12 +81,12 @@ describe('the simulation webview page, alone in Chromium', function () {
     );
   const send = (message: unknown) => page.evaluate((data) => window.postMessage(data, '*'), message);
 
-  function reportMessage() {
-    const { simulator } = loadPlanText(
+  async function reportMessage() {
+    const { simulator } = await loadPlanText(
       'checkout.release.yaml',
       readFileSync(path.join(REPO_ROOT, 'examples', 'checkout', 'checkout.release.yaml'), 'utf8'),
     );
-    const report = simulator!.report({ scenario: 'error-spike', seed: 1, runs: 20, matrixRuns: 20 });
+    const report = await buildReport(simulator!, { scenario: 'error-spike', seed: 1, runs: 20, matrixRuns: 20 });
     return {
       type: 'report',
       report,
@@ -114,7 +115,7 @@ describe('the simulation webview page, alone in Chromium', function () {
 
   it('draws a report, says its charts are not blank, and lists every scenario of the matrix', async () => {
     await waitForPosted('ready');
-    const message = reportMessage();
+    const message = await reportMessage();
     await send(message);
     await waitForPosted('rendered');
     const rendered = (await posted()).find((candidate) => candidate.type === 'rendered') as unknown as {
@@ -131,7 +132,7 @@ describe('the simulation webview page, alone in Chromium', function () {
 
   it("asks the host to run with the controls' values, and refuses invalid ones", async () => {
     await waitForPosted('ready');
-    await send(reportMessage());
+    await send(await reportMessage());
     await waitForPosted('rendered');
     await page.selectOption('#sg-scenario', 'kpi-drop');
     await page.fill('#sg-seed', '7');
@@ -144,7 +145,7 @@ describe('the simulation webview page, alone in Chromium', function () {
     let runs = (await posted()).filter((message) => message.type === 'run');
     assert.deepStrictEqual(runs[runs.length - 1], { type: 'run', request: { scenario: 'kpi-drop', seed: 7, runs: 30 }, matrix: false });
     assert.ok(await page.isDisabled('#sg-matrix'), 'controls wait while the host runs');
-    await send(reportMessage());
+    await send(await reportMessage());
     await page.click('#sg-matrix');
     runs = (await posted()).filter((message) => message.type === 'run');
     assert.deepStrictEqual(runs[runs.length - 1], { type: 'run', request: { scenario: 'error-spike', seed: 1, runs: 20 }, matrix: true });
@@ -156,7 +157,7 @@ describe('the simulation webview page, alone in Chromium', function () {
 
   it('restores its last report from state after a reload', async () => {
     await waitForPosted('ready');
-    await send(reportMessage());
+    await send(await reportMessage());
     await waitForPosted('rendered');
     const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
     const restored = await browser.newPage();

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { Workspace } from '../../src/engine/check/workspace';
+import { Workspace } from '../../src/engine/workspace/workspace';
 import { defaultConfig } from '../../src/engine/config/config';
 import { parseConfig } from '../../src/engine/config/load';
 import { lines } from './helpers';

@@ -4,26 +4,17 @@
 import { documentKind } from '../formats/recognise';
 import { pathAt } from '../parse/path-at';
 import type { SourceFile } from '../parse/source-file';
-import type { WorkspaceFacts } from '../rules/workspace-facts';
+import type { WorkspaceFacts } from '../model/facts';
 import { isRecord } from '../values';
-import { baselineView } from '../rules/plan/plan-view';
+import { baselineView } from '../model/plan-view';
 import { LineIndex } from '../text/line-index';
+import { SCENARIO_KIND_INFO, SCENARIO_KINDS } from '../model/scenario-kinds';
 
 export interface CompletionItem {
   label: string;
   kind: 'flag' | 'metric' | 'scenario-kind';
   detail: string;
 }
-
-export const SCENARIO_KINDS = [
-  'healthy',
-  'error-spike',
-  'latency-regression',
-  'kpi-drop',
-  'segment-outage',
-  'slow-burn',
-  'dependency-outage',
-];
 
 export function completionsAt(file: SourceFile, offset: number, facts: WorkspaceFacts): CompletionItem[] {
   const context = lineContext(file.lines, offset);
@@ -45,7 +36,7 @@ export function completionsAt(file: SourceFile, offset: number, facts: Workspace
     ];
   }
   if (context.key === 'kind' && path[0] === 'scenarios') {
-    return SCENARIO_KINDS.map((kind) => ({ label: kind, kind: 'scenario-kind', detail: 'scenario kind' }));
+    return SCENARIO_KINDS.map((kind) => ({ label: kind, kind: 'scenario-kind', detail: SCENARIO_KIND_INFO[kind].description }));
   }
   const inFlagList = (path[0] === 'flags' && !(path.length === 1 && at?.onKey)) || context.listOf === 'flags';
   if (inFlagList) {

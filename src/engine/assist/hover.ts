@@ -1,23 +1,23 @@
 // Hover text (Markdown) for a position in a plan or flag file: the schema's description for keys,
 // a flag's owner, type and days to expiry, a gate's statistical power.
 
-import type { WorkspaceFacts } from '../rules/workspace-facts';
+import type { WorkspaceFacts } from '../model/facts';
 import { documentKind } from '../formats/recognise';
 import { pathAt } from '../parse/path-at';
 import { describePath } from '../schema/describe';
 import type { SourceFile } from '../parse/source-file';
 import { isRecord } from '../values';
-import { daysBetween } from '../rules/dates';
-import { baselineView, formatCount, formatPercent, stageViews, trafficView } from '../rules/plan/plan-view';
-import { gateStatistics } from '../rules/plan/gate-power';
-import { describeCells, describeExposure, describeValue } from '../rules/plan/gate-rules';
+import { daysBetween } from '../model/dates';
+import { baselineView, formatCount, formatPercent, stageViews, trafficView } from '../model/plan-view';
+import { gateStatistics } from '../stats/gate-power';
+import { describeCells, describeExposure, describeValue } from '../stats/gate-text';
 import { formatMinutes } from '../model/units';
 
 export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts, today: string, targetPower = 0.8): string | undefined {
   const at = pathAt(file, offset);
   if (!at) return undefined;
   const kind = documentKind(at.doc.value, file.path);
-  if (!kind || !isRecord(at.doc.value)) return undefined;
+  if ((kind !== 'release-plan' && kind !== 'flag-set') || !isRecord(at.doc.value)) return undefined;
   const value = at.doc.value;
   const { path } = at;
 

@@ -21,7 +21,7 @@ export function outline(file: SourceFile): OutlineNode[] {
   for (const doc of file.documents) {
     const value = doc.value;
     const kind = documentKind(value, file.path);
-    if (!isRecord(value) || !kind) continue;
+    if (!isRecord(value) || (kind !== 'release-plan' && kind !== 'flag-set')) continue;
     const metadata = isRecord(value.metadata) ? value.metadata : {};
     if (kind === 'release-plan') {
       const stages = Array.isArray(value.stages) ? value.stages : [];

@@ -1,6 +1,7 @@
 // The release plan as the simulator and the statistical rules use it: units resolved, defaults applied.
 // Built from a parsed document that may be invalid; what cannot be read is reported, never guessed.
 
+import type { ScenarioKind } from './scenario-kinds';
 import { durationMinutes, ratio } from './units';
 
 export type Metric = 'errorRate' | 'latencyP95Ms' | `kpi:${string}`;
@@ -55,7 +56,7 @@ export interface Baseline {
 
 export interface Scenario {
   name: string;
-  kind: 'healthy' | 'error-spike' | 'latency-regression' | 'kpi-drop' | 'segment-outage' | 'slow-burn' | 'dependency-outage';
+  kind: ScenarioKind;
   description?: string;
   errorRate?: number;
   errorRateMultiplier?: number;

@@ -15,9 +15,9 @@ import {
   type ParsedNode,
   type YAMLMap,
 } from 'yaml';
-import type { Finding, Range } from '../finding';
+import type { Range } from '../finding';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from '../limits';
-import { fileTooLarge, invalidEncoding } from '../text/file-findings';
+import { utf8Length } from '../text/text-facts';
 import { LineIndex } from '../text/line-index';
 
 export type PathSegment = string | number;
@@ -48,23 +48,30 @@ export interface SourceFile {
   text: string;
   lines: LineIndex;
   documents: ParsedDocument[];
-  /** Syntax errors and limit findings; empty for a well-formed file. */
-  findings: Finding[];
+  /** What the parser found wrong; empty for a well-formed file. The rule named by each problem's kind reports it. */
+  problems: ParseProblem[];
+}
+
+/** A problem of the text as YAML or JSON, named after the rule that reports it. */
+export interface ParseProblem {
+  kind: 'syntax-error' | 'syntax-warning' | 'nesting-too-deep' | 'yaml-alias-limit';
+  message: string;
+  range: Range;
+}
+
+/** Problems that keep a document's value from being trusted: syntax errors and the parser's limits. */
+export function isBlocking(problem: ParseProblem): boolean {
+  return problem.kind !== 'syntax-warning';
 }
 
 export function parseSourceFile(path: string, text: string): SourceFile {
   const lines = new LineIndex(text);
-  const file: SourceFile = { path, text, lines, documents: [], findings: [] };
-  const byteLength = Buffer.byteLength(text, 'utf8');
-  if (byteLength > MAX_FILE_BYTES) {
-    file.findings.push(fileTooLarge(byteLength, lines));
-    return file;
-  }
-  const encoding = invalidEncoding(text, lines);
-  if (encoding) file.findings.push(encoding);
+  const file: SourceFile = { path, text, lines, documents: [], problems: [] };
+  // A file above the size limit is not parsed at all; file-too-large says so.
+  if (utf8Length(text) > MAX_FILE_BYTES) return file;
   const depth = maxFlowOrIndentDepth(text);
   if (depth > MAX_NESTING_DEPTH) {
-    file.findings.push(nestingTooDeep(lines, depth, 0));
+    file.problems.push(nestingTooDeep(lines, depth, 0));
     return file;
   }
 
@@ -80,7 +87,7 @@ export function parseSourceFile(path: string, text: string): SourceFile {
   const docs: Document.Parsed[] = Array.isArray(yamlDocs) ? yamlDocs : [];
   docs.forEach((doc, index) => {
     for (const error of doc.errors) {
-      if (error.code !== 'RESOURCE_EXHAUSTION') file.findings.push(syntaxFinding(text, lines, error.code, error.message, error.pos));
+      if (error.code !== 'RESOURCE_EXHAUSTION') file.problems.push(syntaxProblem(text, lines, error.code, error.message, error.pos));
     }
     // The estimate above cannot see every nesting (after an anchor or `? `, past what looks like an open quote, or
     // built by the parser's repair of a syntax error on every line). The parser catches its own stack overflow; the
@@ -88,14 +95,13 @@ export function parseSourceFile(path: string, text: string): SourceFile {
     const overflow = doc.errors.find((error) => error.code === 'RESOURCE_EXHAUSTION');
     const nesting = overflow ? { depth: undefined, offset: overflow.pos[0] } : measureNesting(doc.contents, text);
     if (nesting.depth === undefined || nesting.depth > MAX_NESTING_DEPTH) {
-      file.findings.push(nestingTooDeep(lines, nesting.depth, nesting.offset));
+      file.problems.push(nestingTooDeep(lines, nesting.depth, nesting.offset));
       file.documents.push({ index, value: undefined, root: null, range: lines.range(doc.range[0], doc.range[1]), duplicateKeys: [] });
       return;
     }
     for (const warning of doc.warnings) {
-      file.findings.push({
-        ruleId: 'syntax-warning',
-        severity: 'warning',
+      file.problems.push({
+        kind: 'syntax-warning',
         message: cleanYamlMessage(warning.message),
         range: lines.range(warning.pos[0], warning.pos[1]),
       });
@@ -109,16 +115,14 @@ export function parseSourceFile(path: string, text: string): SourceFile {
       const unresolved = unresolvedAlias(doc);
       // An alias to no anchor (a typo) also fails here; it is a syntax error at the alias, not an alias bomb.
       if (unresolved)
-        file.findings.push({
-          ruleId: 'syntax-error',
-          severity: 'error',
+        file.problems.push({
+          kind: 'syntax-error',
           message: `Alias *${unresolved.source} refers to no anchor &${unresolved.source} before it.`,
           range: nodeRange(lines, unresolved),
         });
       else {
-        file.findings.push({
-          ruleId: 'yaml-alias-limit',
-          severity: 'error',
+        file.problems.push({
+          kind: 'yaml-alias-limit',
           message: `Document expands more than ${MAX_ALIAS_COUNT} aliases; Stagegate stops there to stay responsive (${String((error as Error).message)}).`,
           range: root ? nodeRange(lines, root) : lines.range(0, 0),
         });
@@ -131,11 +135,10 @@ export function parseSourceFile(path: string, text: string): SourceFile {
 }
 
 /** At `offset` to the end of its line; `depth` undefined when the parser itself gave up. */
-function nestingTooDeep(lines: LineIndex, depth: number | undefined, offset: number): Finding {
+function nestingTooDeep(lines: LineIndex, depth: number | undefined, offset: number): ParseProblem {
   const line = lines.positionAt(offset).line;
   return {
-    ruleId: 'nesting-too-deep',
-    severity: 'error',
+    kind: 'nesting-too-deep',
     message: `Collections nest ${depth === undefined ? 'deeper than the YAML parser can follow' : `${depth} levels deep`}; Stagegate reads at most ${MAX_NESTING_DEPTH}.`,
     range: lines.range(Math.min(offset, lines.lineEnd(line)), lines.lineEnd(line)),
   };
@@ -262,6 +265,18 @@ function entriesByKey(map: YAMLMap): Map<string, Entry> {
   return index;
 }
 
+/**
+ * The narrowest range for a problem about a path: a one-line value itself; a block (a dimension's shares), or a path
+ * that leads nowhere (a missing `traffic:`), at the key of the deepest entry that exists; the whole document's first
+ * line for the empty path.
+ */
+export function rangeForPath(file: SourceFile, doc: ParsedDocument, path: Path): Range {
+  if (path.length === 0) return file.lines.range(file.lines.lineStart(doc.range.start.line), file.lines.lineEnd(doc.range.start.line));
+  const located = locate(file, doc, path);
+  const singleLine = located.value.start.line === located.value.end.line;
+  return located.depth === path.length && singleLine ? located.value : keyOrValue(located, file.lines);
+}
+
 /** The key range when there is one, else the value: where findings about an entry as a whole go. */
 export function keyOrValue(located: Located, lines?: LineIndex): Range {
   if (located.key) return located.key;
@@ -357,7 +372,7 @@ function maxFlowOrIndentDepth(text: string): number {
   return Math.max(max, Math.floor(indentMax / 2));
 }
 
-function syntaxFinding(text: string, lines: LineIndex, code: string, message: string, pos: [number, number]): Finding {
+function syntaxProblem(text: string, lines: LineIndex, code: string, message: string, pos: [number, number]): ParseProblem {
   if (code === 'MISSING_CHAR' && /quote/.test(message)) {
     // The parser notices an unclosed quote where the text ends; the mistake is where the string opens.
     const quote = message.includes("'") && !message.includes('"') ? "'" : '"';
@@ -365,16 +380,14 @@ function syntaxFinding(text: string, lines: LineIndex, code: string, message: st
     if (open >= 0) {
       const line = lines.positionAt(open).line;
       return {
-        ruleId: 'syntax-error',
-        severity: 'error',
+        kind: 'syntax-error',
         message: `This ${quote === '"' ? 'double' : 'single'}-quoted string is never closed.`,
         range: lines.range(open, lines.lineEnd(line)),
       };
     }
   }
   return {
-    ruleId: 'syntax-error',
-    severity: 'error',
+    kind: 'syntax-error',
     message: cleanYamlMessage(message),
     range: lines.range(pos[0], Math.max(pos[1], pos[0] + 1)),
   };

@@ -2,12 +2,18 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Finding } from '../finding';
+import type { Range } from '../finding';
 import { keyOrValue, locate, type ParsedDocument, type Path, type SourceFile } from '../parse/source-file';
 import { formatPath } from './paths';
 import { closestName } from '../text/edit-distance';
 
 export type SchemaName = 'release-plan' | 'flag-set';
+
+/** A value that does not match the format, at the narrowest node; the schema rule reports it. */
+export interface SchemaProblem {
+  message: string;
+  range: Range;
+}
 
 // Bundled into the CLI and the extension by esbuild; the same files are contributed to VS Code for the YAML extension.
 import releasePlanSchema from '../../../schemas/release-plan.schema.json';
@@ -41,14 +47,14 @@ export function schemaFor(name: SchemaName): object {
   return SCHEMAS[name];
 }
 
-export function validateDocument(file: SourceFile, doc: ParsedDocument, schema: SchemaName): Finding[] {
+export function validateDocument(file: SourceFile, doc: ParsedDocument, schema: SchemaName): SchemaProblem[] {
   if (doc.value === undefined || doc.value === null) return [];
   const validate = validatorFor(schema);
   if (validate(doc.value)) return [];
-  const findings: Finding[] = [];
+  const findings: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
-    const finding = toFinding(file, doc, error);
+    const finding = toSchemaProblem(file, doc, error);
     if (!finding) continue;
     const key = `${finding.range.start.line}:${finding.range.start.character}:${finding.message}`;
     if (seen.has(key)) continue;
@@ -58,12 +64,10 @@ export function validateDocument(file: SourceFile, doc: ParsedDocument, schema: 
   return findings;
 }
 
-export function toFinding(file: SourceFile, doc: ParsedDocument, error: ErrorObject): Finding | undefined {
+export function toSchemaProblem(file: SourceFile, doc: ParsedDocument, error: ErrorObject): SchemaProblem | undefined {
   const path = instancePath(error.instancePath);
   const where = formatPath(path);
-  const schemaError = (message: string, range = locate(file, doc, path).value): Finding => ({
-    ruleId: 'schema',
-    severity: 'error',
+  const schemaError = (message: string, range = locate(file, doc, path).value): SchemaProblem => ({
     message,
     range,
   });

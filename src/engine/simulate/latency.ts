@@ -11,7 +11,7 @@
 // has the mixture's F; its inverse is found by bisection.
 
 import { normalCdf } from '../stats/binomial';
-import { LATENCY_LOG_SIGMA } from '../rules/plan/gate-power';
+import { LATENCY_LOG_SIGMA } from '../stats/gate-power';
 import { inverseNormalCdf, type RandomSource } from './random';
 
 export { LATENCY_LOG_SIGMA };

@@ -1,9 +1,10 @@
 // The simulator's output shapes: plain JSON, rounded, in a fixed key order, so the same inputs give the same bytes
 // and a chart (the HTML report, the webview) can draw them without knowing the engine.
 
-import type { Metric, Scenario } from '../model/plan';
+import type { Metric } from '../model/plan';
+import type { ScenarioKind } from '../model/scenario-kinds';
 
-export type ScenarioKind = Scenario['kind'];
+export type { ScenarioKind };
 
 export type Outcome = 'completed' | 'rolled-back' | 'paused';
 export type StageVerdict = 'passed' | 'failed' | 'inconclusive' | 'not-reached';
@@ -131,6 +132,8 @@ export interface SimulationResult {
   seed: number;
   scenario: string;
   kind: ScenarioKind;
+  /** Whether the failure is the new version's own; when not, a stop is a false rollback, not a catch. */
+  newVersionAtFault: boolean;
   description: string;
   stepMinutes: number;
   outcome: Outcome;
@@ -160,13 +163,15 @@ export interface RunsSummary {
   seed: number;
   scenario: string;
   kind: ScenarioKind;
+  /** Whether the failure is the new version's own; when not, every stop is a false rollback. */
+  newVersionAtFault: boolean;
   description: string;
-  /** Share of runs a gate stopped. */
+  /** Share of runs a gate stopped: caught runs when the new version is at fault, false rollbacks otherwise. */
   detectionRate: number;
   detectionByStage: Record<string, number>;
   /** Share of runs stopped by a gate on each metric (`errorRate`, `latencyP95Ms`, `kpi:<name>`). */
   detectionByMetric: Record<string, number>;
-  /** For `healthy` only: share of runs stopped although nothing was wrong. */
+  /** When the new version is not at fault: share of runs stopped although the new version was not to blame. */
   falseRollbackRate?: number;
   outcomes: Record<Outcome, number>;
   meanDetectionMinute: number | null;

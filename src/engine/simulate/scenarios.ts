@@ -2,17 +2,17 @@
 // (`scenarios:`), resolved to one effect description the engine replays.
 
 import type { PlanProblem, ReleasePlan, Scenario } from '../model/plan';
-import { shortNumber, type ScenarioKind } from './result';
+import {
+  isScenarioKind,
+  newVersionAtFault,
+  SCENARIO_KIND_INFO,
+  SCENARIO_KINDS,
+  type ScenarioKind,
+  type ScenarioKindInfo,
+} from '../model/scenario-kinds';
+import { shortNumber } from './result';
 
-export const SCENARIO_KINDS: readonly ScenarioKind[] = [
-  'healthy',
-  'error-spike',
-  'latency-regression',
-  'kpi-drop',
-  'segment-outage',
-  'slow-burn',
-  'dependency-outage',
-];
+export { SCENARIO_KINDS };
 
 /** Defaults of the built-in scenarios, relative to the baseline where that makes sense. */
 export const SCENARIO_DEFAULTS = {
@@ -97,8 +97,10 @@ export function builtInScenario(plan: ReleasePlan, kind: ScenarioKind): Resolved
 
 /** Why a built-in kind does not apply to this plan, for messages; undefined when it applies. */
 export function whyNotApplicable(plan: ReleasePlan, kind: ScenarioKind): string | undefined {
-  if (kind === 'kpi-drop' && Object.keys(plan.baseline.kpis).length === 0) return 'kpi-drop needs a KPI in baseline.kpis';
-  if (kind === 'segment-outage' && plan.traffic.dimensions.length === 0) return 'segment-outage needs a dimension in traffic.dimensions';
+  const info: ScenarioKindInfo = SCENARIO_KIND_INFO[kind];
+  const needs = info.needs;
+  if (needs === 'kpi' && Object.keys(plan.baseline.kpis).length === 0) return `${kind} needs a KPI in baseline.kpis`;
+  if (needs === 'dimension' && plan.traffic.dimensions.length === 0) return `${kind} needs a dimension in traffic.dimensions`;
   return undefined;
 }
 
@@ -107,7 +109,7 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   const at = (key: string): (string | number)[] => ['scenarios', raw.name, key];
   const before = problems.length;
   const kind = raw.kind;
-  if (!SCENARIO_KINDS.includes(kind)) {
+  if (!isScenarioKind(kind)) {
     problems.push({ path: at('kind'), message: `Unknown scenario kind "${String(kind)}"; expected one of ${SCENARIO_KINDS.join(', ')}.` });
     return undefined;
   }
@@ -236,7 +238,8 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
     latencyMultiplier: multiplier,
     kpi: kpiRateWhileActive === null ? null : kpi,
     kpiRate: kpiRateWhileActive,
-    affectsCurrentVersion: kind === 'dependency-outage',
+    // A failure the new version is not to blame for hits the current version too.
+    affectsCurrentVersion: !newVersionAtFault(kind),
   };
   return { name: raw.name, kind, source: 'plan', description: explicitDescription ?? describe(plan, kind, failure), failure };
 }

@@ -4,9 +4,9 @@
 import type { PlanProblem, ReleasePlan } from '../model/plan';
 import { BinomialTables } from './binomial-table';
 import { compilePlan, outline, type CompiledPlan, type SimulationOptions } from './compile';
-import { ScenarioRunner } from './engine';
+import { ScenarioRunner } from './runner';
 import { MAX_SIMULATION_RUNS } from './limits';
-import type { PlanOutline, RunsSummary, ScenarioMatrix, SimulationReport, SimulationResult } from './result';
+import type { PlanOutline, RunsSummary, ScenarioMatrix, SimulationResult } from './result';
 import { listScenarios, type ResolvedScenario } from './scenarios';
 import { RunsAccumulator } from './summary';
 
@@ -17,15 +17,6 @@ export const DEFAULT_SCENARIO = 'error-spike';
 export interface SimulationProblem extends PlanProblem {
   /** `plan-not-simulable` (readPlan), `scenario-invalid` (scenarios:) or `simulation-too-large` (limits). */
   ruleId: 'plan-not-simulable' | 'scenario-invalid' | 'simulation-too-large';
-}
-
-export interface ReportRequest {
-  scenario: string;
-  seed: number;
-  /** Runs of the summary for `scenario`; none when 1. */
-  runs: number;
-  /** Runs per scenario of the matrix; no matrix when 0. */
-  matrixRuns: number;
 }
 
 export class Simulator {
@@ -67,11 +58,23 @@ export class Simulator {
 
   /** Runs seeds seed, seed + 1, … and summarises them. */
   runMany(scenarioName: string, seed: number, runs: number): RunsSummary {
+    const batches = this.runInBatches(scenarioName, seed, runs, runs);
+    for (let step = batches.next(); ; step = batches.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * The same runs, `batchSize` at a time: yields the count done after each batch and returns the summary, so a
+   * caller can report progress, let its event loop run and stop between batches.
+   */
+  *runInBatches(scenarioName: string, seed: number, runs: number, batchSize: number): Generator<number, RunsSummary> {
     if (!(Number.isInteger(runs) && runs >= 1 && runs <= MAX_SIMULATION_RUNS))
       throw new RangeError(`runs must be a whole number from 1 to ${MAX_SIMULATION_RUNS}, not ${runs}`);
     const runner = this.runner(scenarioName);
     const accumulator = new RunsAccumulator(this.plan, runner.scenario, seed, runs);
-    for (let i = 0; i < runs; i++) accumulator.add(runner.run(seed + i));
+    for (let i = 0; i < runs; i++) {
+      accumulator.add(runner.run(seed + i));
+      if ((i + 1) % batchSize === 0 && i + 1 < runs) yield i + 1;
+    }
     return accumulator.summary();
   }
 
@@ -82,21 +85,6 @@ export class Simulator {
 
   outline(): PlanOutline {
     return outline(this.compiled);
-  }
-
-  report(request: ReportRequest): SimulationReport {
-    const { scenario, seed, runs, matrixRuns } = request;
-    const matrix = matrixRuns > 0 ? this.matrix(seed, matrixRuns) : null;
-    // The matrix already holds the scenario's summary when it ran as many seeds.
-    const fromMatrix = matrix && matrixRuns === runs ? matrix.scenarios.find((summary) => summary.scenario === scenario) : undefined;
-    return {
-      format: 'stagegate-simulation-report',
-      version: 1,
-      plan: this.outline(),
-      run: this.run(scenario, seed),
-      summary: runs > 1 ? (fromMatrix ?? this.runMany(scenario, seed, runs)) : null,
-      matrix,
-    };
   }
 
   private runner(scenarioName: string): ScenarioRunner {

@@ -2,9 +2,10 @@
 // and at what cost.
 
 import type { ReleasePlan } from '../model/plan';
-import type { RunOutcome } from './engine';
+import type { RunOutcome } from './runner';
 import { DIGITS, round, type Distribution, type Outcome, type RunsSummary } from './result';
 import type { ResolvedScenario } from './scenarios';
+import { newVersionAtFault } from '../model/scenario-kinds';
 
 export class RunsAccumulator {
   private readonly failed: Float64Array;
@@ -56,6 +57,7 @@ export class RunsAccumulator {
       seed: this.seed,
       scenario: this.scenario.name,
       kind: this.scenario.kind,
+      newVersionAtFault: newVersionAtFault(this.scenario.kind),
       description: this.scenario.description,
       detectionRate: rate(this.detections),
       detectionByStage: Object.fromEntries([...this.byStage].map(([stage, count]) => [stage, rate(count)])),
@@ -73,7 +75,7 @@ export class RunsAccumulator {
         peakTrafficShare: distribution(this.peak.subarray(0, runs), 1, DIGITS.share),
       },
     };
-    if (this.scenario.kind === 'healthy') {
+    if (!summary.newVersionAtFault) {
       // Insert after detectionByStage so the key order stays fixed.
       const { outcomes, meanDetectionMinute, blastRadius, ...head } = summary;
       return { ...head, falseRollbackRate: rate(runs - this.outcomes.completed), outcomes, meanDetectionMinute, blastRadius };

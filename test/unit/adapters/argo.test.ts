@@ -1,8 +1,9 @@
 import * as assert from 'assert';
-import { argoRolloutToPlan, adapterSettings } from '../../../src/engine/adapters/index';
+import { argoRolloutToPlan } from '../../../src/engine/adapters/argo/argo-to-plan';
+import { adapterSettings } from '../../../src/engine/adapters/settings';
 import { conditionBound, parseCondition } from '../../../src/engine/adapters/argo/conditions';
 import { defaultConfig } from '../../../src/engine/config/config';
-import { foreignKind, recognise } from '../../../src/engine/formats/recognise';
+import { documentKind, recognise } from '../../../src/engine/formats/recognise';
 import { at, checkOne, lines, only } from '../helpers';
 import { checkFolder, configFrom, fixtureFiles, plansOf, problemAt, TODAY } from './helpers';
 
@@ -17,21 +18,24 @@ simulation:
 describe('Argo Rollouts', () => {
   describe('recognition', () => {
     it('recognises Rollouts and (Cluster)AnalysisTemplates by apiVersion and kind, in any order, but not Helm templates', () => {
-      assert.strictEqual(recognise('r.yaml', lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout')), 'stagegate');
+      assert.strictEqual(recognise('r.yaml', lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout')), 'yaml');
       assert.strictEqual(
         recognise(
           't.yaml',
           lines('kind: ClusterAnalysisTemplate', 'apiVersion: argoproj.io/v1alpha1', 'spec:', '  args: [{ name: x }]', '  q: "{{args.x}}"'),
         ),
-        'stagegate',
+        'yaml',
       );
       assert.strictEqual(recognise('d.yaml', lines('apiVersion: apps/v1', 'kind: Deployment')), undefined);
       assert.strictEqual(
         recognise('h.yaml', lines('apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata: { name: "{{ .Values.name }}" }')),
         undefined,
       );
-      assert.strictEqual(foreignKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate' }, 'x.yaml'), 'argo-analysis-template');
-      assert.strictEqual(foreignKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' }, 'x.yaml'), undefined);
+      assert.strictEqual(
+        documentKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate' }, 'x.yaml'),
+        'argo-analysis-template',
+      );
+      assert.strictEqual(documentKind({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment' }, 'x.yaml'), undefined);
     });
   });
 
@@ -42,13 +46,13 @@ describe('Argo Rollouts', () => {
       assert.deepStrictEqual(findings['argo/templates.yaml'].map(at), []);
     });
 
-    it('argo-weight-out-of-range and argo-weight-decreasing sit on the setWeight value', async () => {
+    it('argo-weight-out-of-range, and stage-weights-not-increasing reading the setWeight ladder, sit on the setWeight value', async () => {
       const findings = (await checkFolder('argo'))['argo/weights.rollout.yaml'];
       assert.deepStrictEqual(
         findings.map((finding) => `${at(finding)} ${finding.severity}`),
-        ['argo-weight-decreasing@13:21-13:23 warning', 'argo-weight-out-of-range@15:21-15:24 error'],
+        ['stage-weights-not-increasing@13:21-13:23 warning', 'argo-weight-out-of-range@15:21-15:24 error'],
       );
-      assert.match(findings[0].message, /setWeight 20 is lower than 40 at steps\[0\]/);
+      assert.match(findings[0].message, /At steps\[2\], 20% of traffic goes to the new version, less than the 40% at steps\[0\] before it/);
     });
 
     it('argo-template-not-found and argo-template-arg-missing sit on the templateName, with a hint', async () => {

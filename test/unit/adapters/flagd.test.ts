@@ -1,20 +1,20 @@
 import * as assert from 'assert';
 import { applyFixes } from '../../../src/engine/fix';
-import { foreignKind, recognise } from '../../../src/engine/formats/recognise';
+import { documentKind, recognise } from '../../../src/engine/formats/recognise';
 import { at, checkFiles, checkOne, lines, only } from '../helpers';
 import { checkFolder } from './helpers';
 
 describe('flagd files', () => {
   describe('recognition', () => {
     it('recognises *.flagd.json and *.flagd.yaml by name, and other JSON or YAML by a flagd $schema', () => {
-      assert.strictEqual(recognise('a/flags.flagd.json', '{}'), 'stagegate');
-      assert.strictEqual(recognise('a/flags.flagd.yaml'), 'stagegate');
-      assert.strictEqual(recognise('a/flags.json', '{ "$schema": "https://flagd.dev/schema/v0/flags.json", "flags": {} }'), 'stagegate');
-      assert.strictEqual(recognise('a/x.json', '{ "$schema": "../../../flagd.json", "flags": [] }'), 'stagegate');
+      assert.strictEqual(recognise('a/flags.flagd.json', '{}'), 'yaml');
+      assert.strictEqual(recognise('a/flags.flagd.yaml'), 'yaml');
+      assert.strictEqual(recognise('a/flags.json', '{ "$schema": "https://flagd.dev/schema/v0/flags.json", "flags": {} }'), 'yaml');
+      assert.strictEqual(recognise('a/x.json', '{ "$schema": "../../../flagd.json", "flags": [] }'), 'yaml');
       assert.strictEqual(recognise('a/tsconfig.json', '{ "$schema": "https://json.schemastore.org/tsconfig" }'), undefined);
       assert.strictEqual(recognise('a/package.json', '{ "name": "x" }'), undefined);
-      assert.strictEqual(foreignKind({ flags: {} }, 'a/x.flagd.json'), 'flagd');
-      assert.strictEqual(foreignKind({ $schema: 'https://flagd.dev/schema/v0/flags.json', flags: {} }, 'a/x.json'), 'flagd');
+      assert.strictEqual(documentKind({ flags: {} }, 'a/x.flagd.json'), 'flagd');
+      assert.strictEqual(documentKind({ $schema: 'https://flagd.dev/schema/v0/flags.json', flags: {} }, 'a/x.json'), 'flagd');
     });
   });
 
@@ -96,7 +96,7 @@ describe('flagd files', () => {
       );
       const findings = only(await checkOne('x.flagd.yaml', text), 'flag-missing-expiry');
       assert.deepStrictEqual(findings.map(at), ['flag-missing-expiry@3:2-3:3']);
-      assert.match(findings[0].message, /Typical lifetime of a ops flag: 7 days/);
+      assert.match(findings[0].message, /Ops flag "b" has no expiry date \(metadata\.expires\).*Typical lifetime for this type: 7 days/);
     });
 
     it('the list form reports at the flag\'s "key" value', async () => {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { adapterSettings, flaggerCanaryToPlan } from '../../../src/engine/adapters/index';
+import { flaggerCanaryToPlan } from '../../../src/engine/adapters/flagger/flagger-to-plan';
+import { adapterSettings } from '../../../src/engine/adapters/settings';
 import { canaryWeights } from '../../../src/engine/adapters/flagger/canary-view';
 import { recognise } from '../../../src/engine/formats/recognise';
 import { at, checkOne, lines } from '../helpers';
@@ -9,7 +10,7 @@ const TRAFFIC = 'simulation:\n  traffic: { requestsPerSecond: 200 }\n  baseline:
 
 describe('Flagger', () => {
   it('recognises Canary resources of flagger.app', () => {
-    assert.strictEqual(recognise('c.yaml', lines('apiVersion: flagger.app/v1beta1', 'kind: Canary')), 'stagegate');
+    assert.strictEqual(recognise('c.yaml', lines('apiVersion: flagger.app/v1beta1', 'kind: Canary')), 'yaml');
     assert.strictEqual(recognise('c.yaml', lines('apiVersion: flagger.app/v1beta1', 'kind: MetricTemplate')), undefined);
   });
 

@@ -1,14 +1,13 @@
 // Helpers for the adapters' tests: fixture files read by name, checked together as one workspace, and the
-// workspace's facts and parsed documents for planForSimulation.
+// workspace's facts and parsed documents for planOfDocument.
 
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../../src/engine/config/config';
 import { parseConfig } from '../../../src/engine/config/load';
-import { Workspace } from '../../../src/engine/check/workspace';
-import { defaultSqlAnalyser } from '../../../src/engine/check/sql-analyser';
+import { Workspace } from '../../../src/engine/workspace/workspace';
 import type { Finding } from '../../../src/engine/finding';
-import { planForSimulation, type PlanForSimulation } from '../../../src/engine/adapters/index';
+import { planOfDocument, type PlanOfDocument } from '../../../src/engine/workspace/simulation';
 import { checkFiles, FIXTURES } from '../helpers';
 
 export const ADAPTER_FIXTURES = path.join(FIXTURES, 'adapters');
@@ -35,21 +34,21 @@ export function configFrom(yaml: string): StagegateConfig {
   return parseConfig(yaml, TODAY).config;
 }
 
-/** planForSimulation for each document of `file`, in a workspace of the given files. */
+/** planOfDocument for each document of `file`, in a workspace of the given files. */
 export async function plansOf(
   files: Record<string, string>,
   file: string,
   config: StagegateConfig = defaultConfig(TODAY),
-): Promise<PlanForSimulation[]> {
-  const workspace = new Workspace(config, { read: async () => undefined }, defaultSqlAnalyser());
+): Promise<PlanOfDocument[]> {
+  const workspace = new Workspace(config, { read: async () => undefined });
   for (const [name, text] of Object.entries(files)) workspace.setFile(name, text);
   const facts = await workspace.facts();
   const source = workspace.source(file);
   if (!source) throw new Error(`${file} is not a file Stagegate reads`);
-  return source.documents.map((doc) => planForSimulation(source, doc, facts, config));
+  return source.documents.map((doc) => planOfDocument(source, doc, facts, config));
 }
 
-/** `line:character message`, 0-based, for problems of planForSimulation. */
+/** `line:character message`, 0-based, for problems of planOfDocument. */
 export function problemAt(problem: { range: { start: { line: number; character: number } }; message: string }): string {
   return `${problem.range.start.line}:${problem.range.start.character} ${problem.message}`;
 }

@@ -3,8 +3,7 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as path from 'path';
-import { analyseMigrationSections, splitMigrationSections } from '../../../src/engine/migrations/index';
+import { analyseMigrationSections, splitMigrationSections } from '../../../src/engine/workspace/migration-sections';
 import { corpusPath, describeCorpus } from '../corpus';
 import { config } from './helpers';
 

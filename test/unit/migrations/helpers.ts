@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../../src/engine/config/config';
 import type { Range } from '../../../src/engine/finding';
-import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from '../../../src/engine/migrations/index';
+import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from '../../../src/engine/workspace/analyse-migration';
 
 /** The project root, found by walking up (tests run compiled from out/, which may hold a copy of package.json). */
 export function repoRoot(): string {

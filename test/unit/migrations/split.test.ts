@@ -1,7 +1,7 @@
 // The statement splitter: semicolons hidden in literals, comments and function bodies do not split.
 
 import * as assert from 'assert';
-import { splitStatements } from '../../../src/engine/migrations/split';
+import { splitStatements } from '../../../src/engine/sql/split';
 
 function pieces(text: string): string[] {
   return splitStatements(text).map((span) => text.slice(span.start, span.end));

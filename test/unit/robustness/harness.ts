@@ -6,8 +6,7 @@ import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultConfig } from '../../../src/engine/config/config';
-import { Workspace, type FileReport } from '../../../src/engine/check/workspace';
-import { defaultSqlAnalyser } from '../../../src/engine/check/sql-analyser';
+import { Workspace, type FileReport } from '../../../src/engine/workspace/workspace';
 import type { Finding, Range } from '../../../src/engine/finding';
 import { recognise } from '../../../src/engine/formats/recognise';
 import { MAX_FINDINGS_PER_FILE } from '../../../src/engine/limits';
@@ -88,7 +87,7 @@ function enginePathFor(origin: string, text: string): string {
 
 /** A workspace as the editor keeps one: long-lived, files replaced as they are edited. */
 export class FuzzWorkspace {
-  readonly workspace = new Workspace(defaultConfig(TODAY), { read: async () => undefined }, defaultSqlAnalyser());
+  readonly workspace = new Workspace(defaultConfig(TODAY), { read: async () => undefined });
   private readonly texts = new Map<string, string>();
 
   set(path: string, text: string): void {

@@ -1,9 +1,9 @@
 // The lint's statistics and the simulator model the same gates: their false-rollback estimates must agree.
 import * as assert from 'assert';
 import { parse } from 'yaml';
-import { loadPlanText } from '../../../src/engine/simulate';
-import { gateStatistics } from '../../../src/engine/rules/plan/gate-power';
-import { baselineView, stageViews, trafficView } from '../../../src/engine/rules/plan/plan-view';
+import { gateStatistics } from '../../../src/engine/stats/gate-power';
+import { baselineView, stageViews, trafficView } from '../../../src/engine/model/plan-view';
+import { loadPlanText } from '../simulate/helpers';
 import { lines } from '../helpers';
 
 function plan(bound: string): string {
@@ -31,12 +31,12 @@ function plan(bound: string): string {
 
 describe('gate statistics agree with the simulator', () => {
   for (const bound of ['maxIncrease: 50%', 'max: 0.3%']) {
-    it(`false-rollback probability of a canary judged per region (${bound})`, () => {
+    it(`false-rollback probability of a canary judged per region (${bound})`, async () => {
       const text = plan(bound);
       const value = parse(text) as Record<string, unknown>;
       const stage = stageViews(value)[0];
       const stats = gateStatistics(stage.gates[0], stage, trafficView(value), baselineView(value), 0.8)!;
-      const { simulator } = loadPlanText('p.release.yaml', text);
+      const { simulator } = await loadPlanText('p.release.yaml', text);
       const runs = 2000;
       const simulated = simulator!.runMany('healthy', 1, runs).falseRollbackRate as number;
       const standardError = Math.sqrt((simulated * (1 - simulated)) / runs);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate-command';
-import { UsageError } from '../../../src/cli/collect';
+import { UsageError } from '../../../src/cli/io';
 import { REPO_ROOT } from '../helpers';
 import { buildReportAssets } from './helpers';
 
@@ -32,6 +32,7 @@ describe('stagegate simulate', () => {
       'seed',
       'scenario',
       'kind',
+      'newVersionAtFault',
       'description',
       'stepMinutes',
       'outcome',
@@ -91,6 +92,7 @@ describe('stagegate simulate', () => {
       'seed',
       'scenario',
       'kind',
+      'newVersionAtFault',
       'description',
       'detectionRate',
       'detectionByStage',
@@ -114,7 +116,12 @@ describe('stagegate simulate', () => {
       matrix.scenarios.map((summary: { scenario: string }) => summary.scenario),
       ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage'],
     );
-    assert.ok(matrix.scenarios.slice(1).every((summary: Record<string, unknown>) => !('falseRollbackRate' in summary)));
+    // A stop is a false rollback where the new version is not at fault: healthy, and a dependency failing for both.
+    for (const summary of matrix.scenarios as Record<string, unknown>[]) {
+      const atFault = !['healthy', 'dependency-outage'].includes(summary.scenario as string);
+      assert.strictEqual(summary.newVersionAtFault, atFault, summary.scenario as string);
+      assert.strictEqual('falseRollbackRate' in summary, !atFault, summary.scenario as string);
+    }
   });
 
   it('says in one line of text what was caught, where, and at what cost', async () => {

@@ -2,11 +2,10 @@
 
 import * as assert from 'assert';
 import { readFileSync } from 'fs';
-import { loadPlanText } from '../../../src/engine/simulate';
-import { EXAMPLE_PLAN, simulatorFor } from './helpers';
+import { EXAMPLE_PLAN, loadPlanText, simulatorFor } from './helpers';
 
 describe('simulator conservation', () => {
-  const example = () => loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8')).simulator!;
+  const example = async () => (await loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'))).simulator!;
 
   it('splits every step of traffic between the two versions, and the steps add up to the traffic model', () => {
     // A plan whose gates never trip, so the run covers all 27 hours of the example's stages.
@@ -45,8 +44,8 @@ describe('simulator conservation', () => {
     assert.strictEqual(result.traffic.totalRequests, expected);
   });
 
-  it('reports a blast radius of zero when nothing fails', () => {
-    const result = example().run('healthy', 5);
+  it('reports a blast radius of zero when nothing fails', async () => {
+    const result = (await example()).run('healthy', 5);
     const radius = result.blastRadius;
     assert.deepStrictEqual([radius.exposedRequests, radius.failedRequests, radius.users, radius.peakTrafficShare], [0, 0, 0, 0]);
     for (const segment of radius.bySegment)
@@ -69,14 +68,14 @@ describe('simulator conservation', () => {
     assert.strictEqual(result.blastRadius.failedRequests, 0);
   });
 
-  it('counts no failed requests for a dependency outage: the current version fails the same way', () => {
-    const summary = example().runMany('dependency-outage', 1, 50);
+  it('counts no failed requests for a dependency outage: the current version fails the same way', async () => {
+    const summary = (await example()).runMany('dependency-outage', 1, 50);
     assert.strictEqual(summary.blastRadius.failedRequests.max, 0);
     assert.ok(summary.blastRadius.exposedRequests.p50 > 0);
   });
 
-  it('never counts more failed requests than errors, nor more exposed requests than the new version served', () => {
-    const simulator = example();
+  it('never counts more failed requests than errors, nor more exposed requests than the new version served', async () => {
+    const simulator = await example();
     for (const scenario of simulator.scenarios) {
       const result = simulator.run(scenario.name, 2);
       const errors = result.stages.reduce((sum, stage) => sum + stage.errors, 0);

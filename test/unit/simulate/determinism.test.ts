@@ -4,20 +4,19 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { loadPlanText } from '../../../src/engine/simulate';
-import { EXAMPLE_PLAN, SIMULATE_FIXTURES } from './helpers';
+import { EXAMPLE_PLAN, loadPlanText, SIMULATE_FIXTURES } from './helpers';
 
-function loadExample() {
-  const { simulator, findings } = loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'));
+async function loadExample() {
+  const { simulator, findings } = await loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'));
   assert.deepStrictEqual(findings, []);
   return simulator!;
 }
 
 describe('simulator determinism', () => {
-  it('gives byte-identical JSON for the same seed, twice in one process and from a fresh simulator', () => {
-    const first = JSON.stringify(loadExample().run('error-spike', 7));
-    const second = JSON.stringify(loadExample().run('error-spike', 7));
-    const simulator = loadExample();
+  it('gives byte-identical JSON for the same seed, twice in one process and from a fresh simulator', async () => {
+    const first = JSON.stringify((await loadExample()).run('error-spike', 7));
+    const second = JSON.stringify((await loadExample()).run('error-spike', 7));
+    const simulator = await loadExample();
     simulator.run('healthy', 3);
     simulator.runMany('error-spike', 100, 50);
     const third = JSON.stringify(simulator.run('error-spike', 7));
@@ -25,28 +24,31 @@ describe('simulator determinism', () => {
     assert.strictEqual(third, first, 'earlier runs (and their cached tables) must not change a later one');
   });
 
-  it('gives byte-identical JSON in a separate node process', () => {
-    const simulateModule = path.resolve(__dirname, '../../../src/engine/simulate/index.js');
+  it('gives byte-identical JSON in a separate node process', async () => {
+    const helpers = path.resolve(__dirname, 'helpers.js');
     const script = `
-      const { loadPlanText } = require(${JSON.stringify(simulateModule)});
+      const { loadPlanText } = require(${JSON.stringify(helpers)});
       const file = ${JSON.stringify(EXAMPLE_PLAN)};
-      const { simulator } = loadPlanText(file, require('fs').readFileSync(file, 'utf8'));
-      process.stdout.write(JSON.stringify([simulator.run('segment-outage', 11), simulator.runMany('slow-burn', 5, 40), simulator.matrix(9, 20)]));
+      loadPlanText(file, require('fs').readFileSync(file, 'utf8')).then(({ simulator }) =>
+      process.stdout.write(JSON.stringify([simulator.run('segment-outage', 11), simulator.runMany('slow-burn', 5, 40), simulator.matrix(9, 20)])));
     `;
     const other = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const simulator = loadExample();
+    const simulator = await loadExample();
     const here = JSON.stringify([simulator.run('segment-outage', 11), simulator.runMany('slow-burn', 5, 40), simulator.matrix(9, 20)]);
     assert.strictEqual(other.length, here.length);
     assert.ok(other === here, 'the other process produced different bytes');
   });
 
-  it('gives different runs for different seeds', () => {
-    const simulator = loadExample();
+  it('gives different runs for different seeds', async () => {
+    const simulator = await loadExample();
     assert.notStrictEqual(JSON.stringify(simulator.run('healthy', 1).timeline), JSON.stringify(simulator.run('healthy', 2).timeline));
   });
 
-  it('makes run i of --runs N the single run with seed + i', () => {
-    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+  it('makes run i of --runs N the single run with seed + i', async () => {
+    const { simulator } = await loadPlanText(
+      'regions.release.yaml',
+      readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'),
+    );
     for (const scenario of ['eu-ranker-errors', 'slow-burn', 'healthy']) {
       const single = [20, 21, 22].map((seed) => simulator!.run(scenario, seed));
       const summary = simulator!.runMany(scenario, 20, 3);
@@ -57,8 +59,8 @@ describe('simulator determinism', () => {
     }
   });
 
-  it('rounds every number it writes, so the JSON carries no floating-point noise', () => {
-    const json = JSON.stringify(loadExample().run('latency-regression', 4));
+  it('rounds every number it writes, so the JSON carries no floating-point noise', async () => {
+    const json = JSON.stringify((await loadExample()).run('latency-regression', 4));
     const long = json.match(/\d+\.\d{7,}/g);
     assert.strictEqual(long, null, `numbers with more than 6 decimals: ${long?.slice(0, 5).join(', ')}`);
   });

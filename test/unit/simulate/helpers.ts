@@ -8,6 +8,9 @@ import { readPlan } from '../../../src/engine/model/plan';
 import { Simulator } from '../../../src/engine/simulate';
 import type { SimulationOptions } from '../../../src/engine/simulate/compile';
 import { chartJsFromNodeModules, REPORT_CHARTS_GLOBAL, type ReportAssets } from '../../../src/report/html';
+import { defaultConfig } from '../../../src/engine/config/config';
+import { loadSimulation, type LoadedSimulation } from '../../../src/engine/workspace/simulation';
+import { Workspace } from '../../../src/engine/workspace/workspace';
 import { FIXTURES, REPO_ROOT } from '../helpers';
 
 export const SIMULATE_FIXTURES = path.join(FIXTURES, 'simulate');
@@ -21,6 +24,13 @@ export function plan(body: Record<string, unknown>): Record<string, unknown> {
     metadata: { name: 'test-plan', service: 'test', owner: 'team-test' },
     ...body,
   };
+}
+
+/** A plan file's simulation as every face loads it (a workspace holding the file, then loadSimulation). */
+export async function loadPlanText(file: string, text: string, options: SimulationOptions = {}): Promise<LoadedSimulation> {
+  const workspace = new Workspace(defaultConfig('2026-11-26'));
+  workspace.setFile(file, text, 'yaml');
+  return loadSimulation(workspace, file, options);
 }
 
 export function simulatorFor(body: Record<string, unknown>, options: SimulationOptions = {}): Simulator {

@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { chromium, type Browser } from 'playwright-core';
-import { loadPlanText } from '../../../src/engine/simulate';
+import { buildReport } from '../../../src/engine/simulate';
+import { loadPlanText } from './helpers';
 import { renderHtmlReport, type ReportAssets } from '../../../src/report/html';
 import { REPO_ROOT } from '../helpers';
 import { buildReportAssets, EXAMPLE_PLAN, SIMULATE_FIXTURES } from './helpers';
@@ -42,8 +43,8 @@ describe('simulation HTML report', function () {
     ['regions', path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'eu-ranker-errors'],
   ] as const) {
     it(`draws every chart of the ${name} report offline, with no console error`, async () => {
-      const { simulator } = loadPlanText(planFile, readFileSync(planFile, 'utf8'));
-      const report = simulator!.report({ scenario, seed: 1, runs: 1, matrixRuns: 100 });
+      const { simulator } = await loadPlanText(planFile, readFileSync(planFile, 'utf8'));
+      const report = await buildReport(simulator!, { scenario, seed: 1, runs: 1, matrixRuns: 100 });
       const html = renderHtmlReport(report, assets);
       assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, 'the report loads nothing from elsewhere');
       mkdirSync(ARTIFACTS, { recursive: true });

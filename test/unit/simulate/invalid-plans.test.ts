@@ -5,51 +5,50 @@ import * as assert from 'assert';
 import fc from 'fast-check';
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { loadPlanText } from '../../../src/engine/simulate';
 import { at } from '../helpers';
-import { assertAllFinite, SIMULATE_FIXTURES, simulatorFor } from './helpers';
+import { assertAllFinite, loadPlanText, SIMULATE_FIXTURES, simulatorFor } from './helpers';
 
-function findingsOf(file: string): string[] {
+async function findingsOf(file: string): Promise<string[]> {
   const text = readFileSync(path.join(SIMULATE_FIXTURES, file), 'utf8');
-  const { simulator, findings } = loadPlanText(file, text);
+  const { simulator, findings } = await loadPlanText(file, text);
   assert.strictEqual(simulator, undefined);
   return findings.map((finding) => `${at(finding)} ${finding.message}`);
 }
 
 describe('plans the simulator cannot replay', () => {
-  it('a plan without traffic is reported at the top of the document', () => {
-    assert.deepStrictEqual(findingsOf('no-traffic.release.yaml'), [
+  it('a plan without traffic is reported at the top of the document', async () => {
+    assert.deepStrictEqual(await findingsOf('no-traffic.release.yaml'), [
       'plan-not-simulable@0:0-0:28 The simulator needs traffic.requestsPerSecond greater than 0.',
     ]);
   });
 
-  it('shares that do not sum to 1 are reported at the dimension', () => {
-    assert.deepStrictEqual(findingsOf('shares-not-one.release.yaml'), [
+  it('shares that do not sum to 1 are reported at the dimension', async () => {
+    assert.deepStrictEqual(await findingsOf('shares-not-one.release.yaml'), [
       'plan-not-simulable@9:4-9:10 The shares of dimension "region" sum to 0.8, not 1.',
     ]);
   });
 
-  it('a zero duration is reported at the duration', () => {
-    assert.deepStrictEqual(findingsOf('zero-duration.release.yaml'), [
+  it('a zero duration is reported at the duration', async () => {
+    assert.deepStrictEqual(await findingsOf('zero-duration.release.yaml'), [
       'plan-not-simulable@11:14-11:16 The stage needs a duration greater than 0 to be simulated.',
     ]);
   });
 
-  it('a scenario restricted to a value the dimension lacks is reported at that value', () => {
-    assert.deepStrictEqual(findingsOf('unknown-segment.release.yaml'), [
+  it('a scenario restricted to a value the dimension lacks is reported at that value', async () => {
+    assert.deepStrictEqual(await findingsOf('unknown-segment.release.yaml'), [
       'scenario-invalid@20:14-20:22 "ap-south" is not a value of dimension "region" (eu-west, us-east).',
     ]);
   });
 
-  it('a YAML syntax error is reported as such, before any reading of the plan', () => {
-    const { simulator, findings } = loadPlanText('broken.release.yaml', 'stages: [\n');
+  it('a YAML syntax error is reported as such, before any reading of the plan', async () => {
+    const { simulator, findings } = await loadPlanText('broken.release.yaml', 'stages: [\n');
     assert.strictEqual(simulator, undefined);
     assert.ok(findings.length > 0 && findings.every((finding) => finding.ruleId === 'syntax-error'));
   });
 
-  it('a plan too large to replay is reported with the limit it hit', () => {
+  it('a plan too large to replay is reported with the limit it hit', async () => {
     const values = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`v${i}`, 0.05]));
-    const { findings } = loadPlanText(
+    const { findings } = await loadPlanText(
       'huge.release.yaml',
       JSON.stringify({
         apiVersion: 'stagegate.dev/v1',

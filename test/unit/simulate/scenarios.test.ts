@@ -3,12 +3,15 @@
 import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { loadPlanText, SCENARIO_DEFAULTS } from '../../../src/engine/simulate';
-import { EXAMPLE_PLAN, SIMULATE_FIXTURES, simulatorFor } from './helpers';
+import { SCENARIO_DEFAULTS } from '../../../src/engine/simulate';
+import { EXAMPLE_PLAN, loadPlanText, SIMULATE_FIXTURES, simulatorFor } from './helpers';
 
 describe('simulator scenarios', () => {
-  it("lists the seven built-in kinds for a plan with KPIs and dimensions, then the plan's own", () => {
-    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+  it("lists the seven built-in kinds for a plan with KPIs and dimensions, then the plan's own", async () => {
+    const { simulator } = await loadPlanText(
+      'regions.release.yaml',
+      readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'),
+    );
     assert.deepStrictEqual(
       simulator!.scenarios.map((scenario) => `${scenario.name}:${scenario.source}`),
       [
@@ -25,8 +28,8 @@ describe('simulator scenarios', () => {
     );
   });
 
-  it('sets the built-ins relative to the baseline', () => {
-    const { simulator } = loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'));
+  it('sets the built-ins relative to the baseline', async () => {
+    const { simulator } = await loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'));
     const failure = (name: string) => simulator!.scenario(name)!.failure!;
     assert.strictEqual(simulator!.scenario('healthy')!.failure, null);
     assert.strictEqual(failure('error-spike').errorRate, 0.01, '5 × 0.2%');
@@ -57,8 +60,11 @@ describe('simulator scenarios', () => {
     assert.strictEqual(simulator.scenarios.filter((scenario) => scenario.name === 'error-spike').length, 1);
   });
 
-  it('restricts a failure to its segment and starts it at its minute', () => {
-    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+  it('restricts a failure to its segment and starts it at its minute', async () => {
+    const { simulator } = await loadPlanText(
+      'regions.release.yaml',
+      readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'),
+    );
     const result = simulator!.run('eu-ranker-errors', 1);
     for (const segment of result.blastRadius.bySegment) {
       if (segment.values.region === 'eu-west') assert.ok(segment.exposedRequests > 0, segment.segment);
@@ -70,8 +76,11 @@ describe('simulator scenarios', () => {
     assert.strictEqual(result.description, 'The new ranker throws for EU queries with a comma in them.');
   });
 
-  it('turns an absolute p95 into a multiplier of the baseline', () => {
-    const { simulator } = loadPlanText('regions.release.yaml', readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'));
+  it('turns an absolute p95 into a multiplier of the baseline', async () => {
+    const { simulator } = await loadPlanText(
+      'regions.release.yaml',
+      readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'),
+    );
     assert.strictEqual(simulator!.scenario('slow-ranker')!.failure!.latencyMultiplier, 320 / 250);
   });
 

@@ -61,7 +61,10 @@ describe('review fixes in the real VS Code', () => {
       vscode.CodeActionKind.QuickFix.value,
     );
     assert.ok(!actions.some((action) => action.title.startsWith('Disable')), actions.map((action) => action.title).join(' | '));
-    assert.ok(actions.some((action) => action.title.startsWith('Add expires')));
+    assert.ok(
+      actions.some((action) => action.title.startsWith('Add expires')),
+      `${actions.map((action) => action.title).join(' | ')} for ${JSON.stringify(target)} in ${JSON.stringify((await activateExtension()).diagnostics.findingsFor(uri))}`,
+    );
   });
 
   it('Simulate on a plan that cannot be replayed ends instead of waiting forever', async () => {

@@ -45,7 +45,7 @@ describe('Argo Rollouts in the real VS Code', () => {
     await writeFile('argo/templates.yaml', TEMPLATE);
     const rollout = await writeFile('argo/rollout.yaml', ROLLOUT);
     await openDocument(rollout);
-    await waitForDiagnostics(rollout, hasRule('argo-weight-decreasing'));
+    await waitForDiagnostics(rollout, hasRule('stage-weights-not-increasing'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', rollout);
     assert.ok(
       lenses.some((lens) => lens.command?.title === '$(play) Simulate'),

@@ -12,7 +12,7 @@ import {
   type DraftGate,
   type DraftStage,
   type SourceBound,
-} from '../native-plan';
+} from '../to-plan';
 import { annotation, formatDuration, isRecord, kubeDurationMinutes, list, numberOf, record, resourceName } from '../read';
 import { ANNOTATIONS, metricMapping, type AdapterSettings, type MetricMapping } from '../settings';
 import { conditionBound } from './conditions';

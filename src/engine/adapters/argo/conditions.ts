@@ -2,7 +2,7 @@
 // `result[0] >= 0.95`, `result < 0.01`, `0.95 <= result[0]`, `isNaN(result) || result[0] >= 0.95`. Anything else
 // (JSON fields of a web provider, several comparisons) is left unread rather than guessed.
 
-import type { SourceBound } from '../native-plan';
+import type { SourceBound } from '../to-plan';
 
 export type Comparator = '<' | '<=' | '>' | '>=';
 

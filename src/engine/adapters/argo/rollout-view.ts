@@ -2,7 +2,8 @@
 // AnalysisTemplates it names, tolerating half-written resources.
 
 import type { Path } from '../../parse/source-file';
-import type { ResourceFact, WorkspaceFacts } from '../../rules/workspace-facts';
+import type { Ladder } from '../../model/ladder';
+import type { ResourceFact, WorkspaceFacts } from '../../model/facts';
 import { isRecord, kubeDurationMinutes, list, numberOf, record } from '../read';
 
 export interface CanaryStep {
@@ -21,6 +22,22 @@ export function canarySteps(value: Record<string, unknown>): CanaryStep[] {
   return list(canaryStrategy(value)?.steps).flatMap((step, index) =>
     isRecord(step) ? [{ index, step, path: [...CANARY_PATH, 'steps', index] }] : [],
   );
+}
+
+const ladders = new WeakMap<object, Ladder>();
+
+/** The canary's setWeight steps as the ladder rules read it (src/engine/model/ladder.ts). */
+export function argoLadder(value: Record<string, unknown>): Ladder {
+  let ladder = ladders.get(value);
+  if (!ladder) {
+    const steps = canarySteps(value).flatMap(({ index, step, path }) => {
+      if (step.setWeight === undefined) return [];
+      const weight = typeof step.setWeight === 'number' && step.setWeight >= 0 && step.setWeight <= 100 ? step.setWeight : undefined;
+      return [{ name: `steps[${index}]`, weight, internal: false, weightPath: [...path, 'setWeight'] }];
+    });
+    ladders.set(value, (ladder = { steps }));
+  }
+  return ladder;
 }
 
 export interface TemplateRef {

@@ -2,19 +2,20 @@
 // with no entry leaves the reference in place and the flag's targeting cannot be evaluated.
 
 import { closestName } from '../../text/edit-distance';
-import type { ForeignRule } from '../foreign-rule';
+import { defineRule } from '../../rule-kit/rule';
 import { isRecord } from '../read';
 import { flagdFlags, operations } from './flagd-view';
 
-export const flagdEvaluatorUndefined: ForeignRule = {
+export default defineRule({
   meta: {
     id: 'flagd-evaluator-undefined',
     family: 'flags',
     defaultSeverity: 'error',
     summary: "A targeting `$ref` names no entry of the file's `$evaluators`.",
+    reads: ['flagd'],
   },
-  appliesTo: 'flagd',
-  check(context, value) {
+  check(context) {
+    const { value } = context;
     const evaluators = isRecord(value.$evaluators) ? Object.keys(value.$evaluators) : [];
     const roots: { root: unknown; path: (string | number)[] }[] = flagdFlags(value).map((flag) => ({
       root: flag.flag.targeting,
@@ -28,11 +29,10 @@ export const flagdEvaluatorUndefined: ForeignRule = {
         const known =
           evaluators.length === 0 ? 'the file has no $evaluators' : near ? `did you mean "${near}"?` : `defined: ${evaluators.join(', ')}`;
         context.report(
-          'flagd-evaluator-undefined',
           context.locate(node.path).value,
           `"$ref": "${node.args}" names no entry of $evaluators (${known}): flagd cannot evaluate this targeting.`,
         );
       }
     }
   },
-};
+});

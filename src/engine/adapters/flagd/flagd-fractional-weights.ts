@@ -2,37 +2,20 @@
 // that do not add up to 100 were rejected by earlier flagd versions and are relative weights in later ones, so the
 // split is not the percentages written.
 
-import type { ForeignRule } from '../foreign-rule';
-import { isRecord, list, numberOf } from '../read';
-import { flagdFlags, operations, type JsonLogicNode } from './flagd-view';
+import { defineRule } from '../../rule-kit/rule';
+import { isRecord } from '../read';
+import { flagdFlags, fractionalBuckets, operations } from './flagd-view';
 
-export interface FractionalBucket {
-  /** The variant name when written as text; undefined for a computed one. */
-  variant?: string;
-  /** The weight when written as a number (flagd's default 1 when omitted); undefined for a computed one. */
-  weight?: number;
-  index: number;
-}
-
-/** Buckets of a `fractional` operation; the first argument is the bucketing expression unless it is itself a bucket. */
-export function fractionalBuckets(node: JsonLogicNode): FractionalBucket[] {
-  const args = list(node.args);
-  return args.flatMap((arg, index) => {
-    if (!Array.isArray(arg)) return [];
-    const weight = arg.length < 2 ? 1 : numberOf(arg[1]);
-    return [{ index, variant: typeof arg[0] === 'string' ? arg[0] : undefined, weight: typeof arg[1] === 'string' ? undefined : weight }];
-  });
-}
-
-export const flagdFractionalWeights: ForeignRule = {
+export default defineRule({
   meta: {
     id: 'flagd-fractional-weights',
     family: 'flags',
     defaultSeverity: 'warning',
     summary: "A `fractional` split's weights do not add up to 100, or add up to 0.",
+    reads: ['flagd'],
   },
-  appliesTo: 'flagd',
-  check(context, value) {
+  check(context) {
+    const { value } = context;
     const roots: { root: unknown; path: (string | number)[] }[] = flagdFlags(value).map((flag) => ({
       root: flag.flag.targeting,
       path: [...flag.path, 'targeting'],
@@ -51,7 +34,6 @@ export const flagdFractionalWeights: ForeignRule = {
         const range = context.locate(node.path).key ?? context.locate(node.path).value;
         if (total === 0) {
           context.report(
-            'flagd-fractional-weights',
             range,
             'Every weight of this fractional split is 0: no bucket can be chosen, so the targeting fails for every subject.',
             { severity: 'error' },
@@ -64,14 +46,13 @@ export const flagdFractionalWeights: ForeignRule = {
           .map((bucket) => `${bucket.variant ?? `bucket ${bucket.index}`} ${round((100 * (bucket.weight as number)) / total)}%`)
           .join(', ');
         context.report(
-          'flagd-fractional-weights',
           range,
           `The weights of this fractional split add up to ${total}, not 100: earlier flagd versions reject it, later ones treat the weights as relative (${shares}${buckets.length > 4 ? ', …' : ''}). Write percentages that add up to 100 so the split reads as it behaves.`,
         );
       }
     }
   },
-};
+});
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;

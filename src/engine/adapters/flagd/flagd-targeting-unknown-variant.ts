@@ -1,20 +1,20 @@
 // Targeting answers with a variant name; a name the flag does not define makes flagd answer with an error, and the
 // application falls back to its code default for exactly the subjects the rule meant to target.
 
-import type { ForeignRule } from '../foreign-rule';
+import { defineRule } from '../../rule-kit/rule';
 import { list } from '../read';
-import { flagdFlags, operations, variantNames } from './flagd-view';
-import { fractionalBuckets } from './flagd-fractional-weights';
+import { flagdFlags, fractionalBuckets, operations, variantNames } from './flagd-view';
 
-export const flagdTargetingUnknownVariant: ForeignRule = {
+export default defineRule({
   meta: {
     id: 'flagd-targeting-unknown-variant',
     family: 'flags',
     defaultSeverity: 'error',
     summary: 'Targeting returns a variant name the flag does not define (an `if` result or a `fractional` bucket).',
+    reads: ['flagd'],
   },
-  appliesTo: 'flagd',
-  check(context, value) {
+  check(context) {
+    const { value } = context;
     for (const flag of flagdFlags(value)) {
       const names = variantNames(flag.flag);
       if (!names || names.length === 0) continue;
@@ -35,7 +35,6 @@ export const flagdTargetingUnknownVariant: ForeignRule = {
           if (!unknown(result.name)) continue;
           const path = result.inner === undefined ? [...node.path, result.index] : [...node.path, result.index, result.inner];
           context.report(
-            'flagd-targeting-unknown-variant',
             context.locate(path).value,
             `Targeting of flag "${flag.key}" returns "${result.name}", which is not one of its variants (${names.join(', ')}): flagd answers with an error for these subjects.`,
           );
@@ -43,4 +42,4 @@ export const flagdTargetingUnknownVariant: ForeignRule = {
       }
     }
   },
-};
+});

@@ -1,12 +1,9 @@
-// Walks a flagd document: flags as a map (`flags.json`) or as a list with `key` (`flagd.json`), their metadata
-// with the flag set's as fallback, and the JsonLogic of their targeting.
+// Reads a flagd document: flags as a map (`flags.json`) or as a list with `key` (`flagd.json`), translated into the
+// flag view the flag rules read (src/engine/model/flag-view.ts), and the JsonLogic of their targeting.
 
-import type { Range } from '../../finding';
-import { isFlagdSchema } from '../../formats/recognise';
-import { keyOrValue, type Path } from '../../parse/source-file';
-import type { DocumentContext } from '../../rules/context';
-import type { FlagdSchemaVariant } from './flagd-schema';
-import { isRecord, list } from '../read';
+import type { FlagField, FlagSetView, FlagView } from '../../model/flag-view';
+import type { Path } from '../../parse/source-file';
+import { isRecord, list, numberOf } from '../read';
 
 export interface FlagdFlag {
   key: string;
@@ -26,21 +23,8 @@ export function flagdFlags(value: Record<string, unknown>): FlagdFlag[] {
   );
 }
 
-/** Where a finding about the flag as a whole goes: its key in the map form, its `key` value in the list form. */
-export function flagRange(context: DocumentContext, flag: FlagdFlag): Range {
-  if (typeof flag.path[1] === 'number') return context.locate([...flag.path, 'key']).value;
-  return keyOrValue(context.locate(flag.path), context.file.lines);
-}
-
-export interface MetadataValue {
-  value: unknown;
-  path: Path;
-  /** True when the value comes from the flag set's `metadata`, not the flag's own. */
-  fromSet: boolean;
-}
-
 /** `metadata.<name>` of the flag, else of the flag set. */
-export function flagdMetadata(document: Record<string, unknown>, flag: FlagdFlag, name: string): MetadataValue | undefined {
+function metadataField(document: Record<string, unknown>, flag: FlagdFlag, name: string): FlagField | undefined {
   if (isRecord(flag.flag.metadata) && flag.flag.metadata[name] !== undefined)
     return { value: flag.flag.metadata[name], path: [...flag.path, 'metadata', name], fromSet: false };
   if (isRecord(document.metadata) && document.metadata[name] !== undefined)
@@ -48,10 +32,48 @@ export function flagdMetadata(document: Record<string, unknown>, flag: FlagdFlag
   return undefined;
 }
 
-/** Which of flagd's schemas applies: `flagd.json` (the daemon's, flags may be a list) unless `$schema` names `flags.json`. */
-export function flagdSchemaVariant(value: unknown): FlagdSchemaVariant {
-  const schema = isRecord(value) && typeof value.$schema === 'string' ? value.$schema : undefined;
-  return schema && isFlagdSchema(schema) && /(^|\/)flags\.json$/.test(schema) ? 'flags' : 'flagd';
+const views = new WeakMap<object, FlagSetView>();
+
+/**
+ * A flagd file as the flag rules read flags: Stagegate's owner, expiry and type from flagd's free-form `metadata`
+ * (the flag's, else the flag set's), `defaultVariant` as the default. A `defaultVariant` of null leaves the choice to
+ * the application's code by design, so it is no default to check.
+ */
+export function flagdFlagSetView(value: Record<string, unknown>): FlagSetView {
+  let view = views.get(value);
+  if (view) return view;
+  const withMetadata = new Set<FlagView>();
+  const flags: FlagView[] = flagdFlags(value).map((flag) => {
+    const type = metadataField(value, flag, 'type')?.value;
+    const view: FlagView = {
+      key: flag.key,
+      path: flag.path,
+      anchor: typeof flag.path[1] === 'number' ? { path: [...flag.path, 'key'], on: 'value' } : { path: flag.path, on: 'key' },
+      type: typeof type === 'string' ? type : 'release',
+      owner: metadataField(value, flag, 'owner'),
+      expires: metadataField(value, flag, 'expires'),
+      description: metadataField(value, flag, 'description'),
+      variants: isRecord(flag.flag.variants) ? flag.flag.variants : undefined,
+      default:
+        typeof flag.flag.defaultVariant === 'string'
+          ? { value: flag.flag.defaultVariant, path: [...flag.path, 'defaultVariant'], fromSet: false }
+          : undefined,
+      dependsOn: [],
+      disabled: flag.flag.state === 'DISABLED',
+    };
+    if (isRecord(flag.flag.metadata)) withMetadata.add(view);
+    return view;
+  });
+  view = {
+    format: 'flagd',
+    flags,
+    fieldName: (field) => (field === 'default' ? 'defaultVariant' : `metadata.${field}`),
+    // Into the flag's `metadata`, created when the flag has none.
+    insertion: (flag, field) =>
+      withMetadata.has(flag) ? { mapPath: [...flag.path, 'metadata'], key: field } : { mapPath: flag.path, key: field, wrapIn: 'metadata' },
+  };
+  views.set(value, view);
+  return view;
 }
 
 export interface JsonLogicNode {
@@ -81,4 +103,22 @@ export function operations(root: unknown, rootPath: Path): JsonLogicNode[] {
 /** Variant names of a flag, when it has a `variants` mapping. */
 export function variantNames(flag: Record<string, unknown>): string[] | undefined {
   return isRecord(flag.variants) ? Object.keys(flag.variants) : undefined;
+}
+
+export interface FractionalBucket {
+  /** The variant name when written as text; undefined for a computed one. */
+  variant?: string;
+  /** The weight when written as a number (flagd's default 1 when omitted); undefined for a computed one. */
+  weight?: number;
+  index: number;
+}
+
+/** Buckets of a `fractional` operation; the first argument is the bucketing expression unless it is itself a bucket. */
+export function fractionalBuckets(node: JsonLogicNode): FractionalBucket[] {
+  const args = list(node.args);
+  return args.flatMap((arg, index) => {
+    if (!Array.isArray(arg)) return [];
+    const weight = arg.length < 2 ? 1 : numberOf(arg[1]);
+    return [{ index, variant: typeof arg[0] === 'string' ? arg[0] : undefined, weight: typeof arg[1] === 'string' ? undefined : weight }];
+  });
 }

@@ -1,11 +1,11 @@
 // Flagger rolls back after `threshold` failed checks, one per `interval`: the canary keeps its traffic for
 // interval × threshold after the first failed check (Flagger's own documented timing).
 
-import type { ForeignRule } from '../foreign-rule';
+import { defineRule } from '../../rule-kit/rule';
 import { formatDuration } from '../read';
 import { canaryAnalysis, intervalMinutes, threshold } from './canary-view';
 
-export const flaggerRollbackSlow: ForeignRule = {
+export default defineRule({
   meta: {
     id: 'flagger-rollback-slow',
     family: 'plan',
@@ -14,12 +14,13 @@ export const flaggerRollbackSlow: ForeignRule = {
     options: {
       maxMinutes: { default: 10, description: 'Longest accepted time, in minutes, from the first failed check to the rollback.' },
     },
+    reads: ['flagger-canary'],
   },
-  appliesTo: 'flagger-canary',
-  check(context, value) {
+  check(context) {
+    const { value } = context;
     const found = canaryAnalysis(value);
     if (!found) return;
-    const limit = context.option<number>('flagger-rollback-slow', 'maxMinutes');
+    const limit = context.option('maxMinutes');
     const interval = intervalMinutes(found.analysis);
     const checks = threshold(found.analysis);
     const minutes = interval * checks;
@@ -32,9 +33,8 @@ export const flaggerRollbackSlow: ForeignRule = {
           : found.path;
     const located = context.locate(at);
     context.report(
-      'flagger-rollback-slow',
       at === found.path ? (located.key ?? located.value) : located.value,
       `A failing canary keeps its traffic for ${formatDuration(minutes)} before Flagger rolls back (threshold ${checks} × interval ${formatDuration(interval)}), more than ${formatDuration(limit)}. Lower the threshold or the interval.`,
     );
   },
-};
+});

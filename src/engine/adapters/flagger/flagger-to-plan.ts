@@ -3,7 +3,7 @@
 // failed check holds the weight, and `threshold` failed checks roll back (interval × threshold after the first).
 
 import type { Path } from '../../parse/source-file';
-import { buildPlan, mappedGate, type ConversionResult, type SourceProblem, type DraftGate, type DraftStage } from '../native-plan';
+import { buildPlan, mappedGate, type ConversionResult, type SourceProblem, type DraftGate, type DraftStage } from '../to-plan';
 import { annotation, formatDuration, list, numberOf, record, resourceName, isRecord } from '../read';
 import { ANNOTATIONS, metricMapping, type AdapterSettings } from '../settings';
 import { canaryAnalysis, canaryMetrics, canaryWeights, intervalMinutes, threshold, type CanaryAnalysis } from './canary-view';

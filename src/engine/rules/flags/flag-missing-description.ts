@@ -1,24 +1,21 @@
 // Each flag needs a reason to exist, written down where the next reader looks.
 
-import type { DocumentRule } from '../context';
-import { flagEntries } from './flag-view';
+import { flagRange } from '../../rule-kit/flags';
+import { defineRule } from '../../rule-kit/rule';
 
-export const flagMissingDescription: DocumentRule = {
+export default defineRule({
   meta: {
     id: 'flag-missing-description',
     family: 'flags',
     defaultSeverity: 'warning',
     summary: 'A flag has no description: no written reason to exist.',
+    reads: ['flag-set'],
   },
-  appliesTo: 'flag-set',
-  check(context, value) {
-    for (const { key, flag } of flagEntries(value)) {
-      if (typeof flag.description === 'string' && flag.description.trim() !== '') continue;
-      context.report(
-        'flag-missing-description',
-        context.locate(['flags', key]).key ?? context.doc.range,
-        `Flag "${key}" has no description: say what it hides or protects and when it can go.`,
-      );
+  check(context) {
+    for (const flag of context.flags.flags) {
+      const description = flag.description?.value;
+      if (typeof description === 'string' && description.trim() !== '') continue;
+      context.report(flagRange(context, flag), `Flag "${flag.key}" has no description: say what it hides or protects and when it can go.`);
     }
   },
-};
+});

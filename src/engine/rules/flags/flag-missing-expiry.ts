@@ -1,37 +1,40 @@
 // Short-lived flags (release, experiment, ops) need a removal date, or they outlive their reason.
 
-import type { DocumentRule } from '../context';
-import { addDays } from '../dates';
-import { insertEntry } from '../edits';
-import { DEFAULT_LIFETIME_DAYS, flagEntries, SHORT_LIVED_TYPES } from './flag-view';
+import { addDays } from '../../model/dates';
+import { DEFAULT_LIFETIME_DAYS, SHORT_LIVED_TYPES } from '../../model/flag-view';
+import { addFlagField, flagRange } from '../../rule-kit/flags';
+import { defineRule } from '../../rule-kit/rule';
 
-export const flagMissingExpiry: DocumentRule = {
+export default defineRule({
   meta: {
     id: 'flag-missing-expiry',
     family: 'flags',
     defaultSeverity: 'warning',
     summary: 'A release, experiment or ops flag has no expiry date.',
+    reads: ['flag-set', 'flagd'],
   },
-  appliesTo: 'flag-set',
-  check(context, value) {
-    for (const { key, flag, type } of flagEntries(value)) {
-      if (!SHORT_LIVED_TYPES.has(type) || flag.expires !== undefined) continue;
-      const lifetime = DEFAULT_LIFETIME_DAYS[type] ?? 40;
+  check(context) {
+    const { flags } = context;
+    const field = flags.fieldName('expires');
+    for (const flag of flags.flags) {
+      if (!SHORT_LIVED_TYPES.has(flag.type) || flag.expires !== undefined) continue;
+      const lifetime = DEFAULT_LIFETIME_DAYS[flag.type] ?? 40;
       const expires = addDays(context.config.today, lifetime);
-      const edit = insertEntry(context, ['flags', key], 'expires', expires);
+      const edit = addFlagField(context, flags, flag, 'expires', expires);
+      const stays =
+        flags.format === 'flagd' ? `; set ${flags.fieldName('type')} to permission or kill-switch for a flag meant to stay` : '';
       context.report(
-        'flag-missing-expiry',
-        context.locate(['flags', key]).key ?? context.doc.range,
-        `${capitalise(type)} flag "${key}" has no expiry date: without one it stays in the code after its purpose is gone. Typical lifetime for this type: ${lifetime} days.`,
+        flagRange(context, flag),
+        `${capitalise(flag.type)} flag "${flag.key}" has no expiry date (${field}): without one it stays in the code after its purpose is gone. Typical lifetime for this type: ${lifetime} days${stays}.`,
         {
           fixes: edit
-            ? [{ title: `Add expires: ${expires} (${lifetime} days from today)`, edits: [edit], safe: true, preferred: true }]
+            ? [{ title: `Add ${field}: ${expires} (${lifetime} days from today)`, edits: [edit], safe: true, preferred: true }]
             : undefined,
         },
       );
     }
   },
-};
+});
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,34 +1,37 @@
 // A flag nobody owns is a flag nobody removes.
 
-import type { DocumentRule } from '../context';
-import { insertEntry } from '../edits';
-import { isRecord } from '../../values';
-import { flagEntries } from './flag-view';
+import { defineRule } from '../../rule-kit/rule';
+import { addFlagField, flagRange } from '../../rule-kit/flags';
 
-export const flagMissingOwner: DocumentRule = {
+export default defineRule({
   meta: {
     id: 'flag-missing-owner',
     family: 'flags',
     defaultSeverity: 'warning',
     summary: 'A flag has no owner, so nobody is accountable for its state or its removal.',
+    reads: ['flag-set', 'flagd'],
   },
-  appliesTo: 'flag-set',
-  check(context, value) {
-    const setOwner = isRecord(value.metadata) && typeof value.metadata.owner === 'string' && value.metadata.owner.trim() !== '';
-    if (setOwner) return;
-    for (const { key, flag } of flagEntries(value)) {
-      if (typeof flag.owner === 'string' && flag.owner.trim() !== '') continue;
-      const suggestion = context.facts.suggestOwner(context.file.path);
-      const edit = insertEntry(context, ['flags', key], 'owner', suggestion ?? 'TODO-owner');
+  check(context) {
+    const { flags } = context;
+    const field = flags.fieldName('owner');
+    for (const flag of flags.flags) {
+      const owner = flag.owner?.value;
+      if (typeof owner === 'string' && owner.trim() !== '') continue;
+      const suggestion = context.facts.suggestOwner(context.path);
+      const edit = addFlagField(context, flags, flag, 'owner', suggestion ?? 'TODO-owner');
+      const inherited = flags.format === 'flagd' ? ' (on the flag or the flag set)' : '';
       context.report(
-        'flag-missing-owner',
-        context.locate(['flags', key]).key ?? context.doc.range,
-        `Flag "${key}" has no owner: nobody is accountable for its state or its removal.${suggestion ? ` CODEOWNERS suggests ${suggestion}.` : ''}`,
+        flagRange(context, flag),
+        `Flag "${flag.key}" has no ${field}${inherited}: nobody is accountable for its state or its removal.${suggestion ? ` CODEOWNERS suggests ${suggestion}.` : ''}`,
         {
           fixes: edit
             ? [
                 {
-                  title: suggestion ? `Set owner to ${suggestion} (from CODEOWNERS)` : 'Add an owner',
+                  title: suggestion
+                    ? `Set ${field} to ${suggestion} (from CODEOWNERS)`
+                    : field === 'owner'
+                      ? 'Add an owner'
+                      : `Add ${field}`,
                   edits: [edit],
                   safe: suggestion !== undefined,
                   preferred: true,
@@ -39,4 +42,4 @@ export const flagMissingOwner: DocumentRule = {
       );
     }
   },
-};
+});

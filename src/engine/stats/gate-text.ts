@@ -1,0 +1,24 @@
+// How messages and hovers describe a gate's statistics: its cells, values in the metric's unit, its exposure.
+
+import { formatCount, formatPercent, trafficView, type StageView } from '../model/plan-view';
+import type { GateStatistics } from './gate-power';
+
+/** ", judged on all traffic and 3 breakdown values (smallest: region=ap-south, about 3,240 requests)". */
+export function describeCells(stats: GateStatistics): string {
+  if (stats.cells.length <= 1) return '';
+  const smallest = stats.cells.reduce((low, cell) => (cell.requests < low.requests ? cell : low));
+  return `, judged on all traffic and ${stats.cells.length - 1} breakdown values (smallest: ${smallest.label}, about ${formatCount(smallest.requests)} requests)`;
+}
+
+export function describeValue(stats: GateStatistics, value: number): string {
+  return stats.metric === 'latencyP95Ms' ? `${Math.round(value)} ms` : formatPercent(value);
+}
+
+/** "at 1% of 1,200 rps" or "on internal traffic (2% of 1,200 rps)". */
+export function describeExposure(stage: StageView, value: Record<string, unknown>): string {
+  const traffic = trafficView(value);
+  const rps = formatCount(traffic.requestsPerSecond ?? 0);
+  return stage.internal
+    ? `on ${stage.weight ?? 100}% of internal traffic (${formatPercent(traffic.internalShare)} of ${rps} rps)`
+    : `at ${stage.weight}% of ${rps} rps`;
+}
