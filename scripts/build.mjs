@@ -23,6 +23,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
+  esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.
   esbuild.build({
     entryPoints: ['webview/simulation.ts'],

@@ -1,13 +1,9 @@
 // Messages between the simulation webview and the extension host. Both sides validate every message
 // against these guards and ignore (and log) anything else: a webview is untrusted input.
 
-import type { SimulationReport } from '../src/engine/simulate/result';
+import type { RunRequest, SimulationReport } from '../src/engine/simulate/result';
 
-export interface RunRequest {
-  scenario: string;
-  seed: number;
-  runs: number;
-}
+export type { RunRequest };
 
 /** Webview → host. */
 export type WebviewMessage =

@@ -13,7 +13,7 @@ import { collectInputs, loadCodeOwners, loadConfig, readIfExists } from './files
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
 import { toSarif } from './sarif';
-import { VERSION } from './version';
+import { VERSION } from '../shared/version';
 
 const FORMATS = ['stylish', 'json', 'sarif'] as const;
 

@@ -5,11 +5,12 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { recognise } from '../engine/formats/recognise';
 import { defaultConfig, type StagegateConfig } from '../engine/config/config';
-import { CONFIG_FILE_NAME, parseConfig } from '../engine/config/load';
-import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
+import { parseConfig } from '../engine/config/load';
 import { configProblems } from '../engine/catalogue/config-problems';
-import { MAX_FILE_BYTES } from '../engine/limits';
+import { findConfigFile, readIfExists, scanFolder } from '../node/files';
 import { UsageError, type Io } from './io';
+
+export { loadCodeOwners, readIfExists } from '../node/files';
 
 export interface InputFile {
   /** Absolute path, the engine's key. */
@@ -20,8 +21,6 @@ export interface InputFile {
   /** The file started with a byte-order mark (removed from `text`, restored by --fix). */
   bom?: boolean;
 }
-
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
 
 export async function collectInputs(args: string[], cwd: string): Promise<InputFile[]> {
   const inputs = new Map<string, InputFile>();
@@ -35,7 +34,7 @@ export async function collectInputs(args: string[], cwd: string): Promise<InputF
     }
     if (stat.isDirectory()) {
       const base = absolute === cwd ? cwd : path.dirname(absolute);
-      for (const file of await scanFolder(absolute)) {
+      for (const file of (await scanFolder(absolute)).files) {
         if (inputs.has(file)) continue;
         const { text, bom } = await readText(file);
         if (recognise(file, text)) inputs.set(file, { absolute: file, display: toPosix(path.relative(base, file)), text, bom });
@@ -51,21 +50,6 @@ export async function collectInputs(args: string[], cwd: string): Promise<InputF
     }
   }
   return [...inputs.values()];
-}
-
-async function scanFolder(folder: string): Promise<string[]> {
-  const found: string[] = [];
-  const entries = await fs.readdir(folder, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name)) found.push(...(await scanFolder(full)));
-    } else if (entry.isFile() && /\.(ya?ml|json|sql)$/i.test(entry.name)) {
-      found.push(full);
-    }
-  }
-  return found;
 }
 
 async function readText(file: string, shown = file): Promise<{ text: string; bom: boolean }> {
@@ -92,7 +76,7 @@ export async function loadConfig(
   io: Io,
   today: string,
 ): Promise<{ config: StagegateConfig; root: string }> {
-  const file = explicit ? path.resolve(io.cwd, explicit) : await findConfig(path.resolve(io.cwd, paths[0]));
+  const file = explicit ? path.resolve(io.cwd, explicit) : await findConfigFile(path.resolve(io.cwd, paths[0]));
   if (!file) return { config: defaultConfig(today), root: io.cwd };
   const text = await readIfExists(file);
   if (text === undefined) {
@@ -103,42 +87,4 @@ export async function loadConfig(
   problems.push(...configProblems(config));
   for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
   return { config, root: path.dirname(file) };
-}
-
-export async function loadCodeOwners(root: string): Promise<((file: string) => string | undefined) | undefined> {
-  for (const location of CODEOWNERS_LOCATIONS) {
-    const text = await readIfExists(path.join(root, location));
-    if (text === undefined) continue;
-    const owners = parseCodeOwners(text);
-    return (file) => owners.ownerOf(path.relative(root, file));
-  }
-  return undefined;
-}
-
-/** The nearest `.stagegate.yaml` in the first path's folder or above it. */
-async function findConfig(start: string): Promise<string | undefined> {
-  let folder = start;
-  try {
-    if (!(await fs.stat(start)).isDirectory()) folder = path.dirname(start);
-  } catch {
-    folder = path.dirname(start);
-  }
-  for (;;) {
-    const candidate = path.join(folder, CONFIG_FILE_NAME);
-    if ((await readIfExists(candidate)) !== undefined) return candidate;
-    const parent = path.dirname(folder);
-    if (parent === folder) return undefined;
-    folder = parent;
-  }
-}
-
-/** A regular file's text, or undefined: a pipe, a device or a file above the size limit is never read. */
-export async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
-    return await fs.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -9,9 +9,11 @@ const USAGE = `Usage:
                   [--config FILE] [--fix] [--readiness]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE]
+  stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
-simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem or a plan it cannot replay.`;
+simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem or a plan it cannot replay.
+lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +27,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runCheck(rest, io);
       case 'simulate':
         return await runSimulate(rest, io);
+      case 'lsp':
+        return await runLanguageServer(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -47,4 +51,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** Serves LSP until the client disconnects; the server module loads only for this command. */
+function runLanguageServer(argv: string[]): Promise<number> {
+  if (!argv.some((arg) => arg === '--stdio' || arg === '--node-ipc' || arg.startsWith('--socket=') || arg.startsWith('--pipe='))) {
+    throw new UsageError('lsp needs a transport: --stdio, --node-ipc or --socket=PORT.');
+  }
+  // Loaded here, not at the top: the server and its protocol library are not needed by check and simulate.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('../server/listen') as typeof import('../server/listen')).listen();
+  // The connection ends the process when the client exits; until then, the command does not return.
+  return new Promise<number>(() => undefined);
 }

@@ -1,8 +1,6 @@
 // Starting points for new files: the internal → 1% → 10% → 50% → 100% ladder, and a well-formed flag.
 
 import { addDays } from './model/dates';
-import type { TextEdit } from './finding';
-import { locate, type ParsedDocument, type SourceFile } from './parse/source-file';
 
 export function releasePlanTemplate(service: string): string {
   return `# Release plan for ${service}: each stage holds its weight while its gates are evaluated.
@@ -89,28 +87,6 @@ export function newFlag(owner: string, today: string): Record<string, unknown> {
     default: 'off',
     variants: { on: true, off: false },
   };
-}
-
-/** Adds a flag to a flag set's `flags` mapping where it ends (block YAML) or where it opens (JSON, flow). */
-export function newFlagEdit(file: SourceFile, doc: ParsedDocument, key: string, owner: string, today: string): TextEdit | undefined {
-  const located = locate(file, doc, ['flags']);
-  if (located.depth !== 1) return undefined;
-  const start = file.lines.offsetAt(located.value.start);
-  if (file.text[start] === '{') {
-    const empty = /^\{\s*\}/.test(file.text.slice(start));
-    const at = file.lines.positionAt(start + 1);
-    return {
-      range: { start: at, end: at },
-      newText: `${JSON.stringify(key)}: ${JSON.stringify(newFlag(owner, today))}${empty ? '' : ', '}`,
-    };
-  }
-  if (located.key && located.value === located.key) return undefined;
-  const entry = flagTemplate(key, owner, today, ' '.repeat(located.value.start.character));
-  const endLine = located.value.end.line;
-  const atEnd = endLine + 1 >= file.lines.lineCount;
-  const offset = atEnd ? file.text.length : file.lines.lineStart(endLine + 1);
-  const at = file.lines.positionAt(offset);
-  return { range: { start: at, end: at }, newText: `${atEnd && !file.text.endsWith('\n') ? '\n' : ''}${entry}` };
 }
 
 /** `newFlag` as YAML lines under `flags:` at `indent`. Values are JSON, so "on" and "off" stay text for YAML 1.1 readers too. */

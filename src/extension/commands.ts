@@ -1,26 +1,22 @@
-// Commands of the "Stagegate" category that do not concern the simulator.
+// Commands of the "Stagegate" category besides the simulator's: each asks the language server, or writes a
+// starting file, and shows the answer the VS Code way.
 
 import * as vscode from 'vscode';
-import { ruleMetas } from '../engine/catalogue';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { ruleDocUrl } from '../engine/rule-kit/rule';
-import { flagSetTemplate, newFlagEdit, releasePlanTemplate } from '../engine/templates';
-import { documentKind } from '../engine/formats/recognise';
-import type { DiagnosticsController } from './diagnostics';
-import type { WorkspaceIndex } from './workspace-index';
+import { releasePlanTemplate } from '../engine/templates';
+import { NewFlagRequest, ReadinessRequest, RulesRequest, StatusRequest } from '../shared/protocol';
 
-export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, diagnostics: DiagnosticsController): void {
+export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   const register = (id: string, run: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
   register('stagegate.validateWorkspace', async () => {
-    await diagnostics.checkNow();
-    const reports = await index.workspace.check();
-    const errors = reports.reduce((total, report) => total + report.findings.filter((finding) => finding.severity === 'error').length, 0);
-    const warnings = reports.reduce(
-      (total, report) => total + report.findings.filter((finding) => finding.severity === 'warning').length,
-      0,
+    const { lastCheck } = await client.sendRequest(StatusRequest, {});
+    void vscode.window.setStatusBarMessage(
+      `Stagegate: ${lastCheck.files} files, ${lastCheck.errors} errors, ${lastCheck.warnings} warnings`,
+      5000,
     );
-    void vscode.window.setStatusBarMessage(`Stagegate: ${reports.length} files, ${errors} errors, ${warnings} warnings`, 5000);
-    return { files: reports.length, errors, warnings };
+    return { files: lastCheck.files, errors: lastCheck.errors, warnings: lastCheck.warnings };
   });
 
   register('stagegate.showRuleDocumentation', async (ruleId?: string) => {
@@ -28,7 +24,11 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
       ruleId ??
       (
         await vscode.window.showQuickPick(
-          ruleMetas().map((meta) => ({ label: meta.id, description: meta.defaultSeverity, detail: meta.summary })),
+          (await client.sendRequest(RulesRequest)).map((meta) => ({
+            label: meta.id,
+            description: meta.defaultSeverity,
+            detail: meta.summary,
+          })),
           { placeHolder: 'Show documentation for rule…', matchOnDetail: true },
         )
       )?.label;
@@ -68,20 +68,16 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
         validateInput: (value) => (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value) ? undefined : 'Letters, digits, "-", "_" and "."'),
       }));
     if (!flagKey) return undefined;
-    const owner = index.workspace.config.defaultOwner ?? 'your-team';
-    const today = index.workspace.config.today;
     const editor = vscode.window.activeTextEditor;
-    const path = editor?.document.uri.fsPath;
-    const source = path ? index.workspace.source(path) : undefined;
-    const flagSet = path && source?.documents.find((doc) => documentKind(doc.value, path) === 'flag-set');
-    const edit = source && flagSet ? newFlagEdit(source, flagSet, flagKey, owner, today) : undefined;
-    if (editor && edit && source?.text === editor.document.getText()) {
+    const answer = await client.sendRequest(NewFlagRequest, { uri: editor?.document.uri.toString(), key: flagKey });
+    if ('edit' in answer && editor) {
       // Into the open flag file, where its `flags` mapping ends (YAML) or opens (JSON).
-      await editor.edit((builder) => builder.insert(new vscode.Position(edit.range.start.line, edit.range.start.character), edit.newText));
+      const { start } = answer.edit.range;
+      await editor.edit((builder) => builder.insert(new vscode.Position(start.line, start.character), answer.edit.newText));
       return editor.document.uri;
     }
+    const text = 'fileText' in answer ? answer.fileText : '';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const text = flagSetTemplate(flagKey, owner, today);
     if (!folder) {
       const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: text });
       await vscode.window.showTextDocument(document);
@@ -96,7 +92,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   register('stagegate.showReadiness', async (target?: vscode.Uri) => {
     const uri = target ?? vscode.window.activeTextEditor?.document.uri;
     if (!uri) return undefined;
-    const readiness = await index.workspace.readiness(uri.fsPath);
+    const readiness = await client.sendRequest(ReadinessRequest, { uri: uri.toString() });
     if (readiness.length === 0) {
       void vscode.window.showInformationMessage('Stagegate: the active file is not a release plan.');
       return undefined;
@@ -114,6 +110,8 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
     return readiness;
   });
+
+  register('stagegate.restartServer', () => client.restart());
 }
 
 async function uniqueUri(folder: vscode.Uri, stem: string, suffix: string): Promise<vscode.Uri> {

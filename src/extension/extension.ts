@@ -1,64 +1,56 @@
-// Extension entry: wires the engine to VS Code. Everything here is a thin face; the engine decides.
+// Extension entry: starts the language client, and adds what only VS Code has: the simulation webview, the
+// readiness status bar item, the commands and the walkthrough. The engine runs in the language server.
 
 import * as vscode from 'vscode';
-import { StagegateCodeActions } from './code-actions';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { StatusRequest, type ServerStatus } from '../shared/protocol';
+import { createLanguageClient } from './client';
 import { registerCommands } from './commands';
-import { DiagnosticsController } from './diagnostics';
-import { STAGEGATE_SELECTOR, StagegateCompletion, StagegateHover, StagegateSymbols } from './language-features';
-import { ReadinessStatus } from './status-bar';
-import { PlanCodeLens } from './code-lens';
 import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
-import { loadSimulation } from '../engine/workspace/simulation';
-import { WorkspaceIndex } from './workspace-index';
+import { ReadinessStatus } from './status-bar';
 
 /** What the extension returns from activate(), for its own tests and for other extensions. */
 export interface StagegateApi {
-  index: WorkspaceIndex;
-  diagnostics: DiagnosticsController;
+  client: LanguageClient;
   status: ReadinessStatus;
   simulations: SimulationPanels;
   results: SimulationResults;
-  /** Milliseconds from the start of activate() to the first diagnostics published. */
+  /** Milliseconds from the start of activate() to the server's first diagnostics delivered. */
   activationMs: number;
+  /** Resolves once the server has checked and delivered every change it has received, with its state. */
+  serverStatus(options?: { collectGarbage?: boolean }): Promise<ServerStatus>;
 }
+
+/** How long activation waits for the first round of checks before returning anyway (a huge workspace). */
+const FIRST_CHECK_WAIT_MS = 60_000;
+
+let running: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<StagegateApi> {
   const started = Date.now();
-  const log = vscode.window.createOutputChannel('Stagegate');
-  const index = new WorkspaceIndex(log);
-  const diagnostics = new DiagnosticsController(index, log);
-  const status = new ReadinessStatus(index, diagnostics);
-  const sqlSelector: vscode.DocumentSelector = [
-    { scheme: 'file', language: 'sql' },
-    { scheme: 'file', pattern: '**/*.sql' },
-  ];
-  context.subscriptions.push(
-    log,
-    index,
-    diagnostics,
-    status,
-    vscode.languages.registerCodeActionsProvider(
-      [...(STAGEGATE_SELECTOR as vscode.DocumentFilter[]), ...(sqlSelector as vscode.DocumentFilter[])],
-      new StagegateCodeActions(diagnostics),
-      StagegateCodeActions.metadata,
+  const output = vscode.window.createOutputChannel('Stagegate', { log: true });
+  const client = createLanguageClient(context.extensionUri, output);
+  await client.start();
+  // The server answers a status request once its start-up scan is checked and delivered.
+  const firstCheck = Promise.race([
+    client.sendRequest(StatusRequest, {}).then(
+      () => undefined,
+      () => undefined,
     ),
-    vscode.languages.registerHoverProvider(STAGEGATE_SELECTOR, new StagegateHover(index)),
-    vscode.languages.registerCompletionItemProvider(STAGEGATE_SELECTOR, new StagegateCompletion(index), ':', ' ', '-', '['),
-    vscode.languages.registerDocumentSymbolProvider(STAGEGATE_SELECTOR, new StagegateSymbols(index)),
-  );
+    new Promise<void>((resolve) => setTimeout(resolve, FIRST_CHECK_WAIT_MS)),
+  ]);
+  running = client;
   const results = new SimulationResults();
-  const simulations = new SimulationPanels(context.extensionUri, results, log, async (path, text) => {
-    index.workspace.setFile(path, text);
-    return loadSimulation(index.workspace, path);
-  });
-  const planUri = (uri?: vscode.Uri) => uri ?? vscode.window.activeTextEditor?.document.uri;
+  const simulations = new SimulationPanels(context.extensionUri, results, client, output);
+  const status = new ReadinessStatus(client);
+  context.subscriptions.push(output, results, simulations, status);
+
+  const planUri = (uri?: vscode.Uri | string) =>
+    typeof uri === 'string' ? vscode.Uri.parse(uri) : (uri ?? vscode.window.activeTextEditor?.document.uri);
   context.subscriptions.push(
-    results,
-    simulations,
-    vscode.languages.registerCodeLensProvider(STAGEGATE_SELECTOR, new PlanCodeLens(index, results)),
     vscode.commands.registerCommand(
       'stagegate.simulate',
-      async (uri?: vscode.Uri, request?: { scenario?: string; seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
+      async (uri?: vscode.Uri | string, request?: { scenario?: string; seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
         const target = planUri(uri);
         if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to simulate it.');
         return simulations.show(target, { ...request, matrix: false });
@@ -66,21 +58,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     ),
     vscode.commands.registerCommand(
       'stagegate.scenarioMatrix',
-      async (uri?: vscode.Uri, request?: { seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
+      async (uri?: vscode.Uri | string, request?: { seed?: number; runs?: number }): Promise<RenderInfo | undefined> => {
         const target = planUri(uri);
         if (!target) return void vscode.window.showInformationMessage('Stagegate: open a release plan to run its scenario matrix.');
         return simulations.show(target, { ...request, matrix: true });
       },
     ),
   );
-  registerCommands(context, index, diagnostics);
-  await index.initialise();
-  await diagnostics.checkNow();
-  const api: StagegateApi = { index, diagnostics, status, simulations, results, activationMs: Date.now() - started };
-  log.appendLine(`Stagegate activated in ${api.activationMs} ms with ${index.workspace.paths().length} files.`);
+  registerCommands(context, client);
+  await firstCheck;
+  const api: StagegateApi = {
+    client,
+    status,
+    simulations,
+    results,
+    activationMs: Date.now() - started,
+    serverStatus: (options = {}) => client.sendRequest(StatusRequest, options),
+  };
+  output.appendLine(`Stagegate activated in ${api.activationMs} ms.`);
   return api;
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Stops the language server (VS Code waits for it); the rest is disposed through context.subscriptions. */
+export function deactivate(): Thenable<void> | undefined {
+  const client = running;
+  running = undefined;
+  return client?.stop();
 }

@@ -1,11 +1,11 @@
-// The simulation webview: one panel per plan, beside it. The simulator runs in the extension host in steps
-// (yielding between scenarios) with progress and cancellation; the page gets data only after it says `ready`.
+// The simulation webview: one panel per plan, beside it. The simulation runs in the language server, off the
+// extension host's thread, reporting progress and stopping on Cancel; the page gets data only after it says `ready`.
 
-import { randomBytes } from 'crypto';
+import { randomBytes, randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { buildReport, SimulationCancelled } from '../engine/simulate';
-import type { LoadedSimulation } from '../engine/workspace/simulation';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import type { SimulationReport } from '../engine/simulate/result';
+import { SimulateRequest, type SimulateResult } from '../shared/protocol';
 import { parseWebviewMessage, type HostMessage, type RunRequest } from '../../webview/messages';
 import { simulationHtml } from './webview-html';
 
@@ -22,7 +22,7 @@ interface PanelState {
   request?: RunRequest;
 }
 
-/** Reports of the last simulation per plan, for CodeLens. */
+/** Reports of the last simulation per plan (the server keeps its own copy for the stages' CodeLens). */
 export class SimulationResults {
   private readonly reports = new Map<string, SimulationReport>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -49,9 +49,8 @@ export class SimulationPanels implements vscode.Disposable, vscode.WebviewPanelS
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly results: SimulationResults,
+    private readonly client: LanguageClient,
     private readonly log: vscode.OutputChannel,
-    /** Builds the simulator for a file's current text (plans directly; Argo and Flagger through the workspace). */
-    private readonly load: (path: string, text: string) => Promise<LoadedSimulation>,
   ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, this),
@@ -86,7 +85,7 @@ export class SimulationPanels implements vscode.Disposable, vscode.WebviewPanelS
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, planPath: string, request: RunRequest | undefined): SimulationPanel {
-    const panel = new SimulationPanel(webviewPanel, planPath, this.extensionUri, this.results, this.log, this.load, request);
+    const panel = new SimulationPanel(webviewPanel, planPath, this.extensionUri, this.results, this.client, this.log, request);
     this.panels.set(planPath, panel);
     webviewPanel.onDidDispose(() => {
       if (this.panels.get(planPath) === panel) this.panels.delete(planPath);
@@ -129,8 +128,8 @@ class SimulationPanel {
     private readonly planPath: string,
     private readonly extensionUri: vscode.Uri,
     private readonly results: SimulationResults,
+    private readonly client: LanguageClient,
     private readonly log: vscode.OutputChannel,
-    private readonly load: (path: string, text: string) => Promise<LoadedSimulation>,
     restored: RunRequest | undefined,
   ) {
     const settings = vscode.workspace.getConfiguration('stagegate.simulation');
@@ -173,59 +172,34 @@ class SimulationPanel {
     const cancellation = new vscode.CancellationTokenSource();
     this.cancellation = cancellation;
     const runId = ++this.runs;
-    const text = await readPlanText(this.planPath);
-    if (text === undefined) return this.post({ type: 'error', message: `Cannot read ${this.planPath}.` });
-    const loaded = await this.load(this.planPath, text);
-    if (runId !== this.runs || this.disposed) return;
-    for (const note of loaded.notes)
-      this.log.appendLine(`Simulation of ${this.planPath}, line ${note.range.start.line + 1}: ${note.message}`);
-    if (!loaded.simulator) {
-      const first = loaded.findings[0];
-      return this.post({
-        type: 'error',
-        message: first
-          ? `The plan cannot be simulated: ${first.message} (line ${first.range.start.line + 1})`
-          : 'The plan cannot be simulated.',
-      });
-    }
-    const simulator = loaded.simulator;
-    const scenarios = simulator.scenarios.map((scenario) => scenario.name);
-    const scenario = scenarios.includes(request.scenario)
-      ? request.scenario
-      : scenarios.includes('error-spike')
-        ? 'error-spike'
-        : scenarios[0];
-    const effective = { ...request, scenario };
+    const workDoneToken = `stagegate-simulation-${randomUUID()}`;
+    let reported = 0;
     try {
-      const report = await vscode.window.withProgress(
+      const result = await vscode.window.withProgress(
         // The status bar, not a notification: the panel shows progress and has its own Cancel button.
         { location: vscode.ProgressLocation.Window, title: `Simulating ${vscode.Uri.file(this.planPath).path.split('/').pop()}` },
-        (progress) => {
-          let reported = 0;
-          return buildReport(
-            simulator,
-            { ...effective, matrixRuns: matrix ? effective.runs : 0 },
-            {
-              cancelled: () => cancellation.token.isCancellationRequested,
-              progress: (done, total, label) => {
-                progress.report({ message: label, increment: ((done - reported) / total) * 100 });
-                reported = done;
-                this.post({ type: 'progress', done, total, label });
-              },
-            },
-          );
+        async (progress) => {
+          const subscription = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+            if (value.kind === 'end' || value.percentage === undefined) return;
+            progress.report({ message: value.message, increment: value.percentage - reported });
+            reported = value.percentage;
+            this.post({ type: 'progress', done: value.percentage, total: 100, label: value.message ?? '' });
+          });
+          try {
+            const uri = vscode.Uri.file(this.planPath).toString();
+            return await this.client.sendRequest(SimulateRequest, { uri, request, matrix, workDoneToken }, cancellation.token);
+          } finally {
+            subscription.dispose();
+          }
         },
       );
-      if (this.disposed) return;
-      this.request = effective;
-      this.results.set(this.planPath, report);
-      this.lastReport = { type: 'report', report, scenarios, request: effective, planName: report.plan.name, planPath: this.planPath };
-      this.post(this.lastReport);
+      if (this.disposed || runId !== this.runs) return;
+      this.show(result, runId);
     } catch (error) {
-      if (error instanceof SimulationCancelled) {
-        // A run replaced by a newer one says nothing; the newer run speaks for the panel.
-        if (runId === this.runs) this.post({ type: 'error', message: 'Simulation cancelled.' });
-      } else {
+      // A run replaced by a newer one says nothing; the newer run speaks for the panel.
+      if (runId !== this.runs) return;
+      if (cancellation.token.isCancellationRequested) this.post({ type: 'error', message: 'Simulation cancelled.' });
+      else {
         this.log.appendLine(`Simulation failed: ${(error as Error).stack ?? String(error)}`);
         this.post({ type: 'error', message: `Simulation failed: ${(error as Error).message}` });
       }
@@ -233,6 +207,26 @@ class SimulationPanel {
       if (this.cancellation === cancellation) this.cancellation = undefined;
       cancellation.dispose();
     }
+  }
+
+  private show(result: SimulateResult, runId: number): void {
+    if ('error' in result) {
+      this.post({ type: 'error', message: result.error });
+      return;
+    }
+    for (const note of result.notes) this.log.appendLine(`Simulation of ${this.planPath}, line ${note.line}: ${note.message}`);
+    if (runId !== this.runs) return;
+    this.request = result.request;
+    this.results.set(this.planPath, result.report);
+    this.lastReport = {
+      type: 'report',
+      report: result.report,
+      scenarios: result.scenarios,
+      request: result.request,
+      planName: result.report.plan.name,
+      planPath: this.planPath,
+    };
+    this.post(this.lastReport);
   }
 
   private onMessage(raw: unknown): void {
@@ -296,16 +290,6 @@ class SimulationPanel {
     this.cancellation?.cancel();
     this.settle(undefined);
     for (const disposable of this.disposables) disposable.dispose();
-  }
-}
-
-async function readPlanText(path: string): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === path);
-  if (open) return open.getText();
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path)));
-  } catch {
-    return undefined;
   }
 }
 

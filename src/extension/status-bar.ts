@@ -1,23 +1,20 @@
-// The status bar item for the active plan: how many readiness checks pass, and its problem count.
+// The status bar item for the active plan: how many readiness checks pass, and its problem count. Updated after
+// each round of checks the server reports, and when another editor becomes active.
 
 import * as vscode from 'vscode';
-import type { DiagnosticsController } from './diagnostics';
-import type { WorkspaceIndex } from './workspace-index';
-import { documentKind } from '../engine/formats/recognise';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CheckedNotification, ReadinessRequest } from '../shared/protocol';
 
 export class ReadinessStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('stagegate.readiness', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[] = [this.item];
 
-  constructor(
-    private readonly index: WorkspaceIndex,
-    private readonly diagnostics: DiagnosticsController,
-  ) {
+  constructor(private readonly client: LanguageClient) {
     this.item.name = 'Stagegate readiness';
     this.item.command = 'stagegate.showReadiness';
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
-      diagnostics.onDidCheck(() => void this.update()),
+      client.onNotification(CheckedNotification, () => void this.update()),
     );
     void this.update();
   }
@@ -29,17 +26,24 @@ export class ReadinessStatus implements vscode.Disposable {
 
   async update(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    const path = editor?.document.uri.fsPath;
-    const source = path ? this.index.workspace.source(path) : undefined;
-    if (!path || !source || !source.documents.some((doc) => documentKind(doc.value, path) === 'release-plan')) {
+    if (!editor || editor.document.uri.scheme !== 'file') {
       this.item.hide();
       return;
     }
-    const readiness = (await this.index.workspace.readiness(path))[0];
-    const problems = this.diagnostics
-      .findingsFor(editor!.document.uri)
-      .filter((finding) => finding.severity === 'error' || finding.severity === 'warning').length;
-    if (!readiness) return;
+    const uri = editor.document.uri;
+    let readiness;
+    try {
+      [readiness] = await this.client.sendRequest(ReadinessRequest, { uri: uri.toString() });
+    } catch {
+      readiness = undefined;
+    }
+    if (!readiness) {
+      this.item.hide();
+      return;
+    }
+    const problems = vscode.languages
+      .getDiagnostics(uri)
+      .filter((diagnostic) => diagnostic.source === 'stagegate' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning).length;
     const allReady = readiness.readyCount === readiness.items.length;
     this.item.text = `${allReady ? '$(pass)' : '$(warning)'} Stagegate ${readiness.readyCount}/${readiness.items.length} ready · ${problems} problem${problems === 1 ? '' : 's'}`;
     this.item.tooltip = new vscode.MarkdownString(

@@ -1,7 +1,7 @@
 // Short human summaries of simulation results, for the CLI's text format and the report's headings.
 // Pure functions of the result: no locale, no clock, so the same result always reads the same.
 
-import type { Detection, RunsSummary, ScenarioMatrix, SimulationResult } from '../engine/simulate/result';
+import type { Detection, RunsSummary, ScenarioMatrix, SimulationReport, SimulationResult } from '../engine/simulate/result';
 
 /** "error-spike caught in canary-1 at minute 12 by errorRate in region=eu-west; 1,840 requests failed before rollback." */
 export function describeRun(result: SimulationResult): string {
@@ -128,4 +128,34 @@ export function number(value: number): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const sign = rounded < 0 ? '-' : '';
   return fraction ? `${sign}${grouped}.${fraction.slice(0, 3)}` : `${sign}${grouped}`;
+}
+
+/** "catches error-spike 74%, segment-outage 100% · false rollbacks 1%", from the matrix or the last summary. */
+export function stageSummary(report: SimulationReport, stage: string): string | undefined {
+  const summaries = report.matrix?.scenarios ?? (report.summary ? [report.summary] : []);
+  if (summaries.length === 0) {
+    const detection = report.run.detection;
+    if (detection?.stage !== stage) return undefined;
+    if (!report.run.newVersionAtFault) return `false rollback in ${report.run.scenario} at minute ${number(detection.minute)}`;
+    return `caught ${report.run.scenario} at minute ${number(detection.minute)} (${count(report.run.blastRadius.failedRequests)} failed requests)`;
+  }
+  const caught = summaries
+    .filter((summary) => summary.newVersionAtFault && (summary.detectionByStage[stage] ?? 0) > 0)
+    .sort((a, b) => b.detectionByStage[stage] - a.detectionByStage[stage])
+    .map((summary) => `${summary.scenario} ${lensPercent(summary.detectionByStage[stage])}`);
+  // Stops where the new version was not at fault (healthy, a dependency failing for both) are false rollbacks.
+  const falseRollbacks = Math.max(
+    0,
+    ...summaries.filter((summary) => !summary.newVersionAtFault).map((summary) => summary.detectionByStage[stage] ?? 0),
+  );
+  const parts = [];
+  if (caught.length)
+    parts.push(`catches ${caught.slice(0, 3).join(', ')}${caught.length > 3 ? ` and ${caught.length - 3} more` : ''} of runs`);
+  if (falseRollbacks > 0) parts.push(`false rollbacks ${lensPercent(falseRollbacks)}`);
+  return parts.length ? parts.join(' · ') : 'catches nothing in the simulation';
+}
+
+/** A share for a CodeLens title: whole percents, one decimal below 10%. */
+function lensPercent(value: number): string {
+  return `${Number((value * 100).toFixed(value < 0.1 ? 1 : 0))}%`;
 }

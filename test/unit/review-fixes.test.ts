@@ -6,9 +6,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
+import { defaultConfig } from '../../src/engine/config/config';
 import { applyFixes } from '../../src/engine/fix';
 import { parseSourceFile } from '../../src/engine/parse/source-file';
-import { newFlagEdit } from '../../src/engine/templates';
+import { newFlagEdit } from '../../src/engine/assist/new-flag';
+import { Workspace } from '../../src/engine/workspace/workspace';
 import { checkOne, only, REPO_ROOT } from './helpers';
 
 async function run(args: string[], cwd: string) {
@@ -108,8 +110,6 @@ describe('files a plan names', () => {
   });
 
   it('adding a down migration clears migration-irreversible on its up migration', async () => {
-    const { Workspace } = await import('../../src/engine/workspace/workspace');
-    const { defaultConfig } = await import('../../src/engine/config/config');
     const workspace = new Workspace(defaultConfig('2026-11-26'), { read: async () => undefined });
     workspace.setFile('/w/migrations/1.up.sql', 'ALTER TABLE t DROP COLUMN c;\n');
     const before = (await workspace.check(['/w/migrations/1.up.sql']))[0].findings.map((finding) => finding.ruleId);

@@ -35,7 +35,7 @@ describe('the simulation webview page, alone in Chromium', function () {
   let pageUrl: string;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-code-server.sh installs it)`);
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-test-tools.sh installs it)`);
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-webview-'));
     buildSync({
       entryPoints: [path.join(REPO_ROOT, 'webview', 'simulation.ts')],

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { repoRoot } from './workspace-fixture';
 
 export const CODE_SERVER_VERSION = '4.100.3';
-/** Where scripts/install-code-server.sh puts it, unless STAGEGATE_CODE_SERVER names another. */
+/** Where scripts/install-test-tools.sh puts it, unless STAGEGATE_CODE_SERVER names another. */
 export const CODE_SERVER_BIN =
   process.env.STAGEGATE_CODE_SERVER ??
   path.join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');

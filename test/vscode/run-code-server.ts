@@ -194,10 +194,10 @@ async function main(): Promise<number> {
 function preflight(vsix: string | undefined): string[] {
   const problems: string[] = [];
   if (!fs.existsSync(CODE_SERVER_BIN)) {
-    problems.push(`no code-server at ${CODE_SERVER_BIN}: run \`bash scripts/install-code-server.sh\``);
+    problems.push(`no code-server at ${CODE_SERVER_BIN}: run \`bash scripts/install-test-tools.sh\``);
   }
   if (!fs.existsSync(CHROMIUM_BIN)) {
-    problems.push(`no Chromium at ${CHROMIUM_BIN}: run \`bash scripts/install-code-server.sh\``);
+    problems.push(`no Chromium at ${CHROMIUM_BIN}: run \`bash scripts/install-test-tools.sh\``);
   }
   if (!fs.existsSync(extensionTestsPath)) {
     problems.push(`no ${path.relative(repoRoot, extensionTestsPath)}: run \`npm run compile-tests\``);

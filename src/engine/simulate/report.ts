@@ -2,14 +2,10 @@
 // over many seeds, the scenario matrix. Between steps it reports progress, lets the caller's event loop run and
 // checks for cancellation, so an editor stays responsive and a long matrix can be stopped.
 
-import type { RunsSummary, SimulationReport } from './result';
+import type { RunRequest, RunsSummary, SimulationReport } from './result';
 import type { Simulator } from './simulator';
 
-export interface ReportRequest {
-  scenario: string;
-  seed: number;
-  /** Runs of the summary for `scenario`; no summary when 1. */
-  runs: number;
+export interface ReportRequest extends RunRequest {
   /** Runs per scenario of the matrix; no matrix when 0. */
   matrixRuns: number;
 }

@@ -208,6 +208,13 @@ export interface PlanOutline {
   segments: string[];
 }
 
+/** One run shown in detail (`scenario`, `seed`) and the runs of its summary (none when `runs` is 1). */
+export interface RunRequest {
+  scenario: string;
+  seed: number;
+  runs: number;
+}
+
 /** Everything the HTML report and the webview draw. */
 export interface SimulationReport {
   format: 'stagegate-simulation-report';

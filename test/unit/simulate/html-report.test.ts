@@ -19,7 +19,7 @@ describe('simulation HTML report', function () {
   let assets: ReportAssets;
 
   before(async function () {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-code-server.sh installs it)`);
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-test-tools.sh installs it)`);
     assets = buildReportAssets();
     browser = await chromium.launch({
       executablePath: CHROMIUM,

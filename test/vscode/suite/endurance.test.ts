@@ -1,14 +1,14 @@
-// A long edit session in the real VS Code: memory stays flat, and every listener, watcher and panel the
-// extension's parts create goes away when they are disposed.
+// A long edit session in the real VS Code: memory stays flat in the extension host and in the language server, and
+// stopping a language client ends its server process.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DiagnosticsController } from '../../../src/extension/diagnostics';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { WorkspaceIndex } from '../../../src/extension/workspace-index';
-import { activateExtension, openDocument, ruleId, waitForDiagnostics, writeFile } from './helpers';
+import { createLanguageClient } from '../../../src/extension/client';
+import { StatusRequest } from '../../../src/shared/protocol';
+import { activateExtension, EXTENSION_ID, openDocument, ruleId, waitForDiagnostics, writeFile } from './helpers';
 
 /** A plan with `stages` stages, each one gate short of clean so every edit keeps findings flowing. */
 function largePlan(stages: number): string {
@@ -48,12 +48,12 @@ function artifact(name: string, text: string): void {
 describe('a long edit session in the real VS Code', function () {
   this.timeout(300_000);
 
-  it('1,000 edits of a 200-stage plan: diagnostics stay right and the heap does not grow without bound', async () => {
+  it('1,000 edits of a 200-stage plan: diagnostics stay right and neither heap grows without bound', async () => {
     const api = await activateExtension();
     const uri = await writeFile('endurance/large.release.yaml', largePlan(200));
     const editor = await openDocument(uri);
     await waitForDiagnostics(uri, () => true);
-    await api.diagnostics.checkNow();
+    const serverBefore = (await api.serverStatus({ collectGarbage: true })).heapUsedBytes;
     collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
     const line = editor.document.lineAt(3);
@@ -74,46 +74,42 @@ describe('a long edit session in the real VS Code', function () {
     const diagnostics = await waitForDiagnostics(uri, (list) =>
       list.some((diagnostic) => diagnostic.message.includes('must be at most 100') || ruleId(diagnostic) === 'duplicate-key'),
     );
-    await api.diagnostics.checkNow();
+    const serverAfter = (await api.serverStatus({ collectGarbage: true })).heapUsedBytes;
     collectGarbage();
     const heapAfter = process.memoryUsage().heapUsed;
-    const report = `edits: 1000 on a ${editor.document.lineCount}-line plan\nheap before: ${(heapBefore / 1048576).toFixed(1)} MB\nheap after: ${(heapAfter / 1048576).toFixed(1)} MB\nfindings at the end: ${diagnostics.length}\nactivation: ${api.activationMs} ms\n`;
+    const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
+    const report = `edits: 1000 on a ${editor.document.lineCount}-line plan\nextension host heap before: ${mb(heapBefore)} MB\nextension host heap after: ${mb(heapAfter)} MB\nlanguage server heap before: ${mb(serverBefore)} MB\nlanguage server heap after: ${mb(serverAfter)} MB\nfindings at the end: ${diagnostics.length}\nactivation: ${api.activationMs} ms\n`;
     artifact('endurance.txt', report);
     console.log(report);
     // The extension host is shared with the rest of the suite, so only runaway growth is a failure.
     assert.ok(heapAfter - heapBefore < 50 * 1048576, report);
+    assert.ok(serverAfter - serverBefore < 50 * 1048576, report);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   // Panels: "closing the panel disposes it" in simulation.test.ts (one serializer per view type can exist).
-  it("disposing the extension's parts removes their listeners and watchers", async () => {
-    const log = vscode.window.createOutputChannel('Stagegate endurance test');
-    const index = new WorkspaceIndex(log);
-    const diagnostics = new DiagnosticsController(index, log);
-    await index.initialise();
-    let checks = 0;
-    const original = index.workspace.check.bind(index.workspace);
-    index.workspace.check = (paths?: string[]) => {
-      checks++;
-      return original(paths);
-    };
-    const uri = await writeFile('endurance/watched.flags.yaml', 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags: {}\n');
-    await new Promise<void>((resolve) => diagnostics.onDidCheck(() => resolve()));
-    assert.ok(checks > 0, 'the watcher saw the new file and a check ran');
-
-    diagnostics.dispose();
-    index.dispose();
-    log.dispose();
-    const before = checks;
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags: { a: {} }\n'));
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document);
-    await document.save();
-    // Let the (disposed) watcher and debounce window pass: the real extension's own check is the witness that
-    // events were delivered, and the disposed copy must not have reacted to them.
-    const api = await activateExtension();
-    await api.diagnostics.checkNow();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.strictEqual(checks, before, 'no check after dispose');
+  it('stopping a language client ends its server process', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const output = vscode.window.createOutputChannel('Stagegate endurance test', { log: true });
+    const client = createLanguageClient(extension.extensionUri, output);
+    await client.start();
+    const { pid, files } = await client.sendRequest(StatusRequest, {});
+    assert.ok(files.length > 0, 'the second server scanned the workspace too');
+    assert.ok(isRunning(pid), `server process ${pid} runs`);
+    await client.stop();
+    await client.dispose();
+    const deadline = Date.now() + 10_000;
+    while (isRunning(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    output.dispose();
+    assert.ok(!isRunning(pid), `server process ${pid} ended`);
   });
 });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

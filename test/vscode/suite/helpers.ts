@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { Diagnostic as LspDiagnostic, DocumentDiagnosticReport } from 'vscode-languageclient/node';
 import type { StagegateApi } from '../../../src/extension/extension';
 
 export const EXTENSION_ID = 'stagegate.stagegate';
@@ -11,6 +12,19 @@ export async function activateExtension(): Promise<StagegateApi> {
   const extension = vscode.extensions.getExtension<StagegateApi>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
   return extension.activate();
+}
+
+/**
+ * A file's diagnostics as the language server computes them for its current text (a pull, whatever the client's
+ * own delivery): for assertions that an empty list in the editor cannot answer, such as "this file has no problem".
+ */
+export async function serverDiagnostics(uri: vscode.Uri): Promise<LspDiagnostic[]> {
+  const api = await activateExtension();
+  // By method name: the test's copy of the protocol library is not the bundled extension's.
+  const report = await api.client.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', {
+    textDocument: { uri: uri.toString() },
+  });
+  return report.kind === 'full' ? report.items : [];
 }
 
 export function workspaceFolder(): vscode.Uri {

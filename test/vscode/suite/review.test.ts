@@ -43,7 +43,7 @@ describe('review fixes in the real VS Code', () => {
     await vscode.workspace.fs.delete(workspaceUri('doomed'), { recursive: true });
     await waitForDiagnostics(uri, (list) => list.length === 0);
     const api = await activateExtension();
-    assert.ok(!api.index.workspace.hasFile(uri.fsPath));
+    assert.ok(!(await api.serverStatus()).files.includes(uri.fsPath));
   });
 
   it('JSON files get no "disable for this line" comment, which JSON cannot hold', async () => {
@@ -52,6 +52,9 @@ describe('review fixes in the real VS Code', () => {
       '{\n  "apiVersion": "stagegate.dev/v1",\n  "kind": "FlagSet",\n  "flags": { "a": { "owner": "o", "description": "d" } }\n}\n',
     );
     await openDocument(uri);
+    // VS Code's own JSON support starts with the first JSON file, and its start cancels code action requests
+    // already in flight (seen in code-server 4.100.3): let it start first, as it has in any real session by then.
+    await vscode.extensions.getExtension('vscode.json-language-features')?.activate();
     const diagnostics = await waitForDiagnostics(uri, hasRule('flag-missing-expiry'));
     const target = diagnostics.find((diagnostic) => ruleId(diagnostic) === 'flag-missing-expiry')!;
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
@@ -63,7 +66,7 @@ describe('review fixes in the real VS Code', () => {
     assert.ok(!actions.some((action) => action.title.startsWith('Disable')), actions.map((action) => action.title).join(' | '));
     assert.ok(
       actions.some((action) => action.title.startsWith('Add expires')),
-      `${actions.map((action) => action.title).join(' | ')} for ${JSON.stringify(target)} in ${JSON.stringify((await activateExtension()).diagnostics.findingsFor(uri))}`,
+      actions.map((action) => action.title).join(' | '),
     );
   });
 
