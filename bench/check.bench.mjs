@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleEngine, root } from './engine.mjs';
+import { bundleEngine, root } from '../scripts/bundle-engine.mjs';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');

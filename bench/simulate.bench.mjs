@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { bundleEngine, root } from './engine.mjs';
+import { bundleEngine, root } from '../scripts/bundle-engine.mjs';
 const json = process.argv.includes('--json');
 const REPEATS_BATCH = 7;
 const REPEATS_SINGLE = 21;

@@ -2,7 +2,7 @@
 // 500 plans and 500 flag files (copies of the example); medians of repeated checks after editing one plan.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleEngine, root } from './engine.mjs';
+import { bundleEngine, root } from '../scripts/bundle-engine.mjs';
 
 const json = process.argv.includes('--json');
 const repeats = process.argv.includes('--quick') ? 3 : 9;

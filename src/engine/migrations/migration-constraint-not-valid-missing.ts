@@ -11,6 +11,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'A FOREIGN KEY or CHECK constraint is added without NOT VALID: every row is checked under a blocking lock.',
     reads: ['sql-migration'],
+    fix: 'not safe',
     impact: ['blocking-lock', 'may-fail-on-existing-data'],
   },
   check({ migration: model, report }) {

@@ -22,6 +22,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'CREATE or DROP INDEX without CONCURRENTLY blocks writes (or all access) to an existing table.',
     reads: ['sql-migration'],
+    fix: 'not safe',
     impact: ['blocking-lock'],
   },
   check({ migration: model, report }) {

@@ -12,6 +12,7 @@ export default defineRule({
     summary: 'A statement takes a blocking lock with no lock_timeout, so it can queue all traffic behind a long query.',
     options: { timeout: { default: '2s', description: 'The lock_timeout the message and the quick fix suggest.' } },
     reads: ['sql-migration'],
+    fix: 'not safe',
     impact: ['blocking-lock'],
   },
   check({ migration: model, option, report }) {

@@ -11,7 +11,7 @@ import type { Located, ParsedDocument, Path, SourceFile } from '../parse/source-
 import type { MigrationModel } from '../sql/model';
 import type { LineIndex } from '../text/line-index';
 import type { TextFacts } from '../text/text-facts';
-import type { OptionValue, RuleOptions } from './rule';
+import type { OptionValue, RuleOptions } from './options';
 
 export interface ReportExtras {
   fixes?: Fix[];

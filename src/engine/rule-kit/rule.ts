@@ -5,6 +5,7 @@
 import type { Severity } from '../finding';
 import type { DocumentKind } from '../formats/recognise';
 import type { RuleContexts } from './context';
+import type { RuleOption, RuleOptions } from './options';
 
 export type RuleFamily = 'syntax' | 'schema' | 'limits' | 'flags' | 'plan' | 'cross-file' | 'migration';
 
@@ -17,15 +18,7 @@ export type RuleFamily = 'syntax' | 'schema' | 'limits' | 'flags' | 'plan' | 'cr
  */
 export type Subject = 'text' | 'yaml' | DocumentKind | 'sql-migration';
 
-export type OptionValue = number | string | boolean;
-
-export interface RuleOption<T extends OptionValue = OptionValue> {
-  /** The option's type is its default's. */
-  default: T;
-  description: string;
-}
-
-export type RuleOptions = Record<string, RuleOption>;
+export type { OptionValue, RuleOption, RuleOptions } from './options';
 
 /** What a migration does when it runs while a canary is out (the doc pages explain each). */
 export type Impact = 'breaks-old-version' | 'cannot-be-undone' | 'blocking-lock' | 'may-fail-on-existing-data';
@@ -38,6 +31,8 @@ export interface RuleMeta {
   summary: string;
   reads: readonly Subject[];
   options?: RuleOptions;
+  /** Whether findings carry a fix, for the rule table: `safe` (applied by `check --fix`), `not safe`, or when. */
+  fix?: string;
   /** Migration rules: what the hazard does to a rollout. `breaks-old-version` hazards make a plan's migration unsafe. */
   impact?: readonly Impact[];
   /**

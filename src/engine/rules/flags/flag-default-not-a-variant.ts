@@ -14,6 +14,7 @@ export default defineRule({
     defaultSeverity: 'error',
     summary: "A flag's default names no variant of the flag.",
     reads: ['flag-set', 'flagd'],
+    fix: 'not safe',
   },
   check(context) {
     const field = context.flags.fieldName('default');

@@ -12,6 +12,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'A release, experiment or ops flag has no expiry date.',
     reads: ['flag-set', 'flagd'],
+    fix: 'safe',
   },
   check(context) {
     const { flags } = context;

@@ -10,6 +10,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'A flag has no owner, so nobody is accountable for its state or its removal.',
     reads: ['flag-set', 'flagd'],
+    fix: 'safe when CODEOWNERS or `defaultOwner` names an owner',
   },
   check(context) {
     const { flags } = context;

@@ -13,6 +13,7 @@ export default defineRule({
     summary:
       'Gates watch a signal whose healthy value the baseline does not give, so their power and false-rollback risk cannot be judged.',
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

@@ -11,6 +11,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'The traffic has dimensions but no stage judges its gates per dimension value.',
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

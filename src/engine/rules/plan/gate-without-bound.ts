@@ -12,6 +12,7 @@ export default defineRule({
     defaultSeverity: 'error',
     summary: 'A gate names a metric but no bound (max, min, maxIncrease or minRatio), so it can never fail.',
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

@@ -11,6 +11,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'No canary gate watches one of the signals the plan declares (error rate, p95 latency, each baseline KPI).',
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

@@ -11,6 +11,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'A failing gate does not stop the rollout automatically.',
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

@@ -12,6 +12,7 @@ export default defineRule({
     summary: 'The first stage with external traffic exposes too much of it.',
     options: { maxWeight: { default: 5, description: 'Largest weight (percent) accepted for the first stage with external traffic.' } },
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

@@ -12,6 +12,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'A stage ends before its first gate evaluation.',
     reads: ['release-plan'],
+    fix: 'not safe, when `interval` is written',
   },
   check(context) {
     const { value } = context;

@@ -11,6 +11,7 @@ export default defineRule({
     defaultSeverity: 'error',
     summary: 'A stage that exposes traffic has no gate: rollout without pass criteria is a ritual.',
     reads: ['release-plan'],
+    fix: 'not safe',
   },
   check(context) {
     const { value } = context;

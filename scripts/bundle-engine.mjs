@@ -1,11 +1,12 @@
-// Shared by the benchmarks: the engine as the CLI and the extension ship it, bundled by esbuild.
-// libpg-query stays external so that its loader finds its WASM in node_modules; bundles go to out/bench/.
+// The engine as the CLI and the language server ship it, bundled by esbuild, for scripts that run it from source
+// (benchmarks, docs:check). libpg-query stays external so that its loader finds its WASM in node_modules; bundles
+// go to out/bench/.
 import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeCatalogue } from '../scripts/catalogue.mjs';
+import { writeCatalogue } from './catalogue.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
