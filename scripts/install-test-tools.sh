@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the real-VS-Code test tier needs, offline apart from npm and Debian apt:
-# Debian's chromium, ripgrep and libkrb5-dev, and code-server 4.100.3 (VS Code 1.100.3, the last
-# release that runs on Node 20) into .vscode-test/. Idempotent: a second run only checks.
-# Recipe and reasons: ../shared/notes/real-vscode-offline.md.
+# Installs what the test tiers need beyond npm, offline apart from npm and Debian apt: Debian's chromium (the
+# webview and HTML report tests, and the real VS Code's workbench), ripgrep and libkrb5-dev (code-server's install),
+# neovim (the editor configuration test), and code-server 4.100.3 (VS Code 1.100.3, the last release that runs on
+# Node 20) into .vscode-test/. Idempotent: a second run only checks. `npm test` runs it first.
+# Why code-server works offline: test/vscode/README.md.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
@@ -15,7 +16,7 @@ install_dir="$root/.vscode-test/code-server-$CODE_SERVER_VERSION"
 marker="$install_dir/.install-complete"
 started=$SECONDS
 
-log() { printf '[install-code-server] %s\n' "$*"; }
+log() { printf '[install-test-tools] %s\n' "$*"; }
 
 # --- Debian packages -----------------------------------------------------------------------
 missing=()
@@ -26,6 +27,7 @@ dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok insta
 # node-gyp builds kerberos and node-pty; present on the project's images, but a bare one lacks them.
 command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 
 if ((${#missing[@]})); then
   log "apt-get installing: ${missing[*]}"
@@ -36,7 +38,7 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
   log "apt-get done after $((SECONDS - started))s"
 else
-  log "Debian packages already present (chromium, ripgrep, libkrb5-dev)"
+  log "Debian packages already present (chromium, ripgrep, libkrb5-dev, neovim)"
 fi
 
 # --- code-server -------------------------------------------------------------------------
@@ -71,7 +73,7 @@ rm -rf "$install_dir"
 mkdir -p "$install_dir"
 # A package.json of its own so npm installs here and never walks up into the project.
 cat >"$install_dir/package.json" <<EOF
-{ "name": "stagegate-code-server", "private": true, "description": "code-server for Stagegate's real VS Code tests; see scripts/install-code-server.sh" }
+{ "name": "stagegate-code-server", "private": true, "description": "code-server for Stagegate's real VS Code tests; see scripts/install-test-tools.sh" }
 EOF
 npm_started=$SECONDS
 (
