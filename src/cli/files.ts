@@ -12,7 +12,7 @@ import { UsageError, type Io } from './io';
 
 export { loadCodeOwners, readIfExists } from '../node/files';
 
-export interface InputFile {
+interface InputFile {
   /** Absolute path, the engine's key. */
   absolute: string;
   /** How the file is shown: as given, or relative to the scanned folder's parent. */

@@ -7,7 +7,7 @@ export interface FileFindings {
   findings: Finding[];
 }
 
-export interface JsonFinding {
+interface JsonFinding {
   file: string;
   ruleId: string;
   severity: string;

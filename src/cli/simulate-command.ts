@@ -25,7 +25,7 @@ import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
 
 /** Runs per scenario of the matrix (`--all-scenarios`, and the HTML report) when `--runs` is not given. */
-export const DEFAULT_MATRIX_RUNS = 1000;
+const DEFAULT_MATRIX_RUNS = 1000;
 
 const FORMATS = ['text', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];

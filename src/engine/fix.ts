@@ -3,7 +3,7 @@
 import type { Finding, TextEdit } from './finding';
 import { LineIndex } from './text/line-index';
 
-export interface AppliedFixes {
+interface AppliedFixes {
   text: string;
   applied: number;
 }

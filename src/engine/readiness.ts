@@ -5,7 +5,7 @@ import type { WorkspaceFacts } from './model/facts';
 import { daysBetween } from './model/dates';
 import { hasBound, needsGates, stageViews } from './model/plan-view';
 
-export interface ReadinessItem {
+interface ReadinessItem {
   id: 'version-identifiable' | 'cohort-controllable' | 'automatic-stop' | 'flag-states-visible' | 'flag-cleanup-planned';
   question: string;
   ready: boolean;

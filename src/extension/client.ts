@@ -7,7 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { COMMANDS, type InitializationOptions } from '../shared/protocol';
 
 /** Files the server may read; it decides itself which of them are Stagegate's. */
-export const DOCUMENT_SELECTOR = ['yaml', 'json', 'jsonc', 'sql'].map((language) => ({ scheme: 'file', language }));
+const DOCUMENT_SELECTOR = ['yaml', 'json', 'jsonc', 'sql'].map((language) => ({ scheme: 'file', language }));
 
 export function createLanguageClient(extensionUri: vscode.Uri, output: vscode.LogOutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath;

@@ -9,7 +9,7 @@ import { SimulateRequest, type SimulateResult } from '../shared/protocol';
 import { parseWebviewMessage, type HostMessage, type RunRequest } from '../../webview/messages';
 import { simulationHtml } from './webview-html';
 
-export const VIEW_TYPE = 'stagegate.simulation';
+const VIEW_TYPE = 'stagegate.simulation';
 
 export interface RenderInfo {
   charts: number;

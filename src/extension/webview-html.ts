@@ -3,7 +3,7 @@
 
 import { REPORT_CSS } from '../report/styles';
 
-export interface WebviewAssets {
+interface WebviewAssets {
   /** The webview's `cspSource`: the origin its resources are served from. */
   cspSource: string;
   chartJs: string;
@@ -14,7 +14,7 @@ export interface WebviewAssets {
 }
 
 /** Maps the report's colours to the editor theme, so dark, light and high-contrast themes all read well. */
-export const THEME_CSS = `
+const THEME_CSS = `
 .sg-report.sg-vscode {
   --sg-bg: var(--vscode-editor-background); --sg-fg: var(--vscode-editor-foreground);
   --sg-muted: var(--vscode-descriptionForeground); --sg-grid: var(--vscode-editorWidget-border, var(--vscode-panel-border));

@@ -8,7 +8,7 @@ import { CONFIG_FILE_NAME } from '../engine/config/load';
 import { MAX_FILE_BYTES } from '../engine/limits';
 
 /** Folders never scanned: dependencies, VCS data, build output. */
-export const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
 
 export const CANDIDATE_FILE = /\.(ya?ml|json|sql)$/i;
 

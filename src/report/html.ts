@@ -8,10 +8,10 @@ import type { SimulationReport } from '../engine/simulate/result';
 import { REPORT_CSS } from './styles';
 
 /** The browser bundle of webview/report-charts.ts (esbuild, platform browser, iife, global `StagegateReport`). */
-export const REPORT_CHARTS_FILE = 'report-charts.js';
+const REPORT_CHARTS_FILE = 'report-charts.js';
 export const REPORT_CHARTS_GLOBAL = 'StagegateReport';
 /** chart.js's UMD build, copied beside the bundle by the build. */
-export const CHART_JS_FILE = 'chart.umd.min.js';
+const CHART_JS_FILE = 'chart.umd.min.js';
 
 export interface ReportAssets {
   chartJs: string;

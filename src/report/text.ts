@@ -27,7 +27,7 @@ export function describeRun(result: SimulationResult): string {
   return `${caught}; ${failedText} before traffic was restored (${restored}).`;
 }
 
-export function describeDetection(detection: Detection): string {
+function describeDetection(detection: Detection): string {
   const value = (x: number | null) => (x === null ? 'none' : detection.metric === 'latencyP95Ms' ? `${number(x)} ms` : percent(x));
   if (detection.verdict === 'inconclusive') return `${detection.samples} new-version requests in the window, fewer than minSamples`;
   return `observed ${value(detection.observed)} against a bound of ${value(detection.threshold)}${detection.baseline !== null ? ` (current version ${value(detection.baseline)})` : ''}`;

@@ -17,7 +17,7 @@ import { toDiagnostic, toPath, toUri } from './convert';
 import type { ServerWorkspace } from './server-workspace';
 
 /** Checks wait for a pause in typing this long (yaml-language-server waits about 200 ms). */
-export const DEBOUNCE_MS = 200;
+const DEBOUNCE_MS = 200;
 
 interface Published {
   findings: Finding[];

@@ -14,7 +14,7 @@ import { Workspace } from '../engine/workspace/workspace';
 import { CANDIDATE_FILE, loadCodeOwners, readIfExists, scanFolder } from '../node/files';
 
 /** Files read by the start-up scan at most; a larger workspace is checked as its files are opened. */
-export const MAX_SCANNED_FILES = 5000;
+const MAX_SCANNED_FILES = 5000;
 
 /** The editor settings of the `stagegate` section the server reads (see package.json `contributes.configuration`). */
 export interface EditorSettings {

@@ -10,7 +10,7 @@ import { toPath } from './convert';
 import type { ServerWorkspace } from './server-workspace';
 
 /** Runs of a summary when the client does not say. */
-export const DEFAULT_RUNS = 200;
+const DEFAULT_RUNS = 200;
 
 export async function simulate(
   connection: Connection,

@@ -23,8 +23,6 @@ export interface InitializationOptions {
   clientCommands?: string[];
 }
 
-export type { RunRequest };
-
 export interface SimulateParams {
   uri: string;
   request: Partial<RunRequest>;

@@ -17,7 +17,7 @@ import { ratio } from '../model/units';
 import { annotation, isRecord, kubeDurationMinutes, numberOf, record } from './read';
 
 /** A pause without duration waits for someone to promote the rollout; replayed as this long unless configured. */
-export const DEFAULT_MANUAL_PAUSE_MINUTES = 60;
+const DEFAULT_MANUAL_PAUSE_MINUTES = 60;
 
 export const ANNOTATIONS = {
   requestsPerSecond: 'stagegate.dev/requests-per-second',

@@ -28,7 +28,7 @@ export interface DraftStage {
   source: Path;
 }
 
-export interface PlanDraft {
+interface PlanDraft {
   name: string;
   service: string;
   owner: string;

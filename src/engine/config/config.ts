@@ -2,7 +2,7 @@
 
 import type { Severity } from '../finding';
 
-export type RuleSeveritySetting = Severity | 'off';
+type RuleSeveritySetting = Severity | 'off';
 
 export interface RuleSetting {
   severity?: RuleSeveritySetting;

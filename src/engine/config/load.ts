@@ -8,7 +8,7 @@ export const CONFIG_FILE_NAME = '.stagegate.yaml';
 
 const SEVERITIES = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
 
-export interface LoadedConfig {
+interface LoadedConfig {
   config: StagegateConfig;
   /** Problems with the configuration itself, in words; faces show them without failing. */
   problems: string[];

@@ -7,7 +7,7 @@ import { droppedNames, nodeAs, relationName, type TableName } from '../sql/ast';
 import type { MigrationModel } from '../sql/model';
 import type { MigrationStatement } from '../sql/statement';
 
-export interface AlterCommand {
+interface AlterCommand {
   statement: MigrationStatement;
   table: TableName;
   cmd: AlterTableCmd;
@@ -29,10 +29,10 @@ export function* existingTableCommands(model: MigrationModel): Generator<AlterCo
   }
 }
 
-export type DestructiveKind = 'drop-column' | 'drop-table' | 'column-type' | 'truncate';
+type DestructiveKind = 'drop-column' | 'drop-table' | 'column-type' | 'truncate';
 
 /** A change that removes data a rollback would need: what it is, where, and on what. */
-export interface DestructiveChange {
+interface DestructiveChange {
   kind: DestructiveKind;
   statement: MigrationStatement;
   range: Range;

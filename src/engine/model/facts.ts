@@ -17,7 +17,7 @@ export interface FlagDefinition {
   disabled?: boolean;
 }
 
-export interface FlagFileSummary {
+interface FlagFileSummary {
   path: string;
   flagCount: number;
 }

@@ -37,7 +37,7 @@ export interface FlagView {
 }
 
 /** Where a missing field of a flag is written: a new key in a mapping, or a new mapping (flagd's `metadata`) holding it. */
-export interface FieldInsertion {
+interface FieldInsertion {
   mapPath: Path;
   key: string;
   /** When set, the flag has no mapping of this name yet: insert `wrapIn: { key: value }` into `mapPath` instead. */

@@ -5,7 +5,7 @@
 import type { Path } from '../parse/source-file';
 import { stageViews } from './plan-view';
 
-export interface LadderStep {
+interface LadderStep {
   /** How messages name the step: `stage "canary-1"`, `steps[3]`. */
   name: string;
   /** Percent of the cohort on the new version; undefined when it cannot be read. */

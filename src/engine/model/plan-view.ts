@@ -152,7 +152,7 @@ export function formatCount(count: number): string {
 }
 
 /** An entry of a plan's `migrations:` list. */
-export interface MigrationEntry {
+interface MigrationEntry {
   index: number;
   file: string;
   phase: 'expand' | 'contract';

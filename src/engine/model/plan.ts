@@ -5,14 +5,14 @@ import type { ScenarioKind } from './scenario-kinds';
 import { durationMinutes, ratio } from './units';
 
 export type Metric = 'errorRate' | 'latencyP95Ms' | `kpi:${string}`;
-export type RollbackAction = 'rollback' | 'pause' | 'disable-flags';
+type RollbackAction = 'rollback' | 'pause' | 'disable-flags';
 export type InconclusivePolicy = 'continue' | 'pause' | 'rollback';
 
 export const DEFAULT_INTERVAL_MINUTES = 5;
-export const DEFAULT_MIN_SAMPLES = 100;
+const DEFAULT_MIN_SAMPLES = 100;
 export const DEFAULT_INTERNAL_SHARE = 0.02;
-export const DEFAULT_ROLLBACK_DELAY_MINUTES = 2;
-export const DEFAULT_DISABLE_FLAGS_DELAY_MINUTES = 0.5;
+const DEFAULT_ROLLBACK_DELAY_MINUTES = 2;
+const DEFAULT_DISABLE_FLAGS_DELAY_MINUTES = 0.5;
 /** A final 100% stage without a duration is watched for this long. */
 export const DEFAULT_FINAL_STAGE_MINUTES = 60;
 
@@ -43,7 +43,7 @@ export interface Stage {
   gates: Gate[];
 }
 
-export interface Dimension {
+interface Dimension {
   name: string;
   values: { value: string; share: number }[];
 }

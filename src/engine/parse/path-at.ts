@@ -4,14 +4,14 @@ import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { ParsedDocument, PathSegment, SourceFile } from './source-file';
 import { keyString } from './source-file';
 
-export interface PathAt {
+interface PathAt {
   doc: ParsedDocument;
   path: PathSegment[];
   /** True when the cursor is on a mapping key; the path then ends with that key. */
   onKey: boolean;
 }
 
-export function documentAt(file: SourceFile, offset: number): ParsedDocument | undefined {
+function documentAt(file: SourceFile, offset: number): ParsedDocument | undefined {
   const docs = file.documents;
   for (let i = docs.length - 1; i >= 0; i--) {
     const start = file.lines.offsetAt(docs[i].range.start);

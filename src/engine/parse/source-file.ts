@@ -35,7 +35,7 @@ export interface ParsedDocument {
   duplicateKeys: DuplicateKey[];
 }
 
-export interface DuplicateKey {
+interface DuplicateKey {
   /** Path of the mapping holding the key. */
   parent: Path;
   key: string;
@@ -53,7 +53,7 @@ export interface SourceFile {
 }
 
 /** A problem of the text as YAML or JSON, named after the rule that reports it. */
-export interface ParseProblem {
+interface ParseProblem {
   kind: 'syntax-error' | 'syntax-warning' | 'nesting-too-deep' | 'yaml-alias-limit';
   message: string;
   range: Range;
@@ -190,7 +190,7 @@ function textKey(key: Node, text: string): Scalar<string> {
 }
 
 /** Range of a node's value, without trailing comments or whitespace. */
-export function nodeRange(lines: LineIndex, node: Node): Range {
+function nodeRange(lines: LineIndex, node: Node): Range {
   const [start, valueEnd] = node.range ?? [0, 0, 0];
   // Block collections end after their last newline; findings should not spill onto the next line.
   let end = valueEnd;

@@ -34,14 +34,14 @@ export interface BaseContext<O extends RuleOptions = RuleOptions> {
 }
 
 /** A file as text, before any parser reads it. */
-export interface TextContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
+interface TextContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
   text: string;
   lines: LineIndex;
   textFacts: TextFacts;
 }
 
 /** A YAML or JSON file once parsed, with what the parser found. */
-export interface YamlFileContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
+interface YamlFileContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
   file: SourceFile;
 }
 
@@ -57,17 +57,17 @@ export interface DocumentContext<K extends DocumentKind = DocumentKind, O extend
 }
 
 /** A document with flags: a flag set, or a flagd file read into the same view. */
-export interface FlagsContext<K extends DocumentKind = DocumentKind, O extends RuleOptions = RuleOptions> extends DocumentContext<K, O> {
+interface FlagsContext<K extends DocumentKind = DocumentKind, O extends RuleOptions = RuleOptions> extends DocumentContext<K, O> {
   flags: FlagSetView;
 }
 
 /** A document that steps a rollout through weights: a release plan, an Argo Rollout's canary, a Flagger Canary. */
-export interface LadderContext<K extends DocumentKind = DocumentKind, O extends RuleOptions = RuleOptions> extends DocumentContext<K, O> {
+interface LadderContext<K extends DocumentKind = DocumentKind, O extends RuleOptions = RuleOptions> extends DocumentContext<K, O> {
   ladder: Ladder;
 }
 
 /** One SQL migration, read statement by statement. */
-export interface MigrationContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
+interface MigrationContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
   text: string;
   lines: LineIndex;
   migration: MigrationModel;

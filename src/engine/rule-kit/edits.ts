@@ -6,7 +6,7 @@ import type { Range, TextEdit } from '../finding';
 import type { Located, Path, SourceFile } from '../parse/source-file';
 
 /** What an edit needs of a rule's context: the file and where paths into the document are. */
-export interface EditTarget {
+interface EditTarget {
   file: SourceFile;
   locate(path: Path): Located;
 }

@@ -4,7 +4,7 @@
 import { daysBetween, parseIsoDate } from '../model/dates';
 import type { Expiry } from '../model/flag-view';
 
-export interface DatedExpiry extends Expiry {
+interface DatedExpiry extends Expiry {
   date: string;
   /** Days from today to the date; negative once it has passed. */
   days: number;

@@ -6,7 +6,7 @@ import { gateStatistics, type GateStatistics } from '../stats/gate-power';
 import { describeValue } from '../stats/gate-text';
 import type { DocumentContext } from './context';
 
-export type GateWithStatistics = { stage: StageView; gate: GateView; stats: GateStatistics };
+type GateWithStatistics = { stage: StageView; gate: GateView; stats: GateStatistics };
 
 /** Per parsed plan and target: three rules read the same statistics, and an unchanged file keeps its parsed value. */
 const statisticsCache = new WeakMap<object, Map<number, GateWithStatistics[]>>();

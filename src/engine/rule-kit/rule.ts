@@ -7,7 +7,7 @@ import type { DocumentKind } from '../formats/recognise';
 import type { RuleContexts } from './context';
 import type { RuleOption, RuleOptions } from './options';
 
-export type RuleFamily = 'syntax' | 'schema' | 'limits' | 'flags' | 'plan' | 'cross-file' | 'migration';
+type RuleFamily = 'syntax' | 'schema' | 'limits' | 'flags' | 'plan' | 'cross-file' | 'migration';
 
 /**
  * What a rule reads:
@@ -18,10 +18,10 @@ export type RuleFamily = 'syntax' | 'schema' | 'limits' | 'flags' | 'plan' | 'cr
  */
 export type Subject = 'text' | 'yaml' | DocumentKind | 'sql-migration';
 
-export type { OptionValue, RuleOption, RuleOptions } from './options';
+export type { RuleOptions } from './options';
 
 /** What a migration does when it runs while a canary is out (the doc pages explain each). */
-export type Impact = 'breaks-old-version' | 'cannot-be-undone' | 'blocking-lock' | 'may-fail-on-existing-data';
+type Impact = 'breaks-old-version' | 'cannot-be-undone' | 'blocking-lock' | 'may-fail-on-existing-data';
 
 export interface RuleMeta {
   id: string;
@@ -43,7 +43,7 @@ export interface RuleMeta {
 }
 
 /** The context a rule reading `S` gets: one shape per subject, a union when it reads several. */
-export type ContextFor<S extends Subject, O extends RuleOptions = RuleOptions> = RuleContexts<O>[S];
+type ContextFor<S extends Subject, O extends RuleOptions = RuleOptions> = RuleContexts<O>[S];
 
 export interface Rule<S extends Subject = Subject, O extends RuleOptions = RuleOptions> {
   meta: RuleMeta & { reads: readonly S[]; options?: O };
@@ -54,7 +54,7 @@ export interface Rule<S extends Subject = Subject, O extends RuleOptions = RuleO
  * A rule the checker itself raises rather than a check: `internal-error` (a rule threw) and `too-many-findings`
  * (a file reached MAX_FINDINGS_PER_FILE). It has metadata, a doc page and a severity users can set, like any rule.
  */
-export interface CheckerRule {
+interface CheckerRule {
   meta: RuleMeta & { reads: readonly [] };
 }
 
@@ -76,7 +76,7 @@ export function isCheckerRule(rule: RuleModule): rule is CheckerRule {
   return !('check' in rule);
 }
 
-export const DOCS_BASE_URL = 'https://github.com/stagegate/stagegate/blob/main/docs/rules/';
+const DOCS_BASE_URL = 'https://github.com/stagegate/stagegate/blob/main/docs/rules/';
 
 export function ruleDocUrl(ruleId: string): string {
   return `${DOCS_BASE_URL}${ruleId}.md`;

@@ -14,7 +14,7 @@ type SchemaNode = {
   enum?: unknown[];
 };
 
-export interface PropertyDoc {
+interface PropertyDoc {
   description: string;
   defaultValue?: unknown;
   allowed?: unknown[];

@@ -15,7 +15,7 @@ import flagdTargetingSchema from '../../../schemas/vendor/flagd/targeting.schema
  * flagd's two top-level shapes: `flags` (flags.json, what providers read: `flags` is a map) and `flagd` (flagd.json,
  * what the daemon reads: `flags` may also be a list of flags with a `key`).
  */
-export type FlagdSchemaVariant = 'flags' | 'flagd';
+type FlagdSchemaVariant = 'flags' | 'flagd';
 const FLAGD_FLAGS_ID = 'https://flagd.dev/schema/v0/flags.json';
 const flagdCompiled = new Map<FlagdSchemaVariant, ValidateFunction>();
 
@@ -123,7 +123,7 @@ function mixedTypes(value: unknown, path: Path): string[] {
 }
 
 /** Which of flagd's schemas applies: `flagd.json` (the daemon's, flags may be a list) unless `$schema` names `flags.json`. */
-export function flagdSchemaVariant(value: unknown): FlagdSchemaVariant {
+function flagdSchemaVariant(value: unknown): FlagdSchemaVariant {
   const schema = isRecord(value) && typeof value.$schema === 'string' ? value.$schema : undefined;
   return schema && isFlagdSchema(schema) && /(^|\/)flags\.json$/.test(schema) ? 'flags' : 'flagd';
 }

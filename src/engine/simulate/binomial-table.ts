@@ -5,7 +5,7 @@
 /** Above this variance a table would exceed a few thousand entries; the draw is a normal approximation instead (skewness ≤ 0.01). */
 export const TABLE_MAX_VARIANCE = 10_000;
 /** Tables are kept for n up to this (a segment's requests per step); beyond, the index by n would cost too much memory. */
-export const MAX_TABLE_COUNT = 1 << 17;
+const MAX_TABLE_COUNT = 1 << 17;
 /** A table stops where the probability of one value falls below this. */
 const TAIL_MASS = 1e-14;
 /** Entries kept over all tables of one simulator; past it the cache starts afresh (which costs time, never changes a draw). */
@@ -15,7 +15,7 @@ const MAX_CACHED_ENTRIES = 2_000_000;
  * One distribution packed in one array, so a draw touches one object: [low, size, guide × size, cdf × size], where
  * cdf[i] = P(X ≤ low + i) (the last is 1) and guide[j] is the first i whose cdf exceeds j / size.
  */
-export type BinomialTable = Float64Array;
+type BinomialTable = Float64Array;
 
 /** The tables of one simulator, by rate; each rate's tables by n. */
 export class BinomialTables {

@@ -6,14 +6,14 @@ import { MAX_SEGMENTS, MAX_SEGMENT_STEPS, MAX_STEPS } from './limits';
 import { shortNumber, type PlanOutline } from './result';
 import { segmentLabel } from './scenarios';
 
-export const DEFAULT_STEP_MINUTES = 1;
+const DEFAULT_STEP_MINUTES = 1;
 
 export interface SimulationOptions {
   /** Length of one time step in minutes (default 1). Stage durations and intervals are rounded to whole steps. */
   stepMinutes?: number;
 }
 
-export interface Segment {
+interface Segment {
   index: number;
   values: Record<string, string>;
   label: string;
@@ -30,7 +30,7 @@ export interface Cell {
   segments: Int32Array;
 }
 
-export type MetricKind = 'errorRate' | 'latency' | 'kpi';
+type MetricKind = 'errorRate' | 'latency' | 'kpi';
 
 export interface CompiledGate {
   gate: Gate;

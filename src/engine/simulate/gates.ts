@@ -192,7 +192,7 @@ function healthyValue(baseline: Baseline, gate: CompiledGate, kpiNames: string[]
 }
 
 /** The gate's bounds in the metric's unit; relative ones computed from the reference value. */
-export function bounds(gate: CompiledGate, reference: number | null): { upper: number | null; lower: number | null } {
+function bounds(gate: CompiledGate, reference: number | null): { upper: number | null; lower: number | null } {
   const { max, min, maxIncrease, minRatio } = gate.gate;
   let upper: number | null = max ?? null;
   let lower: number | null = min ?? null;

@@ -1,9 +1,8 @@
-// The simulator's public surface. Faces load a simulation through src/engine/workspace/simulation.ts.
+// The simulator's public surface. Faces load a simulation through src/engine/workspace/simulation.ts
+// and read result types from ./result.
 
-export { Simulator, DEFAULT_SCENARIO, DEFAULT_SEED, type SimulationProblem } from './simulator';
-export { buildReport, RUNS_PER_STEP, SimulationCancelled, type ReportHooks, type ReportRequest } from './report';
-export { DEFAULT_STEP_MINUTES, type SimulationOptions } from './compile';
+export { Simulator, DEFAULT_SCENARIO, DEFAULT_SEED } from './simulator';
+export { buildReport, SimulationCancelled } from './report';
 export { HUMAN_REACTION_MINUTES } from './runner';
-export { MAX_SEGMENTS, MAX_SEGMENT_STEPS, MAX_SIMULATION_RUNS, MAX_STEPS } from './limits';
-export { SCENARIO_DEFAULTS, SCENARIO_KINDS, whyNotApplicable, type Failure, type ResolvedScenario } from './scenarios';
-export type * from './result';
+export { MAX_SIMULATION_RUNS } from './limits';
+export { SCENARIO_DEFAULTS, SCENARIO_KINDS, whyNotApplicable } from './scenarios';

@@ -15,11 +15,11 @@ import { LATENCY_LOG_SIGMA } from '../stats/gate-power';
 import { inverseNormalCdf, type RandomSource } from './random';
 
 export { LATENCY_LOG_SIGMA };
-export const P95_QUANTILE = 0.95;
+const P95_QUANTILE = 0.95;
 const P95_Z = 1.6448536269514722;
 
 /** Rank of the sample p95 among n values. */
-export function p95Rank(n: number): number {
+function p95Rank(n: number): number {
   return Math.max(1, Math.ceil(P95_QUANTILE * n - 1e-9));
 }
 

@@ -5,12 +5,12 @@
 import type { RunRequest, RunsSummary, SimulationReport } from './result';
 import type { Simulator } from './simulator';
 
-export interface ReportRequest extends RunRequest {
+interface ReportRequest extends RunRequest {
   /** Runs per scenario of the matrix; no matrix when 0. */
   matrixRuns: number;
 }
 
-export interface ReportHooks {
+interface ReportHooks {
   /** Called before each step with how many are done. */
   progress?(done: number, total: number, label: string): void;
   /** Checked between steps; true stops the report with `SimulationCancelled`. */
@@ -20,7 +20,7 @@ export interface ReportHooks {
 }
 
 /** Runs between two checks for cancellation: a fraction of a second on plans of ordinary size. */
-export const RUNS_PER_STEP = 250;
+const RUNS_PER_STEP = 250;
 
 export class SimulationCancelled extends Error {
   constructor() {

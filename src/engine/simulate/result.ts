@@ -4,8 +4,6 @@
 import type { Metric } from '../model/plan';
 import type { ScenarioKind } from '../model/scenario-kinds';
 
-export type { ScenarioKind };
-
 export type Outcome = 'completed' | 'rolled-back' | 'paused';
 export type StageVerdict = 'passed' | 'failed' | 'inconclusive' | 'not-reached';
 export type GateVerdict = 'pass' | 'fail' | 'inconclusive';
@@ -41,7 +39,7 @@ export interface Stop {
   restoredMinute: number;
 }
 
-export interface SegmentBlastRadius {
+interface SegmentBlastRadius {
   /** `region=eu-west, device=web`, or `all` for a plan without dimensions. */
   segment: string;
   values: Record<string, string>;
@@ -51,7 +49,7 @@ export interface SegmentBlastRadius {
   peakTrafficShare: number;
 }
 
-export interface BlastRadius {
+interface BlastRadius {
   /** New-version requests served where and while the failure was active. */
   exposedRequests: number;
   /** Requests that failed because of the new version: its failures in excess of the current version's rate. */
@@ -63,7 +61,7 @@ export interface BlastRadius {
   bySegment: SegmentBlastRadius[];
 }
 
-export interface StageResult {
+interface StageResult {
   name: string;
   /** Fraction of the stage's cohort on the new version, and of all traffic (internal cohorts are smaller). */
   weight: number;

@@ -35,7 +35,7 @@ export const SCENARIO_DEFAULTS = {
 } as const;
 
 /** What a scenario does while it is active. */
-export interface Failure {
+interface Failure {
   startMinute: number;
   /** Exclusive; null: until the rollout ends. */
   endMinute: number | null;
@@ -90,7 +90,7 @@ export function listScenarios(plan: ReleasePlan): { scenarios: ResolvedScenario[
 }
 
 /** The built-in scenario of this kind for this plan, or undefined when the plan cannot express it. */
-export function builtInScenario(plan: ReleasePlan, kind: ScenarioKind): ResolvedScenario | undefined {
+function builtInScenario(plan: ReleasePlan, kind: ScenarioKind): ResolvedScenario | undefined {
   const resolved = resolveScenario(plan, { name: kind, kind }, [], true);
   return resolved ? { ...resolved, source: 'built-in' } : undefined;
 }

@@ -14,7 +14,7 @@ export const DEFAULT_SEED = 1;
 /** The scenario a run shows when none is named: the plainest failure. */
 export const DEFAULT_SCENARIO = 'error-spike';
 
-export interface SimulationProblem extends PlanProblem {
+interface SimulationProblem extends PlanProblem {
   /** `plan-not-simulable` (readPlan), `scenario-invalid` (scenarios:) or `simulation-too-large` (limits). */
   ruleId: 'plan-not-simulable' | 'scenario-invalid' | 'simulation-too-large';
 }

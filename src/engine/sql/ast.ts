@@ -30,7 +30,7 @@ export function relationName(relation: RangeVar | undefined): TableName | undefi
 }
 
 /** Names given as a list of String nodes (`DROP TABLE s.t`, index names). */
-export function listName(items: Node[] | undefined): TableName | undefined {
+function listName(items: Node[] | undefined): TableName | undefined {
   const parts = (items ?? []).map((item) => nodeAs(item, 'String')?.sval ?? '');
   if (parts.length === 0 || parts.some((part) => part === '')) return undefined;
   const name = parts[parts.length - 1];

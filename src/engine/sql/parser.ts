@@ -36,14 +36,14 @@ function loaded(): PgQuery {
 }
 
 /** One statement as the parser returned it; locations are UTF-8 byte offsets into the text that was parsed. */
-export interface ParsedStatement {
+interface ParsedStatement {
   ast: Node;
   byteStart: number;
   /** Undefined when the statement runs to the end of the parsed text. */
   byteLength: number | undefined;
 }
 
-export type ParseOutcome =
+type ParseOutcome =
   | { ok: true; statements: ParsedStatement[] }
   | {
       ok: false;

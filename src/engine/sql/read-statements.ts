@@ -7,7 +7,7 @@ import { splitStatements } from './split';
 import { MigrationStatement, SqlSource } from './statement';
 
 /** UTF-8 length without allocating an encoded copy. */
-export function utf8Length(text: string): number {
+function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -27,7 +27,7 @@ function closesTransaction(statement: MigrationStatement): boolean {
 }
 
 /** Statements PostgreSQL rejects inside a transaction block ("cannot run inside a transaction block"). */
-export function cannotRunInTransaction(statement: MigrationStatement): boolean {
+function cannotRunInTransaction(statement: MigrationStatement): boolean {
   if (statement.as('IndexStmt')?.concurrent) return true;
   if (statement.as('DropStmt')?.concurrent) return true;
   const reindex = statement.as('ReindexStmt');

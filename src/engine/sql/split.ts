@@ -3,7 +3,7 @@
 // instead of returning the tokens before it; this lexer only needs to know what can hide a semicolon.
 
 /** One statement's text, as UTF-16 offsets into the file. */
-export interface StatementSpan {
+interface StatementSpan {
   /** First character of the statement, after leading whitespace and comments. */
   start: number;
   /** End of its last token: excludes the semicolon and trailing whitespace and comments. */

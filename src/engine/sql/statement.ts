@@ -29,7 +29,7 @@ export class SqlSource {
   }
 }
 
-export type StatementProblem = { kind: 'syntax'; message: string; byteOffset: number | undefined } | { kind: 'too-large'; bytes: number };
+type StatementProblem = { kind: 'syntax'; message: string; byteOffset: number | undefined } | { kind: 'too-large'; bytes: number };
 
 /** ACCESS SHARE (1) to ACCESS EXCLUSIVE (8), as PostgreSQL numbers them. */
 export type LockMode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
@@ -57,7 +57,7 @@ export interface TableLock {
   mode: LockMode;
 }
 
-export interface TransactionScope {
+interface TransactionScope {
   id: number;
   /** `explicit`: inside BEGIN ... COMMIT written in the file; `file`: the one transaction the tool wraps the file in; `statement`: autocommit. */
   kind: 'explicit' | 'file' | 'statement';

@@ -32,7 +32,7 @@ const EXACT_BASELINE_RATIO = 20;
 /** Below this many current-version requests in a cell, relative bounds use the plan's baseline value. */
 const MIN_BASELINE_REQUESTS = 100;
 
-export interface GateCell {
+interface GateCell {
   /** `all traffic`, or `region=eu-west`. */
   label: string;
   requests: number;
@@ -204,7 +204,7 @@ function failureTrip(cell: GateCell, f: number, f0: number, bound: FailureBound)
 }
 
 /** Share of requests slower than `thresholdMs` for a log-normal latency whose p95 is `p95Ms`. */
-export function shareSlowerThan(thresholdMs: number, p95Ms: number): number {
+function shareSlowerThan(thresholdMs: number, p95Ms: number): number {
   if (thresholdMs <= 0) return 1;
   const z = P95_Z + Math.log(thresholdMs / p95Ms) / LATENCY_LOG_SIGMA;
   return 1 - normalCdf(z);

@@ -1,6 +1,6 @@
 // Nearest-name suggestions ("did you mean") for typos in keys and rule ids.
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0];

@@ -3,7 +3,7 @@
 
 import { MAX_FILE_BYTES } from '../limits';
 
-export interface EncodingProblem {
+interface EncodingProblem {
   /** NUL characters mean binary content; U+FFFD means bytes that were not UTF-8. */
   kind: 'binary' | 'not-utf8';
   /** UTF-16 offset of the first occurrence. */

@@ -26,7 +26,7 @@ export interface AnalyseMigrationOptions {
 }
 
 /** A finding of a migration rule as reported, before configuration and suppression comments. */
-export interface MigrationStatementHazard extends RawFinding {
+interface MigrationStatementHazard extends RawFinding {
   /** The old application version breaks if it runs against the migrated schema. */
   breaksOldVersion: boolean;
 }

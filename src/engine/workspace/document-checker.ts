@@ -121,7 +121,7 @@ function documentContext(
   });
 }
 
-export interface MigrationCheck {
+interface MigrationCheck {
   /** After configuration and suppression comments, sorted and capped. */
   findings: Finding[];
   /** Every finding as reported, before configuration: plans read what breaks the old version here. */

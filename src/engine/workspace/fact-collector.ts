@@ -10,7 +10,7 @@ import { locate, type ParsedDocument, type SourceFile } from '../parse/source-fi
 import { flagRange } from '../rule-kit/flags';
 import { isRecord } from '../values';
 
-export interface FactSources {
+interface FactSources {
   /** The parsed YAML and JSON files of the workspace. */
   sources(): Iterable<SourceFile>;
   /** What a migration file does, read from the workspace or from disk. */

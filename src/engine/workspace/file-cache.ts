@@ -10,7 +10,7 @@ export interface FileReader {
   read(path: string): Promise<string | undefined>;
 }
 
-export interface CachedFile {
+interface CachedFile {
   path: string;
   text: string;
   kind: FileKind;

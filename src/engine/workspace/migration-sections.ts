@@ -3,7 +3,7 @@
 
 import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from './analyse-migration';
 
-export interface MigrationSection {
+interface MigrationSection {
   /** The file name in the header comment (`2.sql`), or '' for text before the first header. */
   name: string;
   /** UTF-16 offsets of the section in the file; the header comment is its first line. */

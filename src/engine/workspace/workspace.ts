@@ -13,8 +13,6 @@ import { checkYamlFile } from './document-checker';
 import { collectFacts, factsFingerprint } from './fact-collector';
 import { FileCache, type FileReader } from './file-cache';
 
-export type { FileReader } from './file-cache';
-
 export interface FileReport {
   path: string;
   kind: FileKind;

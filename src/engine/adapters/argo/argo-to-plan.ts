@@ -29,7 +29,7 @@ import {
 } from './rollout-view';
 
 /** From an analysis failing to traffic back on the stable version: one reconcile of the controller. */
-export const ARGO_ABORT_MINUTES = 0.5;
+const ARGO_ABORT_MINUTES = 0.5;
 
 interface ReadGate {
   gate: DraftGate;

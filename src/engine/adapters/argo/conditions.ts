@@ -4,9 +4,9 @@
 
 import type { SourceBound } from '../to-plan';
 
-export type Comparator = '<' | '<=' | '>' | '>=';
+type Comparator = '<' | '<=' | '>' | '>=';
 
-export interface Comparison {
+interface Comparison {
   comparator: Comparator;
   value: number;
 }

@@ -6,7 +6,7 @@ import type { Ladder } from '../../model/ladder';
 import type { ResourceFact, WorkspaceFacts } from '../../model/facts';
 import { isRecord, kubeDurationMinutes, list, numberOf, record } from '../read';
 
-export interface CanaryStep {
+interface CanaryStep {
   index: number;
   step: Record<string, unknown>;
   path: Path;
@@ -40,7 +40,7 @@ export function argoLadder(value: Record<string, unknown>): Ladder {
   return ladder;
 }
 
-export interface TemplateRef {
+interface TemplateRef {
   name: string;
   clusterScope: boolean;
   /** Path of the `templateName` value. */
@@ -135,7 +135,7 @@ export function findTemplate(facts: WorkspaceFacts, ref: TemplateRef): ResourceF
   return facts.resources.get(`${templateKind(ref)}/${ref.name}`)?.[0];
 }
 
-export interface TemplateArg {
+interface TemplateArg {
   name: string;
   /** A template arg with `value` or `valueFrom` has a default; the others must be passed. */
   required: boolean;

@@ -5,7 +5,7 @@ import type { FlagField, FlagSetView, FlagView } from '../../model/flag-view';
 import type { Path } from '../../parse/source-file';
 import { isRecord, list, numberOf } from '../read';
 
-export interface FlagdFlag {
+interface FlagdFlag {
   key: string;
   flag: Record<string, unknown>;
   /** Path of the flag's mapping: `['flags', key]`, or `['flags', index]` in the list form. */
@@ -76,7 +76,7 @@ export function flagdFlagSetView(value: Record<string, unknown>): FlagSetView {
   return view;
 }
 
-export interface JsonLogicNode {
+interface JsonLogicNode {
   operator: string;
   args: unknown;
   /** Path of the operator's key (`…targeting.if`). */
@@ -105,7 +105,7 @@ export function variantNames(flag: Record<string, unknown>): string[] | undefine
   return isRecord(flag.variants) ? Object.keys(flag.variants) : undefined;
 }
 
-export interface FractionalBucket {
+interface FractionalBucket {
   /** The variant name when written as text; undefined for a computed one. */
   variant?: string;
   /** The weight when written as a number (flagd's default 1 when omitted); undefined for a computed one. */

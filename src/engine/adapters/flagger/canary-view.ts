@@ -5,8 +5,8 @@ import type { Path } from '../../parse/source-file';
 import { isRecord, kubeDurationMinutes, list, numberOf, record } from '../read';
 
 /** Flagger's analysis interval when none is given, and the shortest it accepts. */
-export const DEFAULT_INTERVAL_MINUTES = 1;
-export const MIN_INTERVAL_MINUTES = 10 / 60;
+const DEFAULT_INTERVAL_MINUTES = 1;
+const MIN_INTERVAL_MINUTES = 10 / 60;
 export const BUILT_IN_METRICS = ['request-success-rate', 'request-duration'];
 
 export interface CanaryAnalysis {
@@ -34,7 +34,7 @@ export function threshold(analysis: Record<string, unknown>): number {
   return value !== undefined && value > 0 ? Math.floor(value) : 1;
 }
 
-export interface CanaryMetric {
+interface CanaryMetric {
   name: string;
   index: number;
   path: Path;
