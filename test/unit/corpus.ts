@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const CORPUS_ENV = 'STAGEGATE_CORPUS';
+const CORPUS_ENV = 'STAGEGATE_CORPUS';
 
 function repositoryRoot(): string {
   let folder = __dirname;

@@ -47,7 +47,7 @@ export function only(findings: Finding[], ruleId: string): Finding[] {
 }
 
 /** Fails for an id that names no rule of the catalogue. */
-export function assertRuleId(ruleId: string): void {
+function assertRuleId(ruleId: string): void {
   if (!ruleMeta(ruleId)) throw new Error(`no rule has the id "${ruleId}": the test names a rule that does not exist`);
 }
 

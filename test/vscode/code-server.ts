@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { repoRoot } from './workspace-fixture';
 
-export const CODE_SERVER_VERSION = '4.100.3';
+const CODE_SERVER_VERSION = '4.100.3';
 /** Where scripts/install-test-tools.sh puts it, unless STAGEGATE_CODE_SERVER names another. */
 export const CODE_SERVER_BIN =
   process.env.STAGEGATE_CODE_SERVER ??
@@ -14,7 +14,7 @@ const SERVER_START_TIMEOUT_MS = 60_000;
 const INSTALL_EXTENSION_TIMEOUT_MS = 120_000;
 const KILL_GRACE_MS = 5_000;
 
-export interface CodeServer {
+interface CodeServer {
   /** The port it listens on, once it says so. */
   readonly port: Promise<number>;
   /** Settles with the exit code (or signal) if the server stops. */

@@ -11,7 +11,7 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const extensionTestsPath = path.join(repoRoot, 'out', 'test', 'vscode', 'index.js');
 
 /** Where runs leave logs and screenshots; git-ignored. */
-export const artifactsRoot = path.join(repoRoot, 'test-artifacts');
+const artifactsRoot = path.join(repoRoot, 'test-artifacts');
 
 /**
  * Environment variable naming a directory the tests may write artifacts to. Both launchers set it.

@@ -10,7 +10,7 @@ import type { Finding } from '../../../src/engine/finding';
 import { planOfDocument, type PlanOfDocument } from '../../../src/engine/workspace/simulation';
 import { checkFiles, FIXTURES } from '../helpers';
 
-export const ADAPTER_FIXTURES = path.join(FIXTURES, 'adapters');
+const ADAPTER_FIXTURES = path.join(FIXTURES, 'adapters');
 export const TODAY = '2026-11-26';
 
 /** The fixture files of a folder, keyed `folder/name`. */

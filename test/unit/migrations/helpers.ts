@@ -7,7 +7,7 @@ import type { Range } from '../../../src/engine/finding';
 import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from '../../../src/engine/workspace/analyse-migration';
 
 /** The project root, found by walking up (tests run compiled from out/, which may hold a copy of package.json). */
-export function repoRoot(): string {
+function repoRoot(): string {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json')) || !fs.existsSync(path.join(dir, 'tsconfig.json'))) {
     const parent = path.dirname(dir);
@@ -30,9 +30,9 @@ export function analyse(text: string, options: Partial<AnalyseMigrationOptions> 
 }
 
 /** [startLine, startCharacter, endLine, endCharacter], 0-based UTF-16 as editors count. */
-export type RangeTuple = [number, number, number, number];
+type RangeTuple = [number, number, number, number];
 
-export function tuple(range: Range): RangeTuple {
+function tuple(range: Range): RangeTuple {
   return [range.start.line, range.start.character, range.end.line, range.end.character];
 }
 

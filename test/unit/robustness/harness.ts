@@ -14,7 +14,7 @@ import { LineIndex } from '../../../src/engine/text/line-index';
 import { CORPUS_ROOT } from '../corpus';
 import { REPO_ROOT } from '../helpers';
 
-export const TODAY = '2026-11-26';
+const TODAY = '2026-11-26';
 
 /** Runs per property: the CI default times `STAGEGATE_FUZZ_RUNS / 100` when that variable is set (e.g. 10000 for 100×). */
 export function runs(ciDefault: number): number {
@@ -116,7 +116,7 @@ export async function checkAlone(enginePath: string, text: string): Promise<Find
   return reports.find((report) => report.path === enginePath)?.findings ?? [];
 }
 
-export function assertReportInvariants(report: FileReport, text: string, texts: Map<string, string>): void {
+function assertReportInvariants(report: FileReport, text: string, texts: Map<string, string>): void {
   const lines = new LineIndex(text);
   assert.ok(report.findings.length <= MAX_FINDINGS_PER_FILE + 1, `${report.findings.length} findings, more than the limit`);
   for (const finding of report.findings) {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { splitLines } from './harness';
 
-export type Mutation = (text: string) => string;
+type Mutation = (text: string) => string;
 
 /** A mutation that prints as what it does, so fast-check's counterexamples read as edits. */
 function named(description: string, edit: Mutation): Mutation {
@@ -328,7 +328,7 @@ const yamlFeature = fc
   );
 
 /** Any one edit; tests apply a short sequence of them. */
-export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: replaceCharacter },
   { weight: 2, arbitrary: flipBit },
   { weight: 1, arbitrary: spliceBytes },
@@ -351,7 +351,7 @@ export function applyAll(text: string, edits: Mutation[]): string {
 }
 
 /** Bytes to text as `stagegate check` reads a file: UTF-8 with replacement characters, a leading BOM dropped. */
-export function decodeLikeCli(bytes: Buffer): string {
+function decodeLikeCli(bytes: Buffer): string {
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -17,7 +17,7 @@ export const SIMULATE_FIXTURES = path.join(FIXTURES, 'simulate');
 export const EXAMPLE_PLAN = path.join(REPO_ROOT, 'examples', 'checkout', 'checkout.release.yaml');
 
 /** A plan from a literal, with the boilerplate filled in. */
-export function plan(body: Record<string, unknown>): Record<string, unknown> {
+function plan(body: Record<string, unknown>): Record<string, unknown> {
   return {
     apiVersion: 'stagegate.dev/v1',
     kind: 'ReleasePlan',

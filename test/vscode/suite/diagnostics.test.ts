@@ -134,4 +134,13 @@ describe('diagnostics in the real VS Code', () => {
     );
     await waitForDiagnostics(plan, (list) => !hasRule('plan-unknown-flag')(list));
   });
+
+  it("a deleted folder takes its files' findings with it", async () => {
+    const uri = await writeFile('doomed/inner/x.flags.yaml', 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nflags:\n  a: {}\n');
+    await waitForDiagnostics(uri, hasRule('flag-missing-owner'));
+    await vscode.workspace.fs.delete(workspaceUri('doomed'), { recursive: true });
+    await waitForDiagnostics(uri, (list) => list.length === 0);
+    const api = await activateExtension();
+    assert.ok(!(await api.serverStatus()).files.includes(uri.fsPath));
+  });
 });

@@ -27,7 +27,7 @@ export async function serverDiagnostics(uri: vscode.Uri): Promise<LspDiagnostic[
   return report.kind === 'full' ? report.items : [];
 }
 
-export function workspaceFolder(): vscode.Uri {
+function workspaceFolder(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the suite runs with a workspace folder open');
   return folder.uri;
@@ -96,20 +96,4 @@ export function hasRule(id: string): (diagnostics: vscode.Diagnostic[]) => boole
 export async function openDocument(uri: vscode.Uri): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(uri);
   return vscode.window.showTextDocument(document);
-}
-
-/** Resolves when `event` fires with a value `accept` takes. */
-export function nextEvent<T>(event: vscode.Event<T>, accept: (value: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const subscription = event((value) => {
-      if (!accept(value)) return;
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve(value);
-    });
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error('Timed out waiting for an event'));
-    }, timeoutMs);
-  });
 }

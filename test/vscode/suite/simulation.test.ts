@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { screenshot } from '../screenshot';
-import { activateExtension, openDocument, workspaceUri } from './helpers';
+import { activateExtension, openDocument, workspaceUri, writeFile } from './helpers';
 
 interface RenderInfo {
   charts: number;
@@ -83,5 +83,16 @@ describe('the simulator in the real VS Code', () => {
     const api = await activateExtension();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.strictEqual(api.simulations.openCount, 0);
+  });
+
+  it('Simulate on a plan that cannot be replayed ends instead of waiting forever', async () => {
+    const uri = await writeFile(
+      'simulate/notraffic.release.yaml',
+      'apiVersion: stagegate.dev/v1\nkind: ReleasePlan\nmetadata: { name: a, service: b, owner: c }\nstages:\n  - name: s\n    weight: 1\n    duration: 1h\n',
+    );
+    await openDocument(uri);
+    const info = await vscode.commands.executeCommand('stagegate.simulate', uri);
+    assert.strictEqual(info, undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -19,7 +19,7 @@ const PLAN = lines(
   '    gates: [{ metric: errorRate, max: 1% }]',
 );
 
-describe('planForSimulation', () => {
+describe('loadSimulation', () => {
   it('reads a native plan with readPlan', async () => {
     const [{ plan, problems }] = await plansOf({ 'p.release.yaml': PLAN }, 'p.release.yaml');
     assert.deepStrictEqual(problems, []);
