@@ -1,5 +1,8 @@
 // Configuration mistakes and suppression comments are reported, not ignored.
 import * as assert from 'assert';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/engine/config/load';
 import { configProblems } from '../../src/engine/catalogue/config-problems';
@@ -39,6 +42,22 @@ describe('configuration and suppression', () => {
     assert.match(on[1000].message, /^\d+ more findings not shown/);
     const { config } = parseConfig('rules:\n  too-many-findings: off\n', '2026-11-26');
     assert.strictEqual((await checkOne('f.flags.yaml', text, config)).length, 1000);
+  });
+
+  it('a setting for a retired rule id applies to the rule that does its work now, with a note', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-retired-'));
+    copyFileSync(path.join(REPO_ROOT, 'test/fixtures/adapters/argo/weights.rollout.yaml'), path.join(folder, 'weights.rollout.yaml'));
+    writeFileSync(path.join(folder, '.stagegate.yaml'), 'rules:\n  argo-weight-decreasing: off\n');
+    let stdout = '';
+    let stderr = '';
+    await main(['check', '.', '--format', 'json'], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: folder });
+    const ids = JSON.parse(stdout).map((row: { ruleId: string }) => row.ruleId);
+    assert.ok(ids.includes('argo-weight-out-of-range'), ids.join(', '));
+    assert.ok(!ids.includes('stage-weights-not-increasing'), ids.join(', '));
+    assert.match(
+      stderr,
+      /rules\.argo-weight-decreasing: this rule is now stage-weights-not-increasing; the setting applies to stage-weights-not-increasing\./,
+    );
   });
 
   it('--readiness refuses machine formats instead of corrupting them', async () => {

@@ -124,6 +124,14 @@ describe('stagegate simulate', () => {
     }
   });
 
+  it('the text matrix counts stops of a scenario the new version is not at fault for as false rollbacks', async () => {
+    const { stdout } = await simulate(EXAMPLE, '--all-scenarios', '--runs', '20');
+    const rows = stdout.split('\n').map((line) => line.split(/ {2,}/));
+    assert.deepStrictEqual(rows[2].slice(0, 3), ['scenario', 'caught', 'false rollbacks']);
+    assert.deepStrictEqual(rows.find((cells) => cells[0] === 'dependency-outage')?.slice(1, 3), ['-', '100%']);
+    assert.deepStrictEqual(rows.find((cells) => cells[0] === 'error-spike')?.slice(1, 3), ['100%', '-']);
+  });
+
   it('says in one line of text what was caught, where, and at what cost', async () => {
     const { code, stdout } = await simulate(EXAMPLE, '--scenario', 'segment-outage', '--seed', '1');
     assert.strictEqual(code, 0);

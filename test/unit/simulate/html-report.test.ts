@@ -72,7 +72,14 @@ describe('simulation HTML report', function () {
         }),
       );
       await page.screenshot({ path: path.join(ARTIFACTS, `simulate-${name}.png`), fullPage: true });
+      const matrixRows = await page.$$eval('table tr', (rows) =>
+        rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
+      );
       await page.close();
+
+      // A dependency failing for both versions is never "caught": every stop it causes is a false rollback.
+      const outage = matrixRows.find((cells) => cells[0] === 'dependency-outage');
+      if (name === 'checkout') assert.deepStrictEqual(outage?.slice(2, 4), ['–', '100%'], JSON.stringify(outage));
 
       assert.deepStrictEqual(problems, []);
       const metrics = new Set(report.run.evaluations.map((evaluation) => evaluation.metric)).size;

@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { ruleMeta } from '../../../src/engine/catalogue';
 import type { Diagnostic as LspDiagnostic, DocumentDiagnosticReport } from 'vscode-languageclient/node';
 import type { StagegateApi } from '../../../src/extension/extension';
 
@@ -89,7 +90,9 @@ export function describe(diagnostics: vscode.Diagnostic[]): string[] {
   );
 }
 
+/** Whether a list holds a finding of rule `id`; an id the catalogue does not know fails the test at once. */
 export function hasRule(id: string): (diagnostics: vscode.Diagnostic[]) => boolean {
+  if (!ruleMeta(id)) throw new Error(`no rule has the id "${id}": the test names a rule that does not exist`);
   return (diagnostics) => diagnostics.some((diagnostic) => ruleId(diagnostic) === id);
 }
 

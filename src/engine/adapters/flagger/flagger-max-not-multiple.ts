@@ -9,7 +9,7 @@ export default defineRule({
     id: 'flagger-max-not-multiple',
     family: 'plan',
     defaultSeverity: 'warning',
-    summary: 'maxWeight is not a multiple of stepWeight, so the canary steps past maxWeight instead of stopping at it.',
+    summary: '`maxWeight` is not a multiple of `stepWeight`, so the canary steps past `maxWeight` instead of stopping at it.',
     reads: ['flagger-canary'],
   },
   check(context) {

@@ -10,7 +10,7 @@ export default defineRule({
     id: 'flagger-rollback-slow',
     family: 'plan',
     defaultSeverity: 'warning',
-    summary: 'threshold × interval lets a failing canary keep its traffic longer than a limit before Flagger rolls back.',
+    summary: '`threshold` × `interval` lets a failing canary keep its traffic longer than a limit before Flagger rolls back.',
     options: {
       maxMinutes: { default: 10, description: 'Longest accepted time, in minutes, from the first failed check to the rollback.' },
     },

@@ -10,7 +10,7 @@ export default defineRule({
     id: 'flagger-step-above-max',
     family: 'plan',
     defaultSeverity: 'error',
-    summary: 'stepWeight is greater than maxWeight, so the first step already passes the intended maximum.',
+    summary: '`stepWeight` is greater than `maxWeight`, so the first step already passes the intended maximum.',
     reads: ['flagger-canary'],
   },
   check(context) {

@@ -11,7 +11,7 @@ export default defineRule({
     family: 'plan',
     defaultSeverity: 'error',
     summary:
-      'stepWeights are not strictly increasing: Flagger takes traffic back from the canary, or stops at a repeated weight and never promotes.',
+      '`stepWeights` are not strictly increasing: Flagger takes traffic back from the canary, or stops at a repeated weight and never promotes.',
     reads: ['flagger-canary'],
   },
   check(context) {
