@@ -206,6 +206,37 @@ describe('Argo Rollouts', () => {
       ]);
     });
 
+    it('pause durations in seconds, minutes or hours, or a bare number of seconds, are stage lengths', async () => {
+      const rollout = lines(
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Rollout',
+        'metadata: { name: quick }',
+        'spec:',
+        '  strategy:',
+        '    canary:',
+        '      steps:',
+        '        - setWeight: 20',
+        '        - pause: { duration: 90s }',
+        '        - setWeight: 40',
+        '        - pause: { duration: 30 }',
+        '        - setWeight: 60',
+        '        - pause: { duration: 2m }',
+        '        - setWeight: 80',
+        '        - pause: { duration: 1h }',
+      );
+      const config = configFrom('simulation:\n  traffic: { requestsPerSecond: 50 }\n');
+      const [{ plan }] = await plansOf({ 'quick.rollout.yaml': rollout }, 'quick.rollout.yaml', config);
+      assert.deepStrictEqual(
+        plan?.stages.map((stage) => [stage.name, stage.weight, stage.durationMinutes]),
+        [
+          ['steps[1] pause 1m30s', 0.2, 1.5],
+          ['steps[3] pause 30s', 0.4, 0.5],
+          ['steps[5] pause 2m', 0.6, 2],
+          ['steps[7] pause 1h', 0.8, 60],
+        ],
+      );
+    });
+
     it('without traffic there is no plan, and the problem says where to give it', async () => {
       const [{ plan, problems }] = await plansOf(fixtureFiles('argo'), 'argo/manual.rollout.yaml');
       assert.strictEqual(plan, undefined);

@@ -1,10 +1,8 @@
 import * as assert from 'assert';
-import { ruleMetas } from '../../../src/engine/catalogue';
 import { isSimulable } from '../../../src/engine/workspace/simulation';
-import { existsSync } from 'fs';
-import * as path from 'path';
-import { lines, REPO_ROOT } from '../helpers';
-import { fixtureFiles, plansOf, problemAt } from './helpers';
+import { lines } from '../helpers';
+import { Simulator } from '../../../src/engine/simulate';
+import { configFrom, fixtureFiles, plansOf, problemAt } from './helpers';
 import { parseSourceFile } from '../../../src/engine/parse/source-file';
 
 const PLAN = lines(
@@ -18,6 +16,13 @@ const PLAN = lines(
   '    duration: 30m',
   '    gates: [{ metric: errorRate, max: 1% }]',
 );
+
+/** Traffic and a baseline for Rollouts and Canaries, which carry neither. */
+const SIMULATION = configFrom(`
+simulation:
+  traffic: { requestsPerSecond: 200 }
+  baseline: { errorRate: 0.002, latencyP95Ms: 180 }
+`);
 
 describe('loadSimulation', () => {
   it('reads a native plan with readPlan', async () => {
@@ -75,34 +80,30 @@ describe('loadSimulation', () => {
       [true, false, true],
     );
   });
-});
 
-describe('rule catalogue', () => {
-  const ADAPTER_RULES = [
-    'flagd-evaluator-undefined',
-    'flagd-fractional-weights',
-    'flagd-targeting-unknown-variant',
-    'plan-flag-disabled',
-    'argo-weight-out-of-range',
-    'argo-no-analysis',
-    'argo-template-not-found',
-    'argo-template-arg-missing',
-    'argo-metric-cannot-fail',
-    'argo-pause-without-duration',
-    'argo-invalid-quantity',
-    'flagger-step-above-max',
-    'flagger-max-not-multiple',
-    'flagger-step-weights-not-increasing',
-    'flagger-metric-unknown',
-    'flagger-rollback-slow',
-  ];
-
-  it('lists each rule of the adapters once, with a documentation page', () => {
-    const ids = ruleMetas().map((meta) => meta.id);
-    assert.strictEqual(new Set(ids).size, ids.length, 'rule ids are unique');
-    for (const id of ADAPTER_RULES) {
-      assert.ok(ids.includes(id), `${id} is in the catalogue`);
-      assert.ok(existsSync(path.join(REPO_ROOT, 'docs', 'rules', `${id}.md`)), `docs/rules/${id}.md exists`);
+  // The project's own Rollouts and Canaries, in every shape the adapters read: each becomes a plan that replays both
+  // a healthy release and an error spike, except those whose weights cannot be replayed, which say why.
+  const NOT_REPLAYABLE: Record<string, string> = {
+    'argo/weights.rollout.yaml': '15:21 setWeight must be a percentage from 0 to 100 to be simulated.',
+    'flagger/step-weights.canary.yaml': '9:17 stepWeights must increase to be simulated.',
+  };
+  for (const folder of ['argo', 'flagger']) {
+    const files = fixtureFiles(folder);
+    for (const file of Object.keys(files).filter((name) => /\.(rollout|canary)\.yaml$/.test(name))) {
+      const why = NOT_REPLAYABLE[file];
+      it(`${file} ${why ? 'is not replayed, and says why' : 'becomes a plan that replays the healthy and error-spike scenarios'}`, async () => {
+        const [{ plan, problems }] = await plansOf(files, file, SIMULATION);
+        if (why) {
+          assert.strictEqual(plan, undefined);
+          assert.deepStrictEqual(problems.map(problemAt), [why]);
+          return;
+        }
+        assert.ok(plan, problems.map(problemAt).join('\n'));
+        assert.ok(plan.stages.length > 0);
+        const { simulator, problems: simulationProblems } = Simulator.create(plan);
+        assert.ok(simulator, JSON.stringify(simulationProblems));
+        for (const scenario of ['healthy', 'error-spike']) assert.ok(simulator.run(scenario, 1).stages.length > 0, scenario);
+      });
     }
-  });
+  }
 });

@@ -1,9 +1,9 @@
 // The eugene corpus (test/unit/corpus.ts): each bad.sql raises its folder's hazard, each good.sql does not. The
-// project's own fixtures (lock-rules and breaking-rules tests) cover the same hazards without the corpus.
+// project's own sectioned fixtures (sections.test.ts) cover the same hazards without the corpus.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { analyseMigrationSections, splitMigrationSections } from '../../../src/engine/workspace/migration-sections';
+import { analyseMigrationSections } from './sections';
 import { corpusPath, describeCorpus } from '../corpus';
 import { config } from './helpers';
 
@@ -37,26 +37,4 @@ describeCorpus('eugene corpus', () => {
       assert.ok(!ids.includes('unexpected syntax error'));
     });
   }
-
-  it('splits a file into its -- N.sql sections, each starting at its header', () => {
-    const text = fs.readFileSync(corpusPath('eugene', 'E1', 'good.sql'), 'utf8');
-    const sections = splitMigrationSections(text);
-    assert.deepStrictEqual(
-      sections.map((s) => s.name),
-      ['1.sql', '2.sql', '3.sql'],
-    );
-    for (const section of sections) assert.ok(text.startsWith(`-- ${section.name}`, section.start));
-    assert.strictEqual(sections[2].end, text.length);
-  });
-
-  it('a table created in an earlier section is an existing table in later ones; in the same section it is not', async () => {
-    const sectioned = '-- 1.sql\nCREATE TABLE t (id int);\n\n-- 2.sql\nCREATE INDEX t_id ON t (id);\n';
-    const [first, second] = await analyseMigrationSections(sectioned, { config: config() });
-    assert.deepStrictEqual(first.analysis.hazards, []);
-    assert.deepStrictEqual(second.analysis.schemaAfter.tables, ['t']);
-    assert.deepStrictEqual(
-      second.analysis.hazards.filter((h) => h.ruleId === 'migration-index-not-concurrent').map((h) => h.range.start.line),
-      [4],
-    );
-  });
 });

@@ -24,7 +24,8 @@ export default defineRule({
       const range = context.locate(flag.default.path).value;
       const names = variantNames(flag);
       if (names === undefined) {
-        if (typeof value === 'boolean') continue;
+        // A flag set's flag without variants is a boolean; a flagd flag must have variants, which the schema reports.
+        if (typeof value === 'boolean' || context.flags.format === 'flagd') continue;
         context.report(
           range,
           `Flag "${flag.key}" has no variants, so it is a boolean: its ${field} must be true or false, not ${JSON.stringify(value)}.`,

@@ -1,7 +1,8 @@
-// Files that concatenate several migration scripts, each headed by a `-- N.sql` comment (eugene's examples):
-// each section is its own migration, run in order, so tables created by earlier sections exist, holding data.
+// Files that concatenate several migration scripts, each headed by a `-- N.sql` comment (eugene's examples, and
+// the sectioned fixtures here): each section is its own migration, run in order, so tables created by earlier
+// sections exist, holding data.
 
-import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from './analyse-migration';
+import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from '../../../src/engine/workspace/analyse-migration';
 
 interface MigrationSection {
   /** The file name in the header comment (`2.sql`), or '' for text before the first header. */
