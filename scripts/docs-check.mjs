@@ -1,7 +1,8 @@
 // `npm run docs:check`: the rule pages agree with the catalogue. It fails when a rule has no page or a page names
 // no rule, when the rule table of docs/rules/README.md is not the one the catalogue gives (`npm run docs` writes
 // it), and when a page's examples disagree with its rule: the files under **Bad** must raise it, those under
-// **Good** must not, and a rule whose table says it has a fix must offer one on its bad example.
+// **Good** must not, a rule whose table says it has a fix must offer one on its bad example, and a page's stated
+// default severity, family and options must be the rule's.
 //
 // Examples: the fenced yaml, json and sql blocks after a **Bad** (or `## Bad`) line, up to the next **Good** line or
 // heading, are the files of the bad example; likewise for **Good**, whose files replace the bad example's files of the
@@ -58,6 +59,8 @@ for (const page of pages) {
   const id = page.slice(0, -3);
   if (!ids.has(id)) continue;
   const text = readFileSync(join(RULES, page), 'utf8');
+  const meta = metas.find((candidate) => candidate.id === id);
+  for (const problem of headerProblems(text, meta)) problems.push(`docs/rules/${page}: ${problem}`);
   const reason = /<!-- docs-check: no example: ([^>]*?) -->/.exec(text)?.[1];
   if (reason) {
     exempt.push(`${id} (${reason})`);
@@ -68,7 +71,6 @@ for (const page of pages) {
     problems.push(`docs/rules/${page}: needs a **Bad** and a **Good** example (or a docs-check comment saying why it cannot have one)`);
     continue;
   }
-  const meta = metas.find((candidate) => candidate.id === id);
   const badFindings = (await check(bad)).filter((finding) => finding.ruleId === id);
   if (badFindings.length === 0) problems.push(`docs/rules/${page}: the bad example does not raise ${id}`);
   else if (meta.fix && !badFindings.some((finding) => finding.fixes?.length))
@@ -86,6 +88,22 @@ console.log(
   `docs:check: ${ids.size} rules, one page each; rule table current; ${checked} pages' bad and good examples agree with their rules.`,
 );
 if (exempt.length > 0) console.log(`docs:check: pages without a literal example: ${exempt.join('; ')}.`);
+
+/**
+ * Where a page's header disagrees with the rule's metadata: its default severity (the `| Family | Default severity |`
+ * table, or a `**Default severity:**` line), its family, and each option, which the page must name.
+ */
+function headerProblems(text, meta) {
+  const found = [];
+  const row = /^\| Family \| Default severity \|.*\n\|[-|]+\|\n\| ([^|]+) \| ([^|]+) \|/m.exec(text);
+  const severity = row?.[2].trim().split(' ')[0] ?? /\*\*Default severity:\*\* (\w+)/.exec(text)?.[1];
+  if (severity === undefined) found.push('states no default severity');
+  else if (severity !== meta.defaultSeverity) found.push(`says the default severity is ${severity}; the rule's is ${meta.defaultSeverity}`);
+  if (row && row[1].trim() !== meta.family) found.push(`says the family is ${row[1].trim()}; the rule's is ${meta.family}`);
+  for (const name of Object.keys(meta.options ?? {}))
+    if (!text.includes(`\`${name}\``)) found.push(`does not describe the option \`${name}\``);
+  return found;
+}
 
 /** The rule table: one section per kind of file, rules sorted by id. */
 function ruleTable(all) {

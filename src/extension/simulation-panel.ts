@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
+import { DEFAULT_SCENARIO } from '../engine/model/scenario-kinds';
 import type { SimulationReport } from '../engine/simulate/result';
 import { SimulateRequest, type SimulateResult } from '../shared/protocol';
 import { parseWebviewMessage, type HostMessage, type RunRequest } from '../../webview/messages';
@@ -134,7 +135,7 @@ class SimulationPanel {
   ) {
     const settings = vscode.workspace.getConfiguration('stagegate.simulation');
     this.request = restored ?? {
-      scenario: 'error-spike',
+      scenario: DEFAULT_SCENARIO,
       seed: settings.get<number>('seed') ?? 1,
       runs: settings.get<number>('runs') ?? 200,
     };

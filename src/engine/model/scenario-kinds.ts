@@ -28,6 +28,9 @@ export type ScenarioKind = keyof typeof SCENARIO_KIND_INFO;
 
 export const SCENARIO_KINDS = Object.keys(SCENARIO_KIND_INFO) as ScenarioKind[];
 
+/** The scenario a run shows when none is named: the plainest failure. */
+export const DEFAULT_SCENARIO: ScenarioKind = 'error-spike';
+
 export function isScenarioKind(value: unknown): value is ScenarioKind {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SCENARIO_KIND_INFO, value);
 }

@@ -11,8 +11,7 @@ import { listScenarios, type ResolvedScenario } from './scenarios';
 import { RunsAccumulator } from './summary';
 
 export const DEFAULT_SEED = 1;
-/** The scenario a run shows when none is named: the plainest failure. */
-export const DEFAULT_SCENARIO = 'error-spike';
+export { DEFAULT_SCENARIO } from '../model/scenario-kinds';
 
 interface SimulationProblem extends PlanProblem {
   /** `plan-not-simulable` (readPlan), `scenario-invalid` (scenarios:) or `simulation-too-large` (limits). */
