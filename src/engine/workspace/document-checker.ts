@@ -87,35 +87,24 @@ function checkDocument(run: FileRun, file: SourceFile, doc: ParsedDocument): voi
   // Most rules need a mapping to read, an undamaged document (they would describe the parser's repair) and a size
   // within the limits; rules about what the parser saw read every document, up to the damage.
   const lint = isRecord(doc.value) && damagedFrom === undefined && !exceedsLimits(kind, doc.value);
-  const value = isRecord(doc.value) ? doc.value : {};
+  const shared = documentShared(kind, file, doc);
   for (const rule of rulesReading(kind)) {
     const repaired = rule.meta.readsRepaired === true;
     const limit = rule.meta.family === 'limits' && isRecord(doc.value) && damagedFrom === undefined;
     if (!repaired && !lint && !limit) continue;
-    const context = documentContext(run, rule.meta, kind, file, doc, value, repaired ? beforeDamage : undefined);
+    // Each rule's context: its own report and options over what every rule of the document shares.
+    const context = Object.assign(Object.create(shared) as object, baseContext(run, rule.meta, repaired ? beforeDamage : undefined));
     runRule(run, rule, context as never, doc.range);
   }
 }
 
-function documentContext(
-  run: FileRun,
-  meta: RuleMeta,
-  kind: DocumentKind,
-  file: SourceFile,
-  doc: ParsedDocument,
-  value: Record<string, unknown>,
-  keep: ((finding: RawFinding) => boolean) | undefined,
-) {
-  const context = {
-    ...baseContext(run, meta, keep),
-    kind,
-    file,
-    doc,
-    value,
-    locate: (path: Parameters<typeof locate>[2]) => locate(file, doc, path),
-  };
-  // Views are read when a rule asks for them, once per parsed value (the readers cache).
-  return Object.defineProperties(context, {
+/** What every rule reading a document sees of it, built once per document. */
+function documentShared(kind: DocumentKind, file: SourceFile, doc: ParsedDocument): object {
+  const value = isRecord(doc.value) ? doc.value : {};
+  const shared = { kind, file, doc, value, locate: (path: Parameters<typeof locate>[2]) => locate(file, doc, path) };
+  // Views are read when a rule asks for them (a plan over the size limits never builds its ladder), once per parsed
+  // value (the readers cache).
+  return Object.defineProperties(shared, {
     flags: { get: () => flagsOf(kind, value), enumerable: true },
     ladder: { get: () => ladderOf(kind, value), enumerable: true },
   });

@@ -4,7 +4,7 @@
 import { resourceName } from '../adapters/read';
 import { flagsOf } from '../catalogue/views';
 import { documentKind, resolveMigrationPath } from '../formats/recognise';
-import { emptyFacts, type FlagDefinition, type MigrationFacts, type WorkspaceFacts } from '../model/facts';
+import { emptyFacts, type FlagDefinition, type MigrationFacts, type ResourceFact, type WorkspaceFacts } from '../model/facts';
 import { migrationEntries } from '../model/plan-view';
 import { locate, type ParsedDocument, type SourceFile } from '../parse/source-file';
 import { flagRange } from '../rule-kit/flags';
@@ -18,22 +18,71 @@ interface FactSources {
   suggestOwner(path: string): string | undefined;
 }
 
-export async function collectFacts(from: FactSources): Promise<WorkspaceFacts> {
+/** What one parsed document adds to the workspace's facts; computed once per parse, since a parse is never edited. */
+interface DocumentFacts {
+  flags: FlagDefinition[];
+  flagFile?: { path: string; flagCount: number };
+  resource?: { key: string; fact: ResourceFact };
+  /** Migration paths a plan ships, resolved against the plan's folder. */
+  migrations: string[];
+  /** The above as JSON: what the fingerprint of the workspace's facts is made of. */
+  json: string;
+}
+
+const documentFactsCache = new WeakMap<ParsedDocument, DocumentFacts>();
+
+/** The workspace's facts, and a fingerprint of them: equal fingerprints give equal findings for unchanged files. */
+export async function collectFacts(from: FactSources, today: string): Promise<{ facts: WorkspaceFacts; fingerprint: string }> {
   const facts = emptyFacts();
   facts.suggestOwner = (path) => from.suggestOwner(path);
   const planMigrations = new Set<string>();
+  const parts: string[] = [];
   for (const source of from.sources()) {
     for (const doc of source.documents) {
-      const kind = documentKind(doc.value, source.path);
-      if (!kind || !isRecord(doc.value)) continue;
-      if (kind === 'flag-set' || kind === 'flagd') collectFlags(source, doc, doc.value, kind, facts);
-      if (kind === 'argo-analysis-template') collectTemplate(source, doc, doc.value, facts);
-      if (kind === 'release-plan')
-        for (const entry of migrationEntries(doc.value)) planMigrations.add(resolveMigrationPath(source.path, entry.file));
+      let contribution = documentFactsCache.get(doc);
+      if (!contribution) {
+        contribution = documentFacts(source, doc);
+        documentFactsCache.set(doc, contribution);
+      }
+      if (contribution.json === EMPTY_JSON) continue;
+      parts.push(contribution.json);
+      for (const definition of contribution.flags) {
+        const list = facts.flags.get(definition.key);
+        if (list) list.push(definition);
+        else facts.flags.set(definition.key, [definition]);
+      }
+      if (contribution.flagFile) facts.flagFiles.push(contribution.flagFile);
+      if (contribution.resource) {
+        const list = facts.resources.get(contribution.resource.key);
+        if (list) list.push(contribution.resource.fact);
+        else facts.resources.set(contribution.resource.key, [contribution.resource.fact]);
+      }
+      for (const path of contribution.migrations) planMigrations.add(path);
     }
   }
   for (const path of planMigrations) facts.migrations.set(path, await from.migration(path));
-  return facts;
+  const fingerprint = `${today}\n${parts.join('\n')}\n${JSON.stringify([...facts.migrations])}`;
+  return { facts, fingerprint };
+}
+
+const EMPTY_JSON = JSON.stringify({ flags: [], migrations: [] });
+
+function documentFacts(source: SourceFile, doc: ParsedDocument): DocumentFacts {
+  const contribution: DocumentFacts = { flags: [], migrations: [], json: '' };
+  const kind = documentKind(doc.value, source.path);
+  if (kind && isRecord(doc.value)) {
+    if (kind === 'flag-set' || kind === 'flagd') collectFlags(source, doc, doc.value, kind, contribution);
+    if (kind === 'argo-analysis-template') collectTemplate(source, doc, doc.value, contribution);
+    if (kind === 'release-plan')
+      contribution.migrations = migrationEntries(doc.value).map((entry) => resolveMigrationPath(source.path, entry.file));
+  }
+  contribution.json = JSON.stringify({
+    flags: contribution.flags,
+    flagFile: contribution.flagFile,
+    resource: contribution.resource,
+    migrations: contribution.migrations,
+  });
+  return contribution;
 }
 
 function collectFlags(
@@ -41,10 +90,10 @@ function collectFlags(
   doc: ParsedDocument,
   value: Record<string, unknown>,
   kind: 'flag-set' | 'flagd',
-  facts: WorkspaceFacts,
+  contribution: DocumentFacts,
 ): void {
   const view = flagsOf(kind, value);
-  facts.flagFiles.push({ path: source.path, flagCount: view.flags.length });
+  contribution.flagFile = { path: source.path, flagCount: view.flags.length };
   const target = { doc, locate: (path: Parameters<typeof locate>[2]) => locate(source, doc, path) };
   for (const flag of view.flags) {
     const definition: FlagDefinition = {
@@ -59,30 +108,16 @@ function collectFlags(
     if (flag.variants) definition.variants = flag.variants;
     if (flag.default) definition.default = flag.default.value;
     if (flag.dependsOn.length > 0) definition.dependsOn = flag.dependsOn.map((dependency) => dependency.key);
-    const list = facts.flags.get(flag.key);
-    if (list) list.push(definition);
-    else facts.flags.set(flag.key, [definition]);
+    contribution.flags.push(definition);
   }
 }
 
-function collectTemplate(source: SourceFile, doc: ParsedDocument, value: Record<string, unknown>, facts: WorkspaceFacts): void {
+function collectTemplate(source: SourceFile, doc: ParsedDocument, value: Record<string, unknown>, contribution: DocumentFacts): void {
   const name = resourceName(value);
   if (name === undefined) return;
   const kind = String(value.kind);
-  const key = `${kind}/${name}`;
-  const fact = { kind, name, file: source.path, range: locate(source, doc, ['metadata', 'name']).value, value };
-  const list = facts.resources.get(key);
-  if (list) list.push(fact);
-  else facts.resources.set(key, [fact]);
-}
-
-/** Everything cross-file rules read from other files, as one string: equal strings give equal findings. */
-export function factsFingerprint(facts: WorkspaceFacts, today: string): string {
-  return JSON.stringify({
-    today,
-    flags: [...facts.flags],
-    flagFiles: facts.flagFiles,
-    migrations: [...facts.migrations],
-    resources: [...facts.resources],
-  });
+  contribution.resource = {
+    key: `${kind}/${name}`,
+    fact: { kind, name, file: source.path, range: locate(source, doc, ['metadata', 'name']).value, value },
+  };
 }

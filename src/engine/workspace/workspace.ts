@@ -10,7 +10,7 @@ import type { SourceFile } from '../parse/source-file';
 import { planReadiness, type Readiness } from '../readiness';
 import { analyseMigration, migrationFacts, type MigrationAnalysis } from './analyse-migration';
 import { checkYamlFile } from './document-checker';
-import { collectFacts, factsFingerprint } from './fact-collector';
+import { collectFacts } from './fact-collector';
 import { FileCache, type FileReader } from './file-cache';
 
 export interface FileReport {
@@ -113,10 +113,9 @@ export class Workspace {
 
   /** Checks the given files (default: all) against facts from the whole set. */
   async check(paths: string[] = this.paths()): Promise<FileReport[]> {
-    const facts = await this.facts();
     // A file whose text and whose cross-file facts are unchanged keeps its findings: typing in one file does not
     // re-run the rules of every other file.
-    const factsKey = factsFingerprint(facts, this.config.today);
+    const { facts, fingerprint: factsKey } = await this.factsWithFingerprint();
     const reports: FileReport[] = [];
     for (const path of paths) {
       const file = this.files.get(path);
@@ -147,12 +146,19 @@ export class Workspace {
   }
 
   /** Facts gathered across the whole set, as rules see them (also for hovers and completions). */
-  facts(): Promise<WorkspaceFacts> {
-    return collectFacts({
-      sources: () => this.sources(),
-      migration: (path) => this.migrationFacts(path),
-      suggestOwner: (path) => this.codeOwners?.(path) ?? this.config.defaultOwner,
-    });
+  async facts(): Promise<WorkspaceFacts> {
+    return (await this.factsWithFingerprint()).facts;
+  }
+
+  private factsWithFingerprint(): Promise<{ facts: WorkspaceFacts; fingerprint: string }> {
+    return collectFacts(
+      {
+        sources: () => this.sources(),
+        migration: (path) => this.migrationFacts(path),
+        suggestOwner: (path) => this.codeOwners?.(path) ?? this.config.defaultOwner,
+      },
+      this.config.today,
+    );
   }
 
   private *sources(): Iterable<SourceFile> {
