@@ -1,14 +1,6 @@
 // Files as they are mid-edit: the syntax error is reported, and what the parser repaired is not.
 import * as assert from 'assert';
-import { at, checkOne, lines, only } from './helpers';
-
-const PLAN_HEAD = [
-  'apiVersion: stagegate.dev/v1',
-  'kind: ReleasePlan',
-  'metadata: { name: a, service: b, owner: c }',
-  'baseline: { errorRate: 0.002, latencyP95Ms: 180, kpis: { pay: 0.97 } }',
-  'traffic: { requestsPerSecond: 1000 }',
-];
+import { at, checkOne, lines, only, PLAN_HEAD } from './helpers';
 
 describe('half-typed files', () => {
   it("a flag broken mid-line yields the syntax error, not findings about the parser's repair", async () => {

@@ -51,6 +51,15 @@ function assertRuleId(ruleId: string): void {
   if (!ruleMeta(ruleId)) throw new Error(`no rule has the id "${ruleId}": the test names a rule that does not exist`);
 }
 
+/** The first lines of a release plan with a baseline (a KPI `pay`) and traffic, for tests that add stages. */
+export const PLAN_HEAD = [
+  'apiVersion: stagegate.dev/v1',
+  'kind: ReleasePlan',
+  'metadata: { name: a, service: b, owner: c }',
+  'baseline: { errorRate: 0.002, latencyP95Ms: 180, kpis: { pay: 0.97 } }',
+  'traffic: { requestsPerSecond: 1000 }',
+];
+
 /** Joins lines with \n, so fixtures in tests read like files. */
 export function lines(...content: string[]): string {
   return content.join('\n') + '\n';

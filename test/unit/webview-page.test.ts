@@ -3,17 +3,17 @@
 
 import * as assert from 'assert';
 import { buildSync } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { buildReport } from '../../src/engine/simulate';
 import { loadPlanText } from './simulate/helpers';
 import { simulationHtml } from '../../src/extension/webview-html';
 import { parseWebviewMessage } from '../../webview/messages';
 import { REPO_ROOT } from './helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
 // Page-side callbacks run in the browser, where `window` exists.
 declare const window: any;
 
@@ -35,7 +35,6 @@ describe('the simulation webview page, alone in Chromium', function () {
   let pageUrl: string;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-test-tools.sh installs it)`);
     const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-webview-'));
     buildSync({
       entryPoints: [path.join(REPO_ROOT, 'webview', 'simulation.ts')],
@@ -51,17 +50,7 @@ describe('the simulation webview page, alone in Chromium', function () {
     const html = simulationHtml({ cspSource: 'file:', chartJs: 'chart.umd.min.js', page: 'webview.js', nonce: 'dGVzdC1ub25jZQ==' });
     writeFileSync(path.join(folder, 'index.html'), html);
     pageUrl = `file://${path.join(folder, 'index.html')}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   beforeEach(async () => {

@@ -5,21 +5,7 @@ import type { LineIndex } from '../text/line-index';
 import { parseSql } from './parser';
 import { splitStatements } from './split';
 import { MigrationStatement, SqlSource } from './statement';
-
-/** UTF-8 length without allocating an encoded copy. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
+import { utf8Length } from '../text/text-facts';
 
 /**
  * Statements of `text[from, to)`. Parsing statement by statement costs the same as one whole-file parse

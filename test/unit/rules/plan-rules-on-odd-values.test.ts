@@ -1,15 +1,7 @@
 // Plan rules on values at the edges of what the schema accepts.
 import * as assert from 'assert';
 import { applyFixes } from '../../../src/engine/fix';
-import { at, checkOne, lines, only } from '../helpers';
-
-const PLAN_HEAD = [
-  'apiVersion: stagegate.dev/v1',
-  'kind: ReleasePlan',
-  'metadata: { name: a, service: b, owner: c }',
-  'baseline: { errorRate: 0.002, latencyP95Ms: 180, kpis: { pay: 0.97 } }',
-  'traffic: { requestsPerSecond: 1000 }',
-];
+import { at, checkOne, lines, only, PLAN_HEAD } from '../helpers';
 
 describe('plan rules on odd values', () => {
   it('an unreadable first weight does not move stage-first-weight-too-large to a later stage', async () => {

@@ -1,16 +1,16 @@
 // The HTML report in a real browser: one self-contained file that draws every chart offline, without errors.
 
 import * as assert from 'assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import { buildReport } from '../../../src/engine/simulate';
 import { loadPlanText } from './helpers';
 import { renderHtmlReport, type ReportAssets } from '../../../src/report/html';
 import { REPO_ROOT } from '../helpers';
 import { buildReportAssets, EXAMPLE_PLAN, SIMULATE_FIXTURES } from './helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 
 describe('simulation HTML report', function () {
@@ -19,19 +19,8 @@ describe('simulation HTML report', function () {
   let assets: ReportAssets;
 
   before(async function () {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is installed (scripts/install-test-tools.sh installs it)`);
     assets = buildReportAssets();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
