@@ -1,6 +1,6 @@
 // Runs the real-VS-Code suite offline: code-server (VS Code's own server and workbench, from npm)
 // on loopback, its workbench in Debian's Chromium driven by playwright-core, and the suite in its
-// extension host. Exits with the suite's exit code. Recipe: ../shared/notes/real-vscode-offline.md.
+// extension host. Exits with the suite's exit code. Why this works offline: test/vscode/README.md.
 //
 //   node out/test/vscode/run-code-server.js            test the extension from this checkout
 //   STAGEGATE_VSIX=stagegate-0.1.0.vsix node ...       test that packaged .vsix, installed
