@@ -3,7 +3,7 @@
 
 import * as assert from 'assert';
 import { spawn, spawnSync } from 'child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -83,7 +83,7 @@ describe('the npm package, packed and installed into an empty project', function
       'LICENSE',
       'README.md',
     ])
-      assert.ok(names.includes(needed), `${needed} is missing from ${names.join(', ')}`);
+      assert.ok(names.includes(needed), `${needed} is missing; the package holds ${names.length} files: ${names.slice(0, 12).join(', ')}…`);
     const unwanted = names.filter((name) => /^(src|test|scripts|bench|webview|out)\//.test(name) || name.endsWith('.map'));
     assert.deepStrictEqual(unwanted, []);
   });
@@ -151,12 +151,15 @@ describe('the npm package, packed and installed into an empty project', function
     const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
     connection.listen();
     try {
-      const result: any = await connection.sendRequest('initialize', {
-        processId: process.pid,
-        rootUri: `file://${project}`,
-        workspaceFolders: [{ uri: `file://${project}`, name: 'project' }],
-        capabilities: {},
-      });
+      const result: any = await Promise.race([
+        connection.sendRequest('initialize', {
+          processId: process.pid,
+          rootUri: `file://${project}`,
+          workspaceFolders: [{ uri: `file://${project}`, name: 'project' }],
+          capabilities: {},
+        }),
+        exited.then((code) => assert.fail(`the server exited (${code}) without answering: ${stderr}`)),
+      ]);
       assert.strictEqual(result.serverInfo.name, 'stagegate');
       assert.ok(result.capabilities.codeActionProvider, JSON.stringify(result.capabilities));
       await connection.sendRequest('shutdown');
@@ -235,7 +238,11 @@ describe('the npm package, packed and installed into an empty project', function
       );
       assert.ok(!run.failed);
       assert.deepStrictEqual(run.outputs, { sarif: 'reports/stagegate.sarif', 'exit-code': '1' });
-      assert.ok(existsSync(path.join(workspace, 'reports/stagegate.sarif')));
+      const sarif = JSON.parse(readFileSync(path.join(workspace, 'reports/stagegate.sarif'), 'utf8'));
+      assert.ok(
+        sarif.runs[0].results.some((found: any) => found.ruleId === 'migration-drops-column'),
+        JSON.stringify(sarif.runs[0]),
+      );
     });
 
     it('passes warnings with the default fail-on error, and fails on them with fail-on warning or over max-warnings', () => {
