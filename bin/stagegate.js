@@ -1,10 +1,25 @@
 #!/usr/bin/env node
-// Entry point for `npx stagegate`: runs the bundled CLI, building it first if a fresh clone has no dist/.
+// Entry point for `npx stagegate`: runs the bundled CLI (dist/cli.js). An installed package carries the bundle (its
+// prepack script builds it); only a clone of the repository, which has scripts/, builds it when dist/ is missing.
 const path = require('path');
 const fs = require('fs');
-const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
+const root = path.join(__dirname, '..');
+const bundle = path.join(root, 'dist', 'cli.js');
 if (!fs.existsSync(bundle)) {
-  require('child_process').execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  const build = path.join(root, 'scripts', 'build.mjs');
+  if (!fs.existsSync(build)) {
+    process.stderr.write(
+      `stagegate: this installation has no built CLI (${bundle} is missing): the package was packed without running its build. ` +
+        'Install a package made by `npm pack` or `npm publish` (their prepack script builds dist/), or run the CLI from a clone of the repository.\n',
+    );
+    process.exit(2);
+  }
+  try {
+    require('child_process').execFileSync(process.execPath, [build], { stdio: 'inherit' });
+  } catch {
+    process.stderr.write('stagegate: building dist/ from the sources failed (see above); in a clone, run `npm install` first.\n');
+    process.exit(2);
+  }
 }
 // `stagegate check | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error) => {

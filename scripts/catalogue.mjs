@@ -1,6 +1,7 @@
 // Writes the catalogue's list of rule modules (src/engine/catalogue/rules.generated.ts, not committed): every file
 // under src/engine/{rules,adapters,migrations} whose default export is defineRule(...) or defineCheckerRule(...).
-// Adding a rule is adding its file; `npm install` and every build, typecheck and test compile run this first.
+// Adding a rule is adding its file; every build (and so `npm pack`), typecheck, test compile and docs check runs this
+// first. It is not an install script: an installed package carries the built bundles, not the sources.
 // Fails when a rule's file is not named after its id, or two rules share one.
 
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
