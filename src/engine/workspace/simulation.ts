@@ -101,7 +101,7 @@ export function planOfDocument(file: SourceFile, doc: ParsedDocument, facts: Wor
     const settings = adapterSettings(config, doc.value);
     const { plan, problems } =
       kind === 'argo-rollout'
-        ? argoRolloutToPlan(doc.value, templatesFromFacts(facts), settings)
+        ? argoRolloutToPlan(doc.value, templatesFromFacts(facts, doc.value, file.path), settings)
         : flaggerCanaryToPlan(doc.value, settings);
     return plan ? { plan, problems: at(problems) } : { problems: at(problems) };
   }
