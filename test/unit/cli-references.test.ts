@@ -88,6 +88,45 @@ describe('stagegate check: references between Kubernetes resources', () => {
   });
 });
 
+describe("stagegate check: a Flagger Canary's MetricTemplates and AlertProviders", () => {
+  it('refs resolved across folders and namespaces raise nothing, in either order', async () => {
+    const forward = await findings(['flagger/podinfo', 'flagger/frontend', 'flagger/shared']);
+    const reversed = await findings(['flagger/shared', 'flagger/frontend', 'flagger/podinfo']);
+    assert.deepStrictEqual(forward.rows, [], forward.messages.join('\n'));
+    assert.strictEqual(forward.code, 0);
+    assert.deepStrictEqual(reversed, forward);
+  });
+
+  it('an unresolved templateRef is an error, an unresolved providerRef a warning, an ambiguous ref information', async () => {
+    const result = await findings(['flagger']);
+    assert.deepStrictEqual(result.rows, [
+      'flagger/ambiguous/canary.yaml:22:17 resource-ref-ambiguous info',
+      'flagger/unresolved/canary.yaml:22:17 flagger-ref-not-found error',
+      'flagger/unresolved/canary.yaml:30:17 flagger-ref-not-found warning',
+    ]);
+    assert.strictEqual(result.code, 1);
+    assert.match(
+      result.messages[0],
+      /^MetricTemplate "apdex" is defined 2 times in namespace "monitoring", equally near this Canary \(team-a\/apdex\.yaml:4, team-b\/apdex\.yaml:4\)/,
+    );
+    assert.match(
+      result.messages[1],
+      /^MetricTemplate "error-rat" \(namespace "istio-system"\), named by metric "error rate", is defined in no file of the workspace \(did you mean "error-rate"\?\)/,
+    );
+    assert.match(
+      result.messages[2],
+      /^AlertProvider "pagerduty" \(namespace "shop"\), named by alert "pager", is defined in no file of the workspace/,
+    );
+  });
+
+  it('Rollouts and Canaries together: the same findings whatever the order of the paths', async () => {
+    const folders = ['argo', 'flagger/ambiguous', 'flagger/frontend', 'flagger/podinfo', 'flagger/shared', 'flagger/unresolved'];
+    const forward = await findings(folders);
+    assert.deepStrictEqual(await findings([...folders].reverse()), forward);
+    assert.strictEqual(forward.rows.length, 4, forward.rows.join('\n'));
+  });
+});
+
 describe('stagegate simulate: the AnalysisTemplate a Rollout resolves to', () => {
   it('replays the template beside the Rollout, not an older copy in a subfolder read before it', async () => {
     const result = await run(['simulate', 'argo/simulate/rollout.yaml', '--scenario', 'error-spike', '--format', 'json']);

@@ -8,7 +8,15 @@ import { isRecord } from '../values';
 export type FileKind = 'yaml' | 'sql';
 
 /** What one parsed document is. Stagegate's own formats, then other tools' (read through src/engine/adapters). */
-export type DocumentKind = 'release-plan' | 'flag-set' | 'flagd' | 'argo-rollout' | 'argo-analysis-template' | 'flagger-canary';
+export type DocumentKind =
+  | 'release-plan'
+  | 'flag-set'
+  | 'flagd'
+  | 'argo-rollout'
+  | 'argo-analysis-template'
+  | 'flagger-canary'
+  | 'flagger-metric-template'
+  | 'flagger-alert-provider';
 
 export const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'release-plan',
@@ -17,6 +25,8 @@ export const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'argo-rollout',
   'argo-analysis-template',
   'flagger-canary',
+  'flagger-metric-template',
+  'flagger-alert-provider',
 ];
 
 const PLAN_NAME = /\.release\.(ya?ml|json)$/i;
@@ -26,7 +36,8 @@ const STAGEGATE_API = /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?stagegate\.dev\/
 const FLAGD_NAME = /\.flagd\.(ya?ml|json)$/i;
 const SCHEMA_KEY = /["']?\$schema["']?\s*:\s*["']?([^"'\s,}]+)/;
 const ADAPTED_API = /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?(argoproj\.io|flagger\.app)\//;
-const ADAPTED_KIND = /(^|\n)\s*["']?kind["']?\s*:\s*["']?(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Canary)\b/;
+const ADAPTED_KIND =
+  /(^|\n)\s*["']?kind["']?\s*:\s*["']?(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Canary|MetricTemplate|AlertProvider)\b/;
 /** Helm template actions (`{{ .Values.x }}`, `{{- include … }}`); Argo's `{{args.name}}` and Flagger's `{{ target }}` are not. */
 const HELM_ACTION = /\{\{-?\s*(\.|\$|(include|template|if|else|range|with|end|define|toYaml|tpl|default|quote)\b)/;
 /** How much of a file's head content sniffing reads. */
@@ -74,7 +85,12 @@ export function documentKind(value: unknown, path: string): DocumentKind | undef
     if (value.kind === 'Rollout') return 'argo-rollout';
     if (value.kind === 'AnalysisTemplate' || value.kind === 'ClusterAnalysisTemplate') return 'argo-analysis-template';
   }
-  if (api.startsWith('flagger.app/') && value.kind === 'Canary') return 'flagger-canary';
+  if (api.startsWith('flagger.app/')) {
+    if (value.kind === 'Canary') return 'flagger-canary';
+    // Resources a Canary names in its metrics' templateRef and its alerts' providerRef.
+    if (value.kind === 'MetricTemplate') return 'flagger-metric-template';
+    if (value.kind === 'AlertProvider') return 'flagger-alert-provider';
+  }
   if (FLAGD_NAME.test(path) || (typeof value.$schema === 'string' && isFlagdSchema(value.$schema))) return 'flagd';
   return undefined;
 }

@@ -73,7 +73,8 @@ function documentFacts(source: SourceFile, doc: ParsedDocument): DocumentFacts {
   const kind = documentKind(doc.value, source.path);
   if (kind && isRecord(doc.value)) {
     if (kind === 'flag-set' || kind === 'flagd') collectFlags(source, doc, doc.value, kind, contribution);
-    if (kind === 'argo-analysis-template') collectResource(source, doc, doc.value, contribution);
+    if (kind === 'argo-analysis-template' || kind === 'flagger-metric-template' || kind === 'flagger-alert-provider')
+      collectResource(source, doc, doc.value, contribution);
     if (kind === 'release-plan')
       contribution.migrations = migrationEntries(doc.value).map((entry) => resolveMigrationPath(source.path, entry.file));
   }

@@ -1,32 +1,54 @@
 // A reference by name that several definitions answer equally well (two apps' templates of one name in sibling
 // folders, or twice in one file): which one the controller reads depends on what is applied where, so Stagegate
-// names the candidates rather than pick one.
+// names the candidates rather than pick one. Argo Rollouts' AnalysisTemplates, Flagger's MetricTemplates and
+// AlertProviders.
 
 import type { ResourceFact } from '../../model/facts';
 import { namespaceOf, whereFrom, type ResourceRef, type Resolution } from '../../model/resources';
+import type { Path } from '../../parse/source-file';
 import { defineRule } from '../../rule-kit/rule';
 import { analysisBlocks, resolveTemplate, templateResourceRef } from '../argo/rollout-view';
+import { canaryAnalysis, canaryRefs, canaryResourceRef, resolveCanaryRef } from '../flagger/canary-view';
 
 export default defineRule({
   meta: {
     id: 'resource-ref-ambiguous',
     family: 'cross-file',
     defaultSeverity: 'info',
-    summary: 'A Rollout names an AnalysisTemplate that several files define equally near it, so which one is meant cannot be told.',
-    reads: ['argo-rollout'],
+    summary:
+      "A Rollout's AnalysisTemplate, or a Canary's MetricTemplate or AlertProvider, is defined several times equally near the reference, so which one is meant cannot be told.",
+    reads: ['argo-rollout', 'flagger-canary'],
   },
   check(context) {
     const { value } = context;
-    for (const block of analysisBlocks(value)) {
-      for (const ref of block.templates) {
-        const resolution = resolveTemplate(context.facts, ref, value, context.path);
-        if (resolution.status !== 'ambiguous') continue;
-        const resourceRef = templateResourceRef(ref, value, context.path);
-        context.report(context.locate(ref.path).value, ambiguityMessage(resourceRef, resolution, 'Rollout', 'Argo Rollouts'), {
-          related: resolution.candidates.map((candidate) => ({ file: candidate.file, range: candidate.range, message: label(candidate) })),
-        });
-      }
+    const report = (ref: ResourceRef, resolution: Resolution, path: Path, referrer: string, controller: string) => {
+      if (resolution.status !== 'ambiguous') return;
+      context.report(context.locate(path).value, ambiguityMessage(ref, resolution, referrer, controller), {
+        related: resolution.candidates.map((candidate) => ({ file: candidate.file, range: candidate.range, message: label(candidate) })),
+      });
+    };
+    if (context.kind === 'argo-rollout') {
+      for (const block of analysisBlocks(value))
+        for (const ref of block.templates)
+          report(
+            templateResourceRef(ref, value, context.path),
+            resolveTemplate(context.facts, ref, value, context.path),
+            ref.path,
+            'Rollout',
+            'Argo Rollouts',
+          );
+      return;
     }
+    const found = canaryAnalysis(value);
+    if (!found) return;
+    for (const ref of canaryRefs(found))
+      report(
+        canaryResourceRef(ref, value, context.path),
+        resolveCanaryRef(context.facts, ref, value, context.path),
+        ref.path,
+        'Canary',
+        'Flagger',
+      );
   },
 });
 
@@ -53,5 +75,6 @@ function ambiguityMessage(
       : scope === 'namespace'
         ? `is defined ${candidates.length} times${inNamespace}, equally near this ${referrer} (${places(false)})`
         : `is defined in no file${inNamespace}, and ${candidates.length} times in other namespaces, equally near this ${referrer} (${places(true)})`;
-  return `${ref.kind} "${ref.name}" ${where}: which one ${controller} reads depends on what is applied where, so this reference is checked against none of them. Keep one, rename the others, or set metadata.namespace so each reference finds its own.`;
+  const consequence = controller === 'Argo Rollouts' ? ' (its arguments are not checked, and its metrics not simulated)' : '';
+  return `${ref.kind} "${ref.name}" ${where}: which one ${controller} reads depends on what is applied where, so Stagegate does not pick one${consequence}. Keep one, rename the others, or set metadata.namespace so each reference finds its own.`;
 }
