@@ -63,7 +63,15 @@ export function recognise(path: string, text?: string): FileKind | undefined {
 function looksAdapted(head: string): boolean {
   const schema = SCHEMA_KEY.exec(head);
   if (schema && isFlagdSchema(schema[1])) return true;
-  return ADAPTED_API.test(head) && ADAPTED_KIND.test(head) && !HELM_ACTION.test(head);
+  return ADAPTED_API.test(head) && ADAPTED_KIND.test(head) && helmAction(head) === undefined;
+}
+
+/** The first Helm template action in the file's head (offset and text), when it is a Helm chart template. */
+export function helmAction(text: string): { offset: number; text: string } | undefined {
+  const match = HELM_ACTION.exec(text.slice(0, SNIFFED_CHARS));
+  if (!match) return undefined;
+  const end = text.indexOf('}}', match.index);
+  return { offset: match.index, text: end < 0 ? match[0] : text.slice(match.index, end + 2) };
 }
 
 /** flagd's published schema, or a relative path to its `flags.json` / `flagd.json` (as flagd's own test files use). */
