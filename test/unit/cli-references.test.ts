@@ -89,7 +89,9 @@ describe('stagegate check: references between Kubernetes resources', () => {
 });
 
 describe("stagegate check: a Flagger Canary's MetricTemplates and AlertProviders", () => {
-  it('refs resolved across folders and namespaces raise nothing, in either order', async () => {
+  it('MetricTemplates and AlertProviders are read; refs resolved across folders and namespaces raise nothing, in either order', async () => {
+    const shared = await run(['check', 'flagger/shared']);
+    assert.strictEqual(shared.code, 0, `a folder of MetricTemplates and AlertProviders is checked: ${shared.stderr}`);
     const forward = await findings(['flagger/podinfo', 'flagger/frontend', 'flagger/shared']);
     const reversed = await findings(['flagger/shared', 'flagger/frontend', 'flagger/podinfo']);
     assert.deepStrictEqual(forward.rows, [], forward.messages.join('\n'));
