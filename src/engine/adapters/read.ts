@@ -47,6 +47,12 @@ export function resourceName(value: Record<string, unknown>): string | undefined
   return typeof name === 'string' ? name : undefined;
 }
 
+/** `metadata.namespace` as written; undefined when absent or empty (the default namespace). */
+export function resourceNamespace(value: Record<string, unknown>): string | undefined {
+  const namespace = record(value.metadata)?.namespace;
+  return typeof namespace === 'string' && namespace.trim() !== '' ? namespace.trim() : undefined;
+}
+
 /** A duration for messages, to the second: 2.5 → `2m30s`, 0.25 → `15s`, 90 → `1h30m`. */
 export function formatDuration(minutes: number): string {
   const seconds = Math.round(minutes * 60);

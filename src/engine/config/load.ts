@@ -25,7 +25,8 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
   const problems: string[] = [];
   let raw: unknown;
   try {
-    raw = parse(text, { prettyErrors: false }) ?? {};
+    // logLevel 'error': the yaml package's warnings (a mapping used as a key) would reach the terminal as raw process warnings.
+    raw = parse(text, { prettyErrors: false, logLevel: 'error' }) ?? {};
   } catch (error) {
     return { config, problems: [`${CONFIG_FILE_NAME} is not valid YAML: ${(error as Error).message}`] };
   }

@@ -8,7 +8,15 @@ import { isRecord } from '../values';
 export type FileKind = 'yaml' | 'sql';
 
 /** What one parsed document is. Stagegate's own formats, then other tools' (read through src/engine/adapters). */
-export type DocumentKind = 'release-plan' | 'flag-set' | 'flagd' | 'argo-rollout' | 'argo-analysis-template' | 'flagger-canary';
+export type DocumentKind =
+  | 'release-plan'
+  | 'flag-set'
+  | 'flagd'
+  | 'argo-rollout'
+  | 'argo-analysis-template'
+  | 'flagger-canary'
+  | 'flagger-metric-template'
+  | 'flagger-alert-provider';
 
 export const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'release-plan',
@@ -17,6 +25,8 @@ export const DOCUMENT_KINDS: readonly DocumentKind[] = [
   'argo-rollout',
   'argo-analysis-template',
   'flagger-canary',
+  'flagger-metric-template',
+  'flagger-alert-provider',
 ];
 
 const PLAN_NAME = /\.release\.(ya?ml|json)$/i;
@@ -26,7 +36,8 @@ const STAGEGATE_API = /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?stagegate\.dev\/
 const FLAGD_NAME = /\.flagd\.(ya?ml|json)$/i;
 const SCHEMA_KEY = /["']?\$schema["']?\s*:\s*["']?([^"'\s,}]+)/;
 const ADAPTED_API = /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?(argoproj\.io|flagger\.app)\//;
-const ADAPTED_KIND = /(^|\n)\s*["']?kind["']?\s*:\s*["']?(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Canary)\b/;
+const ADAPTED_KIND =
+  /(^|\n)\s*["']?kind["']?\s*:\s*["']?(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Canary|MetricTemplate|AlertProvider)\b/;
 /** Helm template actions (`{{ .Values.x }}`, `{{- include … }}`); Argo's `{{args.name}}` and Flagger's `{{ target }}` are not. */
 const HELM_ACTION = /\{\{-?\s*(\.|\$|(include|template|if|else|range|with|end|define|toYaml|tpl|default|quote)\b)/;
 /** How much of a file's head content sniffing reads. */
@@ -52,7 +63,15 @@ export function recognise(path: string, text?: string): FileKind | undefined {
 function looksAdapted(head: string): boolean {
   const schema = SCHEMA_KEY.exec(head);
   if (schema && isFlagdSchema(schema[1])) return true;
-  return ADAPTED_API.test(head) && ADAPTED_KIND.test(head) && !HELM_ACTION.test(head);
+  return ADAPTED_API.test(head) && ADAPTED_KIND.test(head) && helmAction(head) === undefined;
+}
+
+/** The first Helm template action in the file's head (offset and text), when it is a Helm chart template. */
+export function helmAction(text: string): { offset: number; text: string } | undefined {
+  const match = HELM_ACTION.exec(text.slice(0, SNIFFED_CHARS));
+  if (!match) return undefined;
+  const end = text.indexOf('}}', match.index);
+  return { offset: match.index, text: end < 0 ? match[0] : text.slice(match.index, end + 2) };
 }
 
 /** flagd's published schema, or a relative path to its `flags.json` / `flagd.json` (as flagd's own test files use). */
@@ -74,7 +93,12 @@ export function documentKind(value: unknown, path: string): DocumentKind | undef
     if (value.kind === 'Rollout') return 'argo-rollout';
     if (value.kind === 'AnalysisTemplate' || value.kind === 'ClusterAnalysisTemplate') return 'argo-analysis-template';
   }
-  if (api.startsWith('flagger.app/') && value.kind === 'Canary') return 'flagger-canary';
+  if (api.startsWith('flagger.app/')) {
+    if (value.kind === 'Canary') return 'flagger-canary';
+    // Resources a Canary names in its metrics' templateRef and its alerts' providerRef.
+    if (value.kind === 'MetricTemplate') return 'flagger-metric-template';
+    if (value.kind === 'AlertProvider') return 'flagger-alert-provider';
+  }
   if (FLAGD_NAME.test(path) || (typeof value.$schema === 'string' && isFlagdSchema(value.$schema))) return 'flagd';
   return undefined;
 }

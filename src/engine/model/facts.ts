@@ -30,10 +30,14 @@ export interface MigrationFacts {
   statementCount: number;
 }
 
-/** A resource of another tool's format that documents refer to by name (an Argo AnalysisTemplate). */
+/** A resource of another tool's format that documents refer to by name (an Argo AnalysisTemplate, a Flagger MetricTemplate). */
 export interface ResourceFact {
   kind: string;
   name: string;
+  /** `metadata.namespace` as written; absent means the default namespace (src/engine/model/resources.ts). */
+  namespace?: string;
+  /** A kind without namespaces (ClusterAnalysisTemplate). */
+  clusterScoped: boolean;
   file: string;
   /** Range of the resource's `metadata.name` value (or of its document). */
   range: Range;
@@ -45,7 +49,7 @@ export interface WorkspaceFacts {
   flagFiles: FlagFileSummary[];
   /** Keyed by the migration path as resolved against the plan's folder. */
   migrations: Map<string, MigrationFacts>;
-  /** Keyed by `Kind/name` (`AnalysisTemplate/success-rate`); namespaces are ignored. */
+  /** Keyed by `Kind/name` (`AnalysisTemplate/success-rate`); resolveResource (model/resources.ts) picks among them. */
   resources: Map<string, ResourceFact[]>;
   /** Owner suggested for a path by CODEOWNERS, when the workspace has one. */
   suggestOwner(path: string): string | undefined;

@@ -87,5 +87,7 @@ export interface RuleContexts<O extends RuleOptions = RuleOptions> {
   'argo-rollout': LadderContext<'argo-rollout', O>;
   'argo-analysis-template': DocumentContext<'argo-analysis-template', O>;
   'flagger-canary': LadderContext<'flagger-canary', O>;
+  'flagger-metric-template': DocumentContext<'flagger-metric-template', O>;
+  'flagger-alert-provider': DocumentContext<'flagger-alert-provider', O>;
   'sql-migration': MigrationContext<O>;
 }

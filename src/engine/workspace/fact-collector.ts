@@ -1,7 +1,8 @@
 // Facts gathered across the workspace before rules run, so cross-file rules need not re-read other files: the flags
-// of every flag set and flagd file, the Argo AnalysisTemplates, and what each migration a plan ships does.
+// of every flag set and flagd file, the resources other documents name (Argo AnalysisTemplates, Flagger
+// MetricTemplates and AlertProviders), and what each migration a plan ships does.
 
-import { resourceName } from '../adapters/read';
+import { resourceName, resourceNamespace } from '../adapters/read';
 import { flagsOf } from '../catalogue/views';
 import { documentKind, resolveMigrationPath } from '../formats/recognise';
 import { emptyFacts, type FlagDefinition, type MigrationFacts, type ResourceFact, type WorkspaceFacts } from '../model/facts';
@@ -72,7 +73,8 @@ function documentFacts(source: SourceFile, doc: ParsedDocument): DocumentFacts {
   const kind = documentKind(doc.value, source.path);
   if (kind && isRecord(doc.value)) {
     if (kind === 'flag-set' || kind === 'flagd') collectFlags(source, doc, doc.value, kind, contribution);
-    if (kind === 'argo-analysis-template') collectTemplate(source, doc, doc.value, contribution);
+    if (kind === 'argo-analysis-template' || kind === 'flagger-metric-template' || kind === 'flagger-alert-provider')
+      collectResource(source, doc, doc.value, contribution);
     if (kind === 'release-plan')
       contribution.migrations = migrationEntries(doc.value).map((entry) => resolveMigrationPath(source.path, entry.file));
   }
@@ -112,12 +114,19 @@ function collectFlags(
   }
 }
 
-function collectTemplate(source: SourceFile, doc: ParsedDocument, value: Record<string, unknown>, contribution: DocumentFacts): void {
+function collectResource(source: SourceFile, doc: ParsedDocument, value: Record<string, unknown>, contribution: DocumentFacts): void {
   const name = resourceName(value);
   if (name === undefined) return;
   const kind = String(value.kind);
-  contribution.resource = {
-    key: `${kind}/${name}`,
-    fact: { kind, name, file: source.path, range: locate(source, doc, ['metadata', 'name']).value, value },
+  const fact: ResourceFact = {
+    kind,
+    name,
+    clusterScoped: kind === 'ClusterAnalysisTemplate',
+    file: source.path,
+    range: locate(source, doc, ['metadata', 'name']).value,
+    value,
   };
+  const namespace = resourceNamespace(value);
+  if (namespace !== undefined && !fact.clusterScoped) fact.namespace = namespace;
+  contribution.resource = { key: `${kind}/${name}`, fact };
 }

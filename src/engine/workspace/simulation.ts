@@ -9,7 +9,7 @@ import { adapterSettings } from '../adapters/settings';
 import type { SourceProblem } from '../adapters/to-plan';
 import type { StagegateConfig } from '../config/config';
 import type { Finding, Range } from '../finding';
-import { documentKind, isRolloutKind } from '../formats/recognise';
+import { documentKind, helmAction, isRolloutKind } from '../formats/recognise';
 import type { WorkspaceFacts } from '../model/facts';
 import { readPlan, type ReleasePlan } from '../model/plan';
 import { isBlocking, rangeForPath, type ParsedDocument, type SourceFile } from '../parse/source-file';
@@ -52,6 +52,16 @@ export async function loadSimulation(workspace: Workspace, path: string, options
     notes: [],
   });
   if (!source) return nothing('This file is not a release plan, an Argo Rollout or a Flagger Canary.');
+  // A chart template is not the manifest as applied: its values are Helm's to fill in, and reading it as YAML
+  // would replay a guess (or report the template syntax as YAML errors).
+  const helm = helmAction(source.text);
+  if (helm) {
+    const range = source.lines.range(helm.offset, helm.offset + helm.text.length);
+    return nothing(
+      `This file is a Helm chart template (${helm.text.length > 60 ? `${helm.text.slice(0, 57)}…` : helm.text} on line ${range.start.line + 1}), not a manifest as applied: Stagegate cannot know the values Helm fills in. Render it first, for example \`helm template my-release ./chart --show-only ${chartTemplatePath(path)} > rendered.yaml\`, and simulate the rendered file.`,
+      range,
+    );
+  }
   const doc =
     source.documents.find((candidate) => documentKind(candidate.value, path) === 'release-plan') ??
     source.documents.find((candidate) => isSimulable(candidate, path));
@@ -101,7 +111,7 @@ export function planOfDocument(file: SourceFile, doc: ParsedDocument, facts: Wor
     const settings = adapterSettings(config, doc.value);
     const { plan, problems } =
       kind === 'argo-rollout'
-        ? argoRolloutToPlan(doc.value, templatesFromFacts(facts), settings)
+        ? argoRolloutToPlan(doc.value, templatesFromFacts(facts, doc.value, file.path), settings)
         : flaggerCanaryToPlan(doc.value, settings);
     return plan ? { plan, problems: at(problems) } : { problems: at(problems) };
   }
@@ -110,6 +120,13 @@ export function planOfDocument(file: SourceFile, doc: ParsedDocument, facts: Wor
       { path: [], message: 'Only release plans, Argo Rollouts with a canary strategy and Flagger Canaries can be simulated.' },
     ]),
   };
+}
+
+/** A template's path as `helm template --show-only` names it: from the chart's `templates/` folder on. */
+function chartTemplatePath(path: string): string {
+  const parts = path.split(/[\\/]/);
+  const templates = parts.lastIndexOf('templates');
+  return templates >= 0 && templates < parts.length - 1 ? parts.slice(templates).join('/') : `templates/${parts[parts.length - 1]}`;
 }
 
 /** The parser's errors in the file, or within one document of it: a repaired document is not replayed. */

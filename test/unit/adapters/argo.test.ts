@@ -158,6 +158,44 @@ describe('Argo Rollouts', () => {
   });
 
   describe('conversion to a ReleasePlan', () => {
+    it('reads the template the Rollout resolves to, and leaves out one defined equally near twice, saying where', async () => {
+      const rollout = fixtureFiles('argo')['argo/checkout.rollout.yaml'];
+      const template = (bound: number) =>
+        lines(
+          'apiVersion: argoproj.io/v1alpha1',
+          'kind: AnalysisTemplate',
+          'metadata: { name: success-rate }',
+          'spec:',
+          '  metrics:',
+          `    - { name: success-rate, interval: 1m, count: 5, successCondition: "result[0] >= ${bound}", provider: { prometheus: {} } }`,
+        );
+      const gates = async (files: Record<string, string>) => {
+        const [{ plan, problems }] = await plansOf(files, '/repo/app/rollout.yaml', configFrom(CONFIG));
+        return {
+          gates: [...new Set(plan?.stages.flatMap((stage) => stage.gates.map((gate) => `${gate.name} ≤ ${gate.max}`)))],
+          problems: problems.map((problem) => problem.message),
+        };
+      };
+      const near = await gates({
+        '/repo/app/rollout.yaml': rollout,
+        '/repo/app/old/success-rate.yaml': template(0.5),
+        '/repo/app/success-rate.yaml': template(0.99),
+      });
+      assert.deepStrictEqual(near.gates, ['success-rate/success-rate ≤ 0.01']);
+      const twice = await gates({
+        '/repo/app/rollout.yaml': rollout,
+        '/repo/app/a/success-rate.yaml': template(0.5),
+        '/repo/app/b/success-rate.yaml': template(0.99),
+      });
+      assert.deepStrictEqual(twice.gates, []);
+      assert.ok(
+        twice.problems.includes(
+          'AnalysisTemplate "success-rate" is defined 2 times, equally near this Rollout (a/success-rate.yaml:3, b/success-rate.yaml:3): which one Argo Rollouts reads cannot be told, so its metrics are not simulated.',
+        ),
+        twice.problems.join('\n'),
+      );
+    });
+
     it('steps that hold a weight become stages; background analysis gates every stage from startingStep on', async () => {
       const [{ plan, problems }] = await plansOf(fixtureFiles('argo'), 'argo/checkout.rollout.yaml', configFrom(CONFIG));
       assert.ok(plan, problems.map(problemAt).join('\n'));
@@ -259,7 +297,7 @@ describe('Argo Rollouts', () => {
       const smoke = { spec: { metrics: [{ name: 'smoke', interval: '1m', count: 3, provider: { job: {} } }] } };
       const settings = (yaml: string) =>
         adapterSettings(configFrom(`simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.01 }\n${yaml}`));
-      const opaque = argoRolloutToPlan(rollout, () => smoke, settings(''));
+      const opaque = argoRolloutToPlan(rollout, () => ({ template: smoke }), settings(''));
       assert.deepStrictEqual(
         opaque.plan?.stages.map((stage) => stage.gates.length),
         [0],
@@ -270,7 +308,11 @@ describe('Argo Rollouts', () => {
           'spec.strategy.canary.steps.1.analysis.templates.0.templateName Metric "smoke" of template "smoke" is opaque to Stagegate (a job provider passes or fails on the job\'s exit code): map it under simulation.metrics in .stagegate.yaml (for example { metric: errorRate, max: 1% }) to simulate it as a gate.',
         ],
       );
-      const mapped = argoRolloutToPlan(rollout, () => smoke, settings('  metrics:\n    smoke/smoke: { metric: errorRate, max: 5% }\n'));
+      const mapped = argoRolloutToPlan(
+        rollout,
+        () => ({ template: smoke }),
+        settings('  metrics:\n    smoke/smoke: { metric: errorRate, max: 5% }\n'),
+      );
       assert.deepStrictEqual(mapped.plan?.stages[0].gates, [{ name: 'smoke/smoke', metric: 'errorRate', max: 0.05, index: 0 }]);
       assert.strictEqual(mapped.plan?.stages[0].durationMinutes, 3);
     });
@@ -296,7 +338,7 @@ describe('Argo Rollouts', () => {
       };
       const { plan, problems } = argoRolloutToPlan(
         rollout,
-        () => template,
+        () => ({ template }),
         adapterSettings(configFrom('simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.001 }\n')),
       );
       assert.deepStrictEqual(
@@ -324,7 +366,7 @@ describe('Argo Rollouts', () => {
       const template = { spec: { metrics: [{ name: 'error-rate', interval: '2m', count: 3, successCondition: 'result < 0.01' }] } };
       const { plan, problems } = argoRolloutToPlan(
         rollout,
-        () => template,
+        () => ({ template }),
         adapterSettings(configFrom('simulation:\n  traffic: { requestsPerSecond: 100 }\n  baseline: { errorRate: 0.001 }\n')),
       );
       assert.deepStrictEqual(

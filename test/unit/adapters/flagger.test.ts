@@ -2,16 +2,21 @@ import * as assert from 'assert';
 import { flaggerCanaryToPlan } from '../../../src/engine/adapters/flagger/flagger-to-plan';
 import { adapterSettings } from '../../../src/engine/adapters/settings';
 import { canaryWeights } from '../../../src/engine/adapters/flagger/canary-view';
-import { recognise } from '../../../src/engine/formats/recognise';
+import { documentKind, recognise } from '../../../src/engine/formats/recognise';
 import { at, checkOne, lines } from '../helpers';
 import { checkFolder, configFrom, fixtureFiles, plansOf, problemAt } from './helpers';
 
 const TRAFFIC = 'simulation:\n  traffic: { requestsPerSecond: 200 }\n  baseline: { errorRate: 0.002, latencyP95Ms: 180 }\n';
 
 describe('Flagger', () => {
-  it('recognises Canary resources of flagger.app', () => {
+  it('recognises Canary, MetricTemplate and AlertProvider resources of flagger.app, and nothing else of it', () => {
     assert.strictEqual(recognise('c.yaml', lines('apiVersion: flagger.app/v1beta1', 'kind: Canary')), 'yaml');
-    assert.strictEqual(recognise('c.yaml', lines('apiVersion: flagger.app/v1beta1', 'kind: MetricTemplate')), undefined);
+    assert.strictEqual(recognise('t.yaml', lines('apiVersion: flagger.app/v1beta1', 'kind: MetricTemplate')), 'yaml');
+    assert.strictEqual(recognise('p.yaml', lines('kind: AlertProvider', 'apiVersion: flagger.app/v1beta1')), 'yaml');
+    assert.strictEqual(recognise('m.yaml', lines('apiVersion: monitoring.coreos.com/v1', 'kind: MetricTemplate')), undefined);
+    assert.strictEqual(documentKind({ apiVersion: 'flagger.app/v1beta1', kind: 'MetricTemplate' }, 'x.yaml'), 'flagger-metric-template');
+    assert.strictEqual(documentKind({ apiVersion: 'flagger.app/v1beta1', kind: 'AlertProvider' }, 'x.yaml'), 'flagger-alert-provider');
+    assert.strictEqual(documentKind({ apiVersion: 'flagger.app/v1beta1', kind: 'Other' }, 'x.yaml'), undefined);
   });
 
   describe('lint', () => {

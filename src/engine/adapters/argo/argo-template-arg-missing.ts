@@ -2,7 +2,7 @@
 // passed.
 
 import { defineRule } from '../../rule-kit/rule';
-import { analysisBlocks, findTemplate, templateArgs, templateKind } from './rollout-view';
+import { analysisBlocks, resolveTemplate, templateArgs, templateKind } from './rollout-view';
 
 export default defineRule({
   meta: {
@@ -16,8 +16,10 @@ export default defineRule({
     const { value } = context;
     for (const block of analysisBlocks(value)) {
       for (const ref of block.templates) {
-        const template = findTemplate(context.facts, ref);
-        if (!template) continue;
+        // A template defined equally near in several places is resource-ref-ambiguous's finding, not judged here.
+        const resolution = resolveTemplate(context.facts, ref, value, context.path);
+        if (resolution.status !== 'found') continue;
+        const template = resolution.resource;
         const missing = templateArgs(template.value)
           .filter((arg) => arg.required && !block.argNames.has(arg.name))
           .map((arg) => arg.name);

@@ -2,7 +2,7 @@
 
 import { defineRule } from '../../rule-kit/rule';
 import { closestName } from '../../text/edit-distance';
-import { analysisBlocks, findTemplate, templateKind } from './rollout-view';
+import { analysisBlocks, resolveTemplate, templateKind } from './rollout-view';
 
 export default defineRule({
   meta: {
@@ -16,15 +16,20 @@ export default defineRule({
     const { value } = context;
     for (const block of analysisBlocks(value)) {
       for (const ref of block.templates) {
-        if (findTemplate(context.facts, ref)) continue;
-        const other = findTemplate(context.facts, { ...ref, clusterScope: !ref.clusterScope });
+        if (resolveTemplate(context.facts, ref, value, context.path).status !== 'missing') continue;
+        const resolution = resolveTemplate(context.facts, { ...ref, clusterScope: !ref.clusterScope }, value, context.path);
+        // The other scope's definition: the nearest, or the first of those equally near.
+        const other =
+          resolution.status === 'found' ? resolution.resource : resolution.status === 'ambiguous' ? resolution.candidates[0] : undefined;
         let message: string;
         if (other) {
           message = `${templateKind(ref)} "${ref.name}" is defined in no file of the workspace, but ${other.kind} "${ref.name}" is: ${ref.clusterScope ? 'remove clusterScope: true' : 'add clusterScope: true'}.`;
         } else {
+          // Sorted: the names listed and the one suggested do not depend on the order the files were read in.
           const known = [...context.facts.resources.keys()]
             .filter((key) => key.startsWith(`${templateKind(ref)}/`))
-            .map((key) => key.slice(templateKind(ref).length + 1));
+            .map((key) => key.slice(templateKind(ref).length + 1))
+            .sort();
           const near = closestName(ref.name, known);
           const searched =
             known.length === 0

@@ -215,15 +215,17 @@ function readBlock(block: AnalysisBlock, templates: TemplateLookup, settings: Ad
   const gates: ReadGate[] = [];
   let durationMinutes = 0;
   for (const ref of block.templates) {
-    const template = templates(ref);
-    if (!template) {
+    const found = templates(ref);
+    if (!found || 'ambiguous' in found) {
       problems.push({
         path: ref.path,
-        message: `${templateKind(ref)} "${ref.name}" is not in the workspace: its metrics are not simulated.`,
+        message: found
+          ? `${templateKind(ref)} "${ref.name}" is defined ${found.ambiguous.length} times, equally near this Rollout (${found.ambiguous.join(', ')}): which one Argo Rollouts reads cannot be told, so its metrics are not simulated.`
+          : `${templateKind(ref)} "${ref.name}" is not in the workspace: its metrics are not simulated.`,
       });
       continue;
     }
-    for (const metric of templateMetrics(template)) {
+    for (const metric of templateMetrics(found.template)) {
       const window = metric.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
       const activeMinutes = metric.count === undefined ? Infinity : (metric.initialDelayMinutes ?? 0) + metric.count * window;
       durationMinutes = Math.max(durationMinutes, activeMinutes);

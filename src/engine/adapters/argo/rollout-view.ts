@@ -3,8 +3,9 @@
 
 import type { Path } from '../../parse/source-file';
 import type { Ladder } from '../../model/ladder';
-import type { ResourceFact, WorkspaceFacts } from '../../model/facts';
-import { isRecord, kubeDurationMinutes, list, numberOf, record } from '../read';
+import type { WorkspaceFacts } from '../../model/facts';
+import { DEFAULT_NAMESPACE, resolveResource, whereFrom, type Resolution, type ResourceRef } from '../../model/resources';
+import { isRecord, kubeDurationMinutes, list, numberOf, record, resourceNamespace } from '../read';
 
 interface CanaryStep {
   index: number;
@@ -40,7 +41,7 @@ export function argoLadder(value: Record<string, unknown>): Ladder {
   return ladder;
 }
 
-interface TemplateRef {
+export interface TemplateRef {
   name: string;
   clusterScope: boolean;
   /** Path of the `templateName` value. */
@@ -124,15 +125,30 @@ export function templateKind(ref: TemplateRef): string {
   return ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
 }
 
-/** Finds a referenced template among the workspace's resources. */
-export type TemplateLookup = (ref: TemplateRef) => Record<string, unknown> | undefined;
+/** What the simulation reads of a referenced template: it, or the places it is defined equally near. */
+export type TemplateLookup = (ref: TemplateRef) => { template: Record<string, unknown> } | { ambiguous: string[] } | undefined;
 
-export function templatesFromFacts(facts: WorkspaceFacts): TemplateLookup {
-  return (ref) => findTemplate(facts, ref)?.value;
+export function templatesFromFacts(facts: WorkspaceFacts, rollout: Record<string, unknown>, file: string): TemplateLookup {
+  return (ref) => {
+    const resolution = resolveTemplate(facts, ref, rollout, file);
+    if (resolution.status === 'found') return { template: resolution.resource.value };
+    if (resolution.status === 'ambiguous') return { ambiguous: resolution.candidates.map((candidate) => whereFrom(candidate, file)) };
+    return undefined;
+  };
 }
 
-export function findTemplate(facts: WorkspaceFacts, ref: TemplateRef): ResourceFact | undefined {
-  return facts.resources.get(`${templateKind(ref)}/${ref.name}`)?.[0];
+/** The template a Rollout's analysis names: Argo Rollouts looks in the Rollout's namespace, or cluster-wide. */
+export function templateResourceRef(ref: TemplateRef, rollout: Record<string, unknown>, file: string): ResourceRef {
+  return {
+    kind: templateKind(ref),
+    name: ref.name,
+    namespace: ref.clusterScope ? undefined : (resourceNamespace(rollout) ?? DEFAULT_NAMESPACE),
+    file,
+  };
+}
+
+export function resolveTemplate(facts: WorkspaceFacts, ref: TemplateRef, rollout: Record<string, unknown>, file: string): Resolution {
+  return resolveResource(facts, templateResourceRef(ref, rollout, file));
 }
 
 interface TemplateArg {

@@ -1,8 +1,11 @@
 // Reads a Flagger Canary's analysis: interval, threshold, linear or explicit weights, iterations and matches,
-// metrics and webhooks. Defaults are Flagger's own (pkg/apis/flagger/v1beta1/canary.go).
+// metrics and webhooks, and the MetricTemplates and AlertProviders it names. Defaults are Flagger's own
+// (pkg/apis/flagger/v1beta1/canary.go).
 
+import type { WorkspaceFacts } from '../../model/facts';
+import { DEFAULT_NAMESPACE, resolveResource, type Resolution, type ResourceRef } from '../../model/resources';
 import type { Path } from '../../parse/source-file';
-import { isRecord, kubeDurationMinutes, list, numberOf, record } from '../read';
+import { isRecord, kubeDurationMinutes, list, numberOf, record, resourceNamespace } from '../read';
 
 /** Flagger's analysis interval when none is given, and the shortest it accepts. */
 const DEFAULT_INTERVAL_MINUTES = 1;
@@ -103,4 +106,46 @@ export function canaryWeights(analysis: Record<string, unknown>): { weights: num
     return { weights, kind: 'explicit' };
   }
   return { weights: [], kind: 'none' };
+}
+
+/** A MetricTemplate a metric names in `templateRef`, or an AlertProvider an alert names in `providerRef`. */
+export interface CanaryRef {
+  kind: 'MetricTemplate' | 'AlertProvider';
+  name: string;
+  /** The ref's own `namespace`, when it gives one. */
+  namespace?: string;
+  /** The metric's or the alert's `name`, for messages. */
+  owner: string;
+  /** Path of the ref's `name` value. */
+  path: Path;
+}
+
+export function canaryRefs(analysis: CanaryAnalysis): CanaryRef[] {
+  const refs: CanaryRef[] = [];
+  const collect = (field: 'metrics' | 'alerts', key: 'templateRef' | 'providerRef', kind: CanaryRef['kind']) =>
+    list(analysis.analysis[field]).forEach((raw, index) => {
+      const entry = record(raw);
+      const ref = record(entry?.[key]);
+      if (!entry || !ref || typeof ref.name !== 'string' || ref.name.trim() === '') return;
+      const namespace = typeof ref.namespace === 'string' && ref.namespace.trim() !== '' ? ref.namespace.trim() : undefined;
+      refs.push({
+        kind,
+        name: ref.name,
+        ...(namespace !== undefined ? { namespace } : {}),
+        owner: typeof entry.name === 'string' ? entry.name : `${field}[${index}]`,
+        path: [...analysis.path, field, index, key, 'name'],
+      });
+    });
+  collect('metrics', 'templateRef', 'MetricTemplate');
+  collect('alerts', 'providerRef', 'AlertProvider');
+  return refs;
+}
+
+/** Flagger looks a ref up in the ref's `namespace`, else in the Canary's own (src/engine/model/resources.ts). */
+export function canaryResourceRef(ref: CanaryRef, canary: Record<string, unknown>, file: string): ResourceRef {
+  return { kind: ref.kind, name: ref.name, namespace: ref.namespace ?? resourceNamespace(canary) ?? DEFAULT_NAMESPACE, file };
+}
+
+export function resolveCanaryRef(facts: WorkspaceFacts, ref: CanaryRef, canary: Record<string, unknown>, file: string): Resolution {
+  return resolveResource(facts, canaryResourceRef(ref, canary, file));
 }
