@@ -8,8 +8,9 @@ import { todayIso } from '../engine/config/config';
 import { applyFixes } from '../engine/fix';
 import { parseIsoDate } from '../engine/model/dates';
 import type { Readiness } from '../engine/readiness';
+import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
-import { collectInputs, loadCodeOwners, loadConfig, readIfExists } from './files';
+import { collectFiles, describeRecognition, describeSkip, loadCodeOwners, loadConfig, readIfExists, type CollectedFiles } from './files';
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
 import { toSarif } from './sarif';
@@ -28,6 +29,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       config: { type: 'string' },
       fix: { type: 'boolean', default: false },
       readiness: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
@@ -40,15 +42,26 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   if (parseIsoDate(today) === undefined) throw new UsageError(`--today takes a real date written YYYY-MM-DD (got "${today}").`);
 
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const inputs = await collectInputs(paths, io.cwd);
-  // A gate that checked nothing must not pass: a wrong path or a renamed file would otherwise go green (as ESLint does).
-  if (inputs.length === 0)
-    throw new UsageError(`${paths.join(', ')}: no release plans, flag files or SQL migrations found; nothing was checked.`);
+  // The configuration first: its files: map says what some files are.
   const { config, root } = await loadConfig(values.config, paths, io, today);
+  const collected = await collectFiles(paths, io.cwd, config);
+  const { inputs } = collected;
+  // A gate that checked nothing must not pass: a wrong path or a renamed file would otherwise go green (as ESLint does).
+  if (inputs.length === 0) {
+    if (values.verbose) for (const line of verboseLines(collected, () => [])) io.stderr(`stagegate: ${line}\n`);
+    const passedOver = collected.skipped.filter((skip) => skip.reason !== 'ignored-folder' && skip.reason !== 'configuration').length;
+    throw new UsageError(
+      `${paths.join(', ')}: no release plans, flag files or SQL migrations found; nothing was checked.` +
+        (passedOver > 0 && !values.verbose
+          ? `\n${passedOver} YAML or JSON file${passedOver === 1 ? ' was' : 's were'} passed over; --verbose says why, and the files: map of .stagegate.yaml can name what they are.`
+          : ''),
+    );
+  }
 
   const workspace = new Workspace(config, { read: readIfExists });
   workspace.setCodeOwners(await loadCodeOwners(root));
-  for (const input of inputs) workspace.setFile(input.absolute, input.text);
+  for (const input of inputs) workspace.setFile(input.absolute, input.text, input.kind);
+  if (values.verbose) for (const line of verboseLines(collected, (file) => workspace.kindsOf(file))) io.stderr(`stagegate: ${line}\n`);
   let reports = await workspace.check(inputs.map((input) => input.absolute));
 
   if (values.fix) {
@@ -62,7 +75,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       await fs.writeFile(temporary, (input.bom ? '\ufeff' : '') + result.text, 'utf8');
       await fs.rename(temporary, input.absolute);
       input.text = result.text;
-      workspace.setFile(input.absolute, result.text);
+      workspace.setFile(input.absolute, result.text, input.kind);
       fixed += result.applied;
     }
     if (fixed > 0) {
@@ -101,6 +114,9 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       for (const readiness of await workspace.readiness(input.absolute)) io.stdout(formatReadiness(input.display, readiness));
     }
   }
+  // What was read, for people: machine formats keep their output (and standard error) as it was, unless asked.
+  if (format === 'stylish' || values.verbose)
+    io.stderr(`stagegate: ${checkedSummary(inputs.map((input) => workspace.kindsOf(input.absolute)[0]))}\n`);
 
   const all = results.flatMap((result) => result.findings);
   const errors = all.filter((finding) => finding.severity === 'error').length;
@@ -111,6 +127,52 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+const KIND_LABELS: Record<ConfiguredKind | 'other', [string, string]> = {
+  'release-plan': ['release plan', 'release plans'],
+  'flag-set': ['flag set', 'flag sets'],
+  flagd: ['flagd file', 'flagd files'],
+  'argo-rollout': ['Argo Rollout', 'Argo Rollouts'],
+  'argo-analysis-template': ['Argo AnalysisTemplate file', 'Argo AnalysisTemplate files'],
+  'flagger-canary': ['Flagger Canary', 'Flagger Canaries'],
+  'flagger-metric-template': ['Flagger MetricTemplate file', 'Flagger MetricTemplate files'],
+  'flagger-alert-provider': ['Flagger AlertProvider file', 'Flagger AlertProvider files'],
+  'sql-migration': ['SQL migration', 'SQL migrations'],
+  other: ['file with no document of a kind Stagegate reads', 'files with no document of a kind Stagegate reads'],
+};
+
+function kindLabel(kind: ConfiguredKind | undefined, count: number): string {
+  const [one, many] = KIND_LABELS[kind ?? 'other'];
+  return count === 1 ? one : many;
+}
+
+/** `checked 14 files: 3 release plans, 9 flagd files, 2 SQL migrations.` Each file counts once, by its first kind. */
+function checkedSummary(kinds: (ConfiguredKind | undefined)[]): string {
+  const counts = new Map<ConfiguredKind | 'other', number>();
+  for (const kind of kinds) counts.set(kind ?? 'other', (counts.get(kind ?? 'other') ?? 0) + 1);
+  const parts = (Object.keys(KIND_LABELS) as (ConfiguredKind | 'other')[])
+    .filter((kind) => counts.has(kind))
+    .map((kind) => `${counts.get(kind)} ${kindLabel(kind === 'other' ? undefined : kind, counts.get(kind)!)}`);
+  return `checked ${kinds.length} file${kinds.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+}
+
+/** For --verbose: each file read and what it is, each file or folder passed over and why, in path order. */
+function verboseLines(collected: CollectedFiles, kindsOf: (file: string) => ConfiguredKind[]): string[] {
+  const rows = [
+    ...collected.inputs.map((input) => ({
+      display: input.display,
+      line: `read ${input.display}: ${kindLabel(kindsOf(input.absolute)[0], 1)}, ${describeRecognition(input.by)}`,
+    })),
+    ...collected.skipped.map((skip) => ({
+      display: skip.display,
+      line: `skipped ${skip.display}: ${describeSkip(skip.reason, skip.size)}`,
+    })),
+  ].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+  const lines = rows.map((row) => row.line);
+  if (collected.otherFiles > 0)
+    lines.push(`skipped ${collected.otherFiles} other file${collected.otherFiles === 1 ? '' : 's'}: ${describeSkip('unknown-name')}`);
+  return lines;
 }
 
 function formatReadiness(file: string, readiness: Readiness): string {

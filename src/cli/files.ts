@@ -3,11 +3,13 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { recognise } from '../engine/formats/recognise';
+import { recogniseFile, type FileKind, type RecognisedBy, type SkipReason } from '../engine/formats/recognise';
 import { defaultConfig, type StagegateConfig } from '../engine/config/config';
+import { anchorFileKinds, configuredKind } from '../engine/config/file-kinds';
 import { parseConfig } from '../engine/config/load';
 import { configProblems } from '../engine/catalogue/config-problems';
-import { findConfigFile, readIfExists, scanFolder } from '../node/files';
+import { MAX_FILE_BYTES, MAX_SNIFFED_BYTES, SNIFFED_HEAD_BYTES } from '../engine/limits';
+import { examineFile, findConfigFile, readIfExists, scanFolder } from '../node/files';
 import { UsageError, type Io } from './io';
 
 export { loadCodeOwners, readIfExists } from '../node/files';
@@ -20,10 +22,37 @@ interface InputFile {
   text: string;
   /** The file started with a byte-order mark (removed from `text`, restored by --fix). */
   bom?: boolean;
+  /** How it is read, and what made Stagegate read it. */
+  kind: FileKind;
+  by: RecognisedBy;
 }
 
-export async function collectInputs(args: string[], cwd: string): Promise<InputFile[]> {
+/** A file or folder a folder scan passed over, and why. */
+interface SkippedFile {
+  display: string;
+  reason: SkipReason | 'unreadable' | 'configuration' | 'ignored-folder';
+  size?: number;
+}
+
+export interface CollectedFiles {
+  inputs: InputFile[];
+  skipped: SkippedFile[];
+  /** Files of folder scans passed over for their names alone (not YAML, JSON or SQL). */
+  otherFiles: number;
+}
+
+export async function collectInputs(args: string[], cwd: string, config?: StagegateConfig): Promise<InputFile[]> {
+  return (await collectFiles(args, cwd, config)).inputs;
+}
+
+/**
+ * The files to check: each file named (read whatever it is called, refused when it is not a file Stagegate reads) and
+ * the files of each folder Stagegate recognises, with what it passed over and why.
+ */
+export async function collectFiles(args: string[], cwd: string, config?: StagegateConfig): Promise<CollectedFiles> {
   const inputs = new Map<string, InputFile>();
+  const skipped: SkippedFile[] = [];
+  let otherFiles = 0;
   for (const arg of args) {
     const absolute = path.resolve(cwd, arg);
     let stat;
@@ -34,22 +63,89 @@ export async function collectInputs(args: string[], cwd: string): Promise<InputF
     }
     if (stat.isDirectory()) {
       const base = absolute === cwd ? cwd : path.dirname(absolute);
-      for (const file of (await scanFolder(absolute)).files) {
+      const shown = (file: string) => toPosix(path.relative(base, file));
+      const scan = await scanFolder(absolute);
+      otherFiles += scan.otherFiles;
+      for (const folder of scan.ignoredFolders) skipped.push({ display: `${shown(folder)}/`, reason: 'ignored-folder' });
+      for (const file of scan.files) {
         if (inputs.has(file)) continue;
-        const { text, bom } = await readText(file);
-        if (recognise(file, text)) inputs.set(file, { absolute: file, display: toPosix(path.relative(base, file)), text, bom });
+        const examined = await examineFile(file, configuredKind(config?.files, file));
+        if (examined.kind === undefined) skipped.push({ display: shown(file), reason: examined.skipped, size: examined.size });
+        else
+          inputs.set(file, {
+            absolute: file,
+            display: shown(file),
+            text: examined.text,
+            bom: examined.bom,
+            kind: examined.kind,
+            by: examined.by,
+          });
       }
     } else {
       const { text, bom } = await readText(absolute, arg);
-      if (!recognise(absolute, text)) {
+      // Named on the command line: its content is sniffed whatever its size (up to the parser's own limit).
+      const recognition = recogniseFile(absolute, text, {
+        configured: configuredKind(config?.files, absolute),
+        sniffLimit: MAX_FILE_BYTES,
+      });
+      if (recognition.kind === undefined) {
+        const reason = 'skipped' in recognition ? describeSkip(recognition.skipped, stat.size) : 'not recognised';
         throw new UsageError(
-          `${arg}: not a file Stagegate reads (release plans *.release.yaml, flags *.flags.yaml or *.flagd.json, SQL migrations, apiVersion: stagegate.dev/v1, Argo Rollouts or Flagger resources).`,
+          `${arg}: not a file Stagegate reads (${reason}). It reads release plans (*.release.yaml), flag sets (*.flags.yaml), flagd files (*.flagd.json, a flagd $schema or modeline, or flagd's shape), Argo Rollouts and Flagger resources, files with apiVersion: stagegate.dev/v1, SQL migrations, and files named in the files: map of .stagegate.yaml.`,
         );
       }
-      inputs.set(absolute, { absolute, display: toPosix(arg), text, bom });
+      inputs.set(absolute, { absolute, display: toPosix(arg), text, bom, kind: recognition.kind, by: recognition.by });
     }
   }
-  return [...inputs.values()];
+  skipped.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+  return { inputs: [...inputs.values()], skipped, otherFiles };
+}
+
+/** Why a file was not read, in words (for `check --verbose` and a file named on the command line). */
+export function describeSkip(reason: SkippedFile['reason'], size?: number): string {
+  switch (reason) {
+    case 'unknown-name':
+      return 'not a known name, and not YAML, JSON or SQL';
+    case 'unrecognised':
+      return `not a known name, and no recognisable content${size !== undefined && size > SNIFFED_HEAD_BYTES ? ` in its first ${kib(SNIFFED_HEAD_BYTES)}` : ''}`;
+    case 'helm-template':
+      return 'a Helm template ({{ … }} actions), not the file as applied';
+    case 'too-large':
+      return `too large to sniff (${size === undefined ? 'over' : `${mib(size)}, over`} the ${mib(MAX_SNIFFED_BYTES)} limit for reading content)`;
+    case 'not-text':
+      return 'not text';
+    case 'unreadable':
+      return 'cannot be read';
+    case 'configuration':
+      return "Stagegate's configuration";
+    case 'ignored-folder':
+      return 'ignored folder';
+  }
+}
+
+/** What made Stagegate read a file, in words. */
+export function describeRecognition(by: RecognisedBy): string {
+  switch (by) {
+    case 'configuration':
+      return 'named in the files: map';
+    case 'modeline':
+      return 'by its yaml-language-server modeline';
+    case 'schema':
+      return 'by its $schema';
+    case 'content':
+      return 'by its content';
+    case 'name':
+      return 'by its name';
+  }
+}
+
+function kib(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KiB`;
+}
+
+function mib(bytes: number): string {
+  const value = bytes / (1024 * 1024);
+  return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} MiB`;
 }
 
 async function readText(file: string, shown = file): Promise<{ text: string; bom: boolean }> {
@@ -84,6 +180,8 @@ export async function loadConfig(
     return { config: defaultConfig(today), root: io.cwd };
   }
   const { config, problems } = parseConfig(text, today);
+  // The files: map's globs are relative to the folder of the configuration file.
+  if (config.files) config.files = anchorFileKinds(config.files, path.dirname(file));
   problems.push(...configProblems(config));
   for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
   return { config, root: path.dirname(file) };

@@ -6,7 +6,7 @@ import { runSimulate } from './simulate-command';
 
 const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
-                  [--config FILE] [--fix] [--readiness]
+                  [--config FILE] [--fix] [--readiness] [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE]
   stagegate lsp --stdio | --node-ipc | --socket=PORT

@@ -86,7 +86,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
   workspace.setFile(absolute, text, 'yaml');
   // An Argo Rollout reads its AnalysisTemplates from the files beside it.
   if (workspace.source(absolute)?.documents.some((doc) => documentKind(doc.value, absolute) === 'argo-rollout')) {
-    for (const input of await collectInputs([path.dirname(shown)], io.cwd))
+    for (const input of await collectInputs([path.dirname(shown)], io.cwd, config))
       if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text);
   }
   const { simulator, findings, notes } = await loadSimulation(workspace, absolute);

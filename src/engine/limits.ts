@@ -23,3 +23,15 @@ export const MAX_FLAGS = 20000;
 
 /** Largest SQL statement analysed: `migration-statement-too-large`. */
 export const MAX_SQL_STATEMENT_BYTES = 1024 * 1024;
+
+/**
+ * How much of a file recognition reads before deciding (names first, then a modeline, `$schema`, `apiVersion` and
+ * `kind` in the head): a folder scan reads this much of each YAML or JSON file it meets, not the whole file.
+ */
+export const SNIFFED_HEAD_BYTES = 64 * 1024;
+
+/**
+ * YAML or JSON files above this size are not parsed to find flagd's shape (`check --verbose` says "too large to
+ * sniff"); their names, modelines and `$schema`, and the `files:` map of `.stagegate.yaml`, still apply.
+ */
+export const MAX_SNIFFED_BYTES = 1024 * 1024;

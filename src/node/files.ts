@@ -1,23 +1,38 @@
 // What the Node faces (the CLI and the language server) share about the file system: which files of a folder
-// Stagegate may read, reading one safely, and finding a workspace's `.stagegate.yaml` and CODEOWNERS.
+// Stagegate may read and what each is (both faces recognise files here, reading no more of them than needed), reading
+// one safely, and finding a workspace's `.stagegate.yaml` and CODEOWNERS.
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
 import { CONFIG_FILE_NAME } from '../engine/config/load';
-import { MAX_FILE_BYTES } from '../engine/limits';
+import { recogniseFile, type ConfiguredKind, type FileKind, type RecognisedBy, type SkipReason } from '../engine/formats/recognise';
+import { MAX_FILE_BYTES, SNIFFED_HEAD_BYTES } from '../engine/limits';
 
 /** Folders never scanned: dependencies, VCS data, build output. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
+export const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test', 'coverage']);
 
 export const CANDIDATE_FILE = /\.(ya?ml|json|sql)$/i;
+
+export interface FolderScan {
+  /** Candidate files (YAML, JSON, SQL), sorted. */
+  files: string[];
+  /** The scan stopped at its limit. */
+  truncated: boolean;
+  /** Folders not entered (SKIPPED_FOLDERS). */
+  ignoredFolders: string[];
+  /** How many files were passed over for their names (not YAML, JSON or SQL). */
+  otherFiles: number;
+}
 
 /**
  * Files under `folder` whose names Stagegate may read (YAML, JSON, SQL), sorted, skipping SKIPPED_FOLDERS. With
  * `limit`, stops after that many and says it did.
  */
-export async function scanFolder(folder: string, limit = Infinity): Promise<{ files: string[]; truncated: boolean }> {
+export async function scanFolder(folder: string, limit = Infinity): Promise<FolderScan> {
   const files: string[] = [];
+  const ignoredFolders: string[] = [];
+  let otherFiles = 0;
   const walk = async (current: string): Promise<boolean> => {
     let entries;
     try {
@@ -29,16 +44,86 @@ export async function scanFolder(folder: string, limit = Infinity): Promise<{ fi
     for (const entry of entries) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && !(await walk(full))) return false;
+        if (SKIPPED_FOLDERS.has(entry.name)) ignoredFolders.push(full);
+        else if (!(await walk(full))) return false;
       } else if (entry.isFile() && CANDIDATE_FILE.test(entry.name)) {
         if (files.length >= limit) return false;
         files.push(full);
-      }
+      } else if (entry.isFile()) otherFiles++;
     }
     return true;
   };
   const complete = await walk(folder);
-  return { files, truncated: !complete };
+  return { files, truncated: !complete, ignoredFolders, otherFiles };
+}
+
+/** A file recognised (with its whole text), or passed over with the reason. */
+export type ExaminedFile =
+  | { file: string; kind: FileKind; by: RecognisedBy; text: string; bom: boolean }
+  | { file: string; kind: undefined; skipped: SkipReason | 'unreadable' | 'configuration'; size?: number };
+
+/**
+ * Whether Stagegate reads `file`, deciding on as little of it as possible: the name, then the first
+ * SNIFFED_HEAD_BYTES, then (only for a head that looks like flagd, in a file up to MAX_SNIFFED_BYTES) the whole text.
+ * The whole text is read for the files Stagegate reads, up to `maxBytes`.
+ */
+export async function examineFile(file: string, configured?: ConfiguredKind, maxBytes = Infinity): Promise<ExaminedFile> {
+  if (path.basename(file) === CONFIG_FILE_NAME) return { file, kind: undefined, skipped: 'configuration' };
+  let size: number;
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) return { file, kind: undefined, skipped: 'unreadable' };
+    size = stat.size;
+  } catch {
+    return { file, kind: undefined, skipped: 'unreadable' };
+  }
+  let recognition = recogniseFile(file, undefined, { configured });
+  let whole: string | undefined;
+  if (recognition.kind === undefined && !('skipped' in recognition && recognition.skipped === 'unknown-name')) {
+    const head = await readHead(file, size);
+    if (head === undefined) return { file, kind: undefined, skipped: 'unreadable', size };
+    if (head.whole) whole = head.text;
+    recognition = recogniseFile(file, withoutBom(head.text), { configured, ...(head.whole ? {} : { head: { size } }) });
+    if ('needsWholeText' in recognition) {
+      whole = await readWhole(file);
+      if (whole === undefined) return { file, kind: undefined, skipped: 'unreadable', size };
+      recognition = recogniseFile(file, withoutBom(whole), { configured });
+    }
+  }
+  if (recognition.kind === undefined)
+    return { file, kind: undefined, skipped: 'skipped' in recognition ? recognition.skipped : 'unrecognised', size };
+  if (size > maxBytes) return { file, kind: undefined, skipped: 'too-large', size };
+  whole ??= await readWhole(file);
+  if (whole === undefined) return { file, kind: undefined, skipped: 'unreadable', size };
+  const bom = whole.charCodeAt(0) === 0xfeff;
+  return { file, kind: recognition.kind, by: recognition.by, text: bom ? whole.slice(1) : whole, bom };
+}
+
+/** The first SNIFFED_HEAD_BYTES of a file, as text, and whether that is all of it. */
+async function readHead(file: string, size: number): Promise<{ text: string; whole: boolean } | undefined> {
+  let handle;
+  try {
+    handle = await fs.open(file, 'r');
+    const buffer = Buffer.alloc(Math.min(size, SNIFFED_HEAD_BYTES));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return { text: buffer.subarray(0, bytesRead).toString('utf8'), whole: bytesRead >= size };
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function readWhole(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** A regular file's text, or undefined: a pipe, a device or a file above the size limit is never read. */

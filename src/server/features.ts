@@ -181,14 +181,14 @@ export function codeLenses(files: ServerWorkspace, document: TextDocument, repor
   const lenses: CodeLens[] = [];
   const report = reports.get(path);
   for (const doc of source.documents) {
-    if (!isSimulable(doc, path)) continue;
+    if (!isSimulable(doc, path, source.declared)) continue;
     const head = toLspRange(locate(source, doc, ['kind']).value);
     lenses.push(
       { range: head, command: { title: 'Simulate', command: COMMANDS.simulate, arguments: [document.uri] } },
       { range: head, command: { title: 'Scenario matrix', command: COMMANDS.scenarioMatrix, arguments: [document.uri] } },
     );
     const stages = (doc.value as { stages?: unknown[] } | null)?.stages;
-    if (!report || documentKind(doc.value, path) !== 'release-plan' || !Array.isArray(stages)) continue;
+    if (!report || documentKind(doc.value, path, source.declared) !== 'release-plan' || !Array.isArray(stages)) continue;
     stages.forEach((stage, index) => {
       const name = (stage as { name?: unknown } | null)?.name;
       if (typeof name !== 'string') return;

@@ -7,11 +7,13 @@ import * as path from 'path';
 import { minimatch } from 'minimatch';
 import { configProblems } from '../engine/catalogue/config-problems';
 import { defaultConfig, todayIso, type StagegateConfig } from '../engine/config/config';
+import { anchorFileKinds, configuredKind, readFileKinds, type FileKindGlob } from '../engine/config/file-kinds';
 import { CONFIG_FILE_NAME, mergeRuleSettings, parseConfig } from '../engine/config/load';
-import { looksLikeMigration, recognise } from '../engine/formats/recognise';
+import { looksLikeMigration, recogniseFile, type FileKind } from '../engine/formats/recognise';
+import { MAX_FILE_BYTES } from '../engine/limits';
 import { isRecord } from '../engine/values';
 import { Workspace } from '../engine/workspace/workspace';
-import { CANDIDATE_FILE, loadCodeOwners, readIfExists, scanFolder } from '../node/files';
+import { CANDIDATE_FILE, examineFile, loadCodeOwners, readIfExists, scanFolder } from '../node/files';
 
 /** Files read by the start-up scan at most; a larger workspace is checked as its files are opened. */
 const MAX_SCANNED_FILES = 5000;
@@ -21,6 +23,8 @@ export interface EditorSettings {
   rules?: unknown;
   migrations?: { globs?: unknown };
   defaultOwner?: unknown;
+  /** Globs of each workspace folder mapped to a kind, as the `files:` map of `.stagegate.yaml`. */
+  files?: unknown;
 }
 
 export class ServerWorkspace {
@@ -33,14 +37,23 @@ export class ServerWorkspace {
   configurationProblems: string[] = [];
   /** The start-up scan stopped at MAX_SCANNED_FILES. */
   unscanned = false;
+  /** The folders have been scanned once: a new `files:` map scans them again. */
+  private scanned = false;
 
   /** Reads the configuration and scans the folders. */
   async initialise(folders: string[], settings: EditorSettings): Promise<void> {
     this.folders = folders;
     this.settings = settings;
     await this.reloadConfiguration();
+    await this.scan();
+    this.scanned = true;
+  }
+
+  /** Reads every file of the folders Stagegate recognises, up to MAX_SCANNED_FILES. */
+  private async scan(): Promise<void> {
     let budget = MAX_SCANNED_FILES;
-    for (const folder of folders) {
+    this.unscanned = false;
+    for (const folder of this.folders) {
       const { files, truncated } = await scanFolder(folder, budget);
       budget -= files.length;
       if (truncated) this.unscanned = true;
@@ -53,10 +66,19 @@ export class ServerWorkspace {
     await this.reloadConfiguration();
   }
 
-  /** Whether Stagegate reads this file: a recognised plan, flag or adapted file, or a SQL migration. */
-  accepts(file: string, text?: string): boolean {
-    const kind = recognise(file, text);
-    if (kind !== 'sql') return kind !== undefined;
+  /**
+   * How Stagegate reads this file, or undefined when it does not: recognised as the CLI recognises it, SQL only as a
+   * migration (under a `migrations/` folder, matching `migrations.globs` or the `files:` map, or already read).
+   */
+  kindOf(file: string, text: string): FileKind | undefined {
+    const configured = configuredKind(this.engine.config.files, file);
+    // An open document is sniffed whatever its size (up to the parser's own limit), as a file named to check is.
+    const recognition = recogniseFile(file, text, { configured, sniffLimit: MAX_FILE_BYTES });
+    return recognition.kind && this.acceptsKind(file, recognition.kind, recognition.by === 'configuration') ? recognition.kind : undefined;
+  }
+
+  private acceptsKind(file: string, kind: FileKind, configured: boolean): boolean {
+    if (kind !== 'sql' || configured) return true;
     const relative = this.relative(file);
     return (
       looksLikeMigration(file) || this.migrationGlobs.some((glob) => minimatch(relative, glob, { dot: true })) || this.engine.hasFile(file)
@@ -66,7 +88,8 @@ export class ServerWorkspace {
   /** An open document's current text. */
   setOpen(file: string, text: string): void {
     this.open.add(file);
-    if (this.accepts(file, text)) this.engine.setFile(file, text);
+    const kind = this.kindOf(file, text);
+    if (kind) this.engine.setFile(file, text, kind);
     else this.engine.removeFile(file);
     this.engine.invalidateExternal(file);
   }
@@ -109,12 +132,14 @@ export class ServerWorkspace {
     if (this.engine.config.today !== todayIso()) await this.reloadConfiguration();
   }
 
+  /** Reads a file from disk if Stagegate reads it, looking at no more of it than recognition needs. */
   private async readFromDisk(file: string): Promise<void> {
-    const text = await readIfExists(file);
+    const examined = await examineFile(file, configuredKind(this.engine.config.files, file), MAX_FILE_BYTES);
     this.engine.invalidateExternal(file);
     if (this.open.has(file)) return;
-    if (text === undefined || !this.accepts(file, text)) this.engine.removeFile(file);
-    else this.engine.setFile(file, text);
+    if (examined.kind === undefined || !this.acceptsKind(file, examined.kind, examined.by === 'configuration'))
+      this.engine.removeFile(file);
+    else this.engine.setFile(file, examined.text, examined.kind);
   }
 
   private async reloadConfiguration(): Promise<void> {
@@ -124,6 +149,9 @@ export class ServerWorkspace {
     const globs = isRecord(this.settings.migrations) ? this.settings.migrations.globs : undefined;
     if (Array.isArray(globs)) config.migrationGlobs = globs.filter((glob): glob is string => typeof glob === 'string');
     if (typeof this.settings.defaultOwner === 'string' && this.settings.defaultOwner) config.defaultOwner = this.settings.defaultOwner;
+    // The setting's globs are relative to each workspace folder; the file's, which come after and so win, to its own.
+    const fromSettings = readFileKinds(this.settings.files, problems, 'stagegate.files');
+    config.files = this.folders.flatMap((folder) => anchorFileKinds(fromSettings, folder));
     const root = this.folders[0];
     const text = root ? await readIfExists(path.join(root, CONFIG_FILE_NAME)) : undefined;
     if (text !== undefined) {
@@ -134,12 +162,16 @@ export class ServerWorkspace {
       if (fromFile.config.migrationGlobs.length > 0) config.migrationGlobs = fromFile.config.migrationGlobs;
       if (fromFile.config.defaultOwner) config.defaultOwner = fromFile.config.defaultOwner;
       if (fromFile.config.simulation) config.simulation = fromFile.config.simulation;
+      if (fromFile.config.files) config.files.push(...anchorFileKinds(fromFile.config.files, root));
     }
     problems.push(...configProblems(config));
     this.configurationProblems = problems;
     this.migrationGlobs = config.migrationGlobs;
+    const filesChanged = !sameFileKinds(this.engine.config.files, config.files);
     this.engine.config = config;
     this.engine.setCodeOwners(root ? await loadCodeOwners(root) : undefined);
+    // Files the new files: map names may not have been read yet.
+    if (filesChanged && this.scanned) await this.scan();
   }
 
   private isConfiguration(file: string): boolean {
@@ -156,6 +188,10 @@ export class ServerWorkspace {
     const folder = this.folders.find((candidate) => file.startsWith(candidate + path.sep));
     return (folder ? path.relative(folder, file) : file).split(path.sep).join('/');
   }
+}
+
+function sameFileKinds(a: FileKindGlob[] | undefined, b: FileKindGlob[] | undefined): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 }
 
 async function isFolder(file: string): Promise<boolean> {

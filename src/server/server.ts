@@ -205,7 +205,7 @@ export function startServer(connection: Connection): void {
     const owner = defaultOwner ?? 'your-team';
     const file = uri ? toPath(uri) : undefined;
     const source = file ? files.engine.source(file) : undefined;
-    const flagSet = source?.documents.find((doc) => documentKind(doc.value, file!) === 'flag-set');
+    const flagSet = source?.documents.find((doc) => documentKind(doc.value, file!, source.declared) === 'flag-set');
     const edit = source && flagSet ? newFlagEdit(source, flagSet, key, owner, today) : undefined;
     return edit ? { edit: { range: toLspRange(edit.range), newText: edit.newText } } : { fileText: flagSetTemplate(key, owner, today) };
   });

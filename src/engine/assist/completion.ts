@@ -20,7 +20,7 @@ export function completionsAt(file: SourceFile, offset: number, facts: Workspace
   const context = lineContext(file.lines, offset);
   const at = pathAt(file, offset);
   const value = at?.doc.value ?? file.documents[0]?.value;
-  if (documentKind(value, file.path) !== 'release-plan' || !isRecord(value)) return [];
+  if (documentKind(value, file.path, file.declared) !== 'release-plan' || !isRecord(value)) return [];
   const path = at?.path ?? [];
 
   if (context.key === 'metric' || (path[0] === 'stages' && path[path.length - 1] === 'metric')) {

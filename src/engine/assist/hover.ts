@@ -16,7 +16,7 @@ import { formatMinutes } from '../model/units';
 export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts, today: string, targetPower = 0.8): string | undefined {
   const at = pathAt(file, offset);
   if (!at) return undefined;
-  const kind = documentKind(at.doc.value, file.path);
+  const kind = documentKind(at.doc.value, file.path, file.declared);
   if ((kind !== 'release-plan' && kind !== 'flag-set') || !isRecord(at.doc.value)) return undefined;
   const value = at.doc.value;
   const { path } = at;

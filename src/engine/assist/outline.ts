@@ -20,7 +20,7 @@ export function outline(file: SourceFile): OutlineNode[] {
   const nodes: OutlineNode[] = [];
   for (const doc of file.documents) {
     const value = doc.value;
-    const kind = documentKind(value, file.path);
+    const kind = documentKind(value, file.path, file.declared);
     if (!isRecord(value) || (kind !== 'release-plan' && kind !== 'flag-set')) continue;
     const metadata = isRecord(value.metadata) ? value.metadata : {};
     if (kind === 'release-plan') {

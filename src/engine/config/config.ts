@@ -1,6 +1,7 @@
 // Workspace configuration (`.stagegate.yaml` or editor settings): severity per rule and each rule's options.
 
 import type { Severity } from '../finding';
+import type { FileKindGlob } from './file-kinds';
 
 type RuleSeveritySetting = Severity | 'off';
 
@@ -19,6 +20,8 @@ export interface StagegateConfig {
   defaultOwner?: string;
   /** Simulation defaults (seed, runs, step); read by the simulator. */
   simulation?: Record<string, unknown>;
+  /** The `files:` map: globs giving the kind of files no name, schema or content recognises. */
+  files?: FileKindGlob[];
 }
 
 export function todayIso(now: Date = new Date()): string {

@@ -3,6 +3,7 @@
 import { parse } from 'yaml';
 import type { Severity } from '../finding';
 import { defaultConfig, type RuleSetting, type StagegateConfig } from './config';
+import { readFileKinds } from './file-kinds';
 
 export const CONFIG_FILE_NAME = '.stagegate.yaml';
 
@@ -38,6 +39,7 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
     config.migrationGlobs = record.migrations.filter((glob): glob is string => typeof glob === 'string');
   if (typeof record.defaultOwner === 'string') config.defaultOwner = record.defaultOwner;
   if (record.simulation !== undefined) config.simulation = record.simulation as Record<string, unknown>;
+  if (record.files !== undefined) config.files = readFileKinds(record.files, problems);
   return { config, problems };
 }
 

@@ -16,6 +16,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Range } from '../finding';
+import type { DocumentKind } from '../formats/recognise';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING_DEPTH } from '../limits';
 import { utf8Length } from '../text/text-facts';
 import { LineIndex } from '../text/line-index';
@@ -50,6 +51,10 @@ export interface SourceFile {
   documents: ParsedDocument[];
   /** What the parser found wrong; empty for a well-formed file. The rule named by each problem's kind reports it. */
   problems: ParseProblem[];
+  /** The kind the whole file declares (the `files:` map, or a modeline naming a known schema); set by the file cache. */
+  declared?: DocumentKind;
+  /** The schema a yaml-language-server modeline at the top of the file names. */
+  modelineSchema?: string;
 }
 
 /** A problem of the text as YAML or JSON, named after the rule that reports it. */

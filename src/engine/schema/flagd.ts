@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { keyOrValue, locate, type ParsedDocument, type Path, type SourceFile } from '../parse/source-file';
 import { formatPath } from './paths';
 import { instancePath, sharedAjv, toSchemaProblem, type SchemaProblem } from './validate';
-import { isFlagdSchema } from '../formats/recognise';
+import { isFlagdProvidersSchema } from '../formats/recognise';
 import { isRecord } from '../values';
 // Bundled by esbuild like Stagegate's schemas; flags.json $refs targeting.json by its $id.
 import flagdFlagsSchema from '../../../schemas/vendor/flagd/flags.schema.json';
@@ -38,7 +38,7 @@ function flagdValidatorFor(variant: FlagdSchemaVariant): ValidateFunction {
  */
 export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument): SchemaProblem[] {
   if (doc.value === undefined || doc.value === null) return [];
-  const validate = flagdValidatorFor(flagdSchemaVariant(doc.value));
+  const validate = flagdValidatorFor(flagdSchemaVariant(doc.value, file.modelineSchema));
   if (validate(doc.value)) return [];
   const findings: SchemaProblem[] = [];
   const seen = new Set<string>();
@@ -122,8 +122,11 @@ function mixedTypes(value: unknown, path: Path): string[] {
   return [...new Set(kinds)];
 }
 
-/** Which of flagd's schemas applies: `flagd.json` (the daemon's, flags may be a list) unless `$schema` names `flags.json`. */
-function flagdSchemaVariant(value: unknown): FlagdSchemaVariant {
-  const schema = isRecord(value) && typeof value.$schema === 'string' ? value.$schema : undefined;
-  return schema && isFlagdSchema(schema) && /(^|\/)flags\.json$/.test(schema) ? 'flags' : 'flagd';
+/**
+ * Which of flagd's schemas applies: `flagd.json` (the daemon's, flags may be a list) unless `$schema`, or else the
+ * file's yaml-language-server modeline, names `flags.json`.
+ */
+function flagdSchemaVariant(value: unknown, modelineSchema: string | undefined): FlagdSchemaVariant {
+  const schema = isRecord(value) && typeof value.$schema === 'string' ? value.$schema : modelineSchema;
+  return schema && isFlagdProvidersSchema(schema) ? 'flags' : 'flagd';
 }

@@ -80,7 +80,7 @@ export function checkYamlFile(file: SourceFile, textFacts: TextFacts, facts: Wor
 }
 
 function checkDocument(run: FileRun, file: SourceFile, doc: ParsedDocument): void {
-  const kind = documentKind(doc.value, file.path);
+  const kind = documentKind(doc.value, file.path, file.declared);
   if (!kind) return;
   const damagedFrom = damagedOffset(file, doc);
   const beforeDamage = (finding: RawFinding) => damagedFrom === undefined || file.lines.offsetAt(finding.range.start) < damagedFrom;

@@ -70,7 +70,7 @@ const EMPTY_JSON = JSON.stringify({ flags: [], migrations: [] });
 
 function documentFacts(source: SourceFile, doc: ParsedDocument): DocumentFacts {
   const contribution: DocumentFacts = { flags: [], migrations: [], json: '' };
-  const kind = documentKind(doc.value, source.path);
+  const kind = documentKind(doc.value, source.path, source.declared);
   if (kind && isRecord(doc.value)) {
     if (kind === 'flag-set' || kind === 'flagd') collectFlags(source, doc, doc.value, kind, contribution);
     if (kind === 'argo-analysis-template' || kind === 'flagger-metric-template' || kind === 'flagger-alert-provider')

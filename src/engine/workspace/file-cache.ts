@@ -1,7 +1,7 @@
 // The files of a workspace as last given, each read once: how it is read (YAML or SQL), its text facts, its parse.
 // Files a plan names but the workspace was not given (its migrations) are read through the reader, once.
 
-import { recognise, type FileKind } from '../formats/recognise';
+import { modelineSchema, recognise, schemaKind, type ConfiguredKind, type FileKind } from '../formats/recognise';
 import { parseSourceFile, type SourceFile } from '../parse/source-file';
 import { readTextFacts, type TextFacts } from '../text/text-facts';
 
@@ -14,6 +14,8 @@ interface CachedFile {
   path: string;
   text: string;
   kind: FileKind;
+  /** What the configuration's `files:` map calls the file. */
+  configured?: ConfiguredKind;
   /** Derived once from the text, kept while it is unchanged. */
   textFacts?: TextFacts;
   source?: SourceFile;
@@ -25,19 +27,20 @@ export class FileCache {
 
   constructor(private readonly reader?: FileReader) {}
 
-  /** Adds or replaces a file; false when Stagegate does not read files of this kind. Unchanged text keeps its parse. */
-  set(
-    path: string,
-    text: string,
-    kind: FileKind | undefined = recognise(path, text),
-  ): { accepted: boolean; changed: boolean; added: boolean } {
+  /**
+   * Adds or replaces a file; false when Stagegate does not read files of this kind. Unchanged text keeps its parse.
+   * `kind` is how a face already recognised the file; without it the file is recognised here.
+   */
+  set(path: string, text: string, kind?: FileKind, configured?: ConfiguredKind): { accepted: boolean; changed: boolean; added: boolean } {
+    kind ??= recognise(path, text, configured);
     if (!kind) {
       const had = this.files.delete(path);
       return { accepted: false, changed: had, added: false };
     }
     const cached = this.files.get(path);
-    if (cached && cached.text === text && cached.kind === kind) return { accepted: true, changed: false, added: false };
-    this.files.set(path, { path, text, kind });
+    if (cached && cached.text === text && cached.kind === kind && cached.configured === configured)
+      return { accepted: true, changed: false, added: false };
+    this.files.set(path, { path, text, kind, configured });
     return { accepted: true, changed: true, added: !cached };
   }
 
@@ -71,7 +74,7 @@ export class FileCache {
   source(path: string): SourceFile | undefined {
     const cached = this.files.get(path);
     if (!cached || cached.kind !== 'yaml') return undefined;
-    cached.source ??= parseSourceFile(path, cached.text);
+    cached.source ??= declare(parseSourceFile(path, cached.text), cached.configured);
     return cached.source;
   }
 
@@ -94,4 +97,11 @@ export class FileCache {
     if (path === undefined) this.external.clear();
     else this.external.delete(path);
   }
+}
+
+/** What the whole file declares it is: the `files:` map's kind, else the schema its modeline names. */
+function declare(file: SourceFile, configured: ConfiguredKind | undefined): SourceFile {
+  file.modelineSchema = modelineSchema(file.text);
+  file.declared = configured && configured !== 'sql-migration' ? configured : schemaKind(file.modelineSchema);
+  return file;
 }

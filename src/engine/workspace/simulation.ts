@@ -9,7 +9,7 @@ import { adapterSettings } from '../adapters/settings';
 import type { SourceProblem } from '../adapters/to-plan';
 import type { StagegateConfig } from '../config/config';
 import type { Finding, Range } from '../finding';
-import { documentKind, helmAction, isRolloutKind } from '../formats/recognise';
+import { documentKind, helmAction, isRolloutKind, type DocumentKind } from '../formats/recognise';
 import type { WorkspaceFacts } from '../model/facts';
 import { readPlan, type ReleasePlan } from '../model/plan';
 import { isBlocking, rangeForPath, type ParsedDocument, type SourceFile } from '../parse/source-file';
@@ -37,8 +37,8 @@ export interface PlanOfDocument {
 }
 
 /** Whether a document can be simulated: a release plan, an Argo Rollout or a Flagger Canary (for CodeLens, commands). */
-export function isSimulable(doc: ParsedDocument, path: string): boolean {
-  return isRolloutKind(documentKind(doc.value, path));
+export function isSimulable(doc: ParsedDocument, path: string, declared?: DocumentKind): boolean {
+  return isRolloutKind(documentKind(doc.value, path, declared));
 }
 
 /** The simulator of a file of the workspace: its first release plan, else its first Rollout or Canary. */
@@ -63,8 +63,8 @@ export async function loadSimulation(workspace: Workspace, path: string, options
     );
   }
   const doc =
-    source.documents.find((candidate) => documentKind(candidate.value, path) === 'release-plan') ??
-    source.documents.find((candidate) => isSimulable(candidate, path));
+    source.documents.find((candidate) => documentKind(candidate.value, path, source.declared) === 'release-plan') ??
+    source.documents.find((candidate) => isSimulable(candidate, path, source.declared));
   if (!doc) {
     const blocking = parseErrors(source);
     if (blocking.length > 0) return { findings: blocking, notes: [] };
@@ -102,7 +102,7 @@ export async function loadSimulation(workspace: Workspace, path: string, options
 export function planOfDocument(file: SourceFile, doc: ParsedDocument, facts: WorkspaceFacts, config: StagegateConfig): PlanOfDocument {
   const at = (problems: SourceProblem[]) =>
     problems.map((problem) => ({ range: rangeForPath(file, doc, problem.path), message: problem.message }));
-  const kind = documentKind(doc.value, file.path);
+  const kind = documentKind(doc.value, file.path, file.declared);
   if (kind === 'release-plan') {
     const { plan, problems } = readPlan(doc.value);
     return plan ? { plan, problems: at(problems) } : { problems: at(problems) };

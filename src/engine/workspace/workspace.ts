@@ -3,8 +3,9 @@
 // document checker for findings, reusing a file's findings while its text and the facts it read are unchanged.
 
 import type { StagegateConfig } from '../config/config';
+import { configuredKind } from '../config/file-kinds';
 import type { Finding } from '../finding';
-import { documentKind, type FileKind } from '../formats/recognise';
+import { DOCUMENT_KINDS, documentKind, type ConfiguredKind, type FileKind } from '../formats/recognise';
 import type { MigrationFacts, WorkspaceFacts } from '../model/facts';
 import type { SourceFile } from '../parse/source-file';
 import { planReadiness, type Readiness } from '../readiness';
@@ -44,11 +45,18 @@ export class Workspace {
     return this.currentConfig;
   }
 
-  /** New configuration: severities, options and rule messages may change, so every result is computed again. */
+  /**
+   * New configuration: severities, options and rule messages may change, so every result is computed again; a file
+   * the `files:` map now calls something else is recognised again (and dropped when nothing reads it any more).
+   */
   set config(config: StagegateConfig) {
     this.currentConfig = config;
     this.forgetResults();
     this.files.forgetExternal();
+    for (const file of [...this.files.entries()]) {
+      const configured = configuredKind(config.files, file.path);
+      if (configured !== file.configured) this.files.set(file.path, file.text, undefined, configured);
+    }
   }
 
   private forgetResults(): void {
@@ -56,9 +64,12 @@ export class Workspace {
     this.analyses.clear();
   }
 
-  /** Adds or replaces a file; returns false when Stagegate does not read files of this kind. Unchanged text keeps its parse. */
+  /**
+   * Adds or replaces a file; returns false when Stagegate does not read files of this kind. Unchanged text keeps its
+   * parse. `kind` is how the face recognised it (with the same configuration); without it the file is recognised here.
+   */
   setFile(path: string, text: string, kind?: FileKind): boolean {
-    const { accepted, added } = this.files.set(path, text, kind);
+    const { accepted, added } = this.files.set(path, text, kind, configuredKind(this.config.files, path));
     if (added) this.forgetPairedMigration(path);
     if (!accepted) this.yamlFindings.delete(path);
     return accepted;
@@ -106,6 +117,19 @@ export class Workspace {
     } else if (!this.files.has(path)) this.analyses.delete(path);
   }
 
+  /**
+   * What a file of the set holds: `sql-migration`, or the kinds of its documents in DOCUMENT_KINDS order (empty for a
+   * YAML or JSON file with no document of a kind Stagegate reads).
+   */
+  kindsOf(path: string): ConfiguredKind[] {
+    const file = this.files.get(path);
+    if (!file) return [];
+    if (file.kind === 'sql') return ['sql-migration'];
+    const source = this.files.source(path)!;
+    const kinds = new Set(source.documents.map((doc) => documentKind(doc.value, path, source.declared)));
+    return DOCUMENT_KINDS.filter((kind) => kinds.has(kind));
+  }
+
   /** The parsed form of a YAML or JSON file in the set (cached). */
   source(path: string): SourceFile | undefined {
     return this.files.source(path);
@@ -141,7 +165,7 @@ export class Workspace {
     if (!source) return [];
     const facts = await this.facts();
     return source.documents
-      .filter((doc) => documentKind(doc.value, path) === 'release-plan')
+      .filter((doc) => documentKind(doc.value, path, source.declared) === 'release-plan')
       .map((doc) => planReadiness(doc.value, facts, this.config.today));
   }
 
