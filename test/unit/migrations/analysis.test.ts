@@ -23,6 +23,7 @@ const RULE_IDS = [
   'migration-missing-lock-timeout',
   'migration-work-after-lock',
   'migration-irreversible',
+  'migration-down-destroys-data',
 ];
 
 describe('analyseMigration', () => {

@@ -50,6 +50,8 @@ const FRAGMENTS = [
   '\u0000',
   'DEFALT',
   ',',
+  '\n-- migrate:up\n',
+  '\n-- migrate:down\n',
 ];
 
 const FIXTURES = ['drops-column.sql', 'dollar-quoted.sql', 'comments.sql', 'multibyte.sql', 'explicit-transactions.sql'];
@@ -76,10 +78,18 @@ describe('analyseMigration on arbitrary input', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 60 }), async (pieces) => {
         const text = pieces.join('');
-        const analysis = await analyse(text, { hasDownMigration: false, fileName: 'x.up.sql' });
+        const analysis = await analyse(text, { counterpart: { name: 'x.down.sql', found: false }, fileName: 'x.up.sql' });
         assertInside(
           text,
           analysis.hazards.map((h) => h.range),
+        );
+        const down = await analyse(text, {
+          role: 'down',
+          counterpart: { name: 'x.up.sql', found: true, created: { tables: [], columns: [] } },
+        });
+        assertInside(
+          text,
+          down.hazards.map((h) => h.range),
         );
       }),
       { seed: SEED, numRuns: 300 },
