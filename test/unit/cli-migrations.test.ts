@@ -1,7 +1,8 @@
 // `stagegate check` on migration folders as tools lay them out: down migrations judged as down migrations
-// (diesel, golang-migrate, dbmate, Flyway, sqitch, Hasura).
+// (diesel, golang-migrate, dbmate, Flyway, sqitch, Hasura), and templated SQL (Go, Jinja, Flyway placeholders).
 
 import * as assert from 'assert';
+import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { FIXTURES } from './helpers';
 
@@ -114,5 +115,57 @@ describe('stagegate check: down migrations', () => {
       rows.filter((row) => row.file.endsWith('20240410090000_invoices_add_due_date.sql') && row.severity === 'error').map(where),
       ['plan/db/migrations/20240410090000_invoices_add_due_date.sql:7:44-7:72 migration-down-destroys-data'],
     );
+  });
+});
+
+describe('stagegate check: templated SQL', () => {
+  it('Go-templated migrations: no syntax error per statement; the real DROP COLUMN is found at its range, named as written', async () => {
+    const { code, rows } = await check('templated/go');
+    assert.strictEqual(code, 1);
+    assert.ok(!ruleIds(rows).includes('migration-syntax-error'), rows.map(where).join('\n'));
+    assert.deepStrictEqual(errors(rows), ['go/migrations/20240301090000_drop_users_aud.up.sql:3:52-3:77 migration-drops-column']);
+    const [drop] = rows.filter((row) => row.ruleId === 'migration-drops-column');
+    assert.match(drop.message, /^Dropping column aud of \{\{ index \.Options "Namespace" \}\}\.users breaks the old version/);
+    // The CockroachDB branch of a conditional cannot be read as PostgreSQL: one info for the file, at that statement.
+    const skipped = rows.filter((row) => row.ruleId === 'migration-statement-templated');
+    assert.deepStrictEqual(skipped.map(where), [
+      'go/migrations/20240214120000_identities_provider_key.up.sql:4:1-4:112 migration-statement-templated',
+    ]);
+    assert.strictEqual(skipped[0].severity, 'info');
+    assert.match(
+      skipped[0].message,
+      /^1 statement written with template syntax \(\{\{ … \}\}\) does not read as PostgreSQL.*conditional block.*The other 2 statements are checked\.$/,
+    );
+    // The rest of that file is checked: adding a column takes a lock, and the UPDATE after it holds it.
+    assert.ok(
+      rows.some(
+        (row) => row.ruleId === 'migration-work-after-lock' && row.file.endsWith('identities_provider_key.up.sql') && row.line === 9,
+      ),
+    );
+  });
+
+  it('Jinja: comments and block tags are read as spaces, a DROP COLUMN in an {% if %} block is found, a macro statement is counted once', async () => {
+    const { rows } = await check('templated/jinja');
+    assert.deepStrictEqual(rows.map(where), [
+      'jinja/migrations/0004_partition_events.sql:8:33-8:59 migration-drops-column',
+      'jinja/migrations/0004_partition_events.sql:11:1-11:52 migration-statement-templated',
+    ]);
+    assert.match(rows[0].message, /legacy_payload of \{\{ schema \}\}\.events/);
+    assert.match(rows[1].message, /^1 statement written with template syntax .* The other 3 statements are checked\.$/);
+  });
+
+  it('Flyway ${placeholders}: every statement reads; the DROP COLUMN is found', async () => {
+    const { rows } = await check('templated/flyway');
+    assert.deepStrictEqual(rows.map(where), ['flyway/db/migration/V7__archive_orders.sql:5:30-5:53 migration-drops-column']);
+    assert.match(rows[0].message, /archived_at of \$\{schema\}\.orders/);
+  });
+
+  it('a file without template syntax keeps its syntax errors', async () => {
+    const { rows } = await check(path.join('migrations', 'syntax-error.sql'));
+    assert.deepStrictEqual(
+      rows.filter((row) => row.severity === 'error').map((row) => `${row.line}:${row.column} ${row.ruleId}`),
+      ['2:48 migration-syntax-error', '3:20 migration-drops-column'],
+    );
+    assert.ok(!ruleIds(rows).includes('migration-statement-templated'));
   });
 });

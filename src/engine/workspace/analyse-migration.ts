@@ -1,7 +1,8 @@
 // One SQL migration checked: its text facts, its statements as PostgreSQL parses them, the model of what it does, and
 // the catalogue's migration rules over it, by its role (up, down or verify). A dbmate or goose file holds an up and
-// a down migration: each section is modelled and judged on its own, the down one after the up one. The workspace
-// checks migration files through this; tests and the section reader call it directly.
+// a down migration: each section is modelled and judged on its own, the down one after the up one. Templates in the
+// text are replaced before it is parsed (src/engine/sql/templates.ts). The workspace checks migration files through
+// this; tests and the section reader call it directly.
 
 import { ruleOption, type StagegateConfig } from '../config/config';
 import { ruleMeta } from '../catalogue';
@@ -12,6 +13,7 @@ import type { MigrationCounterpart } from '../rule-kit/context';
 import { MigrationModel, type CreatedObjects, type KnownSchema } from '../sql/model';
 import { loadSqlParser } from '../sql/parser';
 import { readStatements } from '../sql/read-statements';
+import { maskTemplates, restoreTemplates, type TemplatedText } from '../sql/templates';
 import { LineIndex } from '../text/line-index';
 import { readTextFacts, type TextFacts } from '../text/text-facts';
 import { checkMigration, type MigrationPart, type RawFinding } from './document-checker';
@@ -55,30 +57,35 @@ export async function analyseMigration(text: string, options: AnalyseMigrationOp
   // A section of a file (a span) is part of a text whose size and encoding are the whole file's to report.
   const textFacts = options.span ? SPAN_TEXT_FACTS : readTextFacts(text);
   let parts: MigrationPart[] = [];
+  let templates: TemplatedText | undefined;
   if (!textFacts.tooLarge) {
     await loadSqlParser();
     const from = options.span?.start ?? 0;
     const to = options.span?.end ?? text.length;
+    templates = maskTemplates(text, from, to);
     const fileRunsInTransaction = ruleOption(options.config, 'migration-work-after-lock', 'fileRunsInTransaction', true);
     const sections = options.span ? undefined : migrationSections(text);
-    if (sections) parts = sectionParts(text, lines, sections, options.schemaBefore, fileRunsInTransaction);
+    if (sections) parts = sectionParts(text, lines, sections, options.schemaBefore, fileRunsInTransaction, templates);
     else {
-      const statements = readStatements(text, lines, from, to);
+      const statements = readStatements(text, lines, from, to, templates);
       const model = new MigrationModel(statements, options.schemaBefore, fileRunsInTransaction);
       parts = [{ model, role: options.role ?? 'up', counterpart: options.counterpart }];
     }
   }
   const check = checkMigration(options.fileName ?? '', text, lines, textFacts, parts, emptyFacts(), options.config);
+  // Messages name what PostgreSQL read in place of a template: they show the template as written instead.
+  const shown = <F extends Finding>(finding: F): F =>
+    templates ? { ...finding, message: restoreTemplates(finding.message, templates) } : finding;
   const hazards = check.raw.flatMap(({ finding, role }): MigrationStatementHazard[] => {
     const meta = ruleMeta(finding.ruleId);
     return meta?.reads.includes('sql-migration')
-      ? [{ ...finding, breaksOldVersion: role === 'up' && meta.impact?.includes('breaks-old-version') === true }]
+      ? [{ ...shown(finding), breaksOldVersion: role === 'up' && meta.impact?.includes('breaks-old-version') === true }]
       : [];
   });
   const ups = parts.filter((part) => part.role === 'up');
   const last = ups[ups.length - 1] ?? parts[parts.length - 1];
   return {
-    findings: check.findings,
+    findings: check.findings.map(shown),
     hazards,
     statementCount: parts.reduce((count, part) => count + part.model.statements.length, 0),
     schemaAfter: last?.model.schemaAfter() ?? options.schemaBefore ?? { tables: [], notNullColumns: [] },
@@ -93,8 +100,9 @@ function sectionParts(
   sections: MigrationSection[],
   schemaBefore: KnownSchema | undefined,
   fileRunsInTransaction: boolean,
+  templates: TemplatedText | undefined,
 ): MigrationPart[] {
-  const read = sections.map((section) => ({ section, statements: readStatements(text, lines, section.start, section.end) }));
+  const read = sections.map((section) => ({ section, statements: readStatements(text, lines, section.start, section.end, templates) }));
   const down = read.find(({ section }) => section.role === 'down');
   const tool = sections[0].tool;
   const parts: MigrationPart[] = [];

@@ -24,6 +24,7 @@ const RULE_IDS = [
   'migration-work-after-lock',
   'migration-irreversible',
   'migration-down-destroys-data',
+  'migration-statement-templated',
 ];
 
 describe('analyseMigration', () => {

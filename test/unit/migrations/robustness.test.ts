@@ -2,6 +2,7 @@
 
 import * as assert from 'assert';
 import fc from 'fast-check';
+import { maskTemplates } from '../../../src/engine/sql/templates';
 import { LineIndex } from '../../../src/engine/text/line-index';
 import { analyse, readFixture } from './helpers';
 
@@ -50,6 +51,16 @@ const FRAGMENTS = [
   '\u0000',
   'DEFALT',
   ',',
+  '{{ .Schema }}',
+  '{{ index .Options "Namespace" }}',
+  '{{ if .A }}',
+  '{{ end }}',
+  '{{',
+  '}}',
+  '{% if x %}',
+  '{% endif %}',
+  '{# c #}',
+  '${p}',
   '\n-- migrate:up\n',
   '\n-- migrate:down\n',
 ];
@@ -83,6 +94,12 @@ describe('analyseMigration on arbitrary input', () => {
           text,
           analysis.hazards.map((h) => h.range),
         );
+        const masked = maskTemplates(text);
+        if (masked)
+          assert.deepStrictEqual(
+            [masked.text.length, masked.text.split(/\r\n|\r|\n/).length],
+            [text.length, text.split(/\r\n|\r|\n/).length],
+          );
         const down = await analyse(text, {
           role: 'down',
           counterpart: { name: 'x.up.sql', found: true, created: { tables: [], columns: [] } },
