@@ -29,8 +29,8 @@ export interface TemplatedText {
 
 /** `{{ … }}` whose content starts like a template action, not like a two-dimensional array literal (`'{{1,2},{3,4}}'`). */
 const DOUBLE_BRACE = /\{\{-?\s*(?:[.$A-Za-z_(!]|\/\*)[^{}]*?\}\}/g;
-const JINJA_TAG = /\{%-?\s*[A-Za-z][\s\S]*?%\}/g;
-const JINJA_COMMENT = /\{#[\s\S]*?#\}/g;
+/** How a Jinja statement tag's content starts (`{% if`, `{%- endfor`), read where the tag opens; a comment's may be anything. */
+const JINJA_TAG_START = /-?\s*[A-Za-z]/y;
 const PLACEHOLDER = /\$\{[A-Za-z_][^{}\n]*\}/g;
 const GO_COMMENT = /^\{\{-?\s*\/\*/;
 
@@ -42,15 +42,18 @@ function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 0x80;
 }
 
-/** The first word of a tag's content: `{{- if .X }}` gives `if`, `{% endif %}` gives `endif`. */
-function tagWord(span: string): string {
-  return /^\{[{%]-?\s*([A-Za-z_]\w*)/.exec(span)?.[1].toLowerCase() ?? '';
+const TAG_WORD = /\{[{%]-?\s*([A-Za-z_]\w*)/y;
+
+/** The first word of the tag at `at`: `{{- if .X }}` gives `if`, `{% endif %}` gives `endif`. */
+function tagWord(text: string, at: number): string {
+  TAG_WORD.lastIndex = at;
+  return TAG_WORD.exec(text)?.[1].toLowerCase() ?? '';
 }
 
 /** Whether a `{{ }}` is a control action or comment (replaced by spaces) rather than an expression (a value in place). */
 function isGoControl(span: string): boolean {
   if (GO_COMMENT.test(span)) return true;
-  const word = tagWord(span);
+  const word = tagWord(span, 0);
   return GO_OPENERS.has(word) || word === 'else' || word === 'end' || word === 'break' || word === 'continue';
 }
 
@@ -63,13 +66,30 @@ export function maskTemplates(text: string, from = 0, to = text.length): Templat
     for (let match = pattern.exec(text); match && match.index < to; match = pattern.exec(text)) {
       const end = match.index + match[0].length;
       if (end > to) break;
-      const blank = syntax === '{% %}' || syntax === '{# #}' || (syntax === '{{ }}' && isGoControl(match[0]));
-      found.push({ start: match.index, end, syntax, blank, word: syntax === '${ }' ? '' : tagWord(match[0]) });
+      const blank = syntax === '{{ }}' && isGoControl(match[0]);
+      found.push({ start: match.index, end, syntax, blank, word: syntax === '${ }' ? '' : tagWord(text, match.index) });
+    }
+  };
+  // Jinja tags may span lines: found by their delimiters, each closing delimiter looked for once (a lazy pattern
+  // would scan to the end of the file for every unclosed `{%`).
+  const delimited = (open: string, close: string, syntax: TemplateSyntax, starts?: RegExp): void => {
+    let closeAt = -1;
+    for (let i = text.indexOf(open, from); i >= 0 && i < to;) {
+      if (closeAt < i + open.length) closeAt = text.indexOf(close, i + open.length);
+      if (closeAt < 0 || closeAt + close.length > to) break;
+      if (starts) starts.lastIndex = i + open.length;
+      if (starts && !starts.test(text)) {
+        i = text.indexOf(open, i + 1);
+        continue;
+      }
+      const end = closeAt + close.length;
+      found.push({ start: i, end, syntax, blank: true, word: tagWord(text, i) });
+      i = text.indexOf(open, end);
     }
   };
   scan(DOUBLE_BRACE, '{{ }}');
-  scan(JINJA_TAG, '{% %}');
-  scan(JINJA_COMMENT, '{# #}');
+  delimited('{%', '%}', '{% %}', JINJA_TAG_START);
+  delimited('{#', '#}', '{# #}');
   scan(PLACEHOLDER, '${ }');
   // Overlaps (a `${x}` inside `{{ }}`, a `{{ }}` inside a Jinja comment): the outermost wins.
   found.sort((a, b) => a.start - b.start || b.end - a.end);

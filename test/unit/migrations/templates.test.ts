@@ -60,6 +60,16 @@ describe('maskTemplates', () => {
       ['{{ if .A }}\nSELECT 1;\n{{ end }}', '{% for x in y %}\nSELECT 3;\n{% endfor %}'],
     );
   });
+  it('reads a Jinja tag that spans lines, and a file of unclosed tags without rescanning to its end for each', () => {
+    const text = lines('{%- set columns = [', "  'a', 'b'] %}", 'ALTER TABLE t DROP COLUMN c;');
+    const masked = maskTemplates(text)!;
+    const blank = (line: number) => ' '.repeat(text.split('\n')[line].length);
+    assert.deepStrictEqual(masked.text.split('\n').slice(0, 2), [blank(0), blank(1)]);
+    assert.strictEqual(masked.text.split('\n')[2], 'ALTER TABLE t DROP COLUMN c;');
+    // 200,000 openers and no closer: one search for the closer, not one per opener (which would not finish).
+    const unclosed = `SELECT 1; ${'{% x '.repeat(200_000)}`;
+    assert.strictEqual(maskTemplates(unclosed), undefined);
+  });
 });
 
 describe('templated migrations', () => {
