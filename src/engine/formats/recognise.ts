@@ -270,9 +270,9 @@ export function isRolloutKind(kind: DocumentKind | undefined): kind is 'release-
   return kind === 'release-plan' || kind === 'argo-rollout' || kind === 'flagger-canary';
 }
 
-/** SQL files are migrations when they sit under a `migrations` folder, unless configuration says otherwise. */
+/** SQL files are migrations when they sit under a `migrations` folder or sqitch's `deploy`, `revert` and `verify`, unless configuration says otherwise. */
 export function looksLikeMigration(path: string): boolean {
-  return /(^|[\\/])migrations?([\\/])/i.test(path);
+  return /(^|[\\/])(migrations?|deploy|revert|verify)([\\/])/i.test(path);
 }
 
 /** A plan's migration entry names a file relative to the plan. */

@@ -13,7 +13,7 @@ export default defineRule({
     reads: ['sql-migration'],
     impact: ['breaks-old-version', 'may-fail-on-existing-data'],
   },
-  check({ migration: model, report }) {
+  check({ migration: model, role, report }) {
     for (const { statement, table, cmd, position } of existingTableCommands(model)) {
       const column = nodeAs(cmd.def, 'ColumnDef');
       if (cmd.subtype !== 'AT_AddColumn' || !column?.colname) continue;
@@ -21,7 +21,10 @@ export default defineRule({
       if (!required || columnFillsExistingRows(column)) continue;
       report(
         statement.subcommandRange(position),
-        `Adding NOT NULL column ${column.colname} to ${table.display} without a default fails if the table has rows, and breaks the old version while both run: its inserts do not set ${column.colname}. Add it nullable (or with a default), backfill, then enforce NOT NULL.`,
+        role === 'down'
+          ? // A down migration that re-adds a column: the rollback stops here on any table with rows.
+            `Adding NOT NULL column ${column.colname} to ${table.display} without a default fails if the table has rows, so this down migration stops here and the rollback with it. Add it nullable (or with a default), backfill, then enforce NOT NULL.`
+          : `Adding NOT NULL column ${column.colname} to ${table.display} without a default fails if the table has rows, and breaks the old version while both run: its inserts do not set ${column.colname}. Add it nullable (or with a default), backfill, then enforce NOT NULL.`,
       );
     }
   },

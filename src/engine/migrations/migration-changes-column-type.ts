@@ -12,12 +12,15 @@ export default defineRule({
     reads: ['sql-migration'],
     impact: ['blocking-lock', 'breaks-old-version'],
   },
-  check({ migration, report }) {
+  check({ migration, role, report }) {
     for (const { kind, range, tables, column } of destructiveChanges(migration)) {
       if (kind !== 'column-type') continue;
+      const rewrite = `Changing the type of ${tables[0].display}.${column} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes throughout`;
       report(
         range,
-        `Changing the type of ${tables[0].display}.${column} rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes throughout, and breaks the old version while both run: it still reads and writes the old type. Add a new column of the new type, backfill it, and switch over instead.`,
+        role === 'down'
+          ? `${rewrite} during the rollback, and it fails if a value written since does not fit the type it restores. Check the values first, and give the rollback a lock_timeout.`
+          : `${rewrite}, and breaks the old version while both run: it still reads and writes the old type. Add a new column of the new type, backfill it, and switch over instead.`,
       );
     }
   },

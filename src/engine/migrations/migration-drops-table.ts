@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'error',
     summary: 'A table is dropped while the old version may still use it, and its data is lost.',
     reads: ['sql-migration'],
+    // A down migration restores the old version: it is judged by migration-down-destroys-data instead.
+    roles: ['up'],
     impact: ['breaks-old-version', 'cannot-be-undone'],
   },
   check({ migration, report }) {

@@ -1,12 +1,8 @@
-// migration-irreversible: an up migration (golang-migrate `*.up.sql`) that destroys data and has no down migration.
+// migration-irreversible: an up migration that destroys data, where its tool's convention expects a down migration
+// (golang-migrate `*.down.sql`, diesel `down.sql`, sqitch `revert/`, a dbmate or goose down section) and there is none.
 
 import { defineRule } from '../rule-kit/rule';
 import { destructiveChanges } from './changes';
-
-function downFileName(path: string): string | undefined {
-  const base = path.split(/[\\/]/).pop();
-  return base && /\.up\.sql$/i.test(base) ? base.replace(/\.up\.sql$/i, '.down.sql') : undefined;
-}
 
 export default defineRule({
   meta: {
@@ -16,16 +12,16 @@ export default defineRule({
     summary: 'A destructive up migration has no down migration beside it.',
     reads: ['sql-migration'],
     impact: ['cannot-be-undone'],
+    roles: ['up'],
   },
-  check({ migration, path, hasDownMigration, report }) {
-    // Only the caller knows the file system: undefined means "not a paired migration", so nothing to say.
-    if (hasDownMigration !== false) return;
+  check({ migration, counterpart, report }) {
+    // Only conventions that pair migrations say one is missing: a plain file or a Flyway migration is not judged.
+    if (!counterpart || counterpart.found) return;
     const first = destructiveChanges(migration)[0];
     if (!first) return;
-    const down = downFileName(path);
     report(
       first.range,
-      `This up migration destroys data and has no down migration${down ? ` (${down})` : ''}: undoing it needs a hand-written script in an incident, and the data it removes cannot be brought back by any. Add the down migration, and back up what it drops.`,
+      `This up migration destroys data and has no down migration (${counterpart.name}): undoing it needs a hand-written script in an incident, and the data it removes cannot be brought back by any. Add the down migration, and back up what it drops.`,
     );
   },
 });

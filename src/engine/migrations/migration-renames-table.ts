@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'error',
     summary: 'A table is renamed while the old version still uses the old name.',
     reads: ['sql-migration'],
+    // A down migration restores the old version: it is judged by migration-down-destroys-data instead.
+    roles: ['up'],
     impact: ['breaks-old-version'],
   },
   check({ migration: model, report }) {

@@ -11,6 +11,7 @@ export default defineRule({
     summary: 'A statement is larger than Stagegate parses, so it is not checked.',
     reads: ['sql-migration'],
     impact: [],
+    roles: ['up', 'down', 'verify'],
   },
   check({ migration: model, report }) {
     for (const statement of model.statements) {

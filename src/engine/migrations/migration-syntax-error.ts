@@ -25,6 +25,7 @@ export default defineRule({
     summary: 'A statement is not valid PostgreSQL; it is not checked, the statements after it still are.',
     reads: ['sql-migration'],
     impact: [],
+    roles: ['up', 'down', 'verify'],
   },
   check({ migration: model, report }) {
     for (const statement of model.statements) {

@@ -3,12 +3,13 @@
 
 import type { StagegateConfig } from '../config/config';
 import type { Fix, Range, RelatedLocation, Severity } from '../finding';
+import type { MigrationRole } from '../formats/migration-roles';
 import type { DocumentKind } from '../formats/recognise';
 import type { FlagSetView } from '../model/flag-view';
 import type { WorkspaceFacts } from '../model/facts';
 import type { Ladder } from '../model/ladder';
 import type { Located, ParsedDocument, Path, SourceFile } from '../parse/source-file';
-import type { MigrationModel } from '../sql/model';
+import type { CreatedObjects, MigrationModel } from '../sql/model';
 import type { LineIndex } from '../text/line-index';
 import type { TextFacts } from '../text/text-facts';
 import type { OptionValue, RuleOptions } from './options';
@@ -66,16 +67,27 @@ interface LadderContext<K extends DocumentKind = DocumentKind, O extends RuleOpt
   ladder: Ladder;
 }
 
+/** The migration another pairs with by its tool's convention: an up migration's down migration, or the reverse. */
+export interface MigrationCounterpart {
+  /** How messages name it: a file name (`0007_drop_legacy.down.sql`) or a section (`-- migrate:down`). */
+  name: string;
+  found: boolean;
+  /** For a down migration's up migration, when found: what the up migration created. */
+  created?: CreatedObjects;
+}
+
 /** One SQL migration, read statement by statement. */
 interface MigrationContext<O extends RuleOptions = RuleOptions> extends BaseContext<O> {
   text: string;
   lines: LineIndex;
+  /** The migration checked: the whole file, or one section of a file that holds an up and a down migration. */
   migration: MigrationModel;
-  /**
-   * For migrations with a down migration convention: whether the matching down migration exists; undefined when the
-   * file is not one of a pair.
-   */
-  hasDownMigration: boolean | undefined;
+  /** Which way it runs (docs/formats.md lists the conventions read); rules run only on the roles they declare. */
+  role: MigrationRole;
+  /** Its pair, when its tool's convention pairs it; undefined otherwise. */
+  counterpart: MigrationCounterpart | undefined;
+  /** Every migration of the file in order (two for a dbmate or goose file), `migration` among them. */
+  parts: readonly MigrationModel[];
 }
 
 export interface RuleContexts<O extends RuleOptions = RuleOptions> {

@@ -3,6 +3,7 @@
 // from a rule of this shape; the catalogue (src/engine/catalogue) lists them all.
 
 import type { Severity } from '../finding';
+import type { MigrationRole } from '../formats/migration-roles';
 import type { DocumentKind } from '../formats/recognise';
 import type { RuleContexts } from './context';
 import type { RuleOption, RuleOptions } from './options';
@@ -35,6 +36,11 @@ export interface RuleMeta {
   fix?: string;
   /** Migration rules: what the hazard does to a rollout. `breaks-old-version` hazards make a plan's migration unsafe. */
   impact?: readonly Impact[];
+  /**
+   * Migration rules: the migrations they judge, by role (`up`, `down`, `verify`; docs/formats.md). Default: up and
+   * down; a sqitch verify script changes nothing, so only rules about reading the file (syntax, limits) judge it.
+   */
+  roles?: readonly MigrationRole[];
   /**
    * Also reads documents the parser had to repair, keeping the findings before the damage: rules about what the
    * parser saw (keys, schema). Other rules skip such documents, whose values after the damage are the repair's.

@@ -26,6 +26,12 @@ export interface KnownSchema {
   pendingNotNullChecks?: { table: string; constraint: string; columns: string[] }[];
 }
 
+/** What a migration created, keyed as TableName keys: what its down migration may drop without losing data. */
+export interface CreatedObjects {
+  tables: string[];
+  columns: { table: string; column: string }[];
+}
+
 const BEFORE = -1;
 
 function columnKey(table: string, column: string): string {
@@ -91,6 +97,15 @@ export class MigrationModel {
   /** A generated column named `column` is added to `table` after statement `after`. */
   generatedColumnAddedAfter(table: TableName, column: string, after: number): boolean {
     return (this.generatedColumns.get(columnKey(table.key, column)) ?? []).some((at) => at > after);
+  }
+
+  /** The tables and columns this migration created (a renamed one under its new name too). */
+  created(): CreatedObjects {
+    const columns = [...this.addedColumns.keys()].map((key) => {
+      const [table, column] = key.split('\u0000');
+      return { table, column };
+    });
+    return { tables: [...this.createdTables.keys()], columns };
   }
 
   schemaAfter(): KnownSchema {

@@ -179,3 +179,38 @@ function skipDollarQuoted(text: string, i: number, to: number): number {
   const close = text.indexOf(tag, j + 1);
   return close < 0 || close + tag.length > to ? to : close + tag.length;
 }
+
+/** Where `text[from, to)` holds comments, string literals, quoted identifiers and dollar-quoted bodies: not SQL code. */
+export function quotedRegions(text: string, from = 0, to = text.length): { start: number; end: number }[] {
+  const regions: { start: number; end: number }[] = [];
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    let end = -1;
+    if (c === Char.Minus && text.charCodeAt(i + 1) === Char.Minus) {
+      const newline = text.indexOf('\n', i);
+      end = newline < 0 || newline > to ? to : newline;
+    } else if (c === Char.Slash && text.charCodeAt(i + 1) === Char.Star) {
+      const close = skipBlockComment(text, i, to);
+      end = close < 0 ? to : close;
+    } else if (c === Char.Quote || c === Char.DoubleQuote) end = skipQuoted(text, i, to, c, false);
+    else if (c === Char.Dollar) {
+      const next = skipDollarQuoted(text, i, to);
+      if (next > i + 1) end = next;
+    } else if (isIdentStart(c)) {
+      let next = i + 1;
+      while (next < to && isIdentPart(text.charCodeAt(next))) next++;
+      if (next === i + 1 && (c === 69 || c === 101) && text.charCodeAt(next) === Char.Quote) {
+        regions.push({ start: i, end: skipQuoted(text, next, to, Char.Quote, true) });
+        i = regions[regions.length - 1].end;
+      } else i = next;
+      continue;
+    }
+    if (end < 0) i++;
+    else {
+      regions.push({ start: i, end });
+      i = end;
+    }
+  }
+  return regions;
+}

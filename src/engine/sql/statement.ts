@@ -5,6 +5,7 @@ import type { Range } from '../finding';
 import { LineIndex, utf8ToUtf16Offsets } from '../text/line-index';
 import { nodeKind, type NodeKind, type NodeOf, nodeAs, type TableName } from './ast';
 import { scanSql } from './parser';
+import type { TemplateSyntax } from './templates';
 
 /** Text handed to the parser in one call; AST and token locations are UTF-8 byte offsets into it. */
 export class SqlSource {
@@ -29,7 +30,20 @@ export class SqlSource {
   }
 }
 
-type StatementProblem = { kind: 'syntax'; message: string; byteOffset: number | undefined } | { kind: 'too-large'; bytes: number };
+type StatementProblem =
+  | { kind: 'syntax'; message: string; byteOffset: number | undefined }
+  | { kind: 'too-large'; bytes: number }
+  /**
+   * Not parsed even with its templates replaced: `syntax` is the template syntax it holds (undefined when it only
+   * sits in a conditional block), `inBlock` whether it sits in one, `at` where to show it (UTF-16 offsets in the file).
+   */
+  | {
+      kind: 'templated';
+      message: string;
+      syntax: TemplateSyntax | undefined;
+      inBlock: boolean;
+      at: { start: number; end: number };
+    };
 
 /** ACCESS SHARE (1) to ACCESS EXCLUSIVE (8), as PostgreSQL numbers them. */
 export type LockMode = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;

@@ -12,8 +12,9 @@ import type { WorkspaceFacts } from '../model/facts';
 import { exceedsLimits } from '../model/size';
 import { pathAt } from '../parse/path-at';
 import { locate, type ParsedDocument, type SourceFile } from '../parse/source-file';
-import type { BaseContext, ReportExtras } from '../rule-kit/context';
+import type { BaseContext, MigrationCounterpart, ReportExtras } from '../rule-kit/context';
 import type { Rule, RuleMeta, RuleOptions, Subject } from '../rule-kit/rule';
+import type { MigrationRole } from '../formats/migration-roles';
 import type { MigrationModel } from '../sql/model';
 import { applySuppressions } from '../suppression';
 import type { LineIndex } from '../text/line-index';
@@ -113,30 +114,43 @@ function documentShared(kind: DocumentKind, file: SourceFile, doc: ParsedDocumen
 interface MigrationCheck {
   /** After configuration and suppression comments, sorted and capped. */
   findings: Finding[];
-  /** Every finding as reported, before configuration: plans read what breaks the old version here. */
-  raw: RawFinding[];
+  /** Every finding as reported, before configuration, with the role of the migration it is about: plans read what breaks the old version here. */
+  raw: { finding: RawFinding; role: MigrationRole }[];
 }
 
-/** Findings of a SQL migration: its text, then (when it was read) the statements the PostgreSQL parser gave. */
+/** One migration of a SQL file: the whole file, or one section of a file that holds both directions. */
+export interface MigrationPart {
+  model: MigrationModel;
+  role: MigrationRole;
+  counterpart: MigrationCounterpart | undefined;
+}
+
+const DEFAULT_ROLES: readonly MigrationRole[] = ['up', 'down'];
+
+/** Findings of a SQL migration: its text, then (when it was read) each migration it holds, by the rules of its role. */
 export function checkMigration(
   path: string,
   text: string,
   lines: LineIndex,
   textFacts: TextFacts,
-  migration: MigrationModel | undefined,
-  hasDownMigration: boolean | undefined,
+  parts: readonly MigrationPart[],
   facts: WorkspaceFacts,
   config: StagegateConfig,
 ): MigrationCheck {
   const run: FileRun = { path, config, facts, findings: [] };
   const whole = lines.range(0, lines.lineEnd(0));
   for (const rule of rulesReading('text')) runRule(run, rule, { ...baseContext(run, rule.meta), text, lines, textFacts }, whole);
-  if (migration) {
+  const raw: MigrationCheck['raw'] = run.findings.map((finding) => ({ finding, role: 'up' }));
+  const models = parts.map((part) => part.model);
+  for (const { model, role, counterpart } of parts) {
+    const from = run.findings.length;
     for (const rule of rulesReading('sql-migration')) {
-      runRule(run, rule, { ...baseContext(run, rule.meta), text, lines, migration, hasDownMigration }, whole);
+      if (!(rule.meta.roles ?? DEFAULT_ROLES).includes(role)) continue;
+      runRule(run, rule, { ...baseContext(run, rule.meta), text, lines, migration: model, role, counterpart, parts: models }, whole);
     }
+    for (const finding of run.findings.slice(from)) raw.push({ finding, role });
   }
-  return { raw: run.findings, findings: finish(applySuppressions(run.findings, lines), lines, config) };
+  return { raw, findings: finish(applySuppressions(run.findings, lines), lines, config) };
 }
 
 /** Configured severities (`off` drops the finding), sorted, at most MAX_FINDINGS_PER_FILE and a count of the rest. */

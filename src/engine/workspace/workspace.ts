@@ -2,12 +2,15 @@
 // migrations shipped by a plan) have every fact they need. It keeps the file cache, gathers the facts, and asks the
 // document checker for findings, reusing a file's findings while its text and the facts it read are unchanged.
 
+import * as nodePath from 'path';
 import type { StagegateConfig } from '../config/config';
 import { configuredKind } from '../config/file-kinds';
 import type { Finding } from '../finding';
+import { flywayVersionOf, migrationPlace, type MigrationPlace } from '../formats/migration-roles';
 import { DOCUMENT_KINDS, documentKind, type ConfiguredKind, type FileKind } from '../formats/recognise';
 import type { MigrationFacts, WorkspaceFacts } from '../model/facts';
 import type { SourceFile } from '../parse/source-file';
+import type { MigrationCounterpart } from '../rule-kit/context';
 import { planReadiness, type Readiness } from '../readiness';
 import { analyseMigration, migrationFacts, type MigrationAnalysis } from './analyse-migration';
 import { checkYamlFile } from './document-checker';
@@ -22,7 +25,8 @@ export interface FileReport {
 
 interface Analysis {
   text: string;
-  hasDownMigration: boolean | undefined;
+  /** What the analysis read of its pair: whether an up migration's down migration exists, a down migration's up migration. */
+  pairKey: string;
   result: Promise<MigrationAnalysis>;
 }
 
@@ -82,12 +86,12 @@ export class Workspace {
     this.forgetPairedMigration(path);
   }
 
-  /** A down migration appearing or going changes whether its up migration is reversible. */
+  /** A migration appearing or going changes how its pair is judged (an up migration's reversibility, what a down migration may drop). */
   private forgetPairedMigration(path: string): void {
-    const up = upMigrationOf(path);
-    if (!up) return;
-    this.analyses.delete(up);
-    this.files.forgetExternal(up);
+    const pair = migrationPlace(path).counterpart;
+    if (!pair) return;
+    this.analyses.delete(pair);
+    this.files.forgetExternal(pair);
   }
 
   /** The text a file was last checked with (as given to setFile). */
@@ -197,23 +201,48 @@ export class Workspace {
     return migrationFacts(await this.analysis(path, text));
   }
 
-  /** The analysis of a migration's current text, computed once per text, configuration and down-migration presence. */
+  /** The analysis of a migration's current text, computed once per text, configuration and state of its pair. */
   private async analysis(path: string, text: string): Promise<MigrationAnalysis> {
-    const hasDownMigration = await this.hasDownMigration(path);
+    const place = migrationPlace(path);
+    const { counterpart, pairKey } = await this.counterpart(path, place);
     const known = this.analyses.get(path);
-    if (known && known.text === text && known.hasDownMigration === hasDownMigration) return known.result;
-    const result = analyseMigration(text, { config: this.config, fileName: path, hasDownMigration });
-    this.analyses.set(path, { text, hasDownMigration, result });
+    if (known && known.text === text && known.pairKey === pairKey) return known.result;
+    const result = analyseMigration(text, { config: this.config, fileName: path, role: place.role, counterpart });
+    this.analyses.set(path, { text, pairKey, result });
     return result;
   }
 
-  private async hasDownMigration(path: string): Promise<boolean | undefined> {
-    const match = /^(.*)\.up\.sql$/i.exec(path);
-    return match ? this.files.exists(`${match[1]}.down.sql`) : undefined;
+  /** A migration's pair by its convention: whether an up migration's down migration exists; what a down migration's up migration created. */
+  private async counterpart(path: string, place: MigrationPlace): Promise<{ counterpart?: MigrationCounterpart; pairKey: string }> {
+    if (!place.counterpart) return { pairKey: '' };
+    if (place.role === 'up') {
+      const found = await this.files.exists(place.counterpart);
+      return { counterpart: { name: shortName(place.counterpart, path), found }, pairKey: String(found) };
+    }
+    const up = await this.upMigration(path, place);
+    if (!up) return { counterpart: { name: shortName(place.counterpart, path), found: false }, pairKey: 'missing' };
+    const { created } = await this.analysis(up.path, up.text);
+    return { counterpart: { name: shortName(up.path, path), found: true, created }, pairKey: `${up.path}\n${up.text}` };
+  }
+
+  /** The up migration a down migration undoes: where its convention puts it, or for a Flyway undo script, the versioned migration of its version. */
+  private async upMigration(path: string, place: MigrationPlace): Promise<{ path: string; text: string } | undefined> {
+    const named = place.counterpart && (await this.files.textOf(place.counterpart));
+    if (place.counterpart && named !== undefined) return { path: place.counterpart, text: named };
+    if (place.flywayVersion === undefined) return undefined;
+    const folder = nodePath.dirname(path);
+    const versioned = this.paths().find(
+      (candidate) => nodePath.dirname(candidate) === folder && flywayVersionOf(candidate) === place.flywayVersion,
+    );
+    return versioned ? { path: versioned, text: this.files.get(versioned)!.text } : undefined;
   }
 }
 
-function upMigrationOf(path: string): string | undefined {
-  const match = /^(.*)\.down\.sql$/i.exec(path);
-  return match ? `${match[1]}.up.sql` : undefined;
+/** A pair's path as messages show it: from the folder both share (`up.sql`, `deploy/add_email.sql`). */
+function shortName(pair: string, path: string): string {
+  const a = pair.split(/[\\/]/);
+  const b = path.split(/[\\/]/);
+  let common = 0;
+  while (common < Math.min(a.length, b.length) - 1 && a[common] === b[common]) common++;
+  return a.slice(common).join('/');
 }

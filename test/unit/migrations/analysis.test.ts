@@ -23,6 +23,8 @@ const RULE_IDS = [
   'migration-missing-lock-timeout',
   'migration-work-after-lock',
   'migration-irreversible',
+  'migration-down-destroys-data',
+  'migration-statement-templated',
 ];
 
 describe('analyseMigration', () => {

@@ -78,18 +78,23 @@ describe('migration rules that break the old version', () => {
 
   it('a destructive up migration without a down migration is reported at its first destructive change', async () => {
     const text = readFixture('0007_drop_legacy.up.sql');
-    const missing = await analyse(text, { fileName: 'db/0007_drop_legacy.up.sql', hasDownMigration: false });
+    const missing = await analyse(text, {
+      fileName: 'db/0007_drop_legacy.up.sql',
+      counterpart: { name: '0007_drop_legacy.down.sql', found: false },
+    });
     assert.deepStrictEqual(hazardRanges(missing, 'migration-irreversible'), [[2, 19, 2, 37]]);
     assert.match(missing.hazards.find((h) => h.ruleId === 'migration-irreversible')?.message ?? '', /0007_drop_legacy\.down\.sql/);
     assert.strictEqual(missing.findings.find((f) => f.ruleId === 'migration-irreversible')?.severity, 'info');
-    const paired = await analyse(text, { hasDownMigration: true });
+    const paired = await analyse(text, { counterpart: { name: '0007_drop_legacy.down.sql', found: true } });
     assert.deepStrictEqual(hazardRanges(paired, 'migration-irreversible'), []);
     const unpaired = await analyse(text);
     assert.deepStrictEqual(hazardRanges(unpaired, 'migration-irreversible'), []);
   });
 
   it('an additive up migration without a down migration is not reported as irreversible', async () => {
-    const analysis = await analyse("SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;", { hasDownMigration: false });
+    const analysis = await analyse("SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;", {
+      counterpart: { name: 'x.down.sql', found: false },
+    });
     assert.deepStrictEqual(findingRanges(analysis, 'migration-irreversible'), []);
   });
 });

@@ -2,6 +2,7 @@
 
 import * as assert from 'assert';
 import fc from 'fast-check';
+import { maskTemplates } from '../../../src/engine/sql/templates';
 import { LineIndex } from '../../../src/engine/text/line-index';
 import { analyse, readFixture } from './helpers';
 
@@ -50,6 +51,18 @@ const FRAGMENTS = [
   '\u0000',
   'DEFALT',
   ',',
+  '{{ .Schema }}',
+  '{{ index .Options "Namespace" }}',
+  '{{ if .A }}',
+  '{{ end }}',
+  '{{',
+  '}}',
+  '{% if x %}',
+  '{% endif %}',
+  '{# c #}',
+  '${p}',
+  '\n-- migrate:up\n',
+  '\n-- migrate:down\n',
 ];
 
 const FIXTURES = ['drops-column.sql', 'dollar-quoted.sql', 'comments.sql', 'multibyte.sql', 'explicit-transactions.sql'];
@@ -76,10 +89,24 @@ describe('analyseMigration on arbitrary input', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 60 }), async (pieces) => {
         const text = pieces.join('');
-        const analysis = await analyse(text, { hasDownMigration: false, fileName: 'x.up.sql' });
+        const analysis = await analyse(text, { counterpart: { name: 'x.down.sql', found: false }, fileName: 'x.up.sql' });
         assertInside(
           text,
           analysis.hazards.map((h) => h.range),
+        );
+        const masked = maskTemplates(text);
+        if (masked)
+          assert.deepStrictEqual(
+            [masked.text.length, masked.text.split(/\r\n|\r|\n/).length],
+            [text.length, text.split(/\r\n|\r|\n/).length],
+          );
+        const down = await analyse(text, {
+          role: 'down',
+          counterpart: { name: 'x.up.sql', found: true, created: { tables: [], columns: [] } },
+        });
+        assertInside(
+          text,
+          down.hazards.map((h) => h.range),
         );
       }),
       { seed: SEED, numRuns: 300 },
