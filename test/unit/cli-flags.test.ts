@@ -1,17 +1,23 @@
-// Flag files through the command line: targeting results, one schema finding per node, fixes that keep a JSON file's
-// layout, owners that are placeholders, owners given by `.stagegate.yaml` per folder, and CODEOWNERS found in each
-// file's own repository.
+// Flag files through the command line, the built CLI in its own process as a user runs it: targeting results.
 import * as assert from 'assert';
-import { main } from '../../src/cli/main';
+import { spawn } from 'child_process';
+import * as path from 'path';
 import { REPO_ROOT } from './helpers';
 
 const TODAY = '2026-11-26';
+/** The command a user runs: the built CLI (`npm run build`), in its own process. */
+const BIN = path.join(REPO_ROOT, 'bin', 'stagegate.js');
 
-async function run(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd });
-  return { code, stdout, stderr };
+function run(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 interface Row {
