@@ -1,4 +1,5 @@
-// Flag files through the command line, the built CLI in its own process as a user runs it: targeting results.
+// Flag files through the command line, the built CLI in its own process as a user runs it: targeting results, one
+// schema finding per node.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as path from 'path';
@@ -49,5 +50,21 @@ describe('stagegate check on flag files', () => {
       ],
     );
     assert.match(found[0], /returns "of", which is not one of its variants \(on, off\)/);
+  });
+
+  it('schema findings: one per node, for flagd operations and for flag names', async () => {
+    const found = await rows([
+      'test/fixtures/adapters/flagd-schema/invalid/operation-missing-operand.flagd.json',
+      'test/fixtures/adapters/flagd-schema/invalid/ref-not-text.flagd.json',
+      'test/fixtures/schema-once/checkout.flags.yaml',
+    ]);
+    assert.deepStrictEqual(
+      found.filter((row) => row.includes(' schema ')),
+      [
+        'test/fixtures/adapters/flagd-schema/invalid/operation-missing-operand.flagd.json:8:24 schema flags.staff-banner.targeting.if[0].in must have at least 2 items.',
+        'test/fixtures/adapters/flagd-schema/invalid/ref-not-text.flagd.json:7:39 schema flags.staff-banner.targeting.if[0]["$ref"] must be text.',
+        'test/fixtures/schema-once/checkout.flags.yaml:7:3 schema "new checkout" is not a valid name in flags: use letters, digits, "-", "_" and ".", starting with a letter or digit.',
+      ],
+    );
   });
 });
