@@ -1,9 +1,11 @@
 // Flag files through the command line, the built CLI in its own process as a user runs it: targeting results, one
-// schema finding per node.
+// schema finding per node, fixes that keep a JSON file's layout.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT } from './helpers';
+import { FIXTURES, REPO_ROOT } from './helpers';
 
 const TODAY = '2026-11-26';
 /** The command a user runs: the built CLI (`npm run build`), in its own process. */
@@ -37,6 +39,13 @@ async function rows(args: string[], cwd = REPO_ROOT): Promise<string[]> {
   return (JSON.parse(result.stdout) as Row[]).map((row) => `${row.file}:${row.line}:${row.column} ${row.ruleId} ${row.message}`);
 }
 
+/** A copy of a fixture folder in a fresh temporary folder; returns the copy's path. */
+function copyFixture(name: string, into = mkdtempSync(path.join(os.tmpdir(), 'stagegate-flags-'))): string {
+  const target = path.join(into, name);
+  cpSync(path.join(FIXTURES, name), target, { recursive: true });
+  return target;
+}
+
 describe('stagegate check on flag files', () => {
   it('flagd-targeting-unknown-variant reads only the results of an if, never its conditions', async () => {
     const found = await rows(['test/fixtures/adapters/flagd-targeting']);
@@ -66,5 +75,72 @@ describe('stagegate check on flag files', () => {
         'test/fixtures/schema-once/checkout.flags.yaml:7:3 schema "new checkout" is not a valid name in flags: use letters, digits, "-", "_" and ".", starting with a letter or digit.',
       ],
     );
+  });
+  it('--fix writes into pretty-printed flagd JSON on new lines indented like their siblings, and inline into one-line JSON', async () => {
+    const folder = copyFixture('flag-fixes');
+    writeFileSync(path.join(folder, '.stagegate.yaml'), 'defaultOwner: team-checkout\n');
+    const result = await run(['check', '.', '--fix', '--today', TODAY], folder);
+    assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+    // Owner and expiry both create a flag's metadata: the second lands in the next pass, inside the first's.
+    assert.match(result.stderr, /applied 7 fixes/);
+    assert.strictEqual(
+      readFileSync(path.join(folder, 'checkout.flagd.json'), 'utf8'),
+      [
+        '{',
+        '  "$schema": "https://flagd.dev/schema/v0/flags.json",',
+        '  "flags": {',
+        '    "checkout-express": {',
+        '      "metadata": {',
+        '        "owner": "team-checkout",',
+        '        "expires": "2027-01-05"',
+        '      },',
+        '      "state": "ENABLED",',
+        '      "variants": {',
+        '        "on": true,',
+        '        "off": false',
+        '      },',
+        '      "defaultVariant": "off"',
+        '    },',
+        '    "checkout-wallets": {',
+        '      "state": "ENABLED",',
+        '      "variants": {',
+        '        "on": true,',
+        '        "off": false',
+        '      },',
+        '      "defaultVariant": "off",',
+        '      "metadata": {',
+        '        "expires": "2027-01-05",',
+        '        "owner": "team-checkout"',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      readFileSync(path.join(folder, 'search.flagd.json'), 'utf8'),
+      [
+        '{',
+        '    "flags": {',
+        '        "search-ranking-v2": {',
+        '            "metadata": {',
+        '                "owner": "team-checkout",',
+        '                "expires": "2027-01-05"',
+        '            },',
+        '            "state": "ENABLED",',
+        '            "variants": { "on": true, "off": false },',
+        '            "defaultVariant": "off"',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    assert.strictEqual(
+      readFileSync(path.join(folder, 'web.flagd.json'), 'utf8'),
+      '{ "flags": { "header-color": { "metadata": { "owner": "team-checkout", "expires": "2027-01-05" }, "state": "ENABLED", "variants": { "red": "#c00", "blue": "#00c" }, "defaultVariant": "red" } } }\n',
+    );
+    assert.deepStrictEqual(await rows(['.'], folder), [], 'the fixed files are valid and complete');
   });
 });
