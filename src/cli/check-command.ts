@@ -9,7 +9,7 @@ import { applyFixes } from '../engine/fix';
 import { parseIsoDate } from '../engine/model/dates';
 import type { Readiness } from '../engine/readiness';
 import { Workspace } from '../engine/workspace/workspace';
-import { collectInputs, loadCodeOwners, loadConfig, readIfExists } from './files';
+import { CodeOwnersIndex, collectInputs, loadConfig, readIfExists } from './files';
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
 import { toSarif } from './sarif';
@@ -50,7 +50,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const { config, root } = await loadConfig(values.config, paths, io, today);
 
   const workspace = new Workspace(config, { read: readIfExists });
-  workspace.setCodeOwners(await loadCodeOwners(root));
+  // Each file's CODEOWNERS is its repository's, wherever the command runs from.
+  const codeOwners = new CodeOwnersIndex(root);
+  await codeOwners.prepare(inputs.map((input) => input.absolute));
+  workspace.setCodeOwners((file) => codeOwners.ownerOf(file));
   for (const input of inputs) workspace.setFile(input.absolute, input.text);
   let reports = await workspace.check(inputs.map((input) => input.absolute));
 

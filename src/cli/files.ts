@@ -10,7 +10,7 @@ import { configProblems } from '../engine/catalogue/config-problems';
 import { findConfigFile, readIfExists, scanFolder } from '../node/files';
 import { UsageError, type Io } from './io';
 
-export { loadCodeOwners, readIfExists } from '../node/files';
+export { CodeOwnersIndex, readIfExists } from '../node/files';
 
 interface InputFile {
   /** Absolute path, the engine's key. */
@@ -69,7 +69,7 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** The configuration and the workspace root: the folder of `.stagegate.yaml`, or the current folder. */
+/** The configuration and the workspace root (where CODEOWNERS is looked for last): the folder of `.stagegate.yaml`, or the current folder. */
 export async function loadConfig(
   explicit: string | undefined,
   paths: string[],

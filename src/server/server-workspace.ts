@@ -11,7 +11,7 @@ import { CONFIG_FILE_NAME, mergeRuleSettings, parseConfig } from '../engine/conf
 import { looksLikeMigration, recognise } from '../engine/formats/recognise';
 import { isRecord } from '../engine/values';
 import { Workspace } from '../engine/workspace/workspace';
-import { CANDIDATE_FILE, loadCodeOwners, readIfExists, scanFolder } from '../node/files';
+import { CANDIDATE_FILE, CodeOwnersIndex, readIfExists, scanFolder } from '../node/files';
 
 /** Files read by the start-up scan at most; a larger workspace is checked as its files are opened. */
 const MAX_SCANNED_FILES = 5000;
@@ -28,6 +28,8 @@ export class ServerWorkspace {
   private folders: string[] = [];
   private settings: EditorSettings = {};
   private migrationGlobs: string[] = [];
+  /** Each file's CODEOWNERS, from its own repository. */
+  private codeOwners = new CodeOwnersIndex();
   /** Paths of documents the editor has open: their text comes from the editor, not the disk. */
   private readonly open = new Set<string>();
   configurationProblems: string[] = [];
@@ -139,7 +141,15 @@ export class ServerWorkspace {
     this.configurationProblems = problems;
     this.migrationGlobs = config.migrationGlobs;
     this.engine.config = config;
-    this.engine.setCodeOwners(root ? await loadCodeOwners(root) : undefined);
+    this.codeOwners = new CodeOwnersIndex(root);
+    await this.codeOwners.prepare(this.engine.paths());
+    this.engine.setCodeOwners((file) => this.codeOwners.ownerOf(file));
+  }
+
+  /** Reads the CODEOWNERS of repositories files were added from since the last check; call before each check. */
+  async prepareCodeOwners(): Promise<void> {
+    // Owner fixes read the suggestion: a new repository's CODEOWNERS makes them computed again.
+    if (await this.codeOwners.prepare(this.engine.paths())) this.engine.setCodeOwners((file) => this.codeOwners.ownerOf(file));
   }
 
   private isConfiguration(file: string): boolean {

@@ -1,8 +1,9 @@
 // Flag files through the command line, the built CLI in its own process as a user runs it: targeting results, one
-// schema finding per node, fixes that keep a JSON file's layout.
+// schema finding per node, fixes that keep a JSON file's layout,
+// CODEOWNERS found in each file's own repository.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES, REPO_ROOT } from './helpers';
@@ -142,5 +143,19 @@ describe('stagegate check on flag files', () => {
       '{ "flags": { "header-color": { "metadata": { "owner": "team-checkout", "expires": "2027-01-05" }, "state": "ENABLED", "variants": { "red": "#c00", "blue": "#00c" }, "defaultVariant": "red" } } }\n',
     );
     assert.deepStrictEqual(await rows(['.'], folder), [], 'the fixed files are valid and complete');
+  });
+  it("--fix on a folder of a repository, run from outside it, takes the owner from that repository's CODEOWNERS", async () => {
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'stagegate-outside-'));
+    const repository = path.join(outside, 'shop');
+    mkdirSync(path.join(repository, '.git'), { recursive: true });
+    mkdirSync(path.join(repository, '.github'));
+    writeFileSync(path.join(repository, '.github', 'CODEOWNERS'), '*  @acme/platform\n/services/web/ @acme/web\n');
+    const flags = path.join(repository, 'services', 'web', 'flags');
+    mkdirSync(flags, { recursive: true });
+    cpSync(path.join(FIXTURES, 'flag-fixes', 'search.flagd.json'), path.join(flags, 'search.flagd.json'));
+    const result = await run(['check', 'shop/services/web', '--fix', '--today', TODAY], outside);
+    assert.strictEqual(result.code, 0, result.stdout + result.stderr);
+    const written = JSON.parse(readFileSync(path.join(flags, 'search.flagd.json'), 'utf8'));
+    assert.deepStrictEqual(written.flags['search-ranking-v2'].metadata, { owner: 'acme/web', expires: '2027-01-05' });
   });
 });
