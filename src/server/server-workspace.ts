@@ -9,6 +9,7 @@ import { configProblems } from '../engine/catalogue/config-problems';
 import { defaultConfig, todayIso, type StagegateConfig } from '../engine/config/config';
 import { CONFIG_FILE_NAME, mergeRuleSettings, parseConfig } from '../engine/config/load';
 import { looksLikeMigration, recognise } from '../engine/formats/recognise';
+import { isPlaceholderOwner } from '../engine/model/owner';
 import { isRecord } from '../engine/values';
 import { Workspace } from '../engine/workspace/workspace';
 import { CANDIDATE_FILE, CodeOwnersIndex, readIfExists, scanFolder } from '../node/files';
@@ -125,7 +126,11 @@ export class ServerWorkspace {
     mergeRuleSettings(config, this.settings.rules, problems);
     const globs = isRecord(this.settings.migrations) ? this.settings.migrations.globs : undefined;
     if (Array.isArray(globs)) config.migrationGlobs = globs.filter((glob): glob is string => typeof glob === 'string');
-    if (typeof this.settings.defaultOwner === 'string' && this.settings.defaultOwner) config.defaultOwner = this.settings.defaultOwner;
+    const owner = this.settings.defaultOwner;
+    if (typeof owner === 'string' && owner.trim() !== '') {
+      if (isPlaceholderOwner(owner)) problems.push(`stagegate.defaultOwner: "${owner}" is a placeholder, not an owner; it is not used.`);
+      else config.defaultOwner = owner;
+    }
     const root = this.folders[0];
     const text = root ? await readIfExists(path.join(root, CONFIG_FILE_NAME)) : undefined;
     if (text !== undefined) {

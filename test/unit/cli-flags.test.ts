@@ -1,6 +1,6 @@
 // Flag files through the command line, the built CLI in its own process as a user runs it: targeting results, one
 // schema finding per node, fixes that keep a JSON file's layout,
-// CODEOWNERS found in each file's own repository.
+// owners that are placeholders, CODEOWNERS found in each file's own repository.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -143,6 +143,43 @@ describe('stagegate check on flag files', () => {
       '{ "flags": { "header-color": { "metadata": { "owner": "team-checkout", "expires": "2027-01-05" }, "state": "ENABLED", "variants": { "red": "#c00", "blue": "#00c" }, "defaultVariant": "red" } } }\n',
     );
     assert.deepStrictEqual(await rows(['.'], folder), [], 'the fixed files are valid and complete');
+  });
+  it('flag-missing-owner: TODO, TBD, unknown, none, blank and TODO-owner are placeholders, reported at the value', async () => {
+    const found = await rows(['test/fixtures/flag-placeholders']);
+    assert.deepStrictEqual(found, [
+      'flag-placeholders/checkout.flags.yaml:8:12 flag-missing-owner Flag "checkout-express" has owner "TODO-owner", a placeholder, not an owner: nobody is accountable for its state or its removal.',
+      'flag-placeholders/checkout.flags.yaml:12:12 flag-missing-owner Flag "checkout-wallets" has owner "todo", a placeholder, not an owner: nobody is accountable for its state or its removal.',
+      'flag-placeholders/checkout.flags.yaml:16:12 flag-missing-owner Flag "checkout-gift-cards" has owner "TBD", a placeholder, not an owner: nobody is accountable for its state or its removal.',
+      'flag-placeholders/checkout.flags.yaml:20:12 flag-missing-owner Flag "checkout-vouchers" has owner "Unknown", a placeholder, not an owner: nobody is accountable for its state or its removal.',
+      'flag-placeholders/checkout.flags.yaml:24:12 flag-missing-owner Flag "checkout-split-pay" has owner "none", a placeholder, not an owner: nobody is accountable for its state or its removal.',
+      'flag-placeholders/checkout.flags.yaml:28:12 flag-missing-owner Flag "checkout-tips" has an empty owner: nobody is accountable for its state or its removal.',
+      `flag-placeholders/web.flagd.json:3:26 flag-missing-owner The flag set's metadata.owner "TODO" is a placeholder, not an owner, for 2 flags (header-color, dark-mode): nobody is accountable for their state or their removal.`,
+    ]);
+  });
+  it('--fix without a known owner writes no placeholder, and leaves every owner warning in place', async () => {
+    const folder = copyFixture('flag-placeholders');
+    writeFileSync(
+      path.join(folder, 'new.flags.yaml'),
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: FlagSet',
+        'flags:',
+        '  checkout-tips-v2:',
+        '    description: Tips.',
+        '    type: permission',
+        '',
+      ].join('\n'),
+    );
+    const before = ['checkout.flags.yaml', 'web.flagd.json', 'new.flags.yaml'].map((name) => readFileSync(path.join(folder, name), 'utf8'));
+    const result = await run(['check', '.', '--fix', '--max-warnings', '0', '--today', TODAY], folder);
+    assert.strictEqual(result.code, 1, 'the warnings are still there');
+    assert.doesNotMatch(result.stderr, /applied/);
+    assert.deepStrictEqual(
+      ['checkout.flags.yaml', 'web.flagd.json', 'new.flags.yaml'].map((name) => readFileSync(path.join(folder, name), 'utf8')),
+      before,
+    );
+    assert.match(result.stdout, /new\.flags\.yaml:4:3 {2}warning {2}Flag "checkout-tips-v2" has no owner/);
+    assert.match(result.stdout, /checkout\.flags\.yaml:8:12 {2}warning {2}Flag "checkout-express" has owner "TODO-owner", a placeholder/);
   });
   it("--fix on a folder of a repository, run from outside it, takes the owner from that repository's CODEOWNERS", async () => {
     const outside = mkdtempSync(path.join(os.tmpdir(), 'stagegate-outside-'));

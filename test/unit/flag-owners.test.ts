@@ -1,11 +1,18 @@
-// CODEOWNERS found per repository.
+// What counts as an owner, and CODEOWNERS found per repository.
 import * as assert from 'assert';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isPlaceholderOwner } from '../../src/engine/model/owner';
 import { CodeOwnersIndex } from '../../src/node/files';
 
 describe('owners', () => {
+  it('placeholders name nobody, in any case, with -owner, with @, blank; real names are owners', () => {
+    for (const placeholder of ['TODO', 'todo', 'TBD', 'unknown', 'None', '', '   ', 'TODO-owner', 'todo_owner', '@tbd', 'your-team'])
+      assert.ok(isPlaceholderOwner(placeholder), placeholder);
+    for (const owner of ['team-payments', '@acme/web', 'todoist-team', 'nonesuch', 'alice@example.com'])
+      assert.ok(!isPlaceholderOwner(owner), owner);
+  });
   it("CODEOWNERS: each file reads its own repository, a worktree's .git file counts, and the workspace root is the fallback", async () => {
     const top = mkdtempSync(path.join(os.tmpdir(), 'stagegate-codeowners-'));
     const write = (relative: string, text: string) => {

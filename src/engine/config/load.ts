@@ -3,6 +3,7 @@
 import { parse } from 'yaml';
 import type { Severity } from '../finding';
 import { defaultConfig, type RuleSetting, type StagegateConfig } from './config';
+import { isPlaceholderOwner } from '../model/owner';
 
 export const CONFIG_FILE_NAME = '.stagegate.yaml';
 
@@ -35,7 +36,11 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
   mergeRuleSettings(config, record.rules, problems);
   if (Array.isArray(record.migrations))
     config.migrationGlobs = record.migrations.filter((glob): glob is string => typeof glob === 'string');
-  if (typeof record.defaultOwner === 'string') config.defaultOwner = record.defaultOwner;
+  if (typeof record.defaultOwner === 'string') {
+    if (isPlaceholderOwner(record.defaultOwner))
+      problems.push(`defaultOwner: "${record.defaultOwner}" is a placeholder, not an owner; it is not used.`);
+    else config.defaultOwner = record.defaultOwner;
+  }
   if (record.simulation !== undefined) config.simulation = record.simulation as Record<string, unknown>;
   return { config, problems };
 }

@@ -168,3 +168,21 @@ function firstOpening(text: string, close: number): number {
   }
   return 0;
 }
+
+/**
+ * `edit` as a snippet whose tab stop selects `placeholder`, written in `edit.newText` as a JSON string: the editor
+ * puts the cursor on it so the user types the value; `newText` keeps the placeholder as plain text.
+ */
+export function withTabStop(edit: TextEdit, placeholder: string): TextEdit {
+  const quoted = JSON.stringify(placeholder);
+  const at = edit.newText.lastIndexOf(quoted);
+  if (at < 0) return edit;
+  const before = edit.newText.slice(0, at);
+  const after = edit.newText.slice(at + quoted.length);
+  return { ...edit, snippet: `${escapeSnippet(before)}"\${1:${escapeSnippet(quoted.slice(1, -1))}}"${escapeSnippet(after)}` };
+}
+
+/** Text taken literally in a snippet. */
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, (character) => `\\${character}`);
+}

@@ -155,7 +155,11 @@ export class Workspace {
       {
         sources: () => this.sources(),
         migration: (path) => this.migrationFacts(path),
-        suggestOwner: (path) => this.codeOwners?.(path) ?? this.config.defaultOwner,
+        suggestOwner: (path) => {
+          const fromCodeOwners = this.codeOwners?.(path);
+          if (fromCodeOwners) return { owner: fromCodeOwners, from: 'CODEOWNERS' };
+          return this.config.defaultOwner ? { owner: this.config.defaultOwner, from: 'defaultOwner' } : undefined;
+        },
       },
       this.config.today,
     );
