@@ -84,6 +84,8 @@ export async function loadConfig(
     return { config: defaultConfig(today), root: io.cwd };
   }
   const { config, problems } = parseConfig(text, today);
+  // `flags.defaultOwner` globs are relative to the configuration file.
+  if (config.flagOwners) config.flagOwners.root = path.dirname(file);
   problems.push(...configProblems(config));
   for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
   return { config, root: path.dirname(file) };

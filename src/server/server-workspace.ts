@@ -140,6 +140,8 @@ export class ServerWorkspace {
       for (const [ruleId, setting] of Object.entries(fromFile.config.rules)) config.rules[ruleId] = { ...config.rules[ruleId], ...setting };
       if (fromFile.config.migrationGlobs.length > 0) config.migrationGlobs = fromFile.config.migrationGlobs;
       if (fromFile.config.defaultOwner) config.defaultOwner = fromFile.config.defaultOwner;
+      // `flags.defaultOwner` globs are relative to the configuration file.
+      if (fromFile.config.flagOwners) config.flagOwners = { ...fromFile.config.flagOwners, root };
       if (fromFile.config.simulation) config.simulation = fromFile.config.simulation;
     }
     problems.push(...configProblems(config));

@@ -1,6 +1,6 @@
 // Flag files through the command line, the built CLI in its own process as a user runs it: targeting results, one
-// schema finding per node, fixes that keep a JSON file's layout,
-// owners that are placeholders, CODEOWNERS found in each file's own repository.
+// schema finding per node, fixes that keep a JSON file's layout, owners that are placeholders, owners given by
+// `.stagegate.yaml` per folder, and CODEOWNERS found in each file's own repository.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -180,6 +180,40 @@ describe('stagegate check on flag files', () => {
     );
     assert.match(result.stdout, /new\.flags\.yaml:4:3 {2}warning {2}Flag "checkout-tips-v2" has no owner/);
     assert.match(result.stdout, /checkout\.flags\.yaml:8:12 {2}warning {2}Flag "checkout-express" has owner "TODO-owner", a placeholder/);
+  });
+  it('flags.defaultOwner owns the flags of the files its globs match, first match first; readiness agrees', async () => {
+    const result = await run(['check', 'test/fixtures/flag-owners', '--readiness', '--today', TODAY]);
+    assert.strictEqual(result.stderr, '');
+    const lines = result.stdout.split('\n');
+    assert.deepStrictEqual(
+      lines.filter((line) => line.includes('flag-missing-owner')),
+      [
+        'flag-owners/flags/payments/legacy.flags.yaml:8:12  warning  Flag "payments-legacy-tax" has owner "TBD", a placeholder, not an owner: nobody is accountable for its state or its removal. `flags.defaultOwner` suggests @acme/payments.  flag-missing-owner',
+        'flag-owners/flags/search/search.flags.yaml:6:3  warning  Flag "search-snippets" has no owner: nobody is accountable for its state or its removal.  flag-missing-owner',
+      ],
+    );
+    assert.ok(lines.includes('Readiness of payments-3ds (flag-owners/checkout.release.yaml): 5/5'), result.stdout);
+  });
+  it('--fix replaces a placeholder with the owner flags.defaultOwner gives its file', async () => {
+    const folder = copyFixture('flag-owners');
+    const result = await run(['check', '.', '--fix', '--today', TODAY], folder);
+    assert.match(result.stderr, /applied 1 fix\./);
+    assert.match(readFileSync(path.join(folder, 'flags/payments/legacy.flags.yaml'), 'utf8'), /\n {4}owner: "@acme\/payments"\n/);
+  });
+  it('.stagegate.yaml: a flags.defaultOwner that cannot work is reported on stderr, and the rest applies', async () => {
+    const folder = copyFixture('flag-owners');
+    writeFileSync(
+      path.join(folder, '.stagegate.yaml'),
+      ['flags:', '  defaultOwner:', '    "flags/payments/**": TODO', '    "flags/search": "@acme/search"', '  owners: x', ''].join('\n'),
+    );
+    const result = await run(['check', '.', '--today', TODAY], folder);
+    assert.deepStrictEqual(result.stderr.trim().split('\n'), [
+      'stagegate: .stagegate.yaml: flags.owners: unknown setting (flags has defaultOwner); it does nothing.',
+      'stagegate: .stagegate.yaml: flags.defaultOwner["flags/payments/**"]: "TODO" is a placeholder, not an owner; the entry does nothing.',
+    ]);
+    // A folder stands for the files under it.
+    assert.doesNotMatch(result.stdout, /search\.flags\.yaml.*flag-missing-owner/);
+    assert.match(result.stdout, /payments\.flagd\.json:4:5 {2}warning {2}Flag "payments-3ds-v2" has no metadata\.owner/);
   });
   it("--fix on a folder of a repository, run from outside it, takes the owner from that repository's CODEOWNERS", async () => {
     const outside = mkdtempSync(path.join(os.tmpdir(), 'stagegate-outside-'));

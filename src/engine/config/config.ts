@@ -1,6 +1,7 @@
 // Workspace configuration (`.stagegate.yaml` or editor settings): severity per rule and each rule's options.
 
 import type { Severity } from '../finding';
+import type { FlagOwnerDefaults } from './flag-owners';
 
 type RuleSeveritySetting = Severity | 'off';
 
@@ -17,6 +18,8 @@ export interface StagegateConfig {
   migrationGlobs: string[];
   /** Owner suggested by a fix when no CODEOWNERS entry applies. */
   defaultOwner?: string;
+  /** `flags.defaultOwner`: the owner of flags that name none, by glob over flag files. */
+  flagOwners?: FlagOwnerDefaults;
   /** Simulation defaults (seed, runs, step); read by the simulator. */
   simulation?: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
 import { parse } from 'yaml';
 import type { Severity } from '../finding';
 import { defaultConfig, type RuleSetting, type StagegateConfig } from './config';
+import { readFlagsSection } from './flag-owners';
 import { isPlaceholderOwner } from '../model/owner';
 
 export const CONFIG_FILE_NAME = '.stagegate.yaml';
@@ -41,6 +42,8 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
       problems.push(`defaultOwner: "${record.defaultOwner}" is a placeholder, not an owner; it is not used.`);
     else config.defaultOwner = record.defaultOwner;
   }
+  const flagOwners = readFlagsSection(record.flags, problems);
+  if (flagOwners) config.flagOwners = flagOwners;
   if (record.simulation !== undefined) config.simulation = record.simulation as Record<string, unknown>;
   return { config, problems };
 }

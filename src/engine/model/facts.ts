@@ -49,10 +49,19 @@ export interface WorkspaceFacts {
   migrations: Map<string, MigrationFacts>;
   /** Keyed by `Kind/name` (`AnalysisTemplate/success-rate`); namespaces are ignored. */
   resources: Map<string, ResourceFact[]>;
+  /** The owner `flags.defaultOwner` gives the flags of a file that name none. */
+  defaultOwner(path: string): string | undefined;
   /** An owner to write into a flag file: CODEOWNERS's entry for it, else `defaultOwner`. */
   suggestOwner(path: string): OwnerSuggestion | undefined;
 }
 
 export function emptyFacts(): WorkspaceFacts {
-  return { flags: new Map(), flagFiles: [], migrations: new Map(), resources: new Map(), suggestOwner: () => undefined };
+  return {
+    flags: new Map(),
+    flagFiles: [],
+    migrations: new Map(),
+    resources: new Map(),
+    defaultOwner: () => undefined,
+    suggestOwner: () => undefined,
+  };
 }

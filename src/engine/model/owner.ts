@@ -20,5 +20,5 @@ export const OWNER_PLACEHOLDER = 'TODO-owner';
 /** An owner to write into a flag file, and which setting names it. */
 export interface OwnerSuggestion {
   owner: string;
-  from: 'CODEOWNERS' | 'defaultOwner';
+  from: 'flags.defaultOwner' | 'CODEOWNERS' | 'defaultOwner';
 }

@@ -16,6 +16,7 @@ interface FactSources {
   sources(): Iterable<SourceFile>;
   /** What a migration file does, read from the workspace or from disk. */
   migration(path: string): Promise<MigrationFacts>;
+  defaultOwner(path: string): string | undefined;
   suggestOwner(path: string): OwnerSuggestion | undefined;
 }
 
@@ -35,6 +36,7 @@ const documentFactsCache = new WeakMap<ParsedDocument, DocumentFacts>();
 /** The workspace's facts, and a fingerprint of them: equal fingerprints give equal findings for unchanged files. */
 export async function collectFacts(from: FactSources, today: string): Promise<{ facts: WorkspaceFacts; fingerprint: string }> {
   const facts = emptyFacts();
+  facts.defaultOwner = (path) => from.defaultOwner(path);
   facts.suggestOwner = (path) => from.suggestOwner(path);
   const planMigrations = new Set<string>();
   const parts: string[] = [];

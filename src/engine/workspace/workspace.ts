@@ -3,6 +3,7 @@
 // document checker for findings, reusing a file's findings while its text and the facts it read are unchanged.
 
 import type { StagegateConfig } from '../config/config';
+import { defaultOwnerOf } from '../config/flag-owners';
 import type { Finding } from '../finding';
 import { documentKind, type FileKind } from '../formats/recognise';
 import type { MigrationFacts, WorkspaceFacts } from '../model/facts';
@@ -155,6 +156,7 @@ export class Workspace {
       {
         sources: () => this.sources(),
         migration: (path) => this.migrationFacts(path),
+        defaultOwner: (path) => defaultOwnerOf(this.config.flagOwners, path),
         suggestOwner: (path) => {
           const fromCodeOwners = this.codeOwners?.(path);
           if (fromCodeOwners) return { owner: fromCodeOwners, from: 'CODEOWNERS' };

@@ -16,12 +16,15 @@ export default defineRule({
     defaultSeverity: 'warning',
     summary: 'A flag has no owner, or a placeholder (`TODO`, `TBD`, …) for one, so nobody is accountable for its state or its removal.',
     reads: ['flag-set', 'flagd'],
-    fix: 'safe when CODEOWNERS or `defaultOwner` names an owner',
+    fix: 'safe when `flags.defaultOwner`, CODEOWNERS or `defaultOwner` names an owner',
   },
   check(context) {
     const { flags } = context;
     const field = flags.fieldName('owner');
-    const suggestion = context.facts.suggestOwner(context.path);
+    const configured = context.facts.defaultOwner(context.path);
+    const suggestion: OwnerSuggestion | undefined = configured
+      ? { owner: configured, from: 'flags.defaultOwner' }
+      : context.facts.suggestOwner(context.path);
     const suggests = suggestion
       ? ` ${suggestion.from === 'CODEOWNERS' ? 'CODEOWNERS' : `\`${suggestion.from}\``} suggests ${suggestion.owner}.`
       : '';
@@ -30,6 +33,8 @@ export default defineRule({
     for (const flag of flags.flags) {
       const owner = flag.owner;
       if (owner === undefined) {
+        // `flags.defaultOwner` owns the flags of the files it matches that name no owner of their own.
+        if (configured) continue;
         const edit = addFlagField(context, flags, flag, 'owner', suggestion?.owner ?? OWNER_PLACEHOLDER);
         const inherited = flags.format === 'flagd' ? ' (on the flag or the flag set)' : '';
         context.report(
