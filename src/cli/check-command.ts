@@ -10,13 +10,16 @@ import { parseIsoDate } from '../engine/model/dates';
 import type { Readiness } from '../engine/readiness';
 import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
-import { collectFiles, describeRecognition, describeSkip, loadCodeOwners, loadConfig, readIfExists, type CollectedFiles } from './files';
+import { CodeOwnersIndex, collectFiles, describeRecognition, describeSkip, loadConfig, readIfExists, type CollectedFiles } from './files';
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
 import { toSarif } from './sarif';
 import { VERSION } from '../shared/version';
 
 const FORMATS = ['stylish', 'json', 'sarif'] as const;
+
+/** `--fix` passes at most (as ESLint): each applies the fixes that do not touch one another. */
+const MAX_FIX_PASSES = 10;
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,29 +62,42 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   }
 
   const workspace = new Workspace(config, { read: readIfExists });
-  workspace.setCodeOwners(await loadCodeOwners(root));
+  // Each file's CODEOWNERS is its repository's, wherever the command runs from.
+  const codeOwners = new CodeOwnersIndex(root);
+  await codeOwners.prepare(inputs.map((input) => input.absolute));
+  workspace.setCodeOwners((file) => codeOwners.ownerOf(file));
   for (const input of inputs) workspace.setFile(input.absolute, input.text, input.kind);
   if (values.verbose) for (const line of verboseLines(collected, (file) => workspace.kindsOf(file))) io.stderr(`stagegate: ${line}\n`);
   let reports = await workspace.check(inputs.map((input) => input.absolute));
 
   if (values.fix) {
     let fixed = 0;
-    for (const report of reports) {
-      const input = inputs.find((candidate) => candidate.absolute === report.path)!;
-      const result = applyFixes(input.text, report.findings);
-      if (result.applied === 0) continue;
-      // Write beside the file and rename over it, so an interrupted --fix never leaves half a file.
-      const temporary = `${input.absolute}.stagegate-fix-${process.pid}`;
-      await fs.writeFile(temporary, (input.bom ? '\ufeff' : '') + result.text, 'utf8');
-      await fs.rename(temporary, input.absolute);
-      input.text = result.text;
-      workspace.setFile(input.absolute, result.text, input.kind);
-      fixed += result.applied;
-    }
-    if (fixed > 0) {
-      io.stderr(`stagegate: applied ${fixed} fix${fixed === 1 ? '' : 'es'}.\n`);
+    // Fixes that touch one spot (an owner and an expiry both creating a flagd flag's `metadata`) apply one per pass;
+    // the next pass, on the fixed text, applies the other.
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      let applied = 0;
+      for (const report of reports) {
+        const input = inputs.find((candidate) => candidate.absolute === report.path)!;
+        const result = applyFixes(input.text, report.findings);
+        if (result.applied === 0) continue;
+        // Write beside the file and rename over it, so an interrupted --fix never leaves half a file.
+        const temporary = `${input.absolute}.stagegate-fix-${process.pid}`;
+        await fs.writeFile(temporary, (input.bom ? '\ufeff' : '') + result.text, 'utf8');
+        await fs.rename(temporary, input.absolute);
+        input.text = result.text;
+        workspace.setFile(input.absolute, result.text, input.kind);
+        applied += result.applied;
+      }
+      if (applied === 0) break;
+      fixed += applied;
       reports = await workspace.check(inputs.map((input) => input.absolute));
+      if (
+        pass === MAX_FIX_PASSES - 1 &&
+        reports.some((report) => applyFixes(workspace.textOf(report.path) ?? '', report.findings).applied > 0)
+      )
+        io.stderr(`stagegate: --fix stopped after ${MAX_FIX_PASSES} passes; run it again to apply the fixes left.\n`);
     }
+    if (fixed > 0) io.stderr(`stagegate: applied ${fixed} fix${fixed === 1 ? '' : 'es'}.\n`);
   }
 
   const displayOf = new Map(inputs.map((input) => [input.absolute, input.display]));

@@ -12,7 +12,7 @@ import { MAX_FILE_BYTES, MAX_SNIFFED_BYTES, SNIFFED_HEAD_BYTES } from '../engine
 import { examineFile, findConfigFile, readIfExists, scanFolder } from '../node/files';
 import { UsageError, type Io } from './io';
 
-export { loadCodeOwners, readIfExists } from '../node/files';
+export { CodeOwnersIndex, readIfExists } from '../node/files';
 
 interface InputFile {
   /** Absolute path, the engine's key. */
@@ -165,7 +165,7 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** The configuration and the workspace root: the folder of `.stagegate.yaml`, or the current folder. */
+/** The configuration and the workspace root (where CODEOWNERS is looked for last): the folder of `.stagegate.yaml`, or the current folder. */
 export async function loadConfig(
   explicit: string | undefined,
   paths: string[],
@@ -182,6 +182,8 @@ export async function loadConfig(
   const { config, problems } = parseConfig(text, today);
   // The files: map's globs are relative to the folder of the configuration file.
   if (config.files) config.files = anchorFileKinds(config.files, path.dirname(file));
+  // `flags.defaultOwner` globs are relative to the configuration file.
+  if (config.flagOwners) config.flagOwners.root = path.dirname(file);
   problems.push(...configProblems(config));
   for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
   return { config, root: path.dirname(file) };

@@ -18,6 +18,12 @@ export interface Range {
 export interface TextEdit {
   range: Range;
   newText: string;
+  /**
+   * The same edit as a snippet (`${1:placeholder}` tab stops, `$`, `}` and `\\` escaped), for an edit that asks the user
+   * for a value: editors that insert snippets offer it with the placeholder selected, others do not offer it, and
+   * `newText` (the placeholder as text) is never applied unasked.
+   */
+  snippet?: string;
 }
 
 /** Mechanical repair the faces can offer (quick fix, `--fix`). */

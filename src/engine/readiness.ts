@@ -78,7 +78,7 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
     if (!definition) return true;
     if (definition.type === 'permission' || definition.type === 'kill-switch') return false;
     const days = definition.expires ? daysBetween(today, definition.expires) : undefined;
-    return days === undefined || days < 0 || !definition.owner;
+    return days === undefined || days < 0 || !(definition.owner ?? facts.defaultOwner(definition.file));
   });
   items.push({
     id: 'flag-cleanup-planned',

@@ -1,10 +1,10 @@
 // What the Node faces (the CLI and the language server) share about the file system: which files of a folder
 // Stagegate may read and what each is (both faces recognise files here, reading no more of them than needed), reading
-// one safely, and finding a workspace's `.stagegate.yaml` and CODEOWNERS.
+// one safely, and finding a workspace's `.stagegate.yaml` and each file's CODEOWNERS.
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { CODEOWNERS_LOCATIONS, parseCodeOwners } from '../engine/config/codeowners';
+import { CODEOWNERS_LOCATIONS, parseCodeOwners, type CodeOwners } from '../engine/config/codeowners';
 import { CONFIG_FILE_NAME } from '../engine/config/load';
 import { recogniseFile, type ConfiguredKind, type FileKind, type RecognisedBy, type SkipReason } from '../engine/formats/recognise';
 import { MAX_FILE_BYTES, SNIFFED_HEAD_BYTES } from '../engine/limits';
@@ -155,13 +155,91 @@ export async function findConfigFile(start: string): Promise<string | undefined>
   }
 }
 
-/** The owner CODEOWNERS at `root` suggests for a file, when the repository has one. */
-export async function loadCodeOwners(root: string): Promise<((file: string) => string | undefined) | undefined> {
+async function readCodeOwners(root: string): Promise<CodeOwners | undefined> {
   for (const location of CODEOWNERS_LOCATIONS) {
     const text = await readIfExists(path.join(root, location));
-    if (text === undefined) continue;
-    const owners = parseCodeOwners(text);
-    return (file) => owners.ownerOf(path.relative(root, file));
+    if (text !== undefined) return parseCodeOwners(text);
   }
   return undefined;
+}
+
+/**
+ * CODEOWNERS by repository: a file's owners come from the repository that holds it (the nearest folder above it with
+ * a `.git` folder or file, as in a worktree or a submodule), at GitHub's locations there, whatever folder the command
+ * runs from. A file in no repository, or in one without CODEOWNERS, falls back to the CODEOWNERS of `fallbackRoot`
+ * (the workspace root). Lookups are read ahead with `prepare`, so `ownerOf` answers without waiting.
+ */
+export class CodeOwnersIndex {
+  /** Folder → the repository root above it (undefined: none). */
+  private readonly repositories = new Map<string, string | undefined>();
+  /** Root → its CODEOWNERS (undefined: none). */
+  private readonly owners = new Map<string, CodeOwners | undefined>();
+
+  constructor(private readonly fallbackRoot?: string) {}
+
+  /** Reads what `files` need: their repositories' roots and CODEOWNERS. Returns whether a CODEOWNERS was read. */
+  async prepare(files: Iterable<string>): Promise<boolean> {
+    let read = false;
+    const roots = this.fallbackRoot === undefined ? [] : [this.fallbackRoot];
+    for (const file of files) {
+      const folder = path.dirname(file);
+      if (this.repositories.has(folder)) continue;
+      const root = await this.repositoryOf(folder);
+      if (root !== undefined) roots.push(root);
+    }
+    for (const root of roots) {
+      if (this.owners.has(root)) continue;
+      const owners = await readCodeOwners(root);
+      this.owners.set(root, owners);
+      read ||= owners !== undefined;
+    }
+    return read;
+  }
+
+  /** The owner CODEOWNERS gives `file`, for a file `prepare` has seen. */
+  ownerOf(file: string): string | undefined {
+    const root = this.repositories.get(path.dirname(file));
+    const owners = root === undefined ? undefined : this.owners.get(root);
+    if (owners) return ownerUnder(owners, root!, file);
+    const fallback = this.fallbackRoot === undefined ? undefined : this.owners.get(this.fallbackRoot);
+    return fallback && ownerUnder(fallback, this.fallbackRoot!, file);
+  }
+
+  private async repositoryOf(folder: string): Promise<string | undefined> {
+    const seen: string[] = [];
+    let current = folder;
+    let root: string | undefined;
+    for (;;) {
+      if (this.repositories.has(current)) {
+        root = this.repositories.get(current);
+        break;
+      }
+      seen.push(current);
+      if (await exists(path.join(current, '.git'))) {
+        root = current;
+        break;
+      }
+      const parent = path.dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+    for (const visited of seen) this.repositories.set(visited, root);
+    return root;
+  }
+}
+
+/** A CODEOWNERS entry for a file under `root`; nothing for a file outside it. */
+function ownerUnder(owners: CodeOwners, root: string, file: string): string | undefined {
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return owners.ownerOf(relative);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

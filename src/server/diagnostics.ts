@@ -69,6 +69,7 @@ export class DiagnosticsRounds {
     const started = Date.now();
     try {
       await this.files.keepDateCurrent();
+      await this.files.prepareCodeOwners();
       const reports = await this.files.engine.check();
       const seen = new Set<string>();
       let errors = 0;

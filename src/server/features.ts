@@ -12,7 +12,10 @@ import {
   type DocumentSymbol,
   type Hover,
   type TextDocumentPositionParams,
+  type ClientCapabilities,
+  type SnippetTextEdit,
   type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { completionsAt, type CompletionItem as EngineCompletion } from '../engine/assist/completion';
@@ -29,7 +32,12 @@ import { COMMANDS } from '../shared/protocol';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, sameRange, toLspRange, toPath } from './convert';
 import type { ServerWorkspace } from './server-workspace';
 
-export function codeActions(document: TextDocument, params: CodeActionParams, findings: Finding[]): CodeAction[] {
+/**
+ * Quick fixes, "disable for this line", the rule's page and fix-all for a range. A fix that asks the user for a value
+ * (a snippet edit) is offered only to clients that take snippet edits (`workspace.workspaceEdit.snippetEditSupport`,
+ * LSP 3.18: VS Code's client among them); others get no such action, rather than a placeholder written as text.
+ */
+export function codeActions(document: TextDocument, params: CodeActionParams, findings: Finding[], snippets = false): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   if (only && only.every((requested) => FIX_ALL_KIND === requested || FIX_ALL_KIND.startsWith(`${requested}.`)))
@@ -44,7 +52,13 @@ export function codeActions(document: TextDocument, params: CodeActionParams, fi
           candidate.ruleId === ruleId && sameRange(candidate.range, diagnostic.range) && candidate.message === diagnostic.message,
       );
       for (const fix of finding?.fixes ?? []) {
-        const action = CodeAction.create(fix.title, { changes: { [document.uri]: edits(fix) } }, CodeActionKind.QuickFix);
+        const asSnippet = fix.edits.some((edit) => edit.snippet !== undefined);
+        if (asSnippet && !snippets) continue;
+        const action = CodeAction.create(
+          fix.title,
+          asSnippet ? snippetEdit(document, fix) : { changes: { [document.uri]: edits(fix) } },
+          CodeActionKind.QuickFix,
+        );
         action.diagnostics = [diagnostic];
         action.isPreferred = fix.preferred === true;
         actions.push(action);
@@ -84,7 +98,7 @@ function fixAll(document: TextDocument, findings: Finding[]): CodeAction[] {
     document.offsetAt(a.range.start) <= document.offsetAt(b.range.end) &&
     document.offsetAt(b.range.start) <= document.offsetAt(a.range.end);
   for (const finding of findings) {
-    const fix = finding.fixes?.find((candidate) => candidate.safe);
+    const fix = finding.fixes?.find((candidate) => candidate.safe && candidate.edits.every((edit) => edit.snippet === undefined));
     if (!fix) continue;
     const fixEdits = edits(fix);
     if (fixEdits.some((edit) => chosen.some((other) => touches(edit, other)))) continue;
@@ -96,6 +110,22 @@ function fixAll(document: TextDocument, findings: Finding[]): CodeAction[] {
 
 function edits(fix: Fix): TextEdit[] {
   return fix.edits.map((edit) => ({ range: toLspRange(edit.range), newText: edit.newText }));
+}
+
+/** A fix with a tab stop, as LSP 3.18 snippet text edits (in `documentChanges`, where they may appear). */
+function snippetEdit(document: TextDocument, fix: Fix): WorkspaceEdit {
+  const changes: (TextEdit | SnippetTextEdit)[] = fix.edits.map((edit) =>
+    edit.snippet === undefined
+      ? { range: toLspRange(edit.range), newText: edit.newText }
+      : { range: toLspRange(edit.range), snippet: { kind: 'snippet', value: edit.snippet } },
+  );
+  return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: changes }] };
+}
+
+/** Whether the client applies snippet text edits from a workspace edit. */
+export function takesSnippetEdits(capabilities: ClientCapabilities): boolean {
+  const workspaceEdit = capabilities.workspace?.workspaceEdit;
+  return workspaceEdit?.snippetEditSupport === true && workspaceEdit.documentChanges === true;
 }
 
 function isSql(document: TextDocument): boolean {

@@ -11,9 +11,10 @@ import { anchorFileKinds, configuredKind, readFileKinds, type FileKindGlob } fro
 import { CONFIG_FILE_NAME, mergeRuleSettings, parseConfig } from '../engine/config/load';
 import { looksLikeMigration, recogniseFile, type FileKind } from '../engine/formats/recognise';
 import { MAX_FILE_BYTES } from '../engine/limits';
+import { isPlaceholderOwner } from '../engine/model/owner';
 import { isRecord } from '../engine/values';
 import { Workspace } from '../engine/workspace/workspace';
-import { CANDIDATE_FILE, examineFile, loadCodeOwners, readIfExists, scanFolder } from '../node/files';
+import { CANDIDATE_FILE, CodeOwnersIndex, examineFile, readIfExists, scanFolder } from '../node/files';
 
 /** Files read by the start-up scan at most; a larger workspace is checked as its files are opened. */
 const MAX_SCANNED_FILES = 5000;
@@ -32,6 +33,8 @@ export class ServerWorkspace {
   private folders: string[] = [];
   private settings: EditorSettings = {};
   private migrationGlobs: string[] = [];
+  /** Each file's CODEOWNERS, from its own repository. */
+  private codeOwners = new CodeOwnersIndex();
   /** Paths of documents the editor has open: their text comes from the editor, not the disk. */
   private readonly open = new Set<string>();
   configurationProblems: string[] = [];
@@ -148,7 +151,11 @@ export class ServerWorkspace {
     mergeRuleSettings(config, this.settings.rules, problems);
     const globs = isRecord(this.settings.migrations) ? this.settings.migrations.globs : undefined;
     if (Array.isArray(globs)) config.migrationGlobs = globs.filter((glob): glob is string => typeof glob === 'string');
-    if (typeof this.settings.defaultOwner === 'string' && this.settings.defaultOwner) config.defaultOwner = this.settings.defaultOwner;
+    const owner = this.settings.defaultOwner;
+    if (typeof owner === 'string' && owner.trim() !== '') {
+      if (isPlaceholderOwner(owner)) problems.push(`stagegate.defaultOwner: "${owner}" is a placeholder, not an owner; it is not used.`);
+      else config.defaultOwner = owner;
+    }
     // The setting's globs are relative to each workspace folder; the file's, which come after and so win, to its own.
     const fromSettings = readFileKinds(this.settings.files, problems, 'stagegate.files');
     config.files = this.folders.flatMap((folder) => anchorFileKinds(fromSettings, folder));
@@ -161,6 +168,8 @@ export class ServerWorkspace {
       for (const [ruleId, setting] of Object.entries(fromFile.config.rules)) config.rules[ruleId] = { ...config.rules[ruleId], ...setting };
       if (fromFile.config.migrationGlobs.length > 0) config.migrationGlobs = fromFile.config.migrationGlobs;
       if (fromFile.config.defaultOwner) config.defaultOwner = fromFile.config.defaultOwner;
+      // `flags.defaultOwner` globs are relative to the configuration file.
+      if (fromFile.config.flagOwners) config.flagOwners = { ...fromFile.config.flagOwners, root };
       if (fromFile.config.simulation) config.simulation = fromFile.config.simulation;
       if (fromFile.config.files) config.files.push(...anchorFileKinds(fromFile.config.files, root));
     }
@@ -169,9 +178,17 @@ export class ServerWorkspace {
     this.migrationGlobs = config.migrationGlobs;
     const filesChanged = !sameFileKinds(this.engine.config.files, config.files);
     this.engine.config = config;
-    this.engine.setCodeOwners(root ? await loadCodeOwners(root) : undefined);
+    this.codeOwners = new CodeOwnersIndex(root);
+    await this.codeOwners.prepare(this.engine.paths());
+    this.engine.setCodeOwners((file) => this.codeOwners.ownerOf(file));
     // Files the new files: map names may not have been read yet.
     if (filesChanged && this.scanned) await this.scan();
+  }
+
+  /** Reads the CODEOWNERS of repositories files were added from since the last check; call before each check. */
+  async prepareCodeOwners(): Promise<void> {
+    // Owner fixes read the suggestion: a new repository's CODEOWNERS makes them computed again.
+    if (await this.codeOwners.prepare(this.engine.paths())) this.engine.setCodeOwners((file) => this.codeOwners.ownerOf(file));
   }
 
   private isConfiguration(file: string): boolean {

@@ -44,7 +44,7 @@ import {
 } from '../shared/protocol';
 import { FIX_ALL_KIND, toLspRange, toPath } from './convert';
 import { DiagnosticsRounds } from './diagnostics';
-import { codeActions, codeLenses, completion, documentSymbols, hover } from './features';
+import { codeActions, codeLenses, completion, documentSymbols, hover, takesSnippetEdits } from './features';
 import { ServerWorkspace, type EditorSettings } from './server-workspace';
 import { simulate } from './simulation';
 
@@ -159,7 +159,7 @@ export function startServer(connection: Connection): void {
     if (!document) return [];
     // Fixes carry positions: take them from a check of exactly this text.
     await settled();
-    return codeActions(document, params, rounds!.findingsOf(toPath(document.uri)));
+    return codeActions(document, params, rounds!.findingsOf(toPath(document.uri)), takesSnippetEdits(capabilities));
   });
 
   connection.onHover(async (params) => {

@@ -67,6 +67,10 @@ export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts,
   return [`**${String(path[path.length - 1])}**`, '', doc.description, ...(extra.length ? ['', extra.join(' · ')] : [])].join('\n');
 }
 
+function withDefault(owner: string | undefined): string {
+  return owner ? `${owner} (\`flags.defaultOwner\` in .stagegate.yaml)` : '**none**';
+}
+
 function flagHover(key: string, facts: WorkspaceFacts, today: string): string {
   const definition = facts.flags.get(key)?.[0];
   if (!definition) return `**Flag \`${key}\`**\n\nDefined in no flag file of the workspace.`;
@@ -83,7 +87,7 @@ function flagHover(key: string, facts: WorkspaceFacts, today: string): string {
   return [
     `**Flag \`${key}\`** (${definition.type ?? 'release'})`,
     '',
-    `- owner: ${definition.owner ?? '**none**'}`,
+    `- owner: ${definition.owner ?? withDefault(facts.defaultOwner(definition.file))}`,
     `- ${expiry}`,
     `- variants: ${variants}; default: \`${JSON.stringify(definition.default)}\``,
   ].join('\n');

@@ -1,6 +1,6 @@
 // Reads a CODEOWNERS file so fixes can suggest an owner: the last matching pattern wins, as on GitHub.
 
-interface CodeOwners {
+export interface CodeOwners {
   ownerOf(relativePath: string): string | undefined;
 }
 

@@ -2,6 +2,7 @@
 
 import type { Severity } from '../finding';
 import type { FileKindGlob } from './file-kinds';
+import type { FlagOwnerDefaults } from './flag-owners';
 
 type RuleSeveritySetting = Severity | 'off';
 
@@ -18,6 +19,8 @@ export interface StagegateConfig {
   migrationGlobs: string[];
   /** Owner suggested by a fix when no CODEOWNERS entry applies. */
   defaultOwner?: string;
+  /** `flags.defaultOwner`: the owner of flags that name none, by glob over flag files. */
+  flagOwners?: FlagOwnerDefaults;
   /** Simulation defaults (seed, runs, step); read by the simulator. */
   simulation?: Record<string, unknown>;
   /** The `files:` map: globs giving the kind of files no name, schema or content recognises. */

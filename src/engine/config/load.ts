@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import type { Severity } from '../finding';
 import { defaultConfig, type RuleSetting, type StagegateConfig } from './config';
 import { readFileKinds } from './file-kinds';
+import { readFlagsSection } from './flag-owners';
+import { isPlaceholderOwner } from '../model/owner';
 
 export const CONFIG_FILE_NAME = '.stagegate.yaml';
 
@@ -37,7 +39,13 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
   mergeRuleSettings(config, record.rules, problems);
   if (Array.isArray(record.migrations))
     config.migrationGlobs = record.migrations.filter((glob): glob is string => typeof glob === 'string');
-  if (typeof record.defaultOwner === 'string') config.defaultOwner = record.defaultOwner;
+  if (typeof record.defaultOwner === 'string') {
+    if (isPlaceholderOwner(record.defaultOwner))
+      problems.push(`defaultOwner: "${record.defaultOwner}" is a placeholder, not an owner; it is not used.`);
+    else config.defaultOwner = record.defaultOwner;
+  }
+  const flagOwners = readFlagsSection(record.flags, problems);
+  if (flagOwners) config.flagOwners = flagOwners;
   if (record.simulation !== undefined) config.simulation = record.simulation as Record<string, unknown>;
   if (record.files !== undefined) config.files = readFileKinds(record.files, problems);
   return { config, problems };

@@ -1,6 +1,7 @@
 // Facts gathered across the workspace before rules run, so cross-file rules need not re-read other files.
 
 import type { Range } from '../finding';
+import type { OwnerSuggestion } from './owner';
 
 export interface FlagDefinition {
   key: string;
@@ -9,6 +10,7 @@ export interface FlagDefinition {
   keyRange: Range;
   type?: string;
   expires?: string;
+  /** The owner the flag names (its own, else its flag set's); never a placeholder. */
   owner?: string;
   variants?: Record<string, unknown>;
   default?: unknown;
@@ -51,10 +53,19 @@ export interface WorkspaceFacts {
   migrations: Map<string, MigrationFacts>;
   /** Keyed by `Kind/name` (`AnalysisTemplate/success-rate`); resolveResource (model/resources.ts) picks among them. */
   resources: Map<string, ResourceFact[]>;
-  /** Owner suggested for a path by CODEOWNERS, when the workspace has one. */
-  suggestOwner(path: string): string | undefined;
+  /** The owner `flags.defaultOwner` gives the flags of a file that name none. */
+  defaultOwner(path: string): string | undefined;
+  /** An owner to write into a flag file: CODEOWNERS's entry for it, else `defaultOwner`. */
+  suggestOwner(path: string): OwnerSuggestion | undefined;
 }
 
 export function emptyFacts(): WorkspaceFacts {
-  return { flags: new Map(), flagFiles: [], migrations: new Map(), resources: new Map(), suggestOwner: () => undefined };
+  return {
+    flags: new Map(),
+    flagFiles: [],
+    migrations: new Map(),
+    resources: new Map(),
+    defaultOwner: () => undefined,
+    suggestOwner: () => undefined,
+  };
 }

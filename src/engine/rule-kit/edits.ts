@@ -1,5 +1,5 @@
-// Builds the text edits behind fixes, keeping the file's own layout: block YAML gets a new indented line,
-// flow mappings and JSON get a `"key": value` entry.
+// Builds the text edits behind fixes, keeping the file's own layout: block YAML gets a new indented line, pretty-printed
+// JSON a new line indented like its siblings, one-line JSON and flow mappings an inline entry spaced like theirs.
 
 import { stringify } from 'yaml';
 import type { Range, TextEdit } from '../finding';
@@ -17,13 +17,7 @@ export function insertEntry(context: EditTarget, mapPath: Path, key: string, val
   const located = context.locate(mapPath);
   if (located.depth !== mapPath.length) return undefined;
   const start = file.lines.offsetAt(located.value.start);
-  const valueText = JSON.stringify(value);
-  if (file.text[start] === '{') {
-    const empty = /^\{\s*\}/.test(file.text.slice(start));
-    const json = /\.json$/i.test(file.path);
-    const entry = `${json ? JSON.stringify(key) : key}: ${valueText}${empty ? '' : ', '}`;
-    return { range: point(file.lines.range(start + 1, start + 1)), newText: empty ? entry : entry };
-  }
+  if (file.text[start] === '{') return insertIntoFlowMapping(file, start, key, value);
   // Block mapping: new lines before the first entry, at the entries' indentation. A new top-level section
   // goes at the end of the document instead, where readers expect it.
   const indent = ' '.repeat(located.value.start.character);
@@ -47,6 +41,62 @@ export function insertEntry(context: EditTarget, mapPath: Path, key: string, val
     return { range: point(file.lines.range(next, next)), newText: block };
   }
   return { range: point(file.lines.range(lineStart, lineStart)), newText: block };
+}
+
+/**
+ * A new first entry of the JSON object or YAML flow mapping opening at `open`, in the file's own layout: on its own
+ * line, indented like the entries below it, when the first entry sits on a line of its own (pretty-printed JSON);
+ * inline, spaced like the braces, when the mapping is written on one line.
+ */
+function insertIntoFlowMapping(file: SourceFile, open: number, key: string, value: unknown): TextEdit {
+  const json = /\.json$/i.test(file.path);
+  const name = json || !/^[A-Za-z_][\w.-]*$/.test(key) ? JSON.stringify(key) : key;
+  const first = firstNonSpace(file.text, open + 1);
+  const openLine = file.lines.positionAt(open).line;
+  const firstLine = file.lines.positionAt(first).line;
+  if (firstLine === openLine) {
+    const empty = file.text[first] === '}';
+    const spaced = /^[ \t]/.test(file.text.slice(open + 1));
+    const entry = `${name}: ${flowValue(value, json, spaced)}`;
+    const at = empty ? open + 1 : first;
+    return { range: point(file.lines.range(at, at)), newText: empty ? entry : `${entry}, ` };
+  }
+  const braceIndent = leadingSpace(file.lines.lineText(openLine));
+  const lineStart = file.lines.lineStart(firstLine);
+  const beforeFirst = file.text.slice(lineStart, first);
+  // The first entry's indentation when only spaces precede it; for a closing brace (an empty mapping), one level more.
+  const closing = file.text[first] === '}';
+  const siblingIndent = /^[ \t]*$/.test(beforeFirst) && !closing ? beforeFirst : braceIndent + indentUnit(braceIndent, beforeFirst);
+  const unit = indentUnit(braceIndent, siblingIndent);
+  const valueText = JSON.stringify(value, null, unit).split('\n').join(`\n${siblingIndent}`);
+  return { range: point(file.lines.range(lineStart, lineStart)), newText: `${siblingIndent}${name}: ${valueText}${closing ? '' : ','}\n` };
+}
+
+/** One level of indentation: what the entries add to their brace's line, else two spaces (a tab in a tab-indented file). */
+function indentUnit(outer: string, inner: string): string {
+  if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
+  return inner.startsWith('\t') || outer.startsWith('\t') ? '\t' : '  ';
+}
+
+function leadingSpace(line: string): string {
+  return /^[ \t]*/.exec(line)![0];
+}
+
+function firstNonSpace(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && /\s/.test(text[at])) at++;
+  return at;
+}
+
+/** A value written inline: JSON, with keys unquoted in YAML where they may be, and `{ a: 1 }` spacing when the file uses it. */
+function flowValue(value: unknown, json: boolean, spaced: boolean): string {
+  if (Array.isArray(value)) return `[${value.map((item) => flowValue(item, json, spaced)).join(', ')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value).map(
+    ([key, item]) => `${json || !/^[A-Za-z_][\w.-]*$/.test(key) ? JSON.stringify(key) : key}: ${flowValue(item, json, spaced)}`,
+  );
+  if (entries.length === 0) return '{}';
+  return spaced ? `{ ${entries.join(', ')} }` : `{${entries.join(', ')}}`;
 }
 
 /** `key: value` as block YAML lines at `indent`; scalars stay JSON-quoted so they keep their type. */
@@ -77,9 +127,7 @@ export function appendItem(context: EditTarget, path: Path, item: Record<string,
   if (located.depth !== path.length) return undefined;
   const { file } = context;
   const end = file.lines.offsetAt(located.value.end);
-  if (file.text[end - 1] === ']') {
-    return { range: file.lines.range(end - 1, end - 1), newText: `, ${JSON.stringify(item)}` };
-  }
+  if (file.text[end - 1] === ']') return appendToFlowSequence(file, end - 1, item);
   const indent = ' '.repeat(located.value.start.character);
   const lines = Object.entries(item).map(
     ([key, value], index) => `${index === 0 ? `${indent}- ` : `${indent}  `}${key}: ${JSON.stringify(value)}`,
@@ -90,4 +138,51 @@ export function appendItem(context: EditTarget, path: Path, item: Record<string,
     range: file.lines.range(atEnd ? file.text.length : insertAt, atEnd ? file.text.length : insertAt),
     newText: (atEnd ? '\n' : '') + lines.join('\n') + '\n',
   };
+}
+
+/** A new last item of the JSON array or YAML flow sequence closing at `close`: on its own line in a list of one item per line. */
+function appendToFlowSequence(file: SourceFile, close: number, item: Record<string, unknown>): TextEdit {
+  const json = /\.json$/i.test(file.path);
+  let last = close - 1;
+  while (last >= 0 && /\s/.test(file.text[last])) last--;
+  const empty = file.text[last] === '[';
+  const lastLine = file.lines.positionAt(last).line;
+  const closeLine = file.lines.positionAt(close).line;
+  if (empty || lastLine === closeLine) {
+    const spaced = /^[ \t]/.test(file.text.slice(firstOpening(file.text, close) + 1));
+    const text = flowValue(item, json, spaced);
+    return { range: point(file.lines.range(last + 1, last + 1)), newText: empty ? text : `, ${text}` };
+  }
+  const siblingIndent = leadingSpace(file.lines.lineText(lastLine));
+  const unit = indentUnit(leadingSpace(file.lines.lineText(closeLine)), siblingIndent);
+  const text = JSON.stringify(item, null, unit).split('\n').join(`\n${siblingIndent}`);
+  return { range: point(file.lines.range(last + 1, last + 1)), newText: `,\n${siblingIndent}${text}` };
+}
+
+/** The `[` that opens the sequence closing at `close`, for its spacing; the start of the text when unbalanced. */
+function firstOpening(text: string, close: number): number {
+  let depth = 0;
+  for (let at = close; at >= 0; at--) {
+    if (text[at] === ']') depth++;
+    else if (text[at] === '[' && --depth === 0) return at;
+  }
+  return 0;
+}
+
+/**
+ * `edit` as a snippet whose tab stop selects `placeholder`, written in `edit.newText` as a JSON string: the editor
+ * puts the cursor on it so the user types the value; `newText` keeps the placeholder as plain text.
+ */
+export function withTabStop(edit: TextEdit, placeholder: string): TextEdit {
+  const quoted = JSON.stringify(placeholder);
+  const at = edit.newText.lastIndexOf(quoted);
+  if (at < 0) return edit;
+  const before = edit.newText.slice(0, at);
+  const after = edit.newText.slice(at + quoted.length);
+  return { ...edit, snippet: `${escapeSnippet(before)}"\${1:${escapeSnippet(quoted.slice(1, -1))}}"${escapeSnippet(after)}` };
+}
+
+/** Text taken literally in a snippet. */
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, (character) => `\\${character}`);
 }

@@ -44,7 +44,7 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument): Sc
   const seen = new Set<string>();
   const mixed = new Set<string>();
   const missingKeys = new Map<string, { names: string[]; finding: SchemaProblem }>();
-  const subjects = new Map<SchemaProblem, { path: Path; branchNoise: boolean }>();
+  const subjects = new Map<SchemaProblem, { path: Path; noise: 'wrong-type' | 'unknown-key' | undefined }>();
   for (const error of validate.errors ?? []) {
     const path = instancePath(error.instancePath);
     const variantsAt = path.findIndex((segment, index) => segment === 'variants' && index >= 2 && path[0] === 'flags');
@@ -73,7 +73,7 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument): Sc
         };
       if (finding) {
         findings.push(finding);
-        subjects.set(finding, { path: variantsPath, branchNoise: false });
+        subjects.set(finding, { path: variantsPath, noise: undefined });
       }
       // Variants of one type match one flag type; the other types' errors are noise.
       continue;
@@ -100,16 +100,27 @@ export function validateFlagdDocument(file: SourceFile, doc: ParsedDocument): Sc
     findings.push(finding);
     const subject =
       error.keyword === 'additionalProperties' ? [...path, String((error.params as Record<string, unknown>).additionalProperty)] : path;
-    subjects.set(finding, { path: subject, branchNoise: error.keyword === 'type' || error.keyword === 'additionalProperties' });
+    subjects.set(finding, { path: subject, noise: noiseOf(error.keyword) });
   }
   // In a union, a branch that does not fit reports "wrong type" or "unknown key" where another branch found the real
-  // mistake deeper down: keep the deeper one.
-  const paths = [...subjects.values()].map((subject) => subject.path);
+  // mistake deeper down: keep the deeper one. An unknown key also gives way to a finding on that key's own value
+  // (`{"in": [1]}`: one branch does not know `in`, the branch that does says it needs two items): one finding per node.
+  const others = [...subjects.entries()];
   return findings.filter((finding) => {
     const subject = subjects.get(finding);
-    if (!subject?.branchNoise) return true;
-    return !paths.some((other) => other.length > subject.path.length && subject.path.every((segment, index) => other[index] === segment));
+    if (!subject?.noise) return true;
+    return !others.some(
+      ([other, { path }]) =>
+        other !== finding &&
+        (path.length > subject.path.length || (subject.noise === 'unknown-key' && path.length === subject.path.length)) &&
+        subject.path.every((segment, index) => path[index] === segment),
+    );
   });
+}
+
+/** Errors a union's non-matching branches raise: they give way to a more precise finding from the matching branch. */
+function noiseOf(keyword: string): 'wrong-type' | 'unknown-key' | undefined {
+  return keyword === 'type' ? 'wrong-type' : keyword === 'additionalProperties' ? 'unknown-key' : undefined;
 }
 
 function mixedTypes(value: unknown, path: Path): string[] {

@@ -65,6 +65,9 @@ export function validateDocument(file: SourceFile, doc: ParsedDocument, schema: 
 }
 
 export function toSchemaProblem(file: SourceFile, doc: ParsedDocument, error: ErrorObject): SchemaProblem | undefined {
+  // A key name that fails `propertyNames` raises the name's own error (`pattern`) and then `propertyNames`, both on
+  // the mapping: the second says it at the key, in words.
+  if (error.propertyName !== undefined && error.keyword !== 'propertyNames') return undefined;
   const path = instancePath(error.instancePath);
   const where = formatPath(path);
   const schemaError = (message: string, range = locate(file, doc, path).value): SchemaProblem => ({

@@ -6,6 +6,7 @@ import { resourceName, resourceNamespace } from '../adapters/read';
 import { flagsOf } from '../catalogue/views';
 import { documentKind, resolveMigrationPath } from '../formats/recognise';
 import { emptyFacts, type FlagDefinition, type MigrationFacts, type ResourceFact, type WorkspaceFacts } from '../model/facts';
+import { isOwner, type OwnerSuggestion } from '../model/owner';
 import { migrationEntries } from '../model/plan-view';
 import { locate, type ParsedDocument, type SourceFile } from '../parse/source-file';
 import { flagRange } from '../rule-kit/flags';
@@ -16,7 +17,8 @@ interface FactSources {
   sources(): Iterable<SourceFile>;
   /** What a migration file does, read from the workspace or from disk. */
   migration(path: string): Promise<MigrationFacts>;
-  suggestOwner(path: string): string | undefined;
+  defaultOwner(path: string): string | undefined;
+  suggestOwner(path: string): OwnerSuggestion | undefined;
 }
 
 /** What one parsed document adds to the workspace's facts; computed once per parse, since a parse is never edited. */
@@ -35,6 +37,7 @@ const documentFactsCache = new WeakMap<ParsedDocument, DocumentFacts>();
 /** The workspace's facts, and a fingerprint of them: equal fingerprints give equal findings for unchanged files. */
 export async function collectFacts(from: FactSources, today: string): Promise<{ facts: WorkspaceFacts; fingerprint: string }> {
   const facts = emptyFacts();
+  facts.defaultOwner = (path) => from.defaultOwner(path);
   facts.suggestOwner = (path) => from.suggestOwner(path);
   const planMigrations = new Set<string>();
   const parts: string[] = [];
@@ -105,7 +108,7 @@ function collectFlags(
       type: flag.type,
       disabled: flag.disabled,
     };
-    if (typeof flag.owner?.value === 'string') definition.owner = flag.owner.value;
+    if (isOwner(flag.owner?.value)) definition.owner = flag.owner.value;
     if (typeof flag.expires?.value === 'string') definition.expires = flag.expires.value;
     if (flag.variants) definition.variants = flag.variants;
     if (flag.default) definition.default = flag.default.value;

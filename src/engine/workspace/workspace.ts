@@ -5,6 +5,7 @@
 import * as nodePath from 'path';
 import type { StagegateConfig } from '../config/config';
 import { configuredKind } from '../config/file-kinds';
+import { defaultOwnerOf } from '../config/flag-owners';
 import type { Finding } from '../finding';
 import { flywayVersionOf, migrationPlace, type MigrationPlace } from '../formats/migration-roles';
 import { DOCUMENT_KINDS, documentKind, type ConfiguredKind, type FileKind } from '../formats/recognise';
@@ -183,7 +184,12 @@ export class Workspace {
       {
         sources: () => this.sources(),
         migration: (path) => this.migrationFacts(path),
-        suggestOwner: (path) => this.codeOwners?.(path) ?? this.config.defaultOwner,
+        defaultOwner: (path) => defaultOwnerOf(this.config.flagOwners, path),
+        suggestOwner: (path) => {
+          const fromCodeOwners = this.codeOwners?.(path);
+          if (fromCodeOwners) return { owner: fromCodeOwners, from: 'CODEOWNERS' };
+          return this.config.defaultOwner ? { owner: this.config.defaultOwner, from: 'defaultOwner' } : undefined;
+        },
       },
       this.config.today,
     );

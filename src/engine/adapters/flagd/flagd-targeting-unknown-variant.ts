@@ -2,8 +2,7 @@
 // application falls back to its code default for exactly the subjects the rule meant to target.
 
 import { defineRule } from '../../rule-kit/rule';
-import { list } from '../read';
-import { flagdFlags, fractionalBuckets, operations, variantNames } from './flagd-view';
+import { flagdFlags, targetingResults, variantNames } from './flagd-view';
 
 export default defineRule({
   meta: {
@@ -18,27 +17,12 @@ export default defineRule({
     for (const flag of flagdFlags(value)) {
       const names = variantNames(flag.flag);
       if (!names || names.length === 0) continue;
-      const unknown = (name: string) => !names.includes(name);
-      for (const node of operations(flag.flag.targeting, [...flag.path, 'targeting'])) {
-        const results: { name: string; index: number; inner?: number }[] = [];
-        if (node.operator === 'if') {
-          // [condition, then, condition, then, …, else]: results sit at odd positions and at the end.
-          const args = list(node.args);
-          args.forEach((arg, index) => {
-            if (typeof arg === 'string' && (index % 2 === 1 || index === args.length - 1)) results.push({ name: arg, index });
-          });
-        } else if (node.operator === 'fractional') {
-          for (const bucket of fractionalBuckets(node))
-            if (bucket.variant !== undefined) results.push({ name: bucket.variant, index: bucket.index, inner: 0 });
-        }
-        for (const result of results) {
-          if (!unknown(result.name)) continue;
-          const path = result.inner === undefined ? [...node.path, result.index] : [...node.path, result.index, result.inner];
-          context.report(
-            context.locate(path).value,
-            `Targeting of flag "${flag.key}" returns "${result.name}", which is not one of its variants (${names.join(', ')}): flagd answers with an error for these subjects.`,
-          );
-        }
+      for (const result of targetingResults(flag.flag.targeting, [...flag.path, 'targeting'])) {
+        if (names.includes(result.name)) continue;
+        context.report(
+          context.locate(result.path).value,
+          `Targeting of flag "${flag.key}" returns "${result.name}", which is not one of its variants (${names.join(', ')}): flagd answers with an error for these subjects.`,
+        );
       }
     }
   },

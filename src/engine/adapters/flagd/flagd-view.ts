@@ -100,6 +100,43 @@ export function operations(root: unknown, rootPath: Path): JsonLogicNode[] {
   return found;
 }
 
+interface TargetingResult {
+  /** The variant name, written as text. */
+  name: string;
+  /** Path of the name in the document. */
+  path: Path;
+}
+
+/**
+ * The variant names targeting returns as literals: the results of an `if` (then and else branches, and the results of
+ * `[c1, r1, c2, r2, …, else]` chains) and the variants of `fractional` buckets, followed through nested `if`s and
+ * `fractional`s in result positions only. A condition is no result: a `fractional` compared in a condition buckets
+ * subjects into names of its own. A result computed by any other operation (`cat`, `var`, a `$ref`) is not followed.
+ */
+export function targetingResults(root: unknown, rootPath: Path): TargetingResult[] {
+  const found: TargetingResult[] = [];
+  const visit = (node: unknown, path: Path, depth: number): void => {
+    if (depth > 100 || !isRecord(node)) return;
+    for (const [operator, args] of Object.entries(node)) {
+      const at: Path = [...path, operator];
+      if (operator === 'if') {
+        const items = list(args);
+        items.forEach((item, index) => {
+          // [condition, result, condition, result, …, else]: results sit at odd positions and at the end.
+          if (index % 2 === 0 && index !== items.length - 1) return;
+          if (typeof item === 'string') found.push({ name: item, path: [...at, index] });
+          else visit(item, [...at, index], depth + 1);
+        });
+      } else if (operator === 'fractional') {
+        for (const bucket of fractionalBuckets({ operator, args, path: at }))
+          if (bucket.variant !== undefined) found.push({ name: bucket.variant, path: [...at, bucket.index, 0] });
+      }
+    }
+  };
+  visit(root, rootPath, 0);
+  return found;
+}
+
 /** Variant names of a flag, when it has a `variants` mapping. */
 export function variantNames(flag: Record<string, unknown>): string[] | undefined {
   return isRecord(flag.variants) ? Object.keys(flag.variants) : undefined;
