@@ -1,6 +1,7 @@
 // `stagegate simulate`: replays failure scenarios through a plan's gates and prints one run, a summary over many
 // seeds, or the scenario matrix, as text, JSON or a self-contained HTML report. Exit 0 when the simulation ran
 // (its findings are information: `check` is the gate), 2 for usage, I/O problems and plans it cannot replay.
+// Every output says whether the plan has a modelled gate and carries the notes of what the simulation assumed.
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -89,13 +90,14 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
     for (const input of await collectInputs([path.dirname(shown)], io.cwd))
       if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text);
   }
-  const { simulator, findings, notes } = await loadSimulation(workspace, absolute);
-  if (notes.length > 0) io.stderr(formatStylish([{ file: shownPath, findings: notes }]));
+  const { simulator, findings, notes } = await loadSimulation(workspace, absolute, { file: shownPath });
   if (!simulator) {
     io.stderr(formatStylish([{ file: shownPath, findings }]));
     io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
     return 2;
   }
+  // Text output lists the notes itself; beside JSON and HTML, people at a terminal still read them here.
+  if (notes.length > 0 && format !== 'text') io.stderr(formatStylish([{ file: shownPath, findings: notes }]));
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   if (!simulator.scenario(scenario)) throw new UsageError(unknownScenario(simulator, scenario));
 

@@ -19,7 +19,8 @@ export async function simulate(
   token: CancellationToken,
 ): Promise<SimulateResult> {
   const path = toPath(params.uri);
-  const loaded = await loadSimulation(files.engine, path);
+  // Notes name the file as the workspace does; the report carries them, so the webview shows them with the results.
+  const loaded = await loadSimulation(files.engine, path, { file: files.relative(path) });
   if (!loaded.simulator) {
     const first = loaded.findings[0];
     return {
@@ -51,6 +52,5 @@ export async function simulate(
   } finally {
     progress.done();
   }
-  const notes = loaded.notes.map((note) => ({ line: note.range.start.line + 1, message: note.message }));
-  return { report, scenarios, request, notes };
+  return { report, scenarios, request, notes: report.run.notes };
 }

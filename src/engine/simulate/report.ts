@@ -71,6 +71,6 @@ export async function buildReport(simulator: Simulator, request: ReportRequest, 
     plan: outline,
     run,
     summary,
-    matrix: scenarios.length > 0 ? { plan: outline.name, runs: request.matrixRuns, seed: request.seed, scenarios: summaries } : null,
+    matrix: scenarios.length > 0 ? simulator.matrixOf(summaries, request.seed, request.matrixRuns) : null,
   };
 }
