@@ -1,6 +1,7 @@
 // `stagegate simulate`: replays failure scenarios through a plan's gates and prints one run, a summary over many
 // seeds, or the scenario matrix, as text, JSON or a self-contained HTML report. Exit 0 when the simulation ran
-// (its findings are information: `check` is the gate), 2 for usage, I/O problems and plans it cannot replay.
+// (its findings are information: `check` is the gate), 2 for usage, I/O problems, plans it cannot replay and plans
+// with schema errors (unless --force).
 // Every output says whether the plan has a modelled gate and carries the notes of what the simulation assumed.
 
 import { promises as fs } from 'fs';
@@ -47,6 +48,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
       'all-scenarios': { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
       out: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   const format = values.format as Format;
@@ -90,14 +92,24 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
     for (const input of await collectInputs([path.dirname(shown)], io.cwd))
       if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text);
   }
-  const { simulator, findings, notes } = await loadSimulation(workspace, absolute, { file: shownPath });
+  const { simulator, findings, notes, schemaErrors } = await loadSimulation(workspace, absolute, { file: shownPath });
   if (!simulator) {
     io.stderr(formatStylish([{ file: shownPath, findings }]));
     io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
     return 2;
   }
-  // Text output lists the notes itself; beside JSON and HTML, people at a terminal still read them here.
-  if (notes.length > 0 && format !== 'text') io.stderr(formatStylish([{ file: shownPath, findings: notes }]));
+  // A plan with schema errors is not the plan its authors meant: replaying what could be read of it is a choice.
+  if (schemaErrors.length > 0 && values.force !== true) {
+    io.stderr(formatStylish([{ file: shownPath, findings: schemaErrors }]));
+    io.stderr(
+      `stagegate: ${shown} has ${schemaErrors.length === 1 ? 'a schema error' : `${schemaErrors.length} schema errors`}: fix ${schemaErrors.length === 1 ? 'it' : 'them'}, or pass --force to simulate what could be read.\n`,
+    );
+    return 2;
+  }
+  // Text output lists the notes (and the errors simulated despite) itself; beside JSON and HTML, people at a
+  // terminal still read them here.
+  const told = [...schemaErrors, ...notes];
+  if (told.length > 0 && format !== 'text') io.stderr(formatStylish([{ file: shownPath, findings: told }]));
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   if (!simulator.scenario(scenario)) throw new UsageError(unknownScenario(simulator, scenario));
 

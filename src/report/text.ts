@@ -11,7 +11,7 @@ import type {
   SimulationResult,
 } from '../engine/simulate/result';
 
-/** What every output of a plan shows before its results: whether it is gated. */
+/** What every output of a plan shows before its results: whether it is gated, and what it was replayed despite. */
 interface PlanFacts {
   plan: string;
   gated: boolean;
@@ -20,12 +20,17 @@ interface PlanFacts {
 
 /**
  * The lines that come first: a plan without a modelled gate (nothing can stop it, so a detection rate of 0 says
- * nothing). Empty for a gated plan.
+ * nothing), and a file simulated despite its errors. Empty for a gated plan read without error.
  */
 export function planWarnings(facts: PlanFacts): string[] {
   const lines: string[] = [];
   if (!facts.gated)
     lines.push(`Not gated: no gate of ${facts.plan} is modelled, so nothing in this simulation can stop the rollout (the notes say why).`);
+  const errors = facts.notes.filter((note) => note.severity === 'error').length;
+  if (errors > 0)
+    lines.push(
+      `Simulated despite ${errors} error${errors === 1 ? '' : 's'} in ${facts.notes.find((note) => note.severity === 'error')!.file || 'the file'}: the plan replayed is what could be read of it (the notes list them).`,
+    );
   return lines;
 }
 

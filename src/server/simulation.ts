@@ -1,5 +1,6 @@
 // Simulations run in the language server, off the editor's thread: the report is built in steps, reporting progress
-// to the client and stopping when the client cancels the request.
+// to the client and stopping when the client cancels the request. A plan with schema errors is simulated as read
+// (the editor shows the errors); its report says so, as `simulate --force` does.
 
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { buildReport, DEFAULT_SCENARIO, DEFAULT_SEED, SimulationCancelled } from '../engine/simulate';

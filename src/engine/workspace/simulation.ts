@@ -16,6 +16,7 @@ import { isBlocking, locate, rangeForPath, type ParsedDocument, type Path, type 
 import type { SimulationOptions } from '../simulate/compile';
 import { Simulator } from '../simulate/simulator';
 import { isRecord } from '../values';
+import { ruleMeta } from '../catalogue';
 import type { Workspace } from './workspace';
 
 export interface LoadOptions extends SimulationOptions {
@@ -29,6 +30,11 @@ export interface LoadedSimulation {
   findings: Finding[];
   /** What a conversion assumed or left out (info): say it next to the results. The simulator's results carry them. */
   notes: Finding[];
+  /**
+   * Errors of the schema family (`check` reports them) in the simulated document: the plan replayed is only what
+   * could be read of it. The simulator's results carry them as notes; the CLI refuses to run without `--force`.
+   */
+  schemaErrors: Finding[];
 }
 
 export interface PlanOfDocument {
@@ -61,6 +67,7 @@ export async function loadSimulation(workspace: Workspace, path: string, options
   ): LoadedSimulation => ({
     findings: [{ ruleId: 'plan-not-simulable', severity: 'error', message, range }],
     notes: [],
+    schemaErrors: [],
   });
   if (!source) return nothing('This file is not a release plan, an Argo Rollout or a Flagger Canary.');
   const doc =
@@ -68,7 +75,7 @@ export async function loadSimulation(workspace: Workspace, path: string, options
     source.documents.find((candidate) => isSimulable(candidate, path));
   if (!doc) {
     const blocking = parseErrors(source);
-    if (blocking.length > 0) return { findings: blocking, notes: [] };
+    if (blocking.length > 0) return { findings: blocking, notes: [], schemaErrors: [] };
     return nothing(
       source.documents.length === 0
         ? 'The file is empty.'
@@ -77,11 +84,11 @@ export async function loadSimulation(workspace: Workspace, path: string, options
     );
   }
   const blocking = parseErrors(source, doc);
-  if (blocking.length > 0) return { findings: blocking, notes: [] };
+  if (blocking.length > 0) return { findings: blocking, notes: [], schemaErrors: [] };
   const { plan, problems, locate: placeInDocument } = planOfDocument(source, doc, await workspace.facts(), workspace.config);
   const asFindings = (severity: 'error' | 'info', ruleId: string): Finding[] =>
     problems.map(({ range, message }) => ({ ruleId, severity, message, range }));
-  if (!plan) return { findings: asFindings('error', 'plan-not-simulable'), notes: [] };
+  if (!plan) return { findings: asFindings('error', 'plan-not-simulable'), notes: [], schemaErrors: [] };
   // Where the plan's traffic and baseline come from when the file does not say: assumptions too.
   const native = documentKind(doc.value, path) === 'release-plan';
   const defaults = native ? defaultBaselineNotes(doc.value) : configuredNotes(workspace.config, doc.value);
@@ -95,10 +102,11 @@ export async function loadSimulation(workspace: Workspace, path: string, options
       range: (native ? locate(source, doc, at).key : undefined) ?? rangeForPath(source, doc, at),
     })),
   ];
+  const schemaErrors = await schemaErrorsIn(workspace, path, doc);
   const created = Simulator.create(plan, simulationOptions, {
     file: shownAs,
     locate: placeInDocument ?? ((at) => rangeForPath(source, doc, at)),
-    notes,
+    notes: [...notes, ...schemaErrors],
   });
   if (!created.simulator) {
     const findings = created.problems.map(({ ruleId, path: at, message }): Finding => ({
@@ -107,9 +115,23 @@ export async function loadSimulation(workspace: Workspace, path: string, options
       message,
       range: rangeForPath(source, doc, at),
     }));
-    return { findings, notes: [] };
+    return { findings, notes: [], schemaErrors };
   }
-  return { simulator: created.simulator, findings: [], notes };
+  return { simulator: created.simulator, findings: [], notes, schemaErrors };
+}
+
+/** The errors `check` gives the document for rules of the schema family (severities as configured). */
+async function schemaErrorsIn(workspace: Workspace, path: string, doc: ParsedDocument): Promise<Finding[]> {
+  const [report] = await workspace.check([path]);
+  const within = (finding: Finding) =>
+    comparePositions(finding.range.start, doc.range.start) >= 0 && comparePositions(finding.range.start, doc.range.end) <= 0;
+  return (report?.findings ?? []).filter(
+    (finding) => finding.severity === 'error' && ruleMeta(finding.ruleId)?.family === 'schema' && within(finding),
+  );
+}
+
+function comparePositions(a: Range['start'], b: Range['start']): number {
+  return a.line - b.line || a.character - b.character;
 }
 
 /**

@@ -1,6 +1,6 @@
 // `stagegate simulate` says what it could not model: a plan without a modelled gate is "not gated" in every output
-// (JSON `gated`, `gates`, located `notes`; the first line of text; the matrix). Through the built command, as a CI job
-// runs it.
+// (JSON `gated`, `gates`, located `notes`; the first line of text; the matrix). A plan with schema errors is not
+// simulated unless --force, and then says so. Through the built command, as a CI job runs it.
 
 import * as assert from 'assert';
 import { spawn } from 'child_process';
@@ -12,6 +12,7 @@ const BIN = path.join(REPO_ROOT, 'bin', 'stagegate.js');
 const EXAMPLE = 'examples/checkout/checkout.release.yaml';
 const ROLLOUT = 'test/fixtures/simulate/not-gated/smoke-only.rollout.yaml';
 const CANARY = 'test/fixtures/simulate/not-gated/templated.canary.yaml';
+const SCHEMA_ERROR = 'test/fixtures/simulate/schema-error.release.yaml';
 
 /** `node bin/stagegate.js …` in the repository, as CI runs it: its exit code and both streams (pipes, not a terminal). */
 function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -173,5 +174,63 @@ describe('simulate says when a plan has no modelled gate', () => {
       const second = await cli(['simulate', ROLLOUT, ...extra, '--format', 'json']);
       assert.ok(first.stdout.length > 0 && first.stdout === second.stdout, extra.join(' '));
     }
+  });
+});
+
+describe('simulate on a plan with schema errors', () => {
+  const error = `${SCHEMA_ERROR}:16:5  error  Unknown key "intervall" in stages[0]. Did you mean "interval"?  schema`;
+
+  it('exits 2 and prints the errors, whatever the format, with nothing on stdout', async () => {
+    for (const format of ['text', 'json', 'html']) {
+      const { code, stdout, stderr } = await cli(['simulate', SCHEMA_ERROR, '--format', format]);
+      assert.strictEqual(code, 2, format);
+      assert.strictEqual(stdout, '', format);
+      const lines = stderr.trimEnd().split('\n');
+      assert.strictEqual(lines[0], error, format);
+      assert.strictEqual(
+        lines[lines.length - 1],
+        `stagegate: ${SCHEMA_ERROR} has a schema error: fix it, or pass --force to simulate what could be read.`,
+      );
+    }
+  });
+
+  it('with --force simulates what could be read, and says first that it did, with the error among the notes', async () => {
+    const { code, stdout, stderr } = await cli(['simulate', SCHEMA_ERROR, '--force']);
+    assert.strictEqual(code, 0, stderr);
+    const lines = stdout.trimEnd().split('\n');
+    assert.strictEqual(
+      lines[0],
+      `Simulated despite 1 error in ${SCHEMA_ERROR}: the plan replayed is what could be read of it (the notes list them).`,
+    );
+    assert.match(lines[1], /^schema-error · error-spike \(seed 1\): /);
+    assert.deepStrictEqual(lines.slice(-2), ['Notes (1):', `  ${error}`]);
+
+    const forced = await cli(['simulate', SCHEMA_ERROR, '--force', '--format', 'json']);
+    assert.strictEqual(forced.code, 0, forced.stderr);
+    const run = JSON.parse(forced.stdout) as { gated: boolean; notes: Note[] };
+    assert.strictEqual(run.gated, true);
+    assert.deepStrictEqual(run.notes, [
+      {
+        file: SCHEMA_ERROR,
+        ruleId: 'schema',
+        severity: 'error',
+        message: 'Unknown key "intervall" in stages[0]. Did you mean "interval"?',
+        line: 16,
+        column: 5,
+        endLine: 16,
+        endColumn: 14,
+      },
+    ]);
+    // Beside JSON, the person at the terminal reads the error on stderr too.
+    assert.ok(forced.stderr.startsWith(error), forced.stderr);
+  });
+
+  it("other rules' errors (breakdown-unknown-dimension, gate-unknown-kpi) do not stop it: only the schema's do", async () => {
+    const file = 'test/fixtures/simulate/assumptions.release.yaml';
+    const check = await cli(['check', file, '--format', 'json']);
+    assert.strictEqual(check.code, 1, 'check finds errors in it');
+    const { code, stdout, stderr } = await cli(['simulate', file]);
+    assert.strictEqual(code, 0, stderr);
+    assert.match(stdout, /^assumptions · error-spike/);
   });
 });
