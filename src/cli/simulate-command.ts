@@ -24,6 +24,7 @@ import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
 import { collectInputs, loadConfig, readIfExists } from './files';
 import { formatStylish } from './format';
+import { terminalProgress } from './progress';
 import { UsageError, type Io } from './io';
 
 /** Runs per scenario of the matrix (`--all-scenarios`, and the HTML report) when `--runs` is not given. */
@@ -113,6 +114,15 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   if (!simulator.scenario(scenario)) throw new UsageError(unknownScenario(simulator, scenario));
 
+  // Many runs take seconds: at a terminal, say how far they are (on stderr, so never in the output itself).
+  const progress = terminalProgress(io, `simulating ${path.basename(shown)}`);
+  const report = async (request: { runs: number; matrixRuns: number }) => {
+    try {
+      return await buildReport(simulator, { scenario, seed, ...request }, progress?.hooks);
+    } finally {
+      progress?.clear();
+    }
+  };
   let output: string;
   if (format === 'html') {
     const assets = (options.reportAssets ?? loadReportAssets)();
@@ -120,14 +130,13 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
       io.stderr(`stagegate: ${assets}\n`);
       return 2;
     }
-    const matrixRuns = runs ?? DEFAULT_MATRIX_RUNS;
-    output = renderHtmlReport(await buildReport(simulator, { scenario, seed, runs: runs ?? 1, matrixRuns }), assets);
+    output = renderHtmlReport(await report({ runs: runs ?? 1, matrixRuns: runs ?? DEFAULT_MATRIX_RUNS }), assets);
   } else if (allScenarios) {
-    const matrix = simulator.matrix(seed, runs ?? DEFAULT_MATRIX_RUNS);
-    output = format === 'json' ? json(matrix) : formatMatrixText(matrix);
+    const { matrix } = await report({ runs: 1, matrixRuns: runs ?? DEFAULT_MATRIX_RUNS });
+    output = format === 'json' ? json(matrix) : formatMatrixText(matrix!);
   } else if (runs !== undefined && runs > 1) {
-    const summary = simulator.runMany(scenario, seed, runs);
-    output = format === 'json' ? json(summary) : formatSummaryText(summary);
+    const { summary } = await report({ runs, matrixRuns: 0 });
+    output = format === 'json' ? json(summary) : formatSummaryText(summary!);
   } else {
     const result = simulator.run(scenario, seed);
     output = format === 'json' ? json(result) : formatRunText(result);

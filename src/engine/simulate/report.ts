@@ -10,7 +10,7 @@ interface ReportRequest extends RunRequest {
   matrixRuns: number;
 }
 
-interface ReportHooks {
+export interface ReportHooks {
   /** Called before each step with how many are done. */
   progress?(done: number, total: number, label: string): void;
   /** Checked between steps; true stops the report with `SimulationCancelled`. */
