@@ -6,7 +6,7 @@
 import type { Chart as ChartJs, ChartConfiguration, ChartDataset, Plugin, ScaleOptions } from 'chart.js';
 import type { GateEvaluation, PlanOutline, SimulationReport, SimulationResult } from '../src/engine/simulate/result';
 import { formatMinutes } from '../src/engine/model/units';
-import { count, describeRun, number, percent } from '../src/report/text';
+import { count, describeRun, formatNote, NOT_GATED, number, percent, planWarnings } from '../src/report/text';
 
 type ChartConstructor = typeof ChartJs;
 
@@ -122,7 +122,7 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     const summary = report.summary;
     section(container, `${summary.scenario} over ${count(summary.runs)} runs`);
     figures(container, [
-      [percent(summary.detectionRate), summary.newVersionAtFault ? 'caught' : 'false rollbacks'],
+      [summary.gated ? percent(summary.detectionRate) : NOT_GATED, summary.newVersionAtFault ? 'caught' : 'false rollbacks'],
       [summary.meanDetectionMinute === null ? '–' : `minute ${number(summary.meanDetectionMinute)}`, 'mean detection'],
       [count(summary.blastRadius.failedRequests.p50), 'failed requests, median'],
       [count(summary.blastRadius.failedRequests.p95), 'failed requests, p95'],
@@ -138,14 +138,16 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
       `Each scenario over ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1}): where the plan stopped it, and at what cost. Where the new version is not at fault (healthy, a dependency failing for both versions), every stop is a false rollback.`,
     );
     draw(container, matrixChart(report, palette), matrix.scenarios.length > 5 ? 'sg-tall' : '');
+    // Without a modelled gate a rate of 0 would read as gates that missed.
+    const rate = (value: number) => (matrix.gated ? percent(value) : NOT_GATED);
     table(
       container,
       ['scenario', 'what fails', 'caught', 'false rollbacks', 'where', 'by metric', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'],
       matrix.scenarios.map((summary) => [
         summary.scenario,
         summary.description,
-        summary.newVersionAtFault ? percent(summary.detectionRate) : '–',
-        summary.newVersionAtFault ? '–' : percent(summary.detectionRate),
+        summary.newVersionAtFault ? rate(summary.detectionRate) : '–',
+        summary.newVersionAtFault ? '–' : rate(summary.detectionRate),
         Object.entries(summary.detectionByStage)
           .filter(([, rate]) => rate > 0)
           .map(([stage, rate]) => `${stage} ${percent(rate)}`)
@@ -162,13 +164,13 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     ).classList.add('sg-matrix');
   }
 
-  const footer = element(
-    container,
-    'p',
-    'sg-note',
-    `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`,
-  );
-  for (const note of run.notes) element(footer, 'div', undefined, note);
+  if (run.notes.length > 0) {
+    section(container, 'Notes');
+    legend(container, 'What the simulation assumed, what it could not model as a gate, and the errors of the file, where each is.');
+    const list = element(container, 'ul', 'sg-notes');
+    for (const note of run.notes) element(list, 'li', note.severity === 'error' ? 'sg-note-error' : undefined, formatNote(note));
+  }
+  element(container, 'p', 'sg-note', `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`);
   container.setAttribute('data-rendered', 'true');
   return {
     charts,
@@ -181,6 +183,8 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
 
 function renderHeading(container: HTMLElement, report: SimulationReport): void {
   const run = report.run;
+  // First, above the title: a plan nothing can stop, or a file replayed despite its errors.
+  for (const warning of planWarnings(run)) element(container, 'p', 'sg-warning', warning);
   element(container, 'h1', undefined, `${report.plan.name} · ${run.scenario}`);
   element(container, 'p', 'sg-subtitle', `${report.plan.service} · ${run.description}`);
   // Not stopping is a miss only when the new version is at fault; stopping is right only then.
@@ -394,7 +398,7 @@ function matrixChart(report: SimulationReport, palette: Palette): ChartConfigura
     backgroundColor: palette.series[index % palette.series.length],
   }));
   datasets.push({
-    label: 'not stopped',
+    label: matrix.gated ? 'not stopped' : `${NOT_GATED}: no modelled gate`,
     data: matrix.scenarios.map((summary) => (1 - summary.detectionRate) * 100),
     backgroundColor: palette.notCaught,
   });

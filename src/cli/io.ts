@@ -4,12 +4,18 @@ export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /** Whether stderr is a terminal: only then is progress drawn on it (never in a CI log or a redirected file). */
+  stderrIsTTY?: boolean;
+  /** The terminal's width, when stderr is one. */
+  stderrColumns?: number;
 }
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
+  stderrColumns: process.stderr.columns,
 };
 
 /** A problem with how the command was called or with the files it was given: exit code 2 and the usage. */

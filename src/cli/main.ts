@@ -8,11 +8,12 @@ const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
                   [--config FILE] [--fix] [--readiness] [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
-                  [--format text|json|html] [--out FILE]
+                  [--format text|json|html] [--out FILE] [--force]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
-simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem or a plan it cannot replay.
+simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem, a plan it cannot replay
+or a plan with schema errors (--force simulates what could be read of it, and says so).
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

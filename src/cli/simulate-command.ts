@@ -1,6 +1,8 @@
 // `stagegate simulate`: replays failure scenarios through a plan's gates and prints one run, a summary over many
 // seeds, or the scenario matrix, as text, JSON or a self-contained HTML report. Exit 0 when the simulation ran
-// (its findings are information: `check` is the gate), 2 for usage, I/O problems and plans it cannot replay.
+// (its findings are information: `check` is the gate), 2 for usage, I/O problems, plans it cannot replay and plans
+// with schema errors (unless --force).
+// Every output says whether the plan has a modelled gate and carries the notes of what the simulation assumed.
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -22,6 +24,7 @@ import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
 import { collectInputs, loadConfig, readIfExists } from './files';
 import { formatStylish } from './format';
+import { terminalProgress } from './progress';
 import { UsageError, type Io } from './io';
 
 /** Runs per scenario of the matrix (`--all-scenarios`, and the HTML report) when `--runs` is not given. */
@@ -46,6 +49,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
       'all-scenarios': { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
       out: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   const format = values.format as Format;
@@ -89,16 +93,36 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
     for (const input of await collectInputs([path.dirname(shown)], io.cwd, config))
       if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text);
   }
-  const { simulator, findings, notes } = await loadSimulation(workspace, absolute);
-  if (notes.length > 0) io.stderr(formatStylish([{ file: shownPath, findings: notes }]));
+  const { simulator, findings, notes, schemaErrors } = await loadSimulation(workspace, absolute, { file: shownPath });
   if (!simulator) {
     io.stderr(formatStylish([{ file: shownPath, findings }]));
     io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
     return 2;
   }
+  // A plan with schema errors is not the plan its authors meant: replaying what could be read of it is a choice.
+  if (schemaErrors.length > 0 && values.force !== true) {
+    io.stderr(formatStylish([{ file: shownPath, findings: schemaErrors }]));
+    io.stderr(
+      `stagegate: ${shown} has ${schemaErrors.length === 1 ? 'a schema error' : `${schemaErrors.length} schema errors`}: fix ${schemaErrors.length === 1 ? 'it' : 'them'}, or pass --force to simulate what could be read.\n`,
+    );
+    return 2;
+  }
+  // Text output lists the notes (and the errors simulated despite) itself; beside JSON and HTML, people at a
+  // terminal still read them here.
+  const told = [...schemaErrors, ...notes];
+  if (told.length > 0 && format !== 'text') io.stderr(formatStylish([{ file: shownPath, findings: told }]));
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   if (!simulator.scenario(scenario)) throw new UsageError(unknownScenario(simulator, scenario));
 
+  // Many runs take seconds: at a terminal, say how far they are (on stderr, so never in the output itself).
+  const progress = terminalProgress(io, `simulating ${path.basename(shown)}`);
+  const report = async (request: { runs: number; matrixRuns: number }) => {
+    try {
+      return await buildReport(simulator, { scenario, seed, ...request }, progress?.hooks);
+    } finally {
+      progress?.clear();
+    }
+  };
   let output: string;
   if (format === 'html') {
     const assets = (options.reportAssets ?? loadReportAssets)();
@@ -106,14 +130,13 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
       io.stderr(`stagegate: ${assets}\n`);
       return 2;
     }
-    const matrixRuns = runs ?? DEFAULT_MATRIX_RUNS;
-    output = renderHtmlReport(await buildReport(simulator, { scenario, seed, runs: runs ?? 1, matrixRuns }), assets);
+    output = renderHtmlReport(await report({ runs: runs ?? 1, matrixRuns: runs ?? DEFAULT_MATRIX_RUNS }), assets);
   } else if (allScenarios) {
-    const matrix = simulator.matrix(seed, runs ?? DEFAULT_MATRIX_RUNS);
-    output = format === 'json' ? json(matrix) : formatMatrixText(matrix);
+    const { matrix } = await report({ runs: 1, matrixRuns: runs ?? DEFAULT_MATRIX_RUNS });
+    output = format === 'json' ? json(matrix) : formatMatrixText(matrix!);
   } else if (runs !== undefined && runs > 1) {
-    const summary = simulator.runMany(scenario, seed, runs);
-    output = format === 'json' ? json(summary) : formatSummaryText(summary);
+    const { summary } = await report({ runs, matrixRuns: 0 });
+    output = format === 'json' ? json(summary) : formatSummaryText(summary!);
   } else {
     const result = simulator.run(scenario, seed);
     output = format === 'json' ? json(result) : formatRunText(result);

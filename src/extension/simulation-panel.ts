@@ -215,7 +215,8 @@ class SimulationPanel {
       this.post({ type: 'error', message: result.error });
       return;
     }
-    for (const note of result.notes) this.log.appendLine(`Simulation of ${this.planPath}, line ${note.line}: ${note.message}`);
+    for (const note of result.notes)
+      this.log.appendLine(`Simulation of ${this.planPath}, line ${note.line}, column ${note.column}: ${note.message}`);
     if (runId !== this.runs) return;
     this.request = result.request;
     this.results.set(this.planPath, result.report);

@@ -39,5 +39,9 @@ export const REPORT_CSS = `
 .sg-report th { color: var(--sg-muted); font-weight: 600; }
 .sg-report td.sg-number, .sg-report th.sg-number { text-align: right; }
 .sg-report .sg-note { color: var(--sg-muted); font-size: 12px; }
+.sg-report .sg-warning { padding: 10px 14px; border-radius: 6px; background: var(--sg-panel); border-left: 4px solid var(--sg-bound); margin: 0 0 12px; font-weight: 600; }
+.sg-report .sg-notes { margin: 4px 0 12px; padding-left: 20px; font-size: 13px; }
+.sg-report .sg-notes li { margin: 2px 0; overflow-wrap: anywhere; }
+.sg-report .sg-notes li.sg-note-error { color: var(--sg-bound); }
 .sg-report .sg-legend { color: var(--sg-muted); font-size: 12px; margin: 0 0 4px; }
 `;

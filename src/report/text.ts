@@ -1,7 +1,48 @@
 // Short human summaries of simulation results, for the CLI's text format and the report's headings.
 // Pure functions of the result: no locale, no clock, so the same result always reads the same.
 
-import type { Detection, RunsSummary, ScenarioMatrix, SimulationReport, SimulationResult } from '../engine/simulate/result';
+import type {
+  Detection,
+  RunsSummary,
+  ScenarioMatrix,
+  ScenarioSummary,
+  SimulationNote,
+  SimulationReport,
+  SimulationResult,
+} from '../engine/simulate/result';
+
+/** What every output of a plan shows before its results: whether it is gated, and what it was replayed despite. */
+interface PlanFacts {
+  plan: string;
+  gated: boolean;
+  notes: SimulationNote[];
+}
+
+/**
+ * The lines that come first: a plan without a modelled gate (nothing can stop it, so a detection rate of 0 says
+ * nothing), and a file simulated despite its errors. Empty for a gated plan read without error.
+ */
+export function planWarnings(facts: PlanFacts): string[] {
+  const lines: string[] = [];
+  if (!facts.gated)
+    lines.push(`Not gated: no gate of ${facts.plan} is modelled, so nothing in this simulation can stop the rollout (the notes say why).`);
+  const errors = facts.notes.filter((note) => note.severity === 'error').length;
+  if (errors > 0)
+    lines.push(
+      `Simulated despite ${errors} error${errors === 1 ? '' : 's'} in ${facts.notes.find((note) => note.severity === 'error')!.file || 'the file'}: the plan replayed is what could be read of it (the notes list them).`,
+    );
+  return lines;
+}
+
+/** "checkout.rollout.yaml:37:27  Metric … is opaque …", one note per line; errors say so and name their rule. */
+export function formatNote(note: SimulationNote): string {
+  const where = `${note.file ? `${note.file}:` : ''}${note.line}:${note.column}`;
+  return note.severity === 'info' ? `${where}  ${note.message}` : `${where}  ${note.severity}  ${note.message}  ${note.ruleId}`;
+}
+
+function noteLines(notes: SimulationNote[]): string[] {
+  return notes.length === 0 ? [] : [`Notes (${notes.length}):`, ...notes.map((note) => `  ${formatNote(note)}`)];
+}
 
 /** "error-spike caught in canary-1 at minute 12 by errorRate in region=eu-west; 1,840 requests failed before rollback." */
 export function describeRun(result: SimulationResult): string {
@@ -10,8 +51,13 @@ export function describeRun(result: SimulationResult): string {
   // When the new version is not at fault, a stop is a false rollback and going on is right.
   const nothingToCatch = !result.newVersionAtFault;
   if (!result.detection || !result.stop) {
-    if (nothingToCatch) return `${result.scenario}: no gate stopped the rollout; it completed at minute ${number(result.endMinute)}.`;
-    return `${result.scenario} not caught: the rollout completed at minute ${number(result.endMinute)}; ${failedText}.`;
+    // Without a modelled gate nothing could have stopped it: not a miss of the plan's gates.
+    const why = result.gated ? '' : 'no gate is modelled, so ';
+    if (nothingToCatch)
+      return result.gated
+        ? `${result.scenario}: no gate stopped the rollout; it completed at minute ${number(result.endMinute)}.`
+        : `${result.scenario}: no gate is modelled; the rollout completed at minute ${number(result.endMinute)}.`;
+    return `${result.scenario} not caught: ${why}the rollout completed at minute ${number(result.endMinute)}; ${failedText}.`;
   }
   const detection = result.detection;
   const what = nothingToCatch
@@ -34,7 +80,11 @@ function describeDetection(detection: Detection): string {
 }
 
 export function formatRunText(result: SimulationResult): string {
-  const lines = [`${result.plan} · ${result.scenario} (seed ${result.seed}): ${result.description}`, describeRun(result)];
+  const lines = [
+    ...planWarnings(result),
+    `${result.plan} · ${result.scenario} (seed ${result.seed}): ${result.description}`,
+    describeRun(result),
+  ];
   if (result.detection) lines.push(`  ${describeDetection(result.detection)}, on ${count(result.detection.samples)} new-version requests.`);
   const radius = result.blastRadius;
   lines.push(
@@ -49,16 +99,19 @@ export function formatRunText(result: SimulationResult): string {
   lines.push(
     `Stages: ${result.stages.map((stage) => `${stage.name} ${stage.verdict}${stage.start === null ? '' : ` (minute ${number(stage.start)}–${number(stage.end ?? stage.start)})`}`).join(' · ')}`,
   );
-  for (const note of result.notes) lines.push(`Note: ${note}`);
+  lines.push(...noteLines(result.notes));
   return lines.join('\n') + '\n';
 }
 
 export function formatSummaryText(summary: RunsSummary): string {
   const lines = [
+    ...planWarnings(summary),
     `${summary.plan} · ${summary.scenario} over ${count(summary.runs)} runs (seeds ${summary.seed}–${summary.seed + summary.runs - 1}): ${summary.description}`,
   ];
   lines.push(
-    `${summary.newVersionAtFault ? 'caught' : 'stopped (false rollbacks)'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`,
+    summary.gated
+      ? `${summary.newVersionAtFault ? 'caught' : 'stopped (false rollbacks)'} in ${percent(summary.detectionRate)} of runs${whereText(summary)}${summary.meanDetectionMinute === null ? '' : `; mean detection at minute ${number(summary.meanDetectionMinute)}`}.`
+      : 'not gated: no gate is modelled, so no run could be stopped.',
   );
   const { failedRequests, exposedRequests, users } = summary.blastRadius;
   lines.push(
@@ -70,16 +123,18 @@ export function formatSummaryText(summary: RunsSummary): string {
   lines.push(
     `outcomes: completed ${percent(summary.outcomes.completed)}, rolled back ${percent(summary.outcomes['rolled-back'])}, paused ${percent(summary.outcomes.paused)}`,
   );
+  lines.push(...noteLines(summary.notes));
   return lines.join('\n') + '\n';
 }
 
 export function formatMatrixText(matrix: ScenarioMatrix): string {
   // A stop is a catch only when the new version is at fault; otherwise it is a false rollback.
   const header = ['scenario', 'caught', 'false rollbacks', 'where', 'mean minute', 'failed p50 / p95 / max', 'exposed p95'];
+  const rate = (summary: ScenarioSummary) => (matrix.gated ? percent(summary.detectionRate) : NOT_GATED);
   const rows = matrix.scenarios.map((summary) => [
     summary.scenario,
-    summary.newVersionAtFault ? percent(summary.detectionRate) : '-',
-    summary.newVersionAtFault ? '-' : percent(summary.detectionRate),
+    summary.newVersionAtFault ? rate(summary) : '-',
+    summary.newVersionAtFault ? '-' : rate(summary),
     whereText(summary).replace(/^: /, '') || '-',
     summary.meanDetectionMinute === null ? '-' : number(summary.meanDetectionMinute),
     `${count(summary.blastRadius.failedRequests.p50)} / ${count(summary.blastRadius.failedRequests.p95)} / ${count(summary.blastRadius.failedRequests.max)}`,
@@ -93,16 +148,21 @@ export function formatMatrixText(matrix: ScenarioMatrix): string {
       .trimEnd();
   return (
     [
+      ...planWarnings(matrix),
       `${matrix.plan}: ${matrix.scenarios.length} scenarios × ${count(matrix.runs)} runs (seeds ${matrix.seed}–${matrix.seed + matrix.runs - 1})`,
       '',
       line(header),
       ...rows.map(line),
+      ...(matrix.notes.length > 0 ? ['', ...noteLines(matrix.notes)] : []),
     ].join('\n') + '\n'
   );
 }
 
+/** What the matrix shows instead of a rate when no gate is modelled: 0% would read as gates that missed. */
+export const NOT_GATED = 'not gated';
+
 /** ": internal 94.1%, canary-1 5.9%" for the stages that caught anything. */
-function whereText(summary: RunsSummary): string {
+function whereText(summary: ScenarioSummary): string {
   const parts = Object.entries(summary.detectionByStage)
     .filter(([, rate]) => rate > 0)
     .map(([stage, rate]) => `${stage} ${percent(rate)}`);
@@ -132,7 +192,10 @@ export function number(value: number): string {
 
 /** "catches error-spike 74%, segment-outage 100% · false rollbacks 1%", from the matrix or the last summary. */
 export function stageSummary(report: SimulationReport, stage: string): string | undefined {
-  const summaries = report.matrix?.scenarios ?? (report.summary ? [report.summary] : []);
+  // A stage without a modelled gate catches nothing because nothing watches it, not because its gates missed.
+  const named = report.plan.stages.filter((candidate) => candidate.name === stage);
+  if (named.length > 0 && named.every((candidate) => candidate.gates.length === 0)) return 'no modelled gate';
+  const summaries: ScenarioSummary[] = report.matrix?.scenarios ?? (report.summary ? [report.summary] : []);
   if (summaries.length === 0) {
     const detection = report.run.detection;
     if (detection?.stage !== stage) return undefined;

@@ -200,8 +200,8 @@ export class ServerWorkspace {
     return this.folders.some((folder) => file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep));
   }
 
-  /** A path relative to the workspace folder holding it, `/`-separated, for globs. */
-  private relative(file: string): string {
+  /** A path relative to the workspace folder holding it, `/`-separated, for globs and for naming files in reports. */
+  relative(file: string): string {
     const folder = this.folders.find((candidate) => file.startsWith(candidate + path.sep));
     return (folder ? path.relative(folder, file) : file).split(path.sep).join('/');
   }

@@ -1,5 +1,6 @@
 // Simulations run in the language server, off the editor's thread: the report is built in steps, reporting progress
-// to the client and stopping when the client cancels the request.
+// to the client and stopping when the client cancels the request. A plan with schema errors is simulated as read
+// (the editor shows the errors); its report says so, as `simulate --force` does.
 
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { buildReport, DEFAULT_SCENARIO, DEFAULT_SEED, SimulationCancelled } from '../engine/simulate';
@@ -19,7 +20,8 @@ export async function simulate(
   token: CancellationToken,
 ): Promise<SimulateResult> {
   const path = toPath(params.uri);
-  const loaded = await loadSimulation(files.engine, path);
+  // Notes name the file as the workspace does; the report carries them, so the webview shows them with the results.
+  const loaded = await loadSimulation(files.engine, path, { file: files.relative(path) });
   if (!loaded.simulator) {
     const first = loaded.findings[0];
     return {
@@ -51,6 +53,5 @@ export async function simulate(
   } finally {
     progress.done();
   }
-  const notes = loaded.notes.map((note) => ({ line: note.range.start.line + 1, message: note.message }));
-  return { report, scenarios, request, notes };
+  return { report, scenarios, request, notes: report.run.notes };
 }

@@ -6,7 +6,7 @@
 import { NotificationType, RequestType, RequestType0, type ProgressToken, type TextEdit } from 'vscode-languageserver-protocol';
 import type { Readiness } from '../engine/readiness';
 import type { RuleMeta } from '../engine/rule-kit/rule';
-import type { RunRequest, SimulationReport } from '../engine/simulate/result';
+import type { RunRequest, SimulationNote, SimulationReport } from '../engine/simulate/result';
 
 /** Commands the CodeLens and code actions name. A client that runs them itself lists them in `clientCommands`. */
 export const COMMANDS = {
@@ -32,7 +32,8 @@ export interface SimulateParams {
 }
 
 export type SimulateResult =
-  { report: SimulationReport; scenarios: string[]; request: RunRequest; notes: { line: number; message: string }[] } | { error: string };
+  /** `notes`: the report's, as `simulate --format json` gives them (what was assumed, what is not a gate, the file's errors). */
+  { report: SimulationReport; scenarios: string[]; request: RunRequest; notes: SimulationNote[] } | { error: string };
 
 /** Simulates a plan, Argo Rollout or Flagger Canary in the server, with progress and cancellation. */
 export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>('stagegate/simulate');

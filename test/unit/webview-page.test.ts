@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { buildReport } from '../../src/engine/simulate';
-import { loadPlanText } from './simulate/helpers';
+import { loadNotGatedRollout, loadPlanText } from './simulate/helpers';
 import { simulationHtml } from '../../src/extension/webview-html';
 import { parseWebviewMessage } from '../../webview/messages';
 import { REPO_ROOT } from './helpers';
@@ -117,6 +117,31 @@ describe('the simulation webview page, alone in Chromium', function () {
     assert.deepStrictEqual(rendered.matrixScenarios, message.scenarios);
     const state = await page.evaluate(() => (window as unknown as { __state: { planPath?: string } }).__state);
     assert.strictEqual(state.planPath, '/w/checkout.release.yaml', 'the state the panel serializer restores from');
+  });
+
+  it('says first that a plan without a modelled gate is not gated, marks its matrix so, and lists its notes', async () => {
+    await waitForPosted('ready');
+    const { simulator } = await loadNotGatedRollout();
+    const report = await buildReport(simulator!, { scenario: 'error-spike', seed: 1, runs: 20, matrixRuns: 20 });
+    await send({
+      type: 'report',
+      report,
+      scenarios: simulator!.scenarios.map((scenario) => scenario.name),
+      request: { scenario: 'error-spike', seed: 1, runs: 20 },
+      planName: 'smoke-only',
+      planPath: '/w/smoke-only.rollout.yaml',
+    });
+    await waitForPosted('rendered');
+    const first = await page.$eval('#sg-report > *', (node) => [node.className, node.textContent]);
+    assert.deepStrictEqual(first, [
+      'sg-warning',
+      'Not gated: no gate of smoke-only is modelled, so nothing in this simulation can stop the rollout (the notes say why).',
+    ]);
+    const caught = await page.$$eval('table.sg-matrix tbody tr', (rows) => rows.map((row) => row.querySelectorAll('td')[2]?.textContent));
+    assert.ok(caught.includes('not gated') && !caught.some((cell) => cell?.endsWith('%')), caught.join(' | '));
+    const notes = await page.$$eval('ul.sg-notes li', (items) => items.map((item) => item.textContent ?? ''));
+    assert.strictEqual(notes.length, report.run.notes.length);
+    assert.match(notes[notes.length - 1], /smoke-only\.rollout\.yaml:28:18 {2}steps\[3\] waits for someone to promote the rollout/);
   });
 
   it("asks the host to run with the controls' values, and refuses invalid ones", async () => {

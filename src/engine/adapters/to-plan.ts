@@ -48,6 +48,8 @@ export interface ConversionResult {
   plan?: ReleasePlan;
   /** Paths into the source document. */
   problems: SourceProblem[];
+  /** With a plan: where in the source document each of its stages comes from, in stage order. */
+  stageSources?: Path[];
 }
 
 /** A bound read from the source (an Argo condition, a Flagger thresholdRange), in the source's unit. */
@@ -124,7 +126,7 @@ export function buildPlan(draft: PlanDraft, settings: AdapterSettings, rootPath:
       problems.push({ path: draft.stages[index]?.source ?? here, message: problem.message });
     } else problems.push({ path: here, message: problem.message });
   }
-  return plan ? { plan, problems } : { problems };
+  return plan ? { plan, problems, stageSources: draft.stages.map((stage) => stage.source) } : { problems };
 }
 
 function round(value: number): number {

@@ -71,15 +71,15 @@ export interface CompiledPlan {
   /** Most requests one segment receives in one step. */
   maxStepRequests: number;
   kpiNames: string[];
-  /** Things the simulation had to assume or skip, stated once per plan. */
-  notes: string[];
+  /** Things the simulation had to assume or skip, stated once per plan, at paths into the plan (`stages`, index, …). */
+  notes: PlanProblem[];
 }
 
 export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}): { compiled?: CompiledPlan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
   const stepMinutes = options.stepMinutes ?? DEFAULT_STEP_MINUTES;
   if (!(stepMinutes > 0 && Number.isFinite(stepMinutes))) throw new Error(`stepMinutes must be a positive number, not ${stepMinutes}`);
-  const notes: string[] = [];
+  const notes: PlanProblem[] = [];
 
   const segmentCount = plan.traffic.dimensions.reduce((count, dimension) => count * dimension.values.length, 1);
   if (segmentCount > MAX_SEGMENTS) {
@@ -104,21 +104,29 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
     const blueGreenSwitch = plan.strategy === 'blue-green' && stage.cohort === 'all';
     const routeProbability = blueGreenSwitch ? 1 : stage.cohort === 'internal' ? stage.weight * plan.traffic.internalShare : stage.weight;
     if (blueGreenSwitch && stage.weight !== 1)
-      notes.push(
-        `Stage ${stage.name}: a blue-green plan switches all traffic after the internal stage, so its weight ${stage.weight * 100}% is replayed as 100%.`,
-      );
+      notes.push({
+        path: ['stages', stage.index, 'weight'],
+        message: `Stage ${stage.name}: a blue-green plan switches all traffic after the internal stage, so its weight ${stage.weight * 100}% is replayed as 100%.`,
+      });
 
     const gates: CompiledGate[] = [];
     for (const gate of stage.gates) {
       const compiledGate = compileGate(gate, kpiNames);
       if (compiledGate) gates.push(compiledGate);
-      else notes.push(`Stage ${stage.name}: gate ${gate.metric} is skipped, its KPI is not in baseline.kpis.`);
+      else
+        notes.push({
+          path: ['stages', stage.index, 'gates', gate.index, 'metric'],
+          message: `Stage ${stage.name}: gate ${gate.metric} is skipped, its KPI is not in baseline.kpis.`,
+        });
     }
     const cells: Cell[] = [{ label: null, segments: Int32Array.from(segments.map((segment) => segment.index)) }];
-    for (const name of stage.breakdown) {
+    for (const [breakdownIndex, name] of stage.breakdown.entries()) {
       const dimension = plan.traffic.dimensions.find((candidate) => candidate.name === name);
       if (!dimension) {
-        notes.push(`Stage ${stage.name}: breakdown "${name}" is not a dimension of traffic.dimensions and is ignored.`);
+        notes.push({
+          path: ['stages', stage.index, 'breakdown', breakdownIndex],
+          message: `Stage ${stage.name}: breakdown "${name}" is not a dimension of traffic.dimensions and is ignored.`,
+        });
         continue;
       }
       for (const { value } of dimension.values) {

@@ -2,7 +2,7 @@
 // and read result types from ./result.
 
 export { Simulator, DEFAULT_SCENARIO, DEFAULT_SEED } from './simulator';
-export { buildReport, SimulationCancelled } from './report';
+export { buildReport, SimulationCancelled, type ReportHooks } from './report';
 export { HUMAN_REACTION_MINUTES } from './runner';
 export { MAX_SIMULATION_RUNS } from './limits';
 export { SCENARIO_DEFAULTS, SCENARIO_KINDS, whyNotApplicable } from './scenarios';

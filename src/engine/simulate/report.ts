@@ -10,7 +10,7 @@ interface ReportRequest extends RunRequest {
   matrixRuns: number;
 }
 
-interface ReportHooks {
+export interface ReportHooks {
   /** Called before each step with how many are done. */
   progress?(done: number, total: number, label: string): void;
   /** Checked between steps; true stops the report with `SimulationCancelled`. */
@@ -71,6 +71,6 @@ export async function buildReport(simulator: Simulator, request: ReportRequest, 
     plan: outline,
     run,
     summary,
-    matrix: scenarios.length > 0 ? { plan: outline.name, runs: request.matrixRuns, seed: request.seed, scenarios: summaries } : null,
+    matrix: scenarios.length > 0 ? simulator.matrixOf(summaries, request.seed, request.matrixRuns) : null,
   };
 }

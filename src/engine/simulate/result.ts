@@ -1,6 +1,7 @@
 // The simulator's output shapes: plain JSON, rounded, in a fixed key order, so the same inputs give the same bytes
 // and a chart (the HTML report, the webview) can draw them without knowing the engine.
 
+import type { Severity } from '../finding';
 import type { Metric } from '../model/plan';
 import type { ScenarioKind } from '../model/scenario-kinds';
 
@@ -125,7 +126,32 @@ export interface CellObservation {
   lower: number | null;
 }
 
-export interface SimulationResult {
+/**
+ * Something the simulation assumed or could not model (severity info: a default baseline, traffic from
+ * configuration, a manual pause replayed as a wait, an opaque metric that is not a gate), or an error of the plan's
+ * file it was replayed despite. The shape of `check --format json`: the file as the face names it, 1-based positions.
+ */
+export interface SimulationNote {
+  file: string;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** What every output of one plan carries: the gates it models and what it assumed. */
+interface PlanFacts {
+  /** Whether any stage has a modelled gate; when not, nothing can stop the rollout and a detection rate of 0 says nothing. */
+  gated: boolean;
+  /** Gates modelled per stage, by stage name (as detectionByStage); opaque metrics are not gates. */
+  gates: Record<string, number>;
+  notes: SimulationNote[];
+}
+
+export interface SimulationResult extends PlanFacts {
   plan: string;
   seed: number;
   scenario: string;
@@ -144,8 +170,10 @@ export interface SimulationResult {
   stages: StageResult[];
   evaluations: GateEvaluation[];
   timeline: TimelineStep[];
-  notes: string[];
 }
+
+/** One run as the runner makes it; the simulator adds the plan's gates and notes. */
+export type RunCore = Omit<SimulationResult, keyof PlanFacts>;
 
 export interface Distribution {
   p50: number;
@@ -154,7 +182,7 @@ export interface Distribution {
   mean: number;
 }
 
-export interface RunsSummary {
+export interface RunsSummary extends PlanFacts {
   plan: string;
   runs: number;
   /** The first seed; run i used seed + i. */
@@ -181,11 +209,14 @@ export interface RunsSummary {
   };
 }
 
-export interface ScenarioMatrix {
+/** One scenario's summary as the runs make it, and as a row of the matrix (which states gates and notes once). */
+export type ScenarioSummary = Omit<RunsSummary, keyof PlanFacts>;
+
+export interface ScenarioMatrix extends PlanFacts {
   plan: string;
   runs: number;
   seed: number;
-  scenarios: RunsSummary[];
+  scenarios: ScenarioSummary[];
 }
 
 /** Stage schedule and gates of the plan, for charts. */

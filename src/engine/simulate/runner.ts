@@ -14,7 +14,7 @@ import {
   type Detection,
   type GateEvaluation,
   type Outcome,
-  type SimulationResult,
+  type RunCore,
   type StageVerdict,
   type Stop,
   type TimelineStep,
@@ -250,7 +250,7 @@ export class ScenarioRunner {
   }
 
   /** The full result of the last run made with `detail`. */
-  result(): SimulationResult {
+  result(): RunCore {
     const last = this.last;
     if (!last || !this.detailed) throw new Error('result() needs a run made with detail');
     const { compiled, scenario } = this;
@@ -308,7 +308,6 @@ export class ScenarioRunner {
       }),
       evaluations: this.evaluations,
       timeline: this.timeline,
-      notes: compiled.notes,
     };
   }
 

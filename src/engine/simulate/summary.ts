@@ -3,7 +3,7 @@
 
 import type { ReleasePlan } from '../model/plan';
 import type { RunOutcome } from './runner';
-import { DIGITS, round, type Distribution, type Outcome, type RunsSummary } from './result';
+import { DIGITS, round, type Distribution, type Outcome, type ScenarioSummary } from './result';
 import type { ResolvedScenario } from './scenarios';
 import { newVersionAtFault } from '../model/scenario-kinds';
 
@@ -47,11 +47,11 @@ export class RunsAccumulator {
     }
   }
 
-  summary(): RunsSummary {
+  summary(): ScenarioSummary {
     const runs = this.count;
     const rate = (count: number) => round(count / runs, DIGITS.share);
     const perUser = this.plan.traffic.requestsPerUser;
-    const summary: RunsSummary = {
+    const summary: ScenarioSummary = {
       plan: this.plan.name,
       runs,
       seed: this.seed,

@@ -307,4 +307,59 @@ describe('the language server over stdio', function () {
     });
     assert.strictEqual(withView.capabilities.executeCommandProvider, undefined);
   });
+
+  it('answers stagegate/simulate with the gates and notes simulate --format json gives, for the view to show', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stagegate-lsp-not-gated-'));
+    cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'simulate', 'not-gated'), root, { recursive: true });
+    const session = start();
+    await session.initialize(root, PUSH_CLIENT);
+    await session.initialized();
+    await session.status();
+    const result: { report: { run: { gated: boolean; gates: unknown; notes: unknown[] } }; notes: unknown[] } =
+      await session.connection.sendRequest('stagegate/simulate', {
+        uri: `file://${path.join(root, 'smoke-only.rollout.yaml')}`,
+        request: { scenario: 'error-spike', seed: 1, runs: 1 },
+        matrix: false,
+      });
+    let stdout = '';
+    const code = await main(['simulate', 'smoke-only.rollout.yaml', '--format', 'json'], {
+      stdout: (text) => (stdout += text),
+      stderr: () => undefined,
+      cwd: root,
+    });
+    assert.strictEqual(code, 0);
+    const cli = JSON.parse(stdout);
+    assert.strictEqual(result.report.run.gated, false);
+    assert.deepStrictEqual(result.report.run.gates, cli.gates);
+    assert.strictEqual(cli.notes.length, 6);
+    assert.deepStrictEqual(result.report.run.notes, cli.notes);
+    assert.deepStrictEqual(result.notes, cli.notes);
+  });
+
+  it('simulates a plan with schema errors as it is, the errors among the notes, as simulate --force does', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stagegate-lsp-schema-error-'));
+    cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'simulate', 'schema-error.release.yaml'), path.join(root, 'plan.release.yaml'));
+    const session = start();
+    await session.initialize(root, PUSH_CLIENT);
+    await session.initialized();
+    await session.status();
+    const result: { report: { run: { notes: unknown[] } } } = await session.connection.sendRequest('stagegate/simulate', {
+      uri: `file://${path.join(root, 'plan.release.yaml')}`,
+      request: { scenario: 'error-spike', seed: 1, runs: 1 },
+      matrix: false,
+    });
+    let stdout = '';
+    const code = await main(['simulate', 'plan.release.yaml', '--force', '--format', 'json'], {
+      stdout: (text) => (stdout += text),
+      stderr: () => undefined,
+      cwd: root,
+    });
+    assert.strictEqual(code, 0);
+    const notes = (JSON.parse(stdout) as { notes: { ruleId: string; severity: string; line: number }[] }).notes;
+    assert.deepStrictEqual(
+      notes.map((note) => `${note.line} ${note.severity} ${note.ruleId}`),
+      ['16 error schema'],
+    );
+    assert.deepStrictEqual(result.report.run.notes, notes);
+  });
 });

@@ -34,6 +34,8 @@ describe('stagegate simulate', () => {
       'kind',
       'newVersionAtFault',
       'description',
+      'gated',
+      'gates',
       'stepMinutes',
       'outcome',
       'detection',
@@ -94,6 +96,8 @@ describe('stagegate simulate', () => {
       'kind',
       'newVersionAtFault',
       'description',
+      'gated',
+      'gates',
       'detectionRate',
       'detectionByStage',
       'detectionByMetric',
@@ -101,6 +105,7 @@ describe('stagegate simulate', () => {
       'outcomes',
       'meanDetectionMinute',
       'blastRadius',
+      'notes',
     ]);
     assert.deepStrictEqual(Object.keys(summary.detectionByStage), ['internal', 'canary-1', 'canary-10', 'rollout-50', 'full']);
     assert.deepStrictEqual(Object.keys(summary.blastRadius.failedRequests), ['p50', 'p95', 'max', 'mean']);

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { EXAMPLE_PLAN, loadPlanText, SIMULATE_FIXTURES } from './helpers';
+import { EXAMPLE_PLAN, loadNotGatedRollout, loadPlanText, SIMULATE_FIXTURES } from './helpers';
 
 async function loadExample() {
   const { simulator, findings } = await loadPlanText(EXAMPLE_PLAN, readFileSync(EXAMPLE_PLAN, 'utf8'));
@@ -37,6 +37,28 @@ describe('simulator determinism', () => {
     const here = JSON.stringify([simulator.run('segment-outage', 11), simulator.runMany('slow-burn', 5, 40), simulator.matrix(9, 20)]);
     assert.strictEqual(other.length, here.length);
     assert.ok(other === here, 'the other process produced different bytes');
+  });
+
+  it('gives byte-identical gates and notes in a separate node process, and each output its own copy of them', async () => {
+    const helpers = path.resolve(__dirname, 'helpers.js');
+    const script = `
+      const { loadNotGatedRollout } = require(${JSON.stringify(helpers)});
+      loadNotGatedRollout().then(({ simulator }) =>
+      process.stdout.write(JSON.stringify([simulator.run('error-spike', 3), simulator.runMany('healthy', 2, 30), simulator.matrix(5, 10)])));
+    `;
+    const other = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const simulator = (await loadNotGatedRollout()).simulator!;
+    const outputs = [simulator.run('error-spike', 3), simulator.runMany('healthy', 2, 30), simulator.matrix(5, 10)];
+    assert.ok(other === JSON.stringify(outputs), 'the other process produced different bytes');
+    for (const output of outputs) {
+      assert.strictEqual(output.gated, false);
+      assert.strictEqual(output.notes.length, 6);
+    }
+    outputs[0].notes[0].message = 'changed';
+    outputs[0].gates['steps[1] analysis'] = 9;
+    const again = simulator.run('error-spike', 3);
+    assert.notStrictEqual(again.notes[0].message, 'changed');
+    assert.strictEqual(again.gates['steps[1] analysis'], 0);
   });
 
   it('gives different runs for different seeds', async () => {

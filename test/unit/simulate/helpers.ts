@@ -9,6 +9,7 @@ import { Simulator } from '../../../src/engine/simulate';
 import type { SimulationOptions } from '../../../src/engine/simulate/compile';
 import { chartJsFromNodeModules, REPORT_CHARTS_GLOBAL, type ReportAssets } from '../../../src/report/html';
 import { defaultConfig } from '../../../src/engine/config/config';
+import { parseConfig } from '../../../src/engine/config/load';
 import { loadSimulation, type LoadedSimulation } from '../../../src/engine/workspace/simulation';
 import { Workspace } from '../../../src/engine/workspace/workspace';
 import { FIXTURES, REPO_ROOT } from '../helpers';
@@ -27,10 +28,23 @@ function plan(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** A plan file's simulation as every face loads it (a workspace holding the file, then loadSimulation). */
-export async function loadPlanText(file: string, text: string, options: SimulationOptions = {}): Promise<LoadedSimulation> {
-  const workspace = new Workspace(defaultConfig('2026-11-26'));
+export async function loadPlanText(
+  file: string,
+  text: string,
+  options: SimulationOptions = {},
+  config = defaultConfig('2026-11-26'),
+): Promise<LoadedSimulation> {
+  const workspace = new Workspace(config);
   workspace.setFile(file, text, 'yaml');
   return loadSimulation(workspace, file, options);
+}
+
+/** The fixture Rollout whose analysis runs only a Job and a web check, with the traffic its folder configures. */
+export async function loadNotGatedRollout(): Promise<LoadedSimulation> {
+  const folder = path.join(SIMULATE_FIXTURES, 'not-gated');
+  const config = parseConfig(readFileSync(path.join(folder, '.stagegate.yaml'), 'utf8'), '2026-11-26').config;
+  const file = path.join(folder, 'smoke-only.rollout.yaml');
+  return loadPlanText(file, readFileSync(file, 'utf8'), {}, config);
 }
 
 export function simulatorFor(body: Record<string, unknown>, options: SimulationOptions = {}): Simulator {

@@ -8,6 +8,7 @@ import { launchChromium } from '../chromium';
 import { buildReport } from '../../../src/engine/simulate';
 import { loadPlanText } from './helpers';
 import { renderHtmlReport, type ReportAssets } from '../../../src/report/html';
+import { runSimulate } from '../../../src/cli/simulate-command';
 import { REPO_ROOT } from '../helpers';
 import { buildReportAssets, EXAMPLE_PLAN, SIMULATE_FIXTURES } from './helpers';
 
@@ -80,4 +81,63 @@ describe('simulation HTML report', function () {
       }
     });
   }
+
+  /** `simulate --format html` through the CLI (with freshly built scripts), opened in Chromium: the report's text. */
+  async function cliReport(name: string, ...argv: string[]): Promise<{ lines: string[]; matrix: string[][]; notes: string[] }> {
+    let html = '';
+    let stderr = '';
+    const code = await runSimulate(
+      [...argv, '--format', 'html', '--runs', '40'],
+      { stdout: (text) => (html += text), stderr: (text) => (stderr += text), cwd: REPO_ROOT },
+      { reportAssets: () => assets },
+    );
+    assert.strictEqual(code, 0, stderr);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `simulate-${name}.html`);
+    writeFileSync(file, html);
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('#stagegate-report[data-rendered="true"]', { timeout: 10000 });
+    const lines = (await page.innerText('#stagegate-report')).split('\n').filter((line) => line.trim() !== '');
+    const matrix = await page.$$eval('table.sg-matrix tbody tr', (rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
+    );
+    const notes = await page.$$eval('ul.sg-notes li', (items) => items.map((item) => item.textContent ?? ''));
+    await page.screenshot({ path: path.join(ARTIFACTS, `simulate-${name}.png`), fullPage: true });
+    await page.close();
+    assert.deepStrictEqual(problems, []);
+    return { lines, matrix, notes };
+  }
+
+  it('a plan without a modelled gate: the first line says so, the matrix says "not gated", the notes are listed', async () => {
+    const rollout = 'test/fixtures/simulate/not-gated/smoke-only.rollout.yaml';
+    const { lines, matrix, notes } = await cliReport('not-gated', rollout);
+    assert.strictEqual(
+      lines[0],
+      'Not gated: no gate of smoke-only is modelled, so nothing in this simulation can stop the rollout (the notes say why).',
+    );
+    assert.strictEqual(lines[1], 'smoke-only · error-spike');
+    assert.ok(matrix.length >= 4);
+    for (const row of matrix) {
+      const atFault = !['healthy', 'dependency-outage'].includes(row[0]);
+      assert.deepStrictEqual(row.slice(2, 4), atFault ? ['not gated', '–'] : ['–', 'not gated'], row[0]);
+    }
+    assert.strictEqual(notes.length, 6);
+    assert.strictEqual(
+      notes[5],
+      `${rollout}:28:18  steps[3] waits for someone to promote the rollout: replayed as a 1h wait (simulation.manualPause).`,
+    );
+  });
+
+  it('a gated plan starts with its title and shows rates in its matrix', async () => {
+    const gated = await cliReport('gated-first-line', 'examples/checkout/checkout.release.yaml');
+    assert.strictEqual(gated.lines[0], 'checkout-2.4 · error-spike');
+    assert.match(gated.matrix.find((row) => row[0] === 'error-spike')![2], /^\d+(\.\d+)?%$/);
+    assert.deepStrictEqual(gated.notes, []);
+  });
 });
