@@ -2,6 +2,8 @@
 // (diesel, golang-migrate, dbmate, Flyway, sqitch, Hasura), and templated SQL (Go, Jinja, Flyway placeholders).
 
 import * as assert from 'assert';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { FIXTURES } from './helpers';
@@ -86,6 +88,22 @@ describe('stagegate check: down migrations', () => {
     assert.strictEqual(code, 0);
     assert.deepStrictEqual(errors(rows), []);
     assert.deepStrictEqual(rows.map(where), ['sqitch/revert/widgets.sql:5:1-5:23 migration-missing-lock-timeout']);
+  });
+
+  it('deploy/, revert/ and verify/ folders are sqitch’s only beside a sqitch.plan: elsewhere their files are up migrations', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stagegate-not-sqitch-'));
+    // A CI workspace under a folder named verify/, a deploy repository's revert/ folder: no sqitch.plan above them.
+    for (const folder of ['verify/repo/migrations', 'ops/revert']) {
+      mkdirSync(path.join(root, folder), { recursive: true });
+      writeFileSync(path.join(root, folder, '0007_drop_fax.sql'), 'ALTER TABLE customers DROP COLUMN fax;\n');
+    }
+    let stdout = '';
+    const code = await main(['check', '.', '--format', 'json'], { stdout: (text) => (stdout += text), stderr: () => undefined, cwd: root });
+    assert.strictEqual(code, 1);
+    assert.deepStrictEqual(errors(JSON.parse(stdout) as Row[]), [
+      'ops/revert/0007_drop_fax.sql:1:23-1:38 migration-drops-column',
+      'verify/repo/migrations/0007_drop_fax.sql:1:23-1:38 migration-drops-column',
+    ]);
   });
 
   it('Hasura timestamped folders: down.sql drops what up.sql created, quoted names and the public schema included', async () => {

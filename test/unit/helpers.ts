@@ -23,7 +23,8 @@ export async function checkFiles(
   files: Record<string, string>,
   config: StagegateConfig = defaultConfig('2026-11-26'),
 ): Promise<Record<string, Finding[]>> {
-  const workspace = new Workspace(config, { read: async () => undefined });
+  // Files Stagegate does not check (a sqitch.plan) are still there to be read, as on disk.
+  const workspace = new Workspace(config, { read: async (path) => files[path] });
   for (const [file, text] of Object.entries(files)) workspace.setFile(file, text);
   const out: Record<string, Finding[]> = {};
   for (const report of await workspace.check()) out[report.path] = report.findings;

@@ -17,6 +17,11 @@ export interface MigrationPlace {
   counterpart?: string;
   /** A Flyway undo script pairs with the versioned migration of its version, whatever that one's description. */
   flywayVersion?: string;
+  /**
+   * For sqitch's folders: the folder that must hold `sqitch.plan` for the convention to apply. A `deploy`, `revert`
+   * or `verify` folder is common elsewhere (a CI workspace, a deploy repository), so the plan decides.
+   */
+  sqitchPlan?: string;
 }
 
 const PAIRED_SUFFIX = /^(.*)\.(up|down)\.sql$/i;
@@ -49,10 +54,11 @@ export function migrationPlace(path: string): MigrationPlace {
   const sqitch = SQITCH_FOLDER.exec(path);
   if (sqitch) {
     const [, before = '', folderName, after] = sqitch;
-    if (folderName === 'verify') return { role: 'verify' };
+    const sqitchPlan = `${before}sqitch.plan`;
+    if (folderName === 'verify') return { role: 'verify', sqitchPlan };
     return folderName === 'revert'
-      ? { role: 'down', counterpart: `${before}deploy${after}` }
-      : { role: 'up', counterpart: `${before}revert${after}` };
+      ? { role: 'down', counterpart: `${before}deploy${after}`, sqitchPlan }
+      : { role: 'up', counterpart: `${before}revert${after}`, sqitchPlan };
   }
   return { role: 'up' };
 }

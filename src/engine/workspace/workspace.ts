@@ -209,13 +209,22 @@ export class Workspace {
 
   /** The analysis of a migration's current text, computed once per text, configuration and state of its pair. */
   private async analysis(path: string, text: string): Promise<MigrationAnalysis> {
-    const place = migrationPlace(path);
-    const { counterpart, pairKey } = await this.counterpart(path, place);
+    const place = await this.placeOf(path);
+    const pair = await this.counterpart(path, place);
+    const { counterpart } = pair;
+    // The role is part of the key: a sqitch.plan appearing makes a deploy/ file's pair count.
+    const pairKey = `${place.role}\n${pair.pairKey}`;
     const known = this.analyses.get(path);
     if (known && known.text === text && known.pairKey === pairKey) return known.result;
     const result = analyseMigration(text, { config: this.config, fileName: path, role: place.role, counterpart });
     this.analyses.set(path, { text, pairKey, result });
     return result;
+  }
+
+  /** What a migration's path says of it; sqitch's folders count only beside a `sqitch.plan`. */
+  private async placeOf(path: string): Promise<MigrationPlace> {
+    const place = migrationPlace(path);
+    return place.sqitchPlan === undefined || (await this.files.exists(place.sqitchPlan)) ? place : { role: 'up' };
   }
 
   /** A migration's pair by its convention: whether an up migration's down migration exists; what a down migration's up migration created. */

@@ -21,10 +21,13 @@ describe('migrationPlace', () => {
       ],
       ['db/migration/V3__add_email.sql', { role: 'up' }],
       ['db/migration/U3_1__add_email.sql', { role: 'down', counterpart: 'db/migration/V3_1__add_email.sql', flywayVersion: '3.1' }],
-      ['sqitch/deploy/add_email.sql', { role: 'up', counterpart: 'sqitch/revert/add_email.sql' }],
-      ['sqitch/revert/users/add_email.sql', { role: 'down', counterpart: 'sqitch/deploy/users/add_email.sql' }],
-      ['sqitch/verify/add_email.sql', { role: 'verify' }],
-      ['revert/deploy/x.sql', { role: 'up', counterpart: 'revert/revert/x.sql' }],
+      ['sqitch/deploy/add_email.sql', { role: 'up', counterpart: 'sqitch/revert/add_email.sql', sqitchPlan: 'sqitch/sqitch.plan' }],
+      [
+        'sqitch/revert/users/add_email.sql',
+        { role: 'down', counterpart: 'sqitch/deploy/users/add_email.sql', sqitchPlan: 'sqitch/sqitch.plan' },
+      ],
+      ['sqitch/verify/add_email.sql', { role: 'verify', sqitchPlan: 'sqitch/sqitch.plan' }],
+      ['revert/deploy/x.sql', { role: 'up', counterpart: 'revert/revert/x.sql', sqitchPlan: 'revert/sqitch.plan' }],
       ['migrations/20240115_add_email.sql', { role: 'up' }],
       ['migrations/teardown.sql', { role: 'up' }],
       ['migrations/Undo__x.sql', { role: 'up' }],
@@ -141,6 +144,7 @@ describe('verify scripts and up migrations', () => {
 
   it('migration-irreversible names the down migration its convention expects', async () => {
     const result = await checkFiles({
+      '/w/sqitch/sqitch.plan': '%project=widgets\ndrop_color 2024-01-15T09:30:00Z Ada <ada@example.com> # Drop color\n',
       '/w/sqitch/deploy/drop_color.sql': 'ALTER TABLE widgets DROP COLUMN color;\n',
       '/w/db/migrations/2024-01-15-093000_drop_fax/up.sql': 'ALTER TABLE customers DROP COLUMN fax;\n',
       '/w/db/migration/V3__drop_fax.sql': 'ALTER TABLE customers DROP COLUMN fax;\n',
