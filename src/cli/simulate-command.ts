@@ -89,9 +89,10 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
   // Named on the command line, the file is read as YAML or JSON whatever its name.
   workspace.setFile(absolute, text, 'yaml');
   // An Argo Rollout reads its AnalysisTemplates from the files beside it.
-  if (workspace.source(absolute)?.documents.some((doc) => documentKind(doc.value, absolute) === 'argo-rollout')) {
+  const source = workspace.source(absolute);
+  if (source?.documents.some((doc) => documentKind(doc.value, absolute, source.declared) === 'argo-rollout')) {
     for (const input of await collectInputs([path.dirname(shown)], io.cwd, config))
-      if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text);
+      if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text, input.kind);
   }
   const { simulator, findings, notes, schemaErrors } = await loadSimulation(workspace, absolute, { file: shownPath });
   if (!simulator) {

@@ -56,10 +56,11 @@ export class Simulator {
     source: PlanSource,
   ) {
     this.tables = new BinomialTables(compiled.maxStepRequests);
-    const gates: Record<string, number> = {};
-    // Stage names are the keys, as in detectionByStage; two stages of one name (stage-duplicate-name) add up.
-    for (const stage of compiled.stages) gates[stage.stage.name] = (gates[stage.stage.name] ?? 0) + stage.gates.length;
-    this.gates = gates;
+    // Stage names are the keys, as in detectionByStage; two stages of one name (stage-duplicate-name) add up. A Map,
+    // since a stage may be called `constructor` or `__proto__`.
+    const gates = new Map<string, number>();
+    for (const stage of compiled.stages) gates.set(stage.stage.name, (gates.get(stage.stage.name) ?? 0) + stage.gates.length);
+    this.gates = Object.fromEntries(gates);
     this.gated = compiled.stages.some((stage) => stage.gates.length > 0);
     const compileNotes = compiled.notes.map(({ path, message }): Finding => ({
       ruleId: 'simulation-assumption',

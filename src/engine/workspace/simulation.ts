@@ -100,7 +100,7 @@ export async function loadSimulation(workspace: Workspace, path: string, options
     problems.map(({ range, message }) => ({ ruleId, severity, message, range }));
   if (!plan) return { findings: asFindings('error', 'plan-not-simulable'), notes: [], schemaErrors: [] };
   // Where the plan's traffic and baseline come from when the file does not say: assumptions too.
-  const native = documentKind(doc.value, path) === 'release-plan';
+  const native = documentKind(doc.value, path, source.declared) === 'release-plan';
   const defaults = native ? defaultBaselineNotes(doc.value) : configuredNotes(workspace.config, doc.value);
   const notes = [
     ...asFindings('info', 'simulation-assumption'),

@@ -52,6 +52,16 @@ function placed(notes: unknown, words = 6): string[] {
 }
 
 describe('simulate says when a plan has no modelled gate', () => {
+  it('gates per stage for stage names that are also properties of every object (constructor, __proto__, toString)', async () => {
+    const run = await json('test/fixtures/simulate/odd-stage-names.release.yaml');
+    assert.strictEqual(run.gated, true);
+    assert.deepStrictEqual(Object.entries(run.gates as object), [
+      ['constructor', 1],
+      ['__proto__', 2],
+      ['toString', 0],
+    ]);
+  });
+
   it('one run as JSON: gated false, no gate on any stage, and every assumption and opaque metric as a note at its place', async () => {
     const run = await json(ROLLOUT);
     assert.strictEqual(run.gated, false);
