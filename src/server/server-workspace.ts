@@ -35,8 +35,8 @@ export class ServerWorkspace {
   private migrationGlobs: string[] = [];
   /** Each file's CODEOWNERS, from its own repository. */
   private codeOwners = new CodeOwnersIndex();
-  /** Paths of documents the editor has open: their text comes from the editor, not the disk. */
-  private readonly open = new Set<string>();
+  /** Documents the editor has open, with their text: it comes from the editor, not the disk. */
+  private readonly open = new Map<string, string>();
   configurationProblems: string[] = [];
   /** The start-up scan stopped at MAX_SCANNED_FILES. */
   unscanned = false;
@@ -90,7 +90,7 @@ export class ServerWorkspace {
 
   /** An open document's current text. */
   setOpen(file: string, text: string): void {
-    this.open.add(file);
+    this.open.set(file, text);
     const kind = this.kindOf(file, text);
     if (kind) this.engine.setFile(file, text, kind);
     else this.engine.removeFile(file);
@@ -181,8 +181,11 @@ export class ServerWorkspace {
     this.codeOwners = new CodeOwnersIndex(root);
     await this.codeOwners.prepare(this.engine.paths());
     this.engine.setCodeOwners((file) => this.codeOwners.ownerOf(file));
-    // Files the new files: map names may not have been read yet.
-    if (filesChanged && this.scanned) await this.scan();
+    // Files the new files: map names may not have been read yet, and open documents may now be (or no longer be) read.
+    if (filesChanged && this.scanned) {
+      await this.scan();
+      for (const [file, text] of this.open) this.setOpen(file, text);
+    }
   }
 
   /** Reads the CODEOWNERS of repositories files were added from since the last check; call before each check. */

@@ -119,5 +119,13 @@ describe('the language server recognises files as check does', function () {
     );
     assert.deepStrictEqual(await scanned(), ['flags/app.json', 'flags/new.json', 'more/extra.json', 'notes/flags.yaml']);
     assert.strictEqual(session.diagnosticsOf(neither), undefined);
+
+    // A glob added while the document is open, unsaved and untouched: it is read at once, not at the next keystroke.
+    settings = { files: { 'flags/*.json': 'flagd', 'more/**/*.json': 'flagd', 'notes/*.json': 'flagd' } };
+    await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await session.waitFor(() =>
+      (session.diagnosticsOf(neither) ?? []).some((diagnostic) => diagnostic.code === 'flagd-targeting-unknown-variant'),
+    );
+    assert.ok((await scanned()).includes('notes/other.json'));
   });
 });
