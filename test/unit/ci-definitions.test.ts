@@ -1,6 +1,7 @@
 // The CI integrations' definition files, as GitHub and pre-commit read them: action.yml (a composite action) and
-// .pre-commit-hooks.yaml. No Actions runner or pre-commit here: package.test.ts runs the action's steps with the
-// packed CLI; this checks the files' shape, their scripts' syntax and the hook's file pattern.
+// .pre-commit-hooks.yaml. No Actions runner here, and pre-commit would install every development dependency from
+// the registry: package.test.ts runs the action's steps with the packed CLI; this checks the files' shape, their
+// scripts' syntax, the hook's file pattern and what pre-commit reads of `npm pack`.
 
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
@@ -83,5 +84,15 @@ describe('.pre-commit-hooks.yaml', () => {
     ])
       assert.ok(files.test(name), `${name} triggers the hook`);
     for (const name of ['README.md', 'src/app.ts', 'Dockerfile', 'db/schema.sql.bak']) assert.ok(!files.test(name), `${name} does not`);
+  });
+
+  it('npm pack prints only the tarball name on standard output, which pre-commit installs as a path', function () {
+    // pre-commit runs `npm pack` in its clone and passes all of its standard output to `npm install -g`; the prepack
+    // build's banner there made the path `> stagegate@… prepack\n…\nstagegate-….tgz`. --dry-run runs prepack too.
+    this.timeout(120_000);
+    const { name, version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    const packed = spawnSync('npm', ['pack', '--dry-run'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.strictEqual(packed.status, 0, packed.stderr);
+    assert.strictEqual(packed.stdout, `${name}-${version}.tgz\n`);
   });
 });
