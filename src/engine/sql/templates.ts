@@ -148,6 +148,19 @@ const MAX_NAME_BYTES = 63;
 /** A message that names what PostgreSQL read in place of templates, with the templates as written put back. */
 export function restoreTemplates(message: string, templates: TemplatedText): string {
   if (templates.names.size === 0) return message;
+  let restorer = restorers.get(templates);
+  if (!restorer) {
+    restorer = restorerOf(templates);
+    restorers.set(templates, restorer);
+  }
+  const { pattern, originals } = restorer;
+  return message.replace(pattern, (key) => originals.get(key) ?? key);
+}
+
+/** One pattern per templated file, not one per message: a generated file may hold thousands of templated names. */
+const restorers = new WeakMap<TemplatedText, { pattern: RegExp; originals: Map<string, string> }>();
+
+function restorerOf(templates: TemplatedText): { pattern: RegExp; originals: Map<string, string> } {
   const originals = new Map<string, string>();
   for (const [masked, original] of templates.names) {
     originals.set(`"${masked}"`, original);
@@ -157,7 +170,7 @@ export function restoreTemplates(message: string, templates: TemplatedText): str
   }
   const keys = [...originals.keys()].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(keys.map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return message.replace(pattern, (key) => originals.get(key) ?? key);
+  return { pattern, originals };
 }
 
 function truncateName(name: string): string {
