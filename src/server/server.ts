@@ -202,8 +202,11 @@ export function startServer(connection: Connection): void {
   connection.onRequest(NewFlagRequest, async ({ uri, key }) => {
     await settled();
     const { defaultOwner, today } = files.engine.config;
-    const owner = defaultOwner ?? 'your-team';
     const file = uri ? toPath(uri) : undefined;
+    // The owner the add-owner fix would write (flags.defaultOwner, CODEOWNERS, defaultOwner); else a placeholder,
+    // which flag-missing-owner reports until someone replaces it.
+    const facts = file ? await files.engine.facts() : undefined;
+    const owner = (file && (facts!.defaultOwner(file) ?? facts!.suggestOwner(file)?.owner)) || defaultOwner || 'your-team';
     const source = file ? files.engine.source(file) : undefined;
     const flagSet = source?.documents.find((doc) => documentKind(doc.value, file!, source.declared) === 'flag-set');
     const edit = source && flagSet ? newFlagEdit(source, flagSet, key, owner, today) : undefined;

@@ -122,4 +122,23 @@ describe('the add-owner fix over LSP', function () {
     assert.strictEqual(fixAll.length, 1, 'a known owner is a safe fix');
     assert.strictEqual(await session.stop(), 0);
   });
+
+  it('New Flag in a flag set writes the owner the fix would (CODEOWNERS of its repository), not a placeholder', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stagegate-lsp-new-flag-'));
+    mkdirSync(path.join(root, '.git'));
+    writeFileSync(path.join(root, 'CODEOWNERS'), '/flags/ @acme/search\n');
+    mkdirSync(path.join(root, 'flags'));
+    const file = path.join(root, 'flags', 'search.flags.yaml');
+    const text = 'apiVersion: stagegate.dev/v1\nkind: FlagSet\nmetadata:\n  name: search\nflags: {}\n';
+    writeFileSync(file, text);
+    const session = LspSession.start();
+    sessions.push(session);
+    await session.initialize(root, SNIPPET_CLIENT);
+    await session.initialized();
+    const uri = `file://${file}`;
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const answer: { edit?: { newText: string } } = await session.connection.sendRequest('stagegate/newFlag', { uri, key: 'search-v3' });
+    assert.match(answer.edit?.newText ?? JSON.stringify(answer), /"?owner"?: ?"?acme\/search"?/);
+    assert.strictEqual(await session.stop(), 0);
+  });
 });
