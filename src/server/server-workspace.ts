@@ -113,8 +113,9 @@ export class ServerWorkspace {
   }
 
   /** A file or a folder deleted on disk: every file under it goes. */
-  deletedOnDisk(target: string): void {
-    if (this.isConfiguration(target)) void this.reloadConfiguration();
+  async deletedOnDisk(target: string): Promise<void> {
+    // The check that follows must see the configuration (or CODEOWNERS) without the deleted file.
+    if (this.isConfiguration(target)) await this.reloadConfiguration();
     const prefix = target.endsWith(path.sep) ? target : target + path.sep;
     for (const file of this.engine.paths()) {
       if (file !== target && !file.startsWith(prefix)) continue;

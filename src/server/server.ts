@@ -137,7 +137,7 @@ export function startServer(connection: Connection): void {
     await ready;
     for (const change of changes) {
       const file = toPath(change.uri);
-      if (change.type === FileChangeType.Deleted) files.deletedOnDisk(file);
+      if (change.type === FileChangeType.Deleted) await files.deletedOnDisk(file);
       else await files.changedOnDisk(file);
     }
     changed();
