@@ -72,12 +72,12 @@ const PLAN_NAME = /\.release\.(ya?ml|json)$/i;
 const FLAGS_NAME = /\.flags\.(ya?ml|json)$/i;
 const YAML_OR_JSON = /\.(ya?ml|json)$/i;
 const SQL_NAME = /\.sql$/i;
-const STAGEGATE_API = /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?stagegate\.dev\/v1\b/;
+const STAGEGATE_API = /(^|\n)[ \t]*["']?apiVersion["']?\s*:\s*["']?stagegate\.dev\/v1\b/;
 const FLAGD_NAME = /\.flagd\.(ya?ml|json)$/i;
 const SCHEMA_KEY = /["']?\$schema["']?\s*:\s*["']?([^"'\s,}]+)/;
-const ADAPTED_API = /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?(argoproj\.io|flagger\.app)\//;
+const ADAPTED_API = /(^|\n)[ \t]*["']?apiVersion["']?\s*:\s*["']?(argoproj\.io|flagger\.app)\//;
 const ADAPTED_KIND =
-  /(^|\n)\s*["']?kind["']?\s*:\s*["']?(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Canary|MetricTemplate|AlertProvider)\b/;
+  /(^|\n)[ \t]*["']?kind["']?\s*:\s*["']?(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Canary|MetricTemplate|AlertProvider)\b/;
 /** Helm template actions (`{{ .Values.x }}`, `{{- include … }}`); Argo's `{{args.name}}` and Flagger's `{{ target }}` are not. */
 const HELM_ACTION = /\{\{-?\s*(\.|\$|(include|template|if|else|range|with|end|define|toYaml|tpl|default|quote)\b)/;
 /** A `flags` key and a flagd flag's field somewhere in the head: only such files are parsed to look for flagd's shape. */
