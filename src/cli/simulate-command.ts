@@ -96,6 +96,15 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
   }
   const { simulator, findings, notes, schemaErrors } = await loadSimulation(workspace, absolute, { file: shownPath });
   if (!simulator) {
+    // A file of another language (a README, a script) named by mistake: one line, not a page of YAML errors.
+    const notYaml =
+      !/\.(ya?ml|json)$/i.test(shown) && findings.length > 0 && findings.every((finding) => finding.ruleId === 'syntax-error');
+    if (notYaml) {
+      const first = findings[0].range.start;
+      throw new UsageError(
+        `${shown} is not a release plan, an Argo Rollout or a Flagger Canary: it does not read as YAML or JSON (${findings.length} syntax error${findings.length === 1 ? '' : 's'}, the first at line ${first.line + 1}, column ${first.character + 1}).`,
+      );
+    }
     io.stderr(formatStylish([{ file: shownPath, findings }]));
     io.stderr(`stagegate: ${shown} cannot be simulated.\n`);
     return 2;

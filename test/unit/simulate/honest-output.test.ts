@@ -52,6 +52,17 @@ function placed(notes: unknown, words = 6): string[] {
 }
 
 describe('simulate says when a plan has no modelled gate', () => {
+  it('a file that is not YAML or JSON, named by mistake, gets one line saying so, not its syntax errors', async () => {
+    const { code, stdout, stderr } = await cli(['simulate', 'README.md']);
+    assert.strictEqual(code, 2);
+    assert.strictEqual(stdout, '');
+    assert.match(
+      stderr,
+      /^stagegate: README\.md is not a release plan, an Argo Rollout or a Flagger Canary: it does not read as YAML or JSON \(\d+ syntax errors, the first at line \d+, column \d+\)\.$/m,
+    );
+    assert.doesNotMatch(stderr, /syntax-error/);
+  });
+
   it('gates per stage for stage names that are also properties of every object (constructor, __proto__, toString)', async () => {
     const run = await json('test/fixtures/simulate/odd-stage-names.release.yaml');
     assert.strictEqual(run.gated, true);
