@@ -81,13 +81,30 @@ function documentFacts(source: SourceFile, doc: ParsedDocument): DocumentFacts {
     if (kind === 'release-plan')
       contribution.migrations = migrationEntries(doc.value).map((entry) => resolveMigrationPath(source.path, entry.file));
   }
-  contribution.json = JSON.stringify({
-    flags: contribution.flags,
-    flagFile: contribution.flagFile,
-    resource: contribution.resource,
-    migrations: contribution.migrations,
-  });
+  contribution.json = JSON.stringify(
+    {
+      flags: contribution.flags,
+      flagFile: contribution.flagFile,
+      resource: contribution.resource,
+      migrations: contribution.migrations,
+    },
+    withoutRepeats(),
+  );
   return contribution;
+}
+
+/**
+ * A JSON.stringify replacer for values parsed from YAML: an alias may repeat a node or hold itself (`x: &a [*a]`),
+ * which JSON cannot write. Each object is written once; a repeat is a marker, as deterministic as the text.
+ */
+function withoutRepeats(): (key: string, value: unknown) => unknown {
+  const seen = new WeakSet<object>();
+  return (_key, value) => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (seen.has(value)) return '[repeated]';
+    seen.add(value);
+    return value;
+  };
 }
 
 function collectFlags(

@@ -108,6 +108,20 @@ describe('robustness: hostile inputs end with a named finding', function () {
       assert.match(findings[0].message, /more than 1000 aliases/);
     });
 
+    it('a value holding itself through an alias (x: &a [*a]) in a resource other files refer to: checked, no crash', async () => {
+      for (const [file, head] of [
+        ['/hostile/metric-templates.yaml', 'apiVersion: flagger.app/v1beta1\nkind: MetricTemplate\n'],
+        ['/hostile/templates.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\n'],
+      ]) {
+        const findings = await checkHostile(
+          'alias holding itself',
+          file,
+          `loop: &a [*a]\n${head}metadata:\n  name: error-budget\nspec: {}\n`,
+        );
+        assert.ok(!findings.some((finding) => finding.ruleId === 'internal-error'), JSON.stringify(findings));
+      }
+    });
+
     it('an alias to no anchor is a syntax error at the alias, not an alias bomb', async () => {
       const findings = await checkHostile(
         'alias to no anchor',
