@@ -25,6 +25,7 @@ const RULE_IDS = [
   'migration-irreversible',
   'migration-down-destroys-data',
   'migration-statement-templated',
+  'migration-adds-volatile-default',
 ];
 
 describe('analyseMigration', () => {
