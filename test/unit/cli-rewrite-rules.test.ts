@@ -1,4 +1,5 @@
-// `stagegate check` on migrations that rewrite a table under an ACCESS EXCLUSIVE lock: volatile defaults.
+// `stagegate check` on migrations that rewrite a table or scan it under an ACCESS EXCLUSIVE lock: volatile defaults,
+// EXCLUDE constraints, and primary keys attached USING INDEX to columns not known to be NOT NULL.
 
 import * as assert from 'assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -17,7 +18,7 @@ interface Row {
   endColumn: number;
 }
 
-const RULES = ['migration-adds-volatile-default'];
+const RULES = ['migration-adds-volatile-default', 'migration-adds-exclusion-constraint', 'migration-primary-key-sets-not-null'];
 
 async function check(cwd: string, ...args: string[]): Promise<{ code: number; rows: Row[]; stdout: string }> {
   let stdout = '';
@@ -34,7 +35,7 @@ function ours(rows: Row[]): string[] {
 }
 
 describe('stagegate check: table rewrites and constraint scans', () => {
-  it('reports volatile defaults, serial, identity and stored generated columns, at their subcommands', async () => {
+  it('reports volatile defaults, serial, identity and stored generated columns, EXCLUDE and USING INDEX keys, at their subcommands', async () => {
     const { code, rows } = await check(FIXTURES, 'migrations/rewrites', '--format', 'json');
     assert.strictEqual(code, 0); // warnings only
     assert.deepStrictEqual(ours(rows), [
@@ -42,9 +43,15 @@ describe('stagegate check: table rewrites and constraint scans', () => {
       '0001_orders_public_id.sql:5:22-5:46 migration-adds-volatile-default',
       '0001_orders_public_id.sql:6:22-6:72 migration-adds-volatile-default',
       '0001_orders_public_id.sql:7:22-7:93 migration-adds-volatile-default',
+      '0002_bookings_no_overlap.sql:2:22-2:108 migration-adds-exclusion-constraint',
+      '0003_accounts_primary_key.sql:2:22-2:90 migration-primary-key-sets-not-null',
+      '0004_ledger_primary_key.sql:7:22-7:65 migration-primary-key-sets-not-null',
     ]);
     const messages = rows.filter((row) => RULES.includes(row.ruleId)).map((row) => row.message);
     assert.match(messages[0], /^Adding column public_id to orders rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock/);
+    assert.match(messages[4], /builds its index under an ACCESS EXCLUSIVE lock on bookings/);
+    assert.match(messages[5], /sets NOT NULL on accounts\.id \(unless it is already NOT NULL\)/);
+    assert.match(messages[6], /the columns of index payments_id_idx on payments \(unless they are already NOT NULL\)/);
   });
 
   it('text output names the rule at its subcommand; --fix leaves the file alone, since the split is not a safe fix', async () => {

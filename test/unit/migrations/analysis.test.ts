@@ -26,6 +26,8 @@ const RULE_IDS = [
   'migration-down-destroys-data',
   'migration-statement-templated',
   'migration-adds-volatile-default',
+  'migration-adds-exclusion-constraint',
+  'migration-primary-key-sets-not-null',
 ];
 
 describe('analyseMigration', () => {

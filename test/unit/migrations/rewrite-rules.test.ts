@@ -1,10 +1,13 @@
-// Rules for table rewrites and constraint scans on existing tables: volatile defaults.
+// Rules for table rewrites and constraint scans on existing tables: volatile defaults, EXCLUDE constraints, and
+// primary keys that set NOT NULL.
 
 import * as assert from 'assert';
 import { applyFixes } from '../../../src/engine/fix';
 import { analyse, config, covered, firstHazard, hazardRanges } from './helpers';
 
 const VOLATILE = 'migration-adds-volatile-default';
+const EXCLUDE = 'migration-adds-exclusion-constraint';
+const PRIMARY_KEY = 'migration-primary-key-sets-not-null';
 
 describe('migration rules for table rewrites and constraint scans', () => {
   it('ADD COLUMN with a volatile default, serial, identity or stored generated column is reported at its subcommand', async () => {
@@ -110,5 +113,71 @@ describe('migration rules for table rewrites and constraint scans', () => {
     const analysis = await analyse('ALTER TABLE users ADD COLUMN id bigserial PRIMARY KEY;');
     assert.deepStrictEqual(hazardRanges(analysis, VOLATILE), []);
     assert.deepStrictEqual(hazardRanges(analysis, 'migration-adds-unique-constraint'), [[0, 18, 0, 53]]);
+  });
+
+  it('ADD CONSTRAINT ... EXCLUDE is reported on an existing table, not on a table the migration created', async () => {
+    const text = [
+      'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);',
+      'CREATE TABLE rooms (id bigint, during tstzrange);',
+      'ALTER TABLE rooms ADD CONSTRAINT rooms_no_overlap EXCLUDE USING gist (during WITH &&);',
+    ].join('\n');
+    const analysis = await analyse(text);
+    const ranges = hazardRanges(analysis, EXCLUDE);
+    assert.deepStrictEqual(ranges, [[0, 21, 0, 107]]);
+    assert.match(firstHazard(analysis, EXCLUDE).message, /ACCESS EXCLUSIVE lock on bookings.*fails if existing rows conflict/);
+    // No other rule reported the EXCLUDE subcommand before.
+    assert.deepStrictEqual(
+      analysis.hazards.filter((h) => h.range.start.line === 0 && h.range.start.character === 21).map((h) => h.ruleId),
+      [EXCLUDE],
+    );
+  });
+
+  it('ADD PRIMARY KEY USING INDEX on a column not known NOT NULL is reported, naming the column from the index', async () => {
+    const text = [
+      'CREATE UNIQUE INDEX CONCURRENTLY accounts_id_idx ON accounts (id);',
+      'ALTER TABLE accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx;',
+      'ALTER TABLE payments ADD PRIMARY KEY USING INDEX payments_id_idx;',
+    ].join('\n');
+    const analysis = await analyse(text);
+    const ranges = hazardRanges(analysis, PRIMARY_KEY);
+    assert.deepStrictEqual(
+      ranges.map((range) => covered(text, range)),
+      ['ADD CONSTRAINT accounts_pkey PRIMARY KEY USING INDEX accounts_id_idx', 'ADD PRIMARY KEY USING INDEX payments_id_idx'],
+    );
+    const [known, unknown] = analysis.hazards.filter((h) => h.ruleId === PRIMARY_KEY).map((h) => h.message);
+    assert.match(
+      known,
+      /sets NOT NULL on accounts\.id \(unless it is already NOT NULL\).*ACCESS EXCLUSIVE.*CHECK \(id IS NOT NULL\) NOT VALID/,
+    );
+    assert.match(unknown, /the columns of index payments_id_idx on payments \(unless they are already NOT NULL\)/);
+    assert.ok(!analysis.hazards.some((h) => h.ruleId === 'migration-adds-unique-constraint'));
+  });
+
+  it('ADD PRIMARY KEY USING INDEX is not reported once the columns are proven NOT NULL, or on a new table', async () => {
+    const analysis = await analyse(
+      [
+        'ALTER TABLE ledger ADD CONSTRAINT ledger_id_not_null CHECK (id IS NOT NULL) NOT VALID;',
+        'ALTER TABLE ledger VALIDATE CONSTRAINT ledger_id_not_null;',
+        'CREATE UNIQUE INDEX ledger_id_idx ON ledger (id);',
+        'ALTER TABLE ledger ADD PRIMARY KEY USING INDEX ledger_id_idx;',
+        'CREATE UNIQUE INDEX CONCURRENTLY orders_id_idx ON orders (id);',
+        'ALTER TABLE orders ALTER COLUMN id SET NOT NULL, ADD PRIMARY KEY USING INDEX orders_id_idx;',
+        'CREATE TABLE notes (id bigint);',
+        'CREATE UNIQUE INDEX notes_id_idx ON notes (id);',
+        'ALTER TABLE notes ADD PRIMARY KEY USING INDEX notes_id_idx;',
+      ].join('\n'),
+      { schemaBefore: { tables: [], notNullColumns: [] } },
+    );
+    assert.deepStrictEqual(hazardRanges(analysis, PRIMARY_KEY), []);
+    // The SET NOT NULL in the same statement is the scan, reported once by its own rule.
+    assert.deepStrictEqual(hazardRanges(analysis, 'migration-sets-not-null'), [[5, 19, 5, 47]]);
+  });
+
+  it('a column proven NOT NULL by an earlier migration (the schema before) is not reported', async () => {
+    const text =
+      'CREATE UNIQUE INDEX CONCURRENTLY accounts_id_idx ON accounts (id);\nALTER TABLE accounts ADD PRIMARY KEY USING INDEX accounts_id_idx;';
+    const before = { tables: ['accounts'], notNullColumns: [{ table: 'accounts', column: 'id' }] };
+    assert.deepStrictEqual(hazardRanges(await analyse(text, { schemaBefore: before }), PRIMARY_KEY), []);
+    assert.deepStrictEqual(hazardRanges(await analyse(text), PRIMARY_KEY), [[1, 21, 1, 64]]);
   });
 });
