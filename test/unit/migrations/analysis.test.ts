@@ -25,6 +25,9 @@ const RULE_IDS = [
   'migration-irreversible',
   'migration-down-destroys-data',
   'migration-statement-templated',
+  'migration-adds-volatile-default',
+  'migration-adds-exclusion-constraint',
+  'migration-primary-key-sets-not-null',
 ];
 
 describe('analyseMigration', () => {
