@@ -25,6 +25,7 @@ const RULE_IDS = [
   'migration-irreversible',
   'migration-down-destroys-data',
   'migration-statement-templated',
+  'migration-domain-constraint-not-valid-missing',
 ];
 
 describe('analyseMigration', () => {

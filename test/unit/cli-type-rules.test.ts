@@ -1,0 +1,51 @@
+// `stagegate check` on migrations that alter domains and enums, nest or leave open transactions, and key tables
+// by 32-bit integers.
+
+import * as assert from 'assert';
+import { main } from '../../src/cli/main';
+import { FIXTURES } from './helpers';
+
+interface Row {
+  file: string;
+  ruleId: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), cwd };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+async function check(...paths: string[]): Promise<Row[]> {
+  const { code, stdout, stderr } = await run(['check', ...paths, '--format', 'json'], FIXTURES);
+  assert.notStrictEqual(code, 2, stderr);
+  return JSON.parse(stdout) as Row[];
+}
+
+/** `file:line:column-endLine:endColumn`, 1-based as the CLI prints, for one rule's rows. */
+function where(rows: Row[], ruleId: string): string[] {
+  return rows.filter((row) => row.ruleId === ruleId).map((row) => `${row.file}:${row.line}:${row.column}-${row.endLine}:${row.endColumn}`);
+}
+
+const TYPES = 'migrations/types';
+
+describe('stagegate check: domains, enums, transaction blocks and integer keys', () => {
+  it('ALTER DOMAIN ... ADD CONSTRAINT without NOT VALID, on domains the file did not create', async () => {
+    const rows = await check(`${TYPES}/0001_domain_constraint.sql`);
+    assert.deepStrictEqual(where(rows, 'migration-domain-constraint-not-valid-missing'), [
+      'migrations/types/0001_domain_constraint.sql:3:1-3:79',
+      'migrations/types/0001_domain_constraint.sql:6:1-6:57',
+    ]);
+    const [first] = rows.filter((row) => row.ruleId === 'migration-domain-constraint-not-valid-missing');
+    assert.strictEqual(first.severity, 'warning');
+    assert.match(first.message, /holding a SHARE lock on each table that has one.*fails if any value violates it/);
+  });
+});

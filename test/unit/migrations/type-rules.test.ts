@@ -1,0 +1,40 @@
+// Rules for domains, enums, transaction blocks and primary key types.
+
+import * as assert from 'assert';
+import { analyse, covered, firstHazard, hazardRanges, readFixture } from './helpers';
+
+describe('migration rules for types, domains and transaction blocks', () => {
+  describe('migration-domain-constraint-not-valid-missing', () => {
+    it('reports ADD CONSTRAINT on an existing domain without NOT VALID, not on a domain created in the file or with NOT VALID', async () => {
+      const text = readFixture('types/0001_domain_constraint.sql');
+      const analysis = await analyse(text);
+      const ranges = hazardRanges(analysis, 'migration-domain-constraint-not-valid-missing');
+      assert.deepStrictEqual(ranges, [
+        [2, 0, 2, 78],
+        [5, 0, 5, 56],
+      ]);
+      assert.strictEqual(covered(text, ranges[0]), "ALTER DOMAIN public.email ADD CONSTRAINT email_has_at CHECK (VALUE LIKE '%@%')");
+      const hazard = firstHazard(analysis, 'migration-domain-constraint-not-valid-missing');
+      assert.match(hazard.message, /SHARE lock on each table.*fails if any value violates it/);
+      assert.match(hazard.message, /ALTER DOMAIN email VALIDATE CONSTRAINT email_has_at in a later migration/);
+      assert.strictEqual(hazard.breaksOldVersion, false);
+    });
+
+    it('offers NOT VALID at the end of a CHECK (not safe), and no fix for NOT NULL, which cannot be NOT VALID', async () => {
+      const analysis = await analyse(readFixture('types/0001_domain_constraint.sql'));
+      const [check, notNull] = analysis.hazards.filter((h) => h.ruleId === 'migration-domain-constraint-not-valid-missing');
+      assert.deepStrictEqual(check.fixes?.[0].edits, [
+        { range: { start: { line: 2, character: 78 }, end: { line: 2, character: 78 } }, newText: ' NOT VALID' },
+      ]);
+      assert.strictEqual(check.fixes?.[0].safe, false);
+      assert.strictEqual(notNull.fixes, undefined);
+      assert.match(notNull.message, /Only a CHECK constraint can be added NOT VALID/);
+    });
+
+    it('ALTER TABLE ... ADD CONSTRAINT is left to the table rule, and the domain rule does not report it', async () => {
+      const analysis = await analyse('ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total > 0);');
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-domain-constraint-not-valid-missing'), []);
+      assert.strictEqual(hazardRanges(analysis, 'migration-constraint-not-valid-missing').length, 1);
+    });
+  });
+});
