@@ -48,4 +48,15 @@ describe('stagegate check: domains, enums, transaction blocks and integer keys',
     assert.strictEqual(first.severity, 'warning');
     assert.match(first.message, /holding a SHARE lock on each table that has one.*fails if any value violates it/);
   });
+
+  it('ALTER TYPE ... ADD VALUE breaks the old version; in a transaction the message names PostgreSQL 12', async () => {
+    const rows = await check(`${TYPES}/0002_enum_value.sql`, `${TYPES}/0003_enum_value_in_transaction.sql`);
+    assert.deepStrictEqual(where(rows, 'migration-enum-value-added'), [
+      'migrations/types/0002_enum_value.sql:3:1-3:72',
+      'migrations/types/0003_enum_value_in_transaction.sql:2:1-2:44',
+    ]);
+    const messages = rows.filter((row) => row.ruleId === 'migration-enum-value-added').map((row) => row.message);
+    assert.match(messages[0], /breaks the old version/);
+    assert.match(messages[1], /Before PostgreSQL 12 ADD VALUE cannot run inside a transaction block/);
+  });
 });

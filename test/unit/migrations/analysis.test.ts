@@ -26,6 +26,7 @@ const RULE_IDS = [
   'migration-down-destroys-data',
   'migration-statement-templated',
   'migration-domain-constraint-not-valid-missing',
+  'migration-enum-value-added',
 ];
 
 describe('analyseMigration', () => {

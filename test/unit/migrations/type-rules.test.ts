@@ -37,4 +37,27 @@ describe('migration rules for types, domains and transaction blocks', () => {
       assert.strictEqual(hazardRanges(analysis, 'migration-constraint-not-valid-missing').length, 1);
     });
   });
+
+  describe('migration-enum-value-added', () => {
+    it('reports ADD VALUE on an existing enum as breaking the old version; not on an enum created in the file, nor RENAME VALUE', async () => {
+      const text = readFixture('types/0002_enum_value.sql');
+      const analysis = await analyse(text);
+      const ranges = hazardRanges(analysis, 'migration-enum-value-added');
+      assert.deepStrictEqual(ranges, [[2, 0, 2, 71]]);
+      assert.strictEqual(covered(text, ranges[0]), "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded' AFTER 'paid'");
+      const hazard = firstHazard(analysis, 'migration-enum-value-added');
+      assert.strictEqual(hazard.breaksOldVersion, true);
+      assert.match(hazard.message, /'refunded' to enum order_status breaks the old version/);
+    });
+
+    it('names the PostgreSQL 12 change when the statement runs in a transaction, and not when it runs on its own', async () => {
+      const inBlock = firstHazard(await analyse(readFixture('types/0003_enum_value_in_transaction.sql')), 'migration-enum-value-added');
+      assert.match(inBlock.message, /Before PostgreSQL 12 ADD VALUE cannot run inside a transaction block/);
+      const alone = firstHazard(
+        await analyse("CREATE INDEX CONCURRENTLY i ON t (a);\nALTER TYPE order_status ADD VALUE 'x';"),
+        'migration-enum-value-added',
+      );
+      assert.doesNotMatch(alone.message, /PostgreSQL 12/);
+    });
+  });
 });
