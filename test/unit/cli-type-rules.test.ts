@@ -59,4 +59,15 @@ describe('stagegate check: domains, enums, transaction blocks and integer keys',
     assert.match(messages[0], /breaks the old version/);
     assert.match(messages[1], /Before PostgreSQL 12 ADD VALUE cannot run inside a transaction block/);
   });
+
+  it('a nested BEGIN and a BEGIN never committed are reported at those statements', async () => {
+    const rows = await check(`${TYPES}/0004_nested_transaction.sql`, `${TYPES}/0005_unclosed_transaction.sql`);
+    assert.deepStrictEqual(where(rows, 'migration-transaction-unbalanced'), [
+      'migrations/types/0004_nested_transaction.sql:3:1-3:6',
+      'migrations/types/0005_unclosed_transaction.sql:2:1-2:6',
+    ]);
+    const messages = rows.filter((row) => row.ruleId === 'migration-transaction-unbalanced').map((row) => row.message);
+    assert.match(messages[0], /the COMMIT at line 5 ends the outer transaction early/);
+    assert.match(messages[1], /never committed or rolled back/);
+  });
 });

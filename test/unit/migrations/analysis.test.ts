@@ -27,6 +27,7 @@ const RULE_IDS = [
   'migration-statement-templated',
   'migration-domain-constraint-not-valid-missing',
   'migration-enum-value-added',
+  'migration-transaction-unbalanced',
 ];
 
 describe('analyseMigration', () => {

@@ -60,4 +60,36 @@ describe('migration rules for types, domains and transaction blocks', () => {
       assert.doesNotMatch(alone.message, /PostgreSQL 12/);
     });
   });
+
+  describe('migration-transaction-unbalanced', () => {
+    it('reports a BEGIN inside an open transaction at the inner BEGIN, naming the outer BEGIN and the COMMIT that ends it', async () => {
+      const text = readFixture('types/0004_nested_transaction.sql');
+      const analysis = await analyse(text);
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-transaction-unbalanced'), [[2, 0, 2, 5]]);
+      assert.match(
+        firstHazard(analysis, 'migration-transaction-unbalanced').message,
+        /inside the transaction opened at line 1.*the COMMIT at line 5 ends the outer transaction early/,
+      );
+    });
+
+    it('reports a transaction never ended at its BEGIN; balanced blocks, AND CHAIN and SAVEPOINTs are not reported', async () => {
+      const unclosed = await analyse(readFixture('types/0005_unclosed_transaction.sql'));
+      assert.deepStrictEqual(hazardRanges(unclosed, 'migration-transaction-unbalanced'), [[1, 0, 1, 5]]);
+      assert.match(firstHazard(unclosed, 'migration-transaction-unbalanced').message, /never committed or rolled back/);
+      const balanced = await analyse(
+        'BEGIN;\nSAVEPOINT a;\nUPDATE t SET a = 1;\nRELEASE SAVEPOINT a;\nCOMMIT AND CHAIN;\nUPDATE t SET a = 2;\nROLLBACK;\nSTART TRANSACTION;\nCOMMIT;',
+      );
+      assert.deepStrictEqual(hazardRanges(balanced, 'migration-transaction-unbalanced'), []);
+      const chained = await analyse('BEGIN;\nUPDATE t SET a = 1;\nCOMMIT AND CHAIN;\nUPDATE t SET a = 2;');
+      assert.deepStrictEqual(hazardRanges(chained, 'migration-transaction-unbalanced'), [[2, 0, 2, 16]]);
+    });
+
+    it('a nested BEGIN in a transaction never ended is reported along with the unclosed one', async () => {
+      const analysis = await analyse('BEGIN;\nUPDATE t SET a = 1;\nSTART TRANSACTION;\nUPDATE t SET a = 2;');
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-transaction-unbalanced'), [
+        [2, 0, 2, 17],
+        [0, 0, 0, 5],
+      ]);
+    });
+  });
 });
