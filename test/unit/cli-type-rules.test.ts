@@ -2,6 +2,9 @@
 // by 32-bit integers.
 
 import * as assert from 'assert';
+import { copyFileSync, mkdtempSync, readFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { FIXTURES } from './helpers';
 
@@ -69,5 +72,26 @@ describe('stagegate check: domains, enums, transaction blocks and integer keys',
     const messages = rows.filter((row) => row.ruleId === 'migration-transaction-unbalanced').map((row) => row.message);
     assert.match(messages[0], /the COMMIT at line 5 ends the outer transaction early/);
     assert.match(messages[1], /never committed or rolled back/);
+  });
+
+  it('integer and serial primary keys are reported at their type; --fix widens them only in tables the migration creates', async () => {
+    const rows = await check(`${TYPES}/0006_int_primary_keys.sql`);
+    assert.deepStrictEqual(where(rows, 'migration-int-primary-key'), [
+      'migrations/types/0006_int_primary_keys.sql:2:6-2:12',
+      'migrations/types/0006_int_primary_keys.sql:6:6-6:13',
+      'migrations/types/0006_int_primary_keys.sql:16:40-16:44',
+    ]);
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-int-keys-'));
+    const file = path.join(folder, '0006_int_primary_keys.sql');
+    copyFileSync(path.join(FIXTURES, TYPES, '0006_int_primary_keys.sql'), file);
+    await run(['check', '.', '--fix'], folder);
+    const fixed = readFileSync(file, 'utf8').split('\n');
+    assert.strictEqual(fixed[1], '  id bigserial PRIMARY KEY,');
+    assert.strictEqual(fixed[5], '  id bigint NOT NULL,');
+    // Composite keys are left alone, and the ADD COLUMN on an existing table is not safe to rewrite.
+    assert.strictEqual(fixed[10], '  ticket_id int NOT NULL,');
+    assert.strictEqual(fixed[15], 'ALTER TABLE legacy_codes ADD COLUMN id int4 PRIMARY KEY;');
+    const after = JSON.parse((await run(['check', '.', '--format', 'json'], folder)).stdout) as Row[];
+    assert.deepStrictEqual(where(after, 'migration-int-primary-key'), ['0006_int_primary_keys.sql:16:40-16:44']);
   });
 });

@@ -28,6 +28,7 @@ const RULE_IDS = [
   'migration-domain-constraint-not-valid-missing',
   'migration-enum-value-added',
   'migration-transaction-unbalanced',
+  'migration-int-primary-key',
 ];
 
 describe('analyseMigration', () => {

@@ -92,4 +92,44 @@ describe('migration rules for types, domains and transaction blocks', () => {
       ]);
     });
   });
+
+  describe('migration-int-primary-key', () => {
+    it('reports single-column integer and serial keys at their type, in CREATE TABLE and ADD COLUMN; not composite or bigint keys', async () => {
+      const text = readFixture('types/0006_int_primary_keys.sql');
+      const analysis = await analyse(text);
+      const ranges = hazardRanges(analysis, 'migration-int-primary-key');
+      assert.deepStrictEqual(
+        ranges.map((range) => covered(text, range)),
+        ['serial', 'integer', 'int4'],
+      );
+      assert.deepStrictEqual(ranges[0], [1, 5, 1, 11]);
+      const messages = analysis.hazards.filter((h) => h.ruleId === 'migration-int-primary-key').map((h) => h.message);
+      assert.match(messages[0], /tickets\.id is a 32-bit integer: inserts fail once it reaches 2,147,483,647.*Use bigserial\./);
+      assert.match(messages[1], /ticket_tags\.id .*Use bigint \(or bigint GENERATED ALWAYS AS IDENTITY\)/);
+    });
+
+    it('the fix widens the type, safe on a table created in the migration and not safe on an existing one', async () => {
+      const analysis = await analyse(readFixture('types/0006_int_primary_keys.sql'));
+      const fixes = analysis.hazards.filter((h) => h.ruleId === 'migration-int-primary-key').map((h) => h.fixes?.[0]);
+      assert.deepStrictEqual(
+        fixes.map((fix) => [fix?.edits[0].newText, fix?.safe]),
+        [
+          ['bigserial', true],
+          ['bigint', true],
+          ['bigint', false],
+        ],
+      );
+      const added = await analyse('CREATE TABLE a (name text);\nALTER TABLE a ADD COLUMN id smallserial PRIMARY KEY;');
+      const fix = firstHazard(added, 'migration-int-primary-key').fixes?.[0];
+      assert.deepStrictEqual([fix?.edits[0].newText, fix?.safe], ['bigserial', true]);
+      assert.match(firstHazard(added, 'migration-int-primary-key').message, /16-bit integer: inserts fail once it reaches 32,767/);
+    });
+
+    it('a quoted or schema-qualified user type named like int4 is not a built-in integer; an int array key is not reported', async () => {
+      const analysis = await analyse(
+        'CREATE TABLE a (id app.int4 PRIMARY KEY);\nCREATE TABLE b (id int[] PRIMARY KEY);\nCREATE TABLE c (id pg_catalog.int4 PRIMARY KEY);',
+      );
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-int-primary-key'), [[2, 19, 2, 34]]);
+    });
+  });
 });
