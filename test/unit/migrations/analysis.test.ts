@@ -28,6 +28,10 @@ const RULE_IDS = [
   'migration-adds-volatile-default',
   'migration-adds-exclusion-constraint',
   'migration-primary-key-sets-not-null',
+  'migration-domain-constraint-not-valid-missing',
+  'migration-enum-value-added',
+  'migration-transaction-unbalanced',
+  'migration-int-primary-key',
 ];
 
 describe('analyseMigration', () => {
