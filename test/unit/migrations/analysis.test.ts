@@ -25,6 +25,8 @@ const RULE_IDS = [
   'migration-irreversible',
   'migration-down-destroys-data',
   'migration-statement-templated',
+  'migration-reindex-not-concurrent',
+  'migration-detach-partition-not-concurrent',
 ];
 
 describe('analyseMigration', () => {
