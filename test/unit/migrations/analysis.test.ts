@@ -27,6 +27,9 @@ const RULE_IDS = [
   'migration-statement-templated',
   'migration-reindex-not-concurrent',
   'migration-detach-partition-not-concurrent',
+  'migration-rewrites-table',
+  'migration-truncates-table',
+  'migration-drops-database',
 ];
 
 describe('analyseMigration', () => {

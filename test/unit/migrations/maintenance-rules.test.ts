@@ -97,4 +97,81 @@ describe('maintenance and destructive migration rules', () => {
       assert.deepStrictEqual(hazardRanges(analysis, 'migration-detach-partition-not-concurrent'), []);
     });
   });
+
+  describe('migration-rewrites-table', () => {
+    it('reports CLUSTER and VACUUM FULL, with or without a table, and suggests pg_repack', async () => {
+      const text = [
+        'CLUSTER orders USING orders_pkey;',
+        'VACUUM FULL orders, invoices;',
+        'VACUUM (FULL, ANALYZE) invoices;',
+        'VACUUM FULL;',
+        'CLUSTER;',
+      ].join('\n');
+      const analysis = await analyse(text);
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-rewrites-table'), [
+        [0, 0, 0, 32],
+        [1, 0, 1, 28],
+        [2, 0, 2, 31],
+        [3, 0, 3, 11],
+        [4, 0, 4, 7],
+      ]);
+      const [cluster, full, , all, allClustered] = ids(analysis, 'migration-rewrites-table');
+      assert.match(cluster.message, /^CLUSTER rewrites orders under an ACCESS EXCLUSIVE lock: every read and write of it waits/);
+      assert.match(cluster.message, /pg_repack/);
+      assert.match(full.message, /^VACUUM FULL rewrites orders, invoices under an ACCESS EXCLUSIVE lock/);
+      assert.match(all.message, /every table in the database/);
+      assert.match(allClustered.message, /every table clustered before/);
+    });
+
+    it('does not report a plain VACUUM or a table created earlier in the migration', async () => {
+      const analysis = await analyse(
+        ['VACUUM ANALYZE orders;', 'CREATE TABLE drafts (id bigint);', 'VACUUM FULL drafts;', 'CLUSTER drafts;'].join('\n'),
+      );
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-rewrites-table'), []);
+    });
+  });
+
+  describe('migration-truncates-table', () => {
+    it('reports TRUNCATE as data loss that cannot be undone, and what CASCADE adds', async () => {
+      const analysis = await analyse('TRUNCATE order_events;\nTRUNCATE customers, orders CASCADE;');
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-truncates-table'), [
+        [0, 0, 0, 21],
+        [1, 0, 1, 34],
+      ]);
+      const [plain, cascade] = ids(analysis, 'migration-truncates-table');
+      assert.match(plain.message, /^TRUNCATE empties order_events and cannot be undone/);
+      assert.doesNotMatch(plain.message, /CASCADE/);
+      assert.match(cascade.message, /^TRUNCATE empties customers, orders and cannot be undone/);
+      assert.match(cascade.message, /CASCADE also empties every table with a foreign key to them/);
+      assert.strictEqual(cascade.severity, 'error');
+    });
+
+    it('does not report a table created in the migration, nor a down migration (migration-down-destroys-data judges it)', async () => {
+      const created = await analyse('CREATE TABLE staging (id bigint);\nTRUNCATE staging;');
+      assert.deepStrictEqual(hazardRanges(created, 'migration-truncates-table'), []);
+      const down = await analyse('TRUNCATE order_events;', { role: 'down' });
+      assert.deepStrictEqual(hazardRanges(down, 'migration-truncates-table'), []);
+      assert.deepStrictEqual(hazardRanges(down, 'migration-down-destroys-data'), [[0, 0, 0, 21]]);
+    });
+  });
+
+  describe('migration-drops-database', () => {
+    it('reports DROP DATABASE in any form as something that cannot be undone', async () => {
+      const analysis = await analyse('DROP DATABASE reporting;\nDROP DATABASE IF EXISTS legacy WITH (FORCE);');
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-drops-database'), [
+        [0, 0, 0, 23],
+        [1, 0, 1, 43],
+      ]);
+      assert.match(
+        firstHazard(analysis, 'migration-drops-database').message,
+        /^DROP DATABASE reporting deletes the whole database and cannot be undone/,
+      );
+      assert.strictEqual(firstHazard(analysis, 'migration-drops-database').severity, 'error');
+    });
+
+    it('does not report DROP SCHEMA or DROP TABLE', async () => {
+      const analysis = await analyse('DROP SCHEMA reporting;');
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-drops-database'), []);
+    });
+  });
 });
