@@ -30,6 +30,7 @@ const RULE_IDS = [
   'migration-rewrites-table',
   'migration-truncates-table',
   'migration-drops-database',
+  'migration-drops-not-null',
 ];
 
 describe('analyseMigration', () => {

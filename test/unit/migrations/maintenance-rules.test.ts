@@ -174,4 +174,32 @@ describe('maintenance and destructive migration rules', () => {
       assert.deepStrictEqual(hazardRanges(analysis, 'migration-drops-database'), []);
     });
   });
+
+  describe('migration-drops-not-null', () => {
+    it('reports DROP NOT NULL on an existing column at its subcommand, as breaking the old version', async () => {
+      const text = "ALTER TABLE orders ALTER COLUMN note SET DEFAULT '', ALTER COLUMN shipping_address DROP NOT NULL;";
+      const analysis = await analyse(text);
+      const ranges = hazardRanges(analysis, 'migration-drops-not-null');
+      assert.deepStrictEqual(ranges.length, 1);
+      assert.strictEqual(covered(text, ranges[0]), 'ALTER COLUMN shipping_address DROP NOT NULL');
+      const hazard = firstHazard(analysis, 'migration-drops-not-null');
+      assert.match(hazard.message, /^Dropping NOT NULL on orders\.shipping_address breaks the old version while both run/);
+      assert.strictEqual(hazard.severity, 'warning');
+      assert.strictEqual(hazard.breaksOldVersion, true);
+    });
+
+    it('does not report a column added in the migration, a new table, or a down migration', async () => {
+      const analysis = await analyse(
+        [
+          "ALTER TABLE orders ADD COLUMN coupon text NOT NULL DEFAULT '';",
+          'ALTER TABLE orders ALTER COLUMN coupon DROP NOT NULL;',
+          'CREATE TABLE drafts (id bigint NOT NULL);',
+          'ALTER TABLE drafts ALTER COLUMN id DROP NOT NULL;',
+        ].join('\n'),
+      );
+      assert.deepStrictEqual(hazardRanges(analysis, 'migration-drops-not-null'), []);
+      const down = await analyse('ALTER TABLE orders ALTER COLUMN shipping_address DROP NOT NULL;', { role: 'down' });
+      assert.deepStrictEqual(hazardRanges(down, 'migration-drops-not-null'), []);
+    });
+  });
 });
