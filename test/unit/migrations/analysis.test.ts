@@ -32,6 +32,12 @@ const RULE_IDS = [
   'migration-enum-value-added',
   'migration-transaction-unbalanced',
   'migration-int-primary-key',
+  'migration-reindex-not-concurrent',
+  'migration-detach-partition-not-concurrent',
+  'migration-rewrites-table',
+  'migration-truncates-table',
+  'migration-drops-database',
+  'migration-drops-not-null',
 ];
 
 describe('analyseMigration', () => {
