@@ -20,9 +20,26 @@ const common = {
   absWorkingDir: root,
 };
 
+// The CLI bundle holds what `check` and `simulate` run. Code only some runs need is loaded from sibling files when
+// needed, so that every run does not compile it: the PostgreSQL parser's loader (dist/pg-parser.js, required only
+// when there is SQL to read) and the language server (`stagegate lsp` loads dist/server.js, which starts it).
+const cliSplit = {
+  name: 'cli-split',
+  setup(build) {
+    build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: './pg-parser.js', external: true }));
+    build.onResolve({ filter: /^\.\/server\.js$/, namespace: 'cli-split' }, () => ({ path: './server.js', external: true }));
+    build.onResolve({ filter: /\/server\/listen$/ }, () => ({ path: 'server-listen', namespace: 'cli-split' }));
+    build.onLoad({ filter: /.*/, namespace: 'cli-split' }, () => ({
+      contents: "exports.listen = () => { require('./server.js'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit] }),
+  esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
   // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
   esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.
