@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { writeCatalogue } from './catalogue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,9 +37,36 @@ const cliSplit = {
   },
 };
 
+// Ajv's standalone code for the two Stagegate schemas, compiled with the options of src/engine/schema/validate.ts: the
+// CLI bundle carries these validators instead of compiling the schemas on every run (most of a plan's check).
+const requireHere = createRequire(import.meta.url);
+const { default: Ajv } = requireHere('ajv');
+const { default: addFormats } = requireHere('ajv-formats');
+const { default: standaloneCode } = requireHere('ajv/dist/standalone');
+const precompiledSchemas = {
+  name: 'precompiled-schemas',
+  setup(build) {
+    build.onLoad({ filter: /src[\\/]engine[\\/]schema[\\/]precompiled\.ts$/ }, () => {
+      const ajv = addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { source: true } }), [
+        'date',
+      ]);
+      const schema = (name) => requireHere(join(root, 'schemas', `${name}.schema.json`));
+      const releasePlan = schema('release-plan');
+      const flagSet = schema('flag-set');
+      ajv.addSchema(releasePlan).addSchema(flagSet);
+      const code = standaloneCode(ajv, { releasePlan: releasePlan.$id, flagSet: flagSet.$id });
+      return {
+        contents: `${code}\nexports.precompiled = { 'release-plan': exports.releasePlan, 'flag-set': exports.flagSet };\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit, precompiledSchemas] }),
   esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
   // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
   esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),

@@ -1,10 +1,11 @@
 // What a `check` run loads as a whole process: the SQL parser (its loader and its WASM) only when there is SQL to read,
 // and never the language server. A preload script records what the process compiles and requires.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { main } from '../../src/cli/main';
 import { REPO_ROOT } from './helpers';
 
 const RECORDER = `
@@ -15,6 +16,9 @@ for (const name of ['instantiate', 'instantiateStreaming', 'compile', 'compileSt
   const original = WebAssembly[name];
   WebAssembly[name] = function (...args) { seen.push('wasm:' + name); return original.apply(this, args); };
 }
+globalThis.Function = new Proxy(Function, {
+  construct(target, args) { seen.push('new Function'); return Reflect.construct(target, args); },
+});
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
   if (request.startsWith('.') || request.startsWith('/')) seen.push('require:' + path.basename(request));
@@ -54,11 +58,14 @@ describe('CLI start-up', () => {
     return { stdout, record: readFileSync(record, 'utf8').split('\n') };
   }
 
-  it('checks a plan with no migrations without loading the SQL parser or the language server', () => {
+  it('checks a plan with no migrations without loading the SQL parser or the language server, or compiling code', () => {
     const { stdout, record } = check(path.join(REPO_ROOT, 'test/fixtures/simulate/assumptions.release.yaml'));
     assert.ok(record.includes('require:cli.js'), `the recorder saw the bundle load: ${record.join(', ')}`);
     assert.deepStrictEqual(
-      record.filter((entry) => entry.startsWith('wasm:') || entry === 'require:pg-parser.js' || entry === 'require:server.js'),
+      record.filter(
+        (entry) =>
+          entry.startsWith('wasm:') || entry === 'require:pg-parser.js' || entry === 'require:server.js' || entry === 'new Function',
+      ),
       [],
     );
     assert.ok(!stdout.includes('internal error'), stdout);
@@ -73,5 +80,17 @@ describe('CLI start-up', () => {
     );
     assert.ok(!record.includes('require:server.js'), record.join(', '));
     assert.match(stdout, /migration-missing-lock-timeout/);
+  });
+
+  it('reports schema problems byte for byte as the unbundled engine does, which compiles the schemas when first used', async () => {
+    const args = ['check', path.join(REPO_ROOT, 'test/fixtures'), '--format', 'json', '--today', '2026-11-26'];
+    let inProcess = '';
+    await main(args, { stdout: (text) => (inProcess += text), stderr: () => undefined, cwd: folder });
+    const bundled = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/stagegate.js'), ...args], {
+      cwd: folder,
+      encoding: 'utf8',
+    }).stdout;
+    assert.match(inProcess, /"ruleId": "schema/, 'the fixtures hold schema problems');
+    assert.strictEqual(bundled, inProcess);
   });
 });
