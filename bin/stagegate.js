@@ -21,6 +21,10 @@ if (!fs.existsSync(bundle)) {
     process.exit(2);
   }
 }
+// A CLI run parses SQL once and exits: V8's baseline WASM compiler (Liftoff) is enough, and its optimising tier-up of the
+// parser's hot functions costs more CPU than a run ever wins back (measured: bench/cli-startup.bench.mjs). Set before the
+// bundle can compile the WASM; the language server, a long-lived process, keeps V8's default tiering.
+require('v8').setFlagsFromString('--liftoff-only');
 // `stagegate check | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

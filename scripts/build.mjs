@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { writeCatalogue } from './catalogue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,9 +21,53 @@ const common = {
   absWorkingDir: root,
 };
 
+// The CLI bundle holds what `check` and `simulate` run. Code only some runs need is loaded from sibling files when
+// needed, so that every run does not compile it: the PostgreSQL parser's loader (dist/pg-parser.js, required only
+// when there is SQL to read) and the language server (`stagegate lsp` loads dist/server.js, which starts it).
+const cliSplit = {
+  name: 'cli-split',
+  setup(build) {
+    build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: './pg-parser.js', external: true }));
+    build.onResolve({ filter: /^\.\/server\.js$/, namespace: 'cli-split' }, () => ({ path: './server.js', external: true }));
+    build.onResolve({ filter: /\/server\/listen$/ }, () => ({ path: 'server-listen', namespace: 'cli-split' }));
+    build.onLoad({ filter: /.*/, namespace: 'cli-split' }, () => ({
+      contents: "exports.listen = () => { require('./server.js'); };",
+      loader: 'js',
+    }));
+  },
+};
+
+// Ajv's standalone code for the two Stagegate schemas, compiled with the options of src/engine/schema/validate.ts: the
+// CLI bundle carries these validators instead of compiling the schemas on every run (most of a plan's check).
+const requireHere = createRequire(import.meta.url);
+const { default: Ajv } = requireHere('ajv');
+const { default: addFormats } = requireHere('ajv-formats');
+const { default: standaloneCode } = requireHere('ajv/dist/standalone');
+const precompiledSchemas = {
+  name: 'precompiled-schemas',
+  setup(build) {
+    build.onLoad({ filter: /src[\\/]engine[\\/]schema[\\/]precompiled\.ts$/ }, () => {
+      const ajv = addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, code: { source: true } }), [
+        'date',
+      ]);
+      const schema = (name) => requireHere(join(root, 'schemas', `${name}.schema.json`));
+      const releasePlan = schema('release-plan');
+      const flagSet = schema('flag-set');
+      ajv.addSchema(releasePlan).addSchema(flagSet);
+      const code = standaloneCode(ajv, { releasePlan: releasePlan.$id, flagSet: flagSet.$id });
+      return {
+        contents: `${code}\nexports.precompiled = { 'release-plan': exports.releasePlan, 'flag-set': exports.flagSet };\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit, precompiledSchemas] }),
+  esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
   // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
   esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.

@@ -74,6 +74,7 @@ describe('the npm package, packed and installed into an empty project', function
     for (const needed of [
       'bin/stagegate.js',
       'dist/cli.js',
+      'dist/pg-parser.js',
       'dist/server.js',
       'dist/extension.js',
       'dist/report-charts.js',

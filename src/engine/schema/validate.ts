@@ -6,6 +6,7 @@ import type { Range } from '../finding';
 import { keyOrValue, locate, type ParsedDocument, type Path, type SourceFile } from '../parse/source-file';
 import { formatPath } from './paths';
 import { closestName } from '../text/edit-distance';
+import { precompiled } from './precompiled';
 
 export type SchemaName = 'release-plan' | 'flag-set';
 
@@ -37,7 +38,7 @@ export function sharedAjv(): Ajv {
 function validatorFor(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    validate = sharedAjv().compile(SCHEMAS[name]);
+    validate = precompiled[name] ?? sharedAjv().compile(SCHEMAS[name]);
     compiled.set(name, validate);
   }
   return validate;
