@@ -23,8 +23,9 @@ if (!fs.existsSync(bundle)) {
 }
 // A CLI run parses SQL once and exits: V8's baseline WASM compiler (Liftoff) is enough, and its optimising tier-up of the
 // parser's hot functions costs more CPU than a run ever wins back (measured: bench/cli-startup.bench.mjs). Set before the
-// bundle can compile the WASM; the language server, a long-lived process, keeps V8's default tiering.
-require('v8').setFlagsFromString('--liftoff-only');
+// bundle can compile the WASM; the language server (`stagegate lsp`, or the extension's), a long-lived process, keeps
+// V8's default tiering.
+if (process.argv[2] !== 'lsp') require('v8').setFlagsFromString('--liftoff-only');
 // `stagegate check | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
