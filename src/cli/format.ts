@@ -1,47 +1,15 @@
 // Renders check results for people (stylish) and machines (json).
 
-import type { Finding } from '../engine/finding';
+import { comparePlaced, placeFinding, type Finding, type PlacedFinding } from '../engine/finding';
 
 export interface FileFindings {
   file: string;
   findings: Finding[];
 }
 
-interface JsonFinding {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
-
 /** One flat list, 1-based positions, sorted by file then position. */
-export function toJsonFindings(results: FileFindings[]): JsonFinding[] {
-  const rows: JsonFinding[] = [];
-  for (const { file, findings } of results) {
-    for (const finding of findings) {
-      rows.push({
-        file,
-        ruleId: finding.ruleId,
-        severity: finding.severity,
-        message: finding.message,
-        line: finding.range.start.line + 1,
-        column: finding.range.start.character + 1,
-        endLine: finding.range.end.line + 1,
-        endColumn: finding.range.end.character + 1,
-      });
-    }
-  }
-  return rows.sort((a, b) =>
-    a.file < b.file
-      ? -1
-      : a.file > b.file
-        ? 1
-        : a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn,
-  );
+export function toJsonFindings(results: FileFindings[]): PlacedFinding[] {
+  return results.flatMap(({ file, findings }) => findings.map((finding) => placeFinding(file, finding))).sort(comparePlaced);
 }
 
 export function formatStylish(results: FileFindings[]): string {

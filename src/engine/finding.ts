@@ -61,3 +61,34 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.message.localeCompare(b.message)
   );
 }
+
+/** A finding as machines read it (`check --format json`, simulation notes): its file, 1-based positions. */
+export interface PlacedFinding {
+  file: string;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export function placeFinding(file: string, finding: Finding): PlacedFinding {
+  return {
+    file,
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    line: finding.range.start.line + 1,
+    column: finding.range.start.character + 1,
+    endLine: finding.range.end.line + 1,
+    endColumn: finding.range.end.character + 1,
+  };
+}
+
+/** By file, then position. */
+export function comparePlaced(a: PlacedFinding, b: PlacedFinding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn;
+}

@@ -1,7 +1,7 @@
 // The simulator's output shapes: plain JSON, rounded, in a fixed key order, so the same inputs give the same bytes
 // and a chart (the HTML report, the webview) can draw them without knowing the engine.
 
-import type { Severity } from '../finding';
+import type { PlacedFinding } from '../finding';
 import type { Metric } from '../model/plan';
 import type { ScenarioKind } from '../model/scenario-kinds';
 
@@ -131,16 +131,7 @@ export interface CellObservation {
  * configuration, a manual pause replayed as a wait, an opaque metric that is not a gate), or an error of the plan's
  * file it was replayed despite. The shape of `check --format json`: the file as the face names it, 1-based positions.
  */
-export interface SimulationNote {
-  file: string;
-  ruleId: string;
-  severity: Severity;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+export type SimulationNote = PlacedFinding;
 
 /** What every output of one plan carries: the gates it models and what it assumed. */
 interface PlanFacts {

@@ -1,7 +1,7 @@
 // The simulator's entry point for every face: a plan's scenarios, single runs, summaries over many seeds, the
 // scenario matrix and the report the charts draw.
 
-import type { Finding, Range } from '../finding';
+import { comparePlaced, placeFinding, type Finding, type Range } from '../finding';
 import type { PlanProblem, ReleasePlan } from '../model/plan';
 import { BinomialTables } from './binomial-table';
 import { compilePlan, outline, type CompiledPlan, type SimulationOptions } from './compile';
@@ -192,16 +192,5 @@ export class Simulator {
 
 /** Findings as notes in `check --format json`'s shape, sorted by position as check sorts them. */
 function placedNotes(file: string, findings: Finding[]): SimulationNote[] {
-  return findings
-    .map((finding): SimulationNote => ({
-      file,
-      ruleId: finding.ruleId,
-      severity: finding.severity,
-      message: finding.message,
-      line: finding.range.start.line + 1,
-      column: finding.range.start.character + 1,
-      endLine: finding.range.end.line + 1,
-      endColumn: finding.range.end.character + 1,
-    }))
-    .sort((a, b) => a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn);
+  return findings.map((finding) => placeFinding(file, finding)).sort(comparePlaced);
 }
