@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs'
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES, REPO_ROOT } from './helpers';
+import type { PlacedFinding } from '../../src/engine/finding';
 
 const TODAY = '2026-11-26';
 /** The command a user runs: the built CLI (`npm run build`), in its own process. */
@@ -24,14 +25,8 @@ function run(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: s
   });
 }
 
-interface Row {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-}
+/** A row of `check --format json`. */
+type Row = PlacedFinding;
 
 /** `file:line:column ruleId message` of each JSON row of `check`. */
 async function rows(args: string[], cwd = REPO_ROOT): Promise<string[]> {

@@ -6,19 +6,11 @@ import * as assert from 'assert';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
-import { FIXTURES } from './helpers';
+import { FIXTURES, runCli } from './helpers';
+import type { PlacedFinding } from '../../src/engine/finding';
 
-interface Row {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+/** A row of `check --format json`. */
+type Row = PlacedFinding;
 
 const RULES = new Set([
   'migration-reindex-not-concurrent',
@@ -30,9 +22,7 @@ const RULES = new Set([
 ]);
 
 async function check(...args: string[]): Promise<{ code: number; rows: Row[] }> {
-  let stdout = '';
-  const io = { stdout: (text: string) => (stdout += text), stderr: () => undefined, cwd: FIXTURES };
-  const code = await main(['check', ...args, '--format', 'json'], io);
+  const { code, stdout } = await runCli(['check', ...args, '--format', 'json'], FIXTURES);
   return { code, rows: (JSON.parse(stdout) as Row[]).filter((row) => RULES.has(row.ruleId)) };
 }
 

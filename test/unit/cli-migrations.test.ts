@@ -5,25 +5,14 @@ import * as assert from 'assert';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
-import { FIXTURES } from './helpers';
+import { FIXTURES, runCli } from './helpers';
+import type { PlacedFinding } from '../../src/engine/finding';
 
-interface Row {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+/** A row of `check --format json`. */
+type Row = PlacedFinding;
 
 async function check(...args: string[]): Promise<{ code: number; rows: Row[]; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), cwd: FIXTURES };
-  const code = await main(['check', ...args, '--format', 'json'], io);
+  const { code, stdout, stderr } = await runCli(['check', ...args, '--format', 'json'], FIXTURES);
   return { code, rows: code === 2 ? [] : (JSON.parse(stdout) as Row[]), stderr };
 }
 
@@ -97,8 +86,7 @@ describe('stagegate check: down migrations', () => {
       mkdirSync(path.join(root, folder), { recursive: true });
       writeFileSync(path.join(root, folder, '0007_drop_fax.sql'), 'ALTER TABLE customers DROP COLUMN fax;\n');
     }
-    let stdout = '';
-    const code = await main(['check', '.', '--format', 'json'], { stdout: (text) => (stdout += text), stderr: () => undefined, cwd: root });
+    const { code, stdout } = await runCli(['check', '.', '--format', 'json'], root);
     assert.strictEqual(code, 1);
     assert.deepStrictEqual(errors(JSON.parse(stdout) as Row[]), [
       'ops/revert/0007_drop_fax.sql:1:23-1:38 migration-drops-column',

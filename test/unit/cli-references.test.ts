@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { FIXTURES } from './helpers';
+import type { PlacedFinding } from '../../src/engine/finding';
 
 const SCOPING = path.join(FIXTURES, 'scoping');
 
@@ -16,14 +17,8 @@ async function run(args: string[], cwd = SCOPING): Promise<{ code: number; stdou
   return { code, stdout, stderr };
 }
 
-interface Row {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-}
+/** A row of `check --format json`. */
+type Row = PlacedFinding;
 
 /** `check --format json`, as `file:line:column ruleId severity` sorted by file, and the exit code. */
 async function findings(paths: string[]): Promise<{ code: number; rows: string[]; messages: string[] }> {

@@ -5,25 +5,16 @@ import * as assert from 'assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
-import { FIXTURES } from './helpers';
+import { FIXTURES, runCli } from './helpers';
+import type { PlacedFinding } from '../../src/engine/finding';
 
-interface Row {
-  file: string;
-  ruleId: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
+/** A row of `check --format json`. */
+type Row = PlacedFinding;
 
 const RULES = ['migration-adds-volatile-default', 'migration-adds-exclusion-constraint', 'migration-primary-key-sets-not-null'];
 
 async function check(cwd: string, ...args: string[]): Promise<{ code: number; rows: Row[]; stdout: string }> {
-  let stdout = '';
-  const io = { stdout: (text: string) => (stdout += text), stderr: () => undefined, cwd };
-  const code = await main(['check', ...args], io);
+  const { code, stdout } = await runCli(['check', ...args], cwd);
   return { code, rows: args.includes('json') ? (JSON.parse(stdout) as Row[]) : [], stdout };
 }
 

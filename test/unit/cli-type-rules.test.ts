@@ -5,27 +5,11 @@ import * as assert from 'assert';
 import { copyFileSync, mkdtempSync, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../src/cli/main';
-import { FIXTURES } from './helpers';
+import { FIXTURES, runCli as run } from './helpers';
+import type { PlacedFinding } from '../../src/engine/finding';
 
-interface Row {
-  file: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
-
-async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), cwd };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+/** A row of `check --format json`. */
+type Row = PlacedFinding;
 
 async function check(...paths: string[]): Promise<Row[]> {
   const { code, stdout, stderr } = await run(['check', ...paths, '--format', 'json'], FIXTURES);

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../src/engine/config/config';
 import type { Finding } from '../../src/engine/finding';
 import { ruleMeta } from '../../src/engine/catalogue';
+import { main } from '../../src/cli/main';
 import { Workspace } from '../../src/engine/workspace/workspace';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -64,4 +65,12 @@ export const PLAN_HEAD = [
 /** Joins lines with \n, so fixtures in tests read like files. */
 export function lines(...content: string[]): string {
   return content.join('\n') + '\n';
+}
+
+/** The CLI in process, as `stagegate <args>` run in `cwd`: its exit code and both streams. */
+export async function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd });
+  return { code, stdout, stderr };
 }
