@@ -34,6 +34,8 @@ interface Analysis {
    */
   pairKey: string;
   result: Promise<MigrationAnalysis>;
+  /** The state of the set it was last found current in: until the set changes, it is current without asking again. */
+  checkedIn: number;
 }
 
 export class Workspace {
@@ -44,6 +46,11 @@ export class Workspace {
   private readonly analyses = new Map<string, Analysis>();
   /** The versioned up migrations of the set, in the order their tools run them, by folder; built when first needed. */
   private migrationSets: Map<string, { path: string; slot: MigrationSlot }[]> | undefined;
+  /**
+   * Counts changes to the set (files, configuration, what was read from outside): a migration's analysis found current
+   * once is current until the next change, so a folder's later migrations do not each walk the chain before them.
+   */
+  private state = 0;
   private codeOwners: ((path: string) => string | undefined) | undefined;
 
   constructor(
@@ -73,6 +80,7 @@ export class Workspace {
   }
 
   private forgetResults(): void {
+    this.state++;
     this.yamlFindings.clear();
     this.analyses.clear();
   }
@@ -83,7 +91,8 @@ export class Workspace {
    */
   setFile(path: string, text: string, kind?: FileKind): boolean {
     const wasMigration = this.files.get(path)?.kind === 'sql';
-    const { accepted, added } = this.files.set(path, text, kind, configuredKind(this.config.files, path));
+    const { accepted, added, changed } = this.files.set(path, text, kind, configuredKind(this.config.files, path));
+    if (changed) this.state++;
     if (wasMigration !== (this.files.get(path)?.kind === 'sql')) this.migrationSets = undefined;
     if (added) this.forgetPairedMigration(path);
     if (!accepted) this.yamlFindings.delete(path);
@@ -92,6 +101,7 @@ export class Workspace {
 
   removeFile(path: string): void {
     if (this.files.get(path)?.kind === 'sql') this.migrationSets = undefined;
+    this.state++;
     this.files.remove(path);
     this.yamlFindings.delete(path);
     this.analyses.delete(path);
@@ -127,6 +137,7 @@ export class Workspace {
 
   /** Forgets what was read from outside the file set, so the next check reads it again. */
   invalidateExternal(path?: string): void {
+    this.state++;
     this.files.forgetExternal(path);
     if (path === undefined) {
       for (const analysed of this.analyses.keys()) if (!this.files.has(analysed)) this.analyses.delete(analysed);
@@ -220,6 +231,9 @@ export class Workspace {
 
   /** The analysis of a migration's current text, computed once per text, configuration and state of its pair. */
   private async analysis(path: string, text: string): Promise<MigrationAnalysis> {
+    const state = this.state;
+    const current = this.analyses.get(path);
+    if (current && current.checkedIn === state && current.text === text) return current.result;
     const place = await this.placeOf(path);
     const pair = await this.counterpart(path, place);
     const { counterpart } = pair;
@@ -227,7 +241,10 @@ export class Workspace {
     const before = await this.schemaBefore(path);
     const pairKey = `${place.role}\n${pair.pairKey}\n${before.key}`;
     const known = this.analyses.get(path);
-    if (known && known.text === text && known.pairKey === pairKey) return known.result;
+    if (known && known.text === text && known.pairKey === pairKey) {
+      known.checkedIn = state;
+      return known.result;
+    }
     const result = analyseMigration(text, {
       config: this.config,
       fileName: path,
@@ -235,7 +252,7 @@ export class Workspace {
       counterpart,
       schemaBefore: before.schema,
     });
-    this.analyses.set(path, { text, pairKey, result });
+    this.analyses.set(path, { text, pairKey, result, checkedIn: state });
     return result;
   }
 
