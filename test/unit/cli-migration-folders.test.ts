@@ -129,4 +129,28 @@ describe('stagegate check: a folder of migrations', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('a migration named alone is read after the earlier migrations of its folder, which are read from disk and not reported', async () => {
+    const good = 'sets-not-null/good/20240115090400_require_currency/migration.sql';
+    const { code, stdout, stderr } = await runCli(['check', good, '--format', 'json', '--verbose'], FOLDERS);
+    assert.strictEqual(code, 0, stderr);
+    assert.deepStrictEqual(JSON.parse(stdout), []);
+    assert.match(stderr, /read 3 earlier migrations of the folders of the migrations named, for the schema they leave \(not reported\)/);
+    assert.match(stderr, /checked 1 file: 1 SQL migration\./);
+    assert.deepStrictEqual(found(await check(FOLDERS, 'ordering/flyway/V1_10__require_name.sql')), []);
+    // Only what runs before counts: the migration named first in its folder has nothing before it.
+    assert.deepStrictEqual(found(await check(FOLDERS, 'sets-not-null/bad/20240115090200_require_currency/migration.sql')), [
+      'sets-not-null/bad/20240115090200_require_currency/migration.sql:2 migration-sets-not-null',
+    ]);
+    // An earlier migration with findings of its own is not reported when a later one is named.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stagegate-folder-'));
+    try {
+      writeFileSync(path.join(root, '000001_index.up.sql'), lines('CREATE INDEX invoices_customer_idx ON invoices (customer_id);'));
+      writeFileSync(path.join(root, '000002_note.up.sql'), lines("SET lock_timeout = '2s';", 'ALTER TABLE invoices ADD COLUMN note text;'));
+      assert.ok((await check(root, '.')).some((row) => row.file === '000001_index.up.sql'));
+      assert.deepStrictEqual(found(await check(root, '000002_note.up.sql')), []);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
