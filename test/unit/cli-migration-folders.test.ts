@@ -153,4 +153,23 @@ describe('stagegate check: a folder of migrations', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('a migration that does not parse in the middle of a folder is reported and the schema is carried past it', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stagegate-folder-'));
+    try {
+      const write = (name: string, text: string) => writeFileSync(path.join(root, name), text);
+      write(
+        '000001_check_name.up.sql',
+        lines("SET lock_timeout = '2s';", 'ALTER TABLE authors ADD CONSTRAINT authors_name_present CHECK (name IS NOT NULL);'),
+      );
+      write('000002_half_typed.up.sql', lines("SET lock_timeout = '2s';", 'ALTER TABLE authors ADD COLUMN;'));
+      write('000003_require_name.up.sql', lines("SET lock_timeout = '2s';", 'ALTER TABLE authors ALTER COLUMN name SET NOT NULL;'));
+      assert.deepStrictEqual(found(await check(root, '.')), [
+        '000001_check_name.up.sql:2 migration-constraint-not-valid-missing',
+        '000002_half_typed.up.sql:2 migration-syntax-error',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
