@@ -10,6 +10,7 @@ import { parseIsoDate } from '../engine/model/dates';
 import type { Readiness } from '../engine/readiness';
 import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
+import { earlierMigrations } from './earlier-migrations';
 import { CodeOwnersIndex, collectFiles, describeRecognition, describeSkip, loadConfig, readIfExists, type CollectedFiles } from './files';
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
@@ -67,6 +68,13 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   await codeOwners.prepare(inputs.map((input) => input.absolute));
   workspace.setCodeOwners((file) => codeOwners.ownerOf(file));
   for (const input of inputs) workspace.setFile(input.absolute, input.text, input.kind);
+  // Read, not reported: the migrations before those named, for the schema they leave.
+  const earlier = await earlierMigrations(inputs.filter((input) => input.kind === 'sql').map((input) => input.absolute));
+  for (const migration of earlier) workspace.setFile(migration.path, migration.text, 'sql');
+  if (values.verbose && earlier.length > 0)
+    io.stderr(
+      `stagegate: read ${earlier.length} earlier migration${earlier.length === 1 ? '' : 's'} of the folders of the migrations named, for the schema they leave (not reported).\n`,
+    );
   if (values.verbose) for (const line of verboseLines(collected, (file) => workspace.kindsOf(file))) io.stderr(`stagegate: ${line}\n`);
   let reports = await workspace.check(inputs.map((input) => input.absolute));
 

@@ -61,4 +61,50 @@ describe('findings cache', () => {
     workspace.config = parseConfig('rules:\n  plan-unknown-flag: off\n', '2026-11-26').config;
     assert.ok(!(await workspace.check())[0].findings.some((finding) => finding.ruleId === 'plan-unknown-flag'));
   });
+
+  describe('a folder of migrations', () => {
+    const CHECK = 'ALTER TABLE authors ADD CONSTRAINT authors_name_present CHECK (name IS NOT NULL);';
+    const setup = () => {
+      const workspace = new Workspace(defaultConfig('2026-11-26'));
+      workspace.setFile('/w/migrations/000001_check.up.sql', lines("SET lock_timeout = '2s';", CHECK));
+      workspace.setFile('/w/migrations/000002_note.up.sql', lines("SET lock_timeout = '2s';", 'ALTER TABLE authors ADD COLUMN note text;'));
+      workspace.setFile(
+        '/w/migrations/000003_require.up.sql',
+        lines("SET lock_timeout = '2s';", 'ALTER TABLE authors ALTER COLUMN name SET NOT NULL;'),
+      );
+      return workspace;
+    };
+    const findingsOf = async (workspace: Workspace, path: string) =>
+      (await workspace.check()).find((report) => report.path === path)!.findings;
+
+    it('an edit to an earlier migration that leaves the same schema does not re-check the later ones', async () => {
+      const workspace = setup();
+      const first = await findingsOf(workspace, '/w/migrations/000003_require.up.sql');
+      assert.deepStrictEqual(first, []);
+      workspace.setFile('/w/migrations/000001_check.up.sql', lines('-- names must be present', "SET lock_timeout = '2s';", CHECK));
+      assert.strictEqual(await findingsOf(workspace, '/w/migrations/000003_require.up.sql'), first, 'not checked again');
+    });
+
+    it('an edit to an earlier migration that changes the schema re-checks every later one', async () => {
+      const workspace = setup();
+      assert.deepStrictEqual(await findingsOf(workspace, '/w/migrations/000003_require.up.sql'), []);
+      workspace.setFile('/w/migrations/000001_check.up.sql', lines("SET lock_timeout = '2s';", 'ALTER TABLE authors ADD COLUMN bio text;'));
+      const after = await findingsOf(workspace, '/w/migrations/000003_require.up.sql');
+      assert.deepStrictEqual(
+        after.map((finding) => finding.ruleId),
+        ['migration-sets-not-null'],
+      );
+    });
+
+    it('a migration added or removed before a later one re-checks it', async () => {
+      const workspace = setup();
+      workspace.removeFile('/w/migrations/000001_check.up.sql');
+      assert.deepStrictEqual(
+        (await findingsOf(workspace, '/w/migrations/000003_require.up.sql')).map((finding) => finding.ruleId),
+        ['migration-sets-not-null'],
+      );
+      workspace.setFile('/w/migrations/000000_check.up.sql', lines("SET lock_timeout = '2s';", CHECK));
+      assert.deepStrictEqual(await findingsOf(workspace, '/w/migrations/000003_require.up.sql'), []);
+    });
+  });
 });

@@ -2,7 +2,8 @@
 // the catalogue's migration rules over it, by its role (up, down or verify). A dbmate or goose file holds an up and
 // a down migration: each section is modelled and judged on its own, the down one after the up one. Templates in the
 // text are replaced before it is parsed (src/engine/sql/templates.ts). The workspace checks migration files through
-// this; tests and the section reader call it directly.
+// this, each up migration from the schema the earlier ones of its folder left (src/engine/formats/migration-order.ts);
+// tests call it directly.
 
 import { ruleOption, type StagegateConfig } from '../config/config';
 import { ruleMeta } from '../catalogue';
@@ -26,7 +27,7 @@ export interface AnalyseMigrationOptions {
   role?: MigrationRole;
   /** Its pair by that convention: an up migration's down migration, a down migration's up migration and what it created. */
   counterpart?: MigrationCounterpart;
-  /** What earlier migrations left behind (see `analyseMigrationSections`). */
+  /** What the earlier migrations of its folder left behind (the workspace carries it from one to the next). */
   schemaBefore?: KnownSchema;
   /** Analyse only `text[span.start, span.end)` (UTF-16 offsets); ranges stay relative to the whole text. */
   span?: { start: number; end: number };

@@ -7,11 +7,13 @@ import type { StagegateConfig } from '../config/config';
 import { configuredKind } from '../config/file-kinds';
 import { defaultOwnerOf } from '../config/flag-owners';
 import type { Finding } from '../finding';
+import { compareSlots, migrationSlot, type MigrationSlot } from '../formats/migration-order';
 import { flywayVersionOf, migrationPlace, type MigrationPlace } from '../formats/migration-roles';
 import { DOCUMENT_KINDS, documentKind, type ConfiguredKind, type FileKind } from '../formats/recognise';
 import type { MigrationFacts, WorkspaceFacts } from '../model/facts';
 import type { SourceFile } from '../parse/source-file';
 import type { MigrationCounterpart } from '../rule-kit/context';
+import type { KnownSchema } from '../sql/model';
 import { planReadiness, type Readiness } from '../readiness';
 import { analyseMigration, migrationFacts, type MigrationAnalysis } from './analyse-migration';
 import { checkYamlFile } from './document-checker';
@@ -26,9 +28,14 @@ export interface FileReport {
 
 interface Analysis {
   text: string;
-  /** What the analysis read of its pair: whether an up migration's down migration exists, a down migration's up migration. */
+  /**
+   * What the analysis read beyond its text: its pair (whether an up migration's down migration exists, a down
+   * migration's up migration) and the schema the migrations before it in its folder left.
+   */
   pairKey: string;
   result: Promise<MigrationAnalysis>;
+  /** The state of the set it was last found current in: until the set changes, it is current without asking again. */
+  checkedIn: number;
 }
 
 export class Workspace {
@@ -37,6 +44,13 @@ export class Workspace {
   private readonly yamlFindings = new Map<string, { text: string; factsKey: string; findings: Finding[] }>();
   /** Analyses of migrations, of the workspace or read from disk for a plan; dropped when configuration changes. */
   private readonly analyses = new Map<string, Analysis>();
+  /** The versioned up migrations of the set, in the order their tools run them, by folder; built when first needed. */
+  private migrationSets: Map<string, { path: string; slot: MigrationSlot }[]> | undefined;
+  /**
+   * Counts changes to the set (files, configuration, what was read from outside): a migration's analysis found current
+   * once is current until the next change, so a folder's later migrations do not each walk the chain before them.
+   */
+  private state = 0;
   private codeOwners: ((path: string) => string | undefined) | undefined;
 
   constructor(
@@ -58,6 +72,7 @@ export class Workspace {
     this.currentConfig = config;
     this.forgetResults();
     this.files.forgetExternal();
+    this.migrationSets = undefined;
     for (const file of [...this.files.entries()]) {
       const configured = configuredKind(config.files, file.path);
       if (configured !== file.configured) this.files.set(file.path, file.text, undefined, configured);
@@ -65,6 +80,7 @@ export class Workspace {
   }
 
   private forgetResults(): void {
+    this.state++;
     this.yamlFindings.clear();
     this.analyses.clear();
   }
@@ -74,13 +90,18 @@ export class Workspace {
    * parse. `kind` is how the face recognised it (with the same configuration); without it the file is recognised here.
    */
   setFile(path: string, text: string, kind?: FileKind): boolean {
-    const { accepted, added } = this.files.set(path, text, kind, configuredKind(this.config.files, path));
+    const wasMigration = this.files.get(path)?.kind === 'sql';
+    const { accepted, added, changed } = this.files.set(path, text, kind, configuredKind(this.config.files, path));
+    if (changed) this.state++;
+    if (wasMigration !== (this.files.get(path)?.kind === 'sql')) this.migrationSets = undefined;
     if (added) this.forgetPairedMigration(path);
     if (!accepted) this.yamlFindings.delete(path);
     return accepted;
   }
 
   removeFile(path: string): void {
+    if (this.files.get(path)?.kind === 'sql') this.migrationSets = undefined;
+    this.state++;
     this.files.remove(path);
     this.yamlFindings.delete(path);
     this.analyses.delete(path);
@@ -116,6 +137,7 @@ export class Workspace {
 
   /** Forgets what was read from outside the file set, so the next check reads it again. */
   invalidateExternal(path?: string): void {
+    this.state++;
     this.files.forgetExternal(path);
     if (path === undefined) {
       for (const analysed of this.analyses.keys()) if (!this.files.has(analysed)) this.analyses.delete(analysed);
@@ -209,16 +231,73 @@ export class Workspace {
 
   /** The analysis of a migration's current text, computed once per text, configuration and state of its pair. */
   private async analysis(path: string, text: string): Promise<MigrationAnalysis> {
+    const state = this.state;
+    const current = this.analyses.get(path);
+    if (current && current.checkedIn === state && current.text === text) return current.result;
     const place = await this.placeOf(path);
     const pair = await this.counterpart(path, place);
     const { counterpart } = pair;
     // The role is part of the key: a sqitch.plan appearing makes a deploy/ file's pair count.
-    const pairKey = `${place.role}\n${pair.pairKey}`;
+    const before = await this.schemaBefore(path);
+    const pairKey = `${place.role}\n${pair.pairKey}\n${before.key}`;
     const known = this.analyses.get(path);
-    if (known && known.text === text && known.pairKey === pairKey) return known.result;
-    const result = analyseMigration(text, { config: this.config, fileName: path, role: place.role, counterpart });
-    this.analyses.set(path, { text, pairKey, result });
+    if (known && known.text === text && known.pairKey === pairKey) {
+      known.checkedIn = state;
+      return known.result;
+    }
+    const result = analyseMigration(text, {
+      config: this.config,
+      fileName: path,
+      role: place.role,
+      counterpart,
+      schemaBefore: before.schema,
+    });
+    this.analyses.set(path, { text, pairKey, result, checkedIn: state });
     return result;
+  }
+
+  /**
+   * What the up migrations before this one in its folder left, and a key that changes when it does: editing an earlier
+   * migration so that the schema it leaves changes makes every later one be analysed again, and only then.
+   */
+  private async schemaBefore(path: string): Promise<{ schema?: KnownSchema; key: string }> {
+    const previous = this.previousMigration(path);
+    if (previous === undefined) return { key: '' };
+    const analysis = await this.analysis(previous, this.files.get(previous)!.text);
+    let key = schemaKeys.get(analysis);
+    if (key === undefined) schemaKeys.set(analysis, (key = `${previous}\n${JSON.stringify(analysis.schemaAfter)}`));
+    return { schema: analysis.schemaAfter, key };
+  }
+
+  /** The up migration of the set that runs just before the one at `path`, by the order of its folder. */
+  private previousMigration(path: string): string | undefined {
+    const slot = migrationSlot(path);
+    if (!slot) return undefined;
+    const members = this.migrationSet(slot.set);
+    // The last member ordered before this one (binary search: a folder may hold thousands).
+    let low = 0;
+    let high = members.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compareSlots(members[middle].slot, slot) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 ? members[low - 1].path : undefined;
+  }
+
+  private migrationSet(set: string): { path: string; slot: MigrationSlot }[] {
+    if (!this.migrationSets) {
+      this.migrationSets = new Map();
+      for (const file of this.files.entries()) {
+        const slot = file.kind === 'sql' ? migrationSlot(file.path) : undefined;
+        if (!slot) continue;
+        const members = this.migrationSets.get(slot.set);
+        if (members) members.push({ path: file.path, slot });
+        else this.migrationSets.set(slot.set, [{ path: file.path, slot }]);
+      }
+      for (const members of this.migrationSets.values()) members.sort((a, b) => compareSlots(a.slot, b.slot));
+    }
+    return this.migrationSets.get(set) ?? [];
   }
 
   /** What a migration's path says of it; sqitch's folders count only beside a `sqitch.plan`. */
@@ -252,6 +331,9 @@ export class Workspace {
     return versioned ? { path: versioned, text: this.files.get(versioned)!.text } : undefined;
   }
 }
+
+/** Each analysis's schema after it, as JSON, written once: the key later migrations of its folder are cached by. */
+const schemaKeys = new WeakMap<MigrationAnalysis, string>();
 
 /** A pair's path as messages show it: from the folder both share (`up.sql`, `deploy/add_email.sql`). */
 function shortName(pair: string, path: string): string {

@@ -1,11 +1,16 @@
-// The eugene corpus (test/unit/corpus.ts): each bad.sql raises its folder's hazard, each good.sql does not. The
-// project's own sectioned fixtures (sections.test.ts) cover the same hazards without the corpus.
+// The eugene corpus (test/unit/corpus.ts) through the CLI: each example file is split into one migration per `-- N.sql`
+// section in a temporary folder, and the folder is checked as a repository's migrations are. Each bad.sql raises its
+// folder's hazard, each good.sql does not. The project's own folders (cli-migration-folders.test.ts) cover the same
+// hazards without the corpus.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { analyseMigrationSections } from './sections';
+import * as os from 'os';
+import * as path from 'path';
+import type { PlacedFinding } from '../../../src/engine/finding';
 import { corpusPath, describeCorpus } from '../corpus';
-import { config } from './helpers';
+import { runCli } from '../helpers';
+import { writeSections } from './sections';
 
 const EXPECTED: Record<string, string> = {
   E1: 'migration-constraint-not-valid-missing',
@@ -16,25 +21,35 @@ const EXPECTED: Record<string, string> = {
   E7: 'migration-adds-unique-constraint',
 };
 
-async function ruleIds(file: string): Promise<string[]> {
-  const text = fs.readFileSync(corpusPath('eugene', file), 'utf8');
-  const sections = await analyseMigrationSections(text, { config: config() });
-  return sections.flatMap(({ analysis }) => [
-    ...analysis.hazards.map((h) => h.ruleId),
-    ...(analysis.hazards.some((h) => h.ruleId === 'migration-syntax-error') ? ['unexpected syntax error'] : []),
-  ]);
+/** `check --format json` over the file's sections, each its own migration. */
+async function checkSplit(file: string): Promise<{ sections: string[]; rows: PlacedFinding[] }> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'stagegate-eugene-'));
+  try {
+    const sections = writeSections(fs.readFileSync(corpusPath('eugene', file), 'utf8'), folder);
+    const { code, stdout, stderr } = await runCli(['check', '.', '--format', 'json'], folder);
+    assert.notStrictEqual(code, 2, stderr);
+    return { sections, rows: JSON.parse(stdout) as PlacedFinding[] };
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 }
 
-describeCorpus('eugene corpus', () => {
+describeCorpus('eugene corpus, through the CLI', () => {
   for (const [folder, ruleId] of Object.entries(EXPECTED)) {
-    it(`${folder}/bad.sql raises ${ruleId}`, async () => {
-      assert.ok((await ruleIds(`${folder}/bad.sql`)).includes(ruleId));
+    it(`${folder}/bad.sql raises ${ruleId} in its last migration`, async () => {
+      const { sections, rows } = await checkSplit(`${folder}/bad.sql`);
+      assert.ok(sections.length > 1, sections.join());
+      const last = sections[sections.length - 1];
+      assert.ok(
+        rows.some((row) => row.ruleId === ruleId && row.file === last),
+        rows.map((row) => `${row.file} ${row.ruleId}`).join('\n'),
+      );
     });
 
     it(`${folder}/good.sql does not raise ${ruleId}`, async () => {
-      const ids = await ruleIds(`${folder}/good.sql`);
-      assert.ok(!ids.includes(ruleId), ids.join(', '));
-      assert.ok(!ids.includes('unexpected syntax error'));
+      const { rows } = await checkSplit(`${folder}/good.sql`);
+      const ids = rows.map((row) => `${row.file} ${row.ruleId}`);
+      assert.ok(!rows.some((row) => row.ruleId === ruleId || row.ruleId === 'migration-syntax-error'), ids.join('\n'));
     });
   }
 });

@@ -1,40 +1,24 @@
-// Files that concatenate several migration scripts, each headed by a `-- N.sql` comment (eugene's examples, and
-// the sectioned fixtures here): each section is its own migration, run in order, so tables created by earlier
-// sections exist, holding data.
+// eugene's example files concatenate several migration scripts, each headed by a `-- N.sql` comment: a convention of
+// its tests, not how repositories store migrations. The corpus tests write each section to a file of its own, in a
+// folder, and check the folder as a repository's migrations are checked.
 
-import { analyseMigration, type AnalyseMigrationOptions, type MigrationAnalysis } from '../../../src/engine/workspace/analyse-migration';
+import { writeFileSync } from 'fs';
+import * as path from 'path';
 
-interface MigrationSection {
-  /** The file name in the header comment (`2.sql`), or '' for text before the first header. */
-  name: string;
-  /** UTF-16 offsets of the section in the file; the header comment is its first line. */
-  start: number;
-  end: number;
-}
+const SECTION_HEADER = /^[ \t]*--[ \t]*([\w.-]+\.sql)[ \t]*\r?$/gm;
 
-const SECTION_HEADER = /^[ \t]*--[ \t]*([\w./-]+\.sql)[ \t]*\r?$/gm;
-
-/** The sections of `text`; a file without headers is one section. Text before the first header is kept only if not blank. */
-export function splitMigrationSections(text: string): MigrationSection[] {
+/**
+ * Writes each `-- N.sql` section of `text` to `folder` under the name its header gives (text before the first header,
+ * if not blank, as `0.sql`); returns the names written, in file order. A file without headers is written as `1.sql`.
+ */
+export function writeSections(text: string, folder: string): string[] {
   const headers = [...text.matchAll(SECTION_HEADER)].map((match) => ({ name: match[1], start: match.index ?? 0 }));
-  if (headers.length === 0) return [{ name: '', start: 0, end: text.length }];
-  const sections: MigrationSection[] = [];
-  if (text.slice(0, headers[0].start).trim() !== '') sections.push({ name: '', start: 0, end: headers[0].start });
-  headers.forEach((header, i) => sections.push({ name: header.name, start: header.start, end: headers[i + 1]?.start ?? text.length }));
-  return sections;
-}
-
-/** Analyses each section in order, carrying the schema each leaves behind into the next. Ranges are in `text`. */
-export async function analyseMigrationSections(
-  text: string,
-  options: Omit<AnalyseMigrationOptions, 'span'>,
-): Promise<{ section: MigrationSection; analysis: MigrationAnalysis }[]> {
-  const results: { section: MigrationSection; analysis: MigrationAnalysis }[] = [];
-  let schemaBefore = options.schemaBefore;
-  for (const section of splitMigrationSections(text)) {
-    const analysis = await analyseMigration(text, { ...options, schemaBefore, span: section });
-    results.push({ section, analysis });
-    schemaBefore = analysis.schemaAfter;
-  }
-  return results;
+  const sections: { name: string; text: string }[] = [];
+  const first = headers[0]?.start ?? text.length;
+  if (text.slice(0, first).trim() !== '') sections.push({ name: headers.length === 0 ? '1.sql' : '0.sql', text: text.slice(0, first) });
+  headers.forEach((header, i) =>
+    sections.push({ name: header.name, text: text.slice(header.start, headers[i + 1]?.start ?? text.length) }),
+  );
+  for (const section of sections) writeFileSync(path.join(folder, section.name), section.text);
+  return sections.map((section) => section.name);
 }
