@@ -23,12 +23,14 @@ const common = {
 
 // The CLI bundle holds what `check` and `simulate` run. Code only some runs need is loaded from sibling files when
 // needed, so that every run does not compile it: the PostgreSQL parser's loader (dist/pg-parser.js, required only
-// when there is SQL to read) and the language server (`stagegate lsp` loads dist/server.js, which starts it).
+// when there is SQL to read), the language server (`stagegate lsp` loads dist/server.js, which starts it) and the
+// trace command (`stagegate trace` loads dist/trace.js, which loads PGlite and node-postgres from the dependencies).
 const cliSplit = {
   name: 'cli-split',
   setup(build) {
     build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: './pg-parser.js', external: true }));
     build.onResolve({ filter: /^\.\/server\.js$/, namespace: 'cli-split' }, () => ({ path: './server.js', external: true }));
+    build.onResolve({ filter: /^\.\/trace-command$/ }, () => ({ path: './trace.js', external: true }));
     build.onResolve({ filter: /\/server\/listen$/ }, () => ({ path: 'server-listen', namespace: 'cli-split' }));
     build.onLoad({ filter: /.*/, namespace: 'cli-split' }, () => ({
       contents: "exports.listen = () => { require('./server.js'); };",
@@ -68,6 +70,15 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit, precompiledSchemas] }),
   esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
+  // PGlite finds its WASM and data files beside its own module, and node-postgres loads optional modules at run time:
+  // both stay dependencies, required from node_modules when a trace runs.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/cli/trace-command.ts'],
+    outfile: 'dist/trace.js',
+    external: ['@electric-sql/pglite', 'pg'],
+    plugins: [cliSplit],
+  }),
   // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
   esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.
