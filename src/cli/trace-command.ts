@@ -94,8 +94,8 @@ async function open(url: string | undefined, allow: boolean): Promise<TraceDatab
     return await openServer(url, { allow });
   } catch (error) {
     if (error instanceof DatabaseNotEmptyError) throw new UsageError(`--database: ${error.message}`);
-    // The URL may hold a password: the message names the problem, not the URL.
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    // The URL may hold a password: the message is the driver's (which names the host or the database), never the URL.
+    const reason = (error as Error).message || ((error as NodeJS.ErrnoException).code ?? String(error));
     throw new UsageError(`--database: cannot connect (${reason}).`);
   }
 }

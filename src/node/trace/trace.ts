@@ -253,7 +253,13 @@ async function traceRolledBack(database: TraceDatabase, row: BaseRow): Promise<T
   const held = await database.query(HELD_LOCKS);
   await database.query('RELEASE SAVEPOINT stagegate_trace');
   const after = await relations(database);
-  return { ...row, status: 'traced', ms: round(ms), locks: strongest(held, heldBefore, before), rewrites: rewritten(before, after) };
+  const locks = strongest(held, heldBefore, before);
+  const already = strongest(held, new Set(), before).filter((lock) => !locks.some((own) => own.relation === lock.relation));
+  const note =
+    already.length > 0
+      ? `the run, one transaction, already held ${already.map((lock) => `${lock.mode} on ${lock.relation}`).join(', ')}: a lock taken again is not seen again`
+      : undefined;
+  return { ...row, status: 'traced', ms: round(ms), locks, rewrites: rewritten(before, after), ...(note ? { note } : {}) };
 }
 
 async function relations(database: TraceDatabase): Promise<Relation[]> {
