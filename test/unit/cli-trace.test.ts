@@ -159,6 +159,28 @@ describe('stagegate trace on the embedded PostgreSQL', function () {
     }
   });
 
+  it('CREATE EXTENSION the embedded PostgreSQL lacks is not traced and the run goes on; a statement needing it fails', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-trace-'));
+    try {
+      mkdirSync(path.join(folder, 'migrations'));
+      writeFileSync(
+        path.join(folder, 'migrations', '0001_tokens.sql'),
+        "CREATE EXTENSION IF NOT EXISTS pgcrypto;\nCREATE TABLE tokens (id uuid PRIMARY KEY DEFAULT gen_random_uuid());\nSELECT digest('a', 'sha1');\n",
+      );
+      const { code, stdout } = await runCli(['trace', 'migrations', '--format', 'json'], folder);
+      assert.strictEqual(code, 1);
+      const json = JSON.parse(stdout) as TraceJson;
+      assert.deepStrictEqual(
+        json.statements.map((row) => `${row.line} ${row.status}`),
+        ['1 not-traced', '2 traced', '3 failed'],
+      );
+      assert.match(json.statements[0].note ?? '', /carries no extension "pgcrypto"/);
+      assert.deepStrictEqual(json.findings.map(placed), ['migrations/0001_tokens.sql:3:8-3:27 trace-statement-failed']);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses what it cannot trace: no paths, no SQL, --allow without --database, a URL that is not PostgreSQL', async () => {
     const cases: [string[], RegExp][] = [
       [['trace'], /needs the migration files or folders/],

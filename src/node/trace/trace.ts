@@ -100,6 +100,9 @@ const HELD_LOCKS = `SELECT l.relation::int AS oid, l.mode FROM pg_locks l
 /** SQLSTATE 25001: the statement cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM...). */
 const ACTIVE_SQL_TRANSACTION = '25001';
 
+/** SQLSTATE 0A000, PGlite's answer to CREATE EXTENSION for an extension it does not carry. */
+const FEATURE_NOT_SUPPORTED = '0A000';
+
 /** Tables as findings speak of them: a plain or partitioned table or a materialised view holds rows others read. */
 const TABLE_KINDS = new Set(['r', 'p', 'm']);
 
@@ -180,7 +183,19 @@ async function traceStatement(database: TraceDatabase, statement: MigrationState
           ? 'transaction control, not run: trace runs each statement in its own transaction'
           : 'transaction control, not run: the trace is one transaction, rolled back at the end',
     };
-  return database.mode === 'commit' ? traceCommitted(database, row) : traceRolledBack(database, row);
+  if (database.mode === 'rollback') return traceRolledBack(database, row);
+  const traced = await traceCommitted(database, row);
+  // PGlite loads no extension: a migration that creates one (often only for gen_random_uuid(), built in since
+  // PostgreSQL 13) goes on; a statement that needs the extension fails in its turn, with PostgreSQL's error.
+  const extension = statement.as('CreateExtensionStmt');
+  if (traced.status === 'failed' && extension && traced.error?.code === FEATURE_NOT_SUPPORTED)
+    return {
+      ...row,
+      status: 'not-traced',
+      note: `not run: the embedded PostgreSQL carries no extension "${extension.extname ?? ''}"; a statement that needs it fails in its turn`,
+      error: traced.error,
+    };
+  return traced;
 }
 
 /** A throwaway database: the statement in its own transaction, its locks read before the commit releases them. */
