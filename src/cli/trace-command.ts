@@ -132,6 +132,8 @@ function describe(row: TracedStatement): string {
         row.status === 'outside-transaction' ? 'locks not observable (runs outside a transaction)' : locks,
       ];
       if (row.rewrites.length > 0) parts.push(`rewrote ${row.rewrites.join(', ')}`);
+      // On a server, the locks the run already held: without them "no lock" would mislead.
+      if (row.status === 'traced' && row.note) parts.push(row.note);
       return parts.join(' · ');
     }
   }

@@ -293,6 +293,15 @@ describe("stagegate trace --database on Debian's PostgreSQL server", function ()
     assert.deepStrictEqual(await tablesOf('trace_empty'), []);
   });
 
+  it('says in text output which locks the run already held, where a row shows no new lock', async () => {
+    const { code, stdout } = await runCli(['trace', 'index', '--database', server.url('trace_empty')], TRACE);
+    assert.strictEqual(code, 0);
+    assert.match(
+      stdout,
+      /^ {5}\d+\.\d ms · no lock on an existing relation · the run, one transaction, already held ACCESS EXCLUSIVE on orders, ACCESS EXCLUSIVE on orders_pkey: a lock taken again is not seen again$/m,
+    );
+  });
+
   it('CREATE INDEX CONCURRENTLY is not traced there, with the reason: the run is never committed', async () => {
     const { code, json } = await trace('concurrently', '--database', server.url('trace_empty'));
     assert.strictEqual(code, 0);
