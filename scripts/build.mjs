@@ -23,12 +23,14 @@ const common = {
 
 // The CLI bundle holds what `check` and `simulate` run. Code only some runs need is loaded from sibling files when
 // needed, so that every run does not compile it: the PostgreSQL parser's loader (dist/pg-parser.js, required only
-// when there is SQL to read) and the language server (`stagegate lsp` loads dist/server.js, which starts it).
+// when there is SQL to read), the language server (`stagegate lsp` loads dist/server.js, which starts it) and the
+// trace command (`stagegate trace` loads dist/trace.js, which holds PGlite's and node-postgres's JavaScript).
 const cliSplit = {
   name: 'cli-split',
   setup(build) {
     build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: './pg-parser.js', external: true }));
     build.onResolve({ filter: /^\.\/server\.js$/, namespace: 'cli-split' }, () => ({ path: './server.js', external: true }));
+    build.onResolve({ filter: /^\.\/trace-command$/ }, () => ({ path: './trace.js', external: true }));
     build.onResolve({ filter: /\/server\/listen$/ }, () => ({ path: 'server-listen', namespace: 'cli-split' }));
     build.onLoad({ filter: /.*/, namespace: 'cli-split' }, () => ({
       contents: "exports.listen = () => { require('./server.js'); };",
@@ -68,6 +70,15 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit, precompiledSchemas] }),
   esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
+  // PGlite and node-postgres are bundled, so the package installs no dependency. PGlite looks for its WASM and data
+  // beside the module that holds it (copied below); node-postgres's native and Cloudflare sockets are never used in Node.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/cli/trace-command.ts'],
+    outfile: 'dist/trace.js',
+    external: ['pg-native', 'pg-cloudflare'],
+    plugins: [cliSplit],
+  }),
   // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
   esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.
@@ -100,3 +111,8 @@ copyFileSync(join(root, 'node_modules/chart.js/dist/chart.umd.min.js'), join(dis
 
 // The PostgreSQL parser is WASM; the bundled loader looks for it beside the bundle.
 copyFileSync(join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(dist, 'libpg-query.wasm'));
+
+// PostgreSQL for `stagegate trace`: PGlite's server and initdb WASM and its data (the share/ files). Its extensions'
+// tarballs are not copied: a trace loads none.
+for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm'])
+  copyFileSync(join(root, 'node_modules/@electric-sql/pglite/dist', file), join(dist, file));

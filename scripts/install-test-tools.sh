@@ -28,6 +28,8 @@ dpkg-query -W -f='${Status}' libkrb5-dev 2>/dev/null | grep -q 'install ok insta
 command -v make >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || missing+=(build-essential)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+# stagegate trace --database is tested against Debian's PostgreSQL server (its initdb and postgres, no service needed).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if ((${#missing[@]})); then
   log "apt-get installing: ${missing[*]}"

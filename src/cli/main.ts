@@ -1,4 +1,5 @@
-// The `stagegate` command: `check` for CI and `simulate` for blast-radius previews. A thin face over the engine.
+// The `stagegate` command: `check` for CI, `simulate` for blast-radius previews and `trace` to apply migrations to a
+// throwaway PostgreSQL and observe them. A thin face over the engine.
 
 import { runCheck } from './check-command';
 import { processIo, UsageError, type Io } from './io';
@@ -9,11 +10,17 @@ const USAGE = `Usage:
                   [--config FILE] [--fix] [--readiness] [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE] [--force]
+  stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]
+                  [--config FILE]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
 simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem, a plan it cannot replay
 or a plan with schema errors (--force simulates what could be read of it, and says so).
+trace applies the up migrations in order to an embedded PostgreSQL in memory (or, with --database, to a server, in one
+transaction rolled back at the end; a database holding user tables is refused unless --allow) and reports each statement's
+locks, rewrites and time; it exits 0 when every statement ran, 1 when one failed (or warnings above --max-warnings), 2 for
+a usage or connection problem.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -28,6 +35,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runCheck(rest, io);
       case 'simulate':
         return await runSimulate(rest, io);
+      case 'trace':
+        return await runTraceCommand(rest, io);
       case 'lsp':
         return await runLanguageServer(rest);
       case undefined:
@@ -52,6 +61,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** Traces migrations; the trace command, PGlite and node-postgres load only for this command. */
+function runTraceCommand(argv: string[], io: Io): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./trace-command') as typeof import('./trace-command')).runTrace(argv, io);
 }
 
 /** Serves LSP until the client disconnects; the server module loads only for this command. */

@@ -80,6 +80,10 @@ describe('the npm package, packed and installed into an empty project', function
       'dist/report-charts.js',
       'dist/chart.umd.min.js',
       'dist/libpg-query.wasm',
+      'dist/trace.js',
+      'dist/pglite.wasm',
+      'dist/pglite.data',
+      'dist/initdb.wasm',
       'schemas/release-plan.schema.json',
       'LICENSE',
       'README.md',
@@ -101,6 +105,19 @@ describe('the npm package, packed and installed into an empty project', function
     assert.match(result.stdout, new RegExp(`^${MIGRATION}:1:19  error  .*  migration-drops-column$`, 'm'));
     // Only the summary of what was read: no warning from Node or a missing module.
     assert.strictEqual(result.stderr, 'stagegate: checked 1 file: 1 SQL migration.\n');
+  });
+
+  it('traces the migration folder on the embedded PostgreSQL through npx stagegate trace (PGlite bundled, no dependency)', () => {
+    const result = stagegate(project, 'trace', 'db', '--format', 'json');
+    assert.strictEqual(result.code, 1, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.match(json.database, /^PGlite \(PostgreSQL \d+\.\d+, in memory\)$/);
+    // The table does not exist in the empty database: PostgreSQL's own error, at the statement.
+    assert.deepStrictEqual(
+      json.statements.map((row: { file: string; line: number; status: string }) => `${row.file}:${row.line} ${row.status}`),
+      [`${MIGRATION}:1 failed`],
+    );
+    assert.match(json.findings[0].message, /^PostgreSQL refused the statement: relation "users" does not exist \(SQLSTATE 42P01\)/);
   });
 
   it('prints SARIF with the paths code scanning matches against the repository', () => {
