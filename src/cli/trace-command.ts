@@ -5,6 +5,7 @@
 
 import { parseArgs } from 'util';
 import { todayIso } from '../engine/config/config';
+import { inRunOrder } from '../engine/formats/migration-order';
 import { openPglite, openServer, DatabaseNotEmptyError, type TraceDatabase } from '../node/trace/database';
 import { traceMigrations, type TracedStatement, type TraceResult } from '../node/trace/trace';
 import { collectFiles, loadConfig } from './files';
@@ -37,7 +38,11 @@ export async function runTrace(argv: string[], io: Io): Promise<number> {
 
   const { config } = await loadConfig(values.config, positionals, io, todayIso());
   const collected = await collectFiles(positionals, io.cwd, config);
-  const migrations = collected.inputs.filter((input) => input.kind === 'sql');
+  // Flyway's V10 runs after V2 although it sorts before it: the files go in as their tools run them.
+  const migrations = inRunOrder(
+    collected.inputs.filter((input) => input.kind === 'sql'),
+    (input) => input.absolute,
+  );
   const notSql = collected.inputs.filter((input) => input.kind !== 'sql');
   if (migrations.length === 0) throw new UsageError(`${positionals.join(', ')}: no SQL migrations found; nothing was traced.`);
   for (const input of notSql) io.stderr(`stagegate: skipped ${input.display}: not a SQL migration.\n`);

@@ -70,3 +70,23 @@ function compareNumbers(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * `items` as their tools would run them: within each set, versioned up migrations take the places the set's
+ * migrations hold in `items`, in version order; everything else keeps its place.
+ */
+export function inRunOrder<T>(items: readonly T[], pathOf: (item: T) => string): T[] {
+  const ordered = [...items];
+  const places = new Map<string, { index: number; item: T; slot: MigrationSlot }[]>();
+  items.forEach((item, index) => {
+    const slot = migrationSlot(pathOf(item));
+    if (!slot) return;
+    if (!places.has(slot.set)) places.set(slot.set, []);
+    places.get(slot.set)!.push({ index, item, slot });
+  });
+  for (const members of places.values()) {
+    const byVersion = [...members].sort((a, b) => compareSlots(a.slot, b.slot));
+    members.forEach(({ index }, i) => (ordered[index] = byVersion[i].item));
+  }
+  return ordered;
+}

@@ -1,7 +1,7 @@
 // The order of a folder's up migrations, as their tools run them, read from their names.
 
 import * as assert from 'assert';
-import { compareSlots, migrationSlot } from '../../../src/engine/formats/migration-order';
+import { compareSlots, inRunOrder, migrationSlot } from '../../../src/engine/formats/migration-order';
 
 /** The paths in the order their slots give (they must all have one). */
 function ordered(paths: string[]): string[] {
@@ -65,5 +65,23 @@ describe('compareSlots', () => {
     assert.deepStrictEqual(ordered(['m/0002_b.sql', 'm/2_a.sql']), ['m/0002_b.sql', 'm/2_a.sql']);
     // Flyway reads 1_1 and 1.1.0 as one version.
     assert.deepStrictEqual(migrationSlot('m/V1_1__a.sql')!.version, migrationSlot('m/V1.1.0__a.sql')!.version);
+  });
+});
+
+describe('inRunOrder', () => {
+  it('puts each set in version order in the places its migrations hold, and leaves other files where they are', () => {
+    const given = [
+      'db/V10__c.sql',
+      'notes.sql',
+      'db/V2__b.sql',
+      'other/002_y.up.sql',
+      'db/V1__a.sql',
+      'other/001_x.up.sql',
+      'other/001_x.down.sql',
+    ];
+    assert.deepStrictEqual(
+      inRunOrder(given, (path) => path),
+      ['db/V1__a.sql', 'notes.sql', 'db/V2__b.sql', 'other/001_x.up.sql', 'db/V10__c.sql', 'other/002_y.up.sql', 'other/001_x.down.sql'],
+    );
   });
 });
