@@ -151,6 +151,12 @@ export class MigrationStatement {
     return piece ? this.rangeOfBytes(piece.start, piece.end) : this.range();
   }
 
+  /** The tokens of the `index`th subcommand (see `subcommandRange`), or undefined when they do not line up with the AST. */
+  subcommandTokens(index: number): ScanToken[] | undefined {
+    const piece = this.subcommandPieces()?.[index];
+    return piece ? this.tokens()?.filter((t) => t.start >= piece.start && t.end <= piece.end) : undefined;
+  }
+
   private pieceCache: { start: number; end: number }[] | null | undefined;
 
   private subcommandPieces(): { start: number; end: number }[] | undefined {
