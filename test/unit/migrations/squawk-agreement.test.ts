@@ -80,7 +80,7 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
       [
         `      squawk agreement: ${both.length - differ.length} of ${both.length} cases both tools have a rule for agree;`,
         `      ${differ.length} disagree (Stagegate right on ${right('stagegate')}, squawk on ${right('squawk')}, ${right('depends on the tool')} depend on the tool);`,
-        `      ${AGREEMENT.length - both.length} cases have no Stagegate rule.`,
+        `      ${AGREEMENT.length - both.length} case(s) with no Stagegate rule.`,
         ...differ.map((row) => `        ${row.case}: ${WHO[row.disagreement?.right ?? 'stagegate']}: ${row.disagreement?.reason}`),
         ...AGREEMENT.filter((row) => row.gap).map((row) => `        ${row.case}: no Stagegate rule: ${row.gap}`),
       ].join('\n'),
