@@ -36,6 +36,12 @@ function insertAfter(statement: MigrationStatement, token: ScanToken | undefined
   return [{ title, edits: [insertion(at, text)], safe: false, preferred: true }];
 }
 
+/** Inserts `text` at a byte offset the AST gives (a name's location): no scanning needed. */
+function insertAt(statement: MigrationStatement, byteOffset: number | undefined, text: string, title: string): Fix[] | undefined {
+  if (byteOffset === undefined) return undefined;
+  return [{ title, edits: [insertion(statement.rangeOfBytes(byteOffset, byteOffset).start, text)], safe: false, preferred: true }];
+}
+
 /** Inserts IF NOT EXISTS / IF EXISTS after the first token spelling `keyword` (and CONCURRENTLY right after it). */
 function guardAfterKeyword(statement: MigrationStatement, keyword: string, guard: string): Fix[] | undefined {
   const tokens = statement.tokens() ?? [];
@@ -85,7 +91,7 @@ function createProblem(statement: MigrationStatement, droppedIndexes: Set<string
       what: `CREATE TABLE ${name}`,
       failure: ALREADY_EXISTS,
       remedy: 'CREATE TABLE IF NOT EXISTS',
-      fixes: guardAfterKeyword(statement, 'table', 'IF NOT EXISTS'),
+      fixes: insertAt(statement, table.relation?.location, 'IF NOT EXISTS ', 'Add IF NOT EXISTS'),
     };
   }
   const tableAs = statement.as('CreateTableAsStmt');
@@ -96,7 +102,7 @@ function createProblem(statement: MigrationStatement, droppedIndexes: Set<string
       what: `CREATE ${kind} ${relationName(tableAs.into?.rel)?.display ?? ''} AS`,
       failure: ALREADY_EXISTS,
       remedy: `CREATE ${kind} IF NOT EXISTS`,
-      fixes: guardAfterKeyword(statement, matview ? 'view' : 'table', 'IF NOT EXISTS'),
+      fixes: insertAt(statement, tableAs.into?.rel?.location, 'IF NOT EXISTS ', 'Add IF NOT EXISTS'),
     };
   }
   const index = statement.as('IndexStmt');
@@ -140,7 +146,7 @@ function createProblem(statement: MigrationStatement, droppedIndexes: Set<string
       what: `CREATE SEQUENCE ${relationName(sequence.sequence)?.display ?? ''}`,
       failure: ALREADY_EXISTS,
       remedy: 'CREATE SEQUENCE IF NOT EXISTS',
-      fixes: guardAfterKeyword(statement, 'sequence', 'IF NOT EXISTS'),
+      fixes: insertAt(statement, sequence.sequence?.location, 'IF NOT EXISTS ', 'Add IF NOT EXISTS'),
     };
   const schema = statement.as('CreateSchemaStmt');
   if (schema && !schema.if_not_exists)
@@ -164,7 +170,7 @@ function createProblem(statement: MigrationStatement, droppedIndexes: Set<string
       what: `CREATE VIEW ${relationName(view.view)?.display ?? ''}`,
       failure: ALREADY_EXISTS,
       remedy: 'CREATE OR REPLACE VIEW',
-      fixes: guardAfterKeyword(statement, 'create', 'OR REPLACE'),
+      fixes: insertAt(statement, statement.byteStart + 'create'.length, ' OR REPLACE', 'Use CREATE OR REPLACE'),
     };
   const fn = statement.as('CreateFunctionStmt');
   if (fn && !fn.replace) {
@@ -173,7 +179,7 @@ function createProblem(statement: MigrationStatement, droppedIndexes: Set<string
       what: `CREATE ${kind}`,
       failure: ALREADY_EXISTS,
       remedy: `CREATE OR REPLACE ${kind}`,
-      fixes: guardAfterKeyword(statement, 'create', 'OR REPLACE'),
+      fixes: insertAt(statement, statement.byteStart + 'create'.length, ' OR REPLACE', 'Use CREATE OR REPLACE'),
     };
   }
   if (statement.as('CreateEnumStmt') || statement.as('CompositeTypeStmt') || statement.as('CreateDomainStmt')) {
@@ -229,14 +235,15 @@ function* alterProblems(statement: MigrationStatement, droppedConstraints: Set<s
       return word(all[1], noun) ? all[1] : all[0];
     };
     if (cmd.subtype === 'AT_AddColumn' && !cmd.missing_ok) {
-      const column = nodeAs(cmd.def, 'ColumnDef')?.colname ?? '';
+      const def = nodeAs(cmd.def, 'ColumnDef');
+      const column = def?.colname ?? '';
       yield {
         position,
         problem: {
           what: `ADD COLUMN ${column} to ${table.display}`,
           failure: ALREADY_EXISTS,
           remedy: 'ADD COLUMN IF NOT EXISTS',
-          fixes: insertAfter(statement, afterVerb('column'), ' IF NOT EXISTS', 'Add IF NOT EXISTS'),
+          fixes: insertAt(statement, def?.location, 'IF NOT EXISTS ', 'Add IF NOT EXISTS'),
         },
       };
     } else if (cmd.subtype === 'AT_DropColumn' && !cmd.missing_ok) {
@@ -275,16 +282,33 @@ function* alterProblems(statement: MigrationStatement, droppedConstraints: Set<s
   }
 }
 
-/** The first later statement that does work in another transaction: it runs after `statement` has been committed. */
-function laterWork(statements: MigrationStatement[], statement: MigrationStatement): MigrationStatement | undefined {
-  return statements.find((s) => s.index > statement.index && s.transaction.id !== statement.transaction.id && !s.as('TransactionStmt'));
+interface Commits {
+  /** The first statement doing work after the transaction of each statement has committed (by position). */
+  laterWork: (MigrationStatement | undefined)[];
+  /** Whether the transaction of each statement ends in ROLLBACK: nothing of it stays applied. */
+  rolledBack: boolean[];
 }
 
-/** Whether the explicit transaction of `statement` ends in ROLLBACK: nothing of it stays applied. */
-function rolledBack(statements: MigrationStatement[], statement: MigrationStatement): boolean {
-  if (statement.transaction.kind !== 'explicit') return false;
-  const end = statements.filter((s) => s.transaction.id === statement.transaction.id).pop();
-  return end?.as('TransactionStmt')?.kind === 'TRANS_STMT_ROLLBACK';
+/** In one pass from the end: each transaction's statements are contiguous, so what follows its last one runs after it. */
+function commits(statements: MigrationStatement[]): Commits {
+  const laterWork: (MigrationStatement | undefined)[] = new Array(statements.length);
+  const rolledBack: boolean[] = new Array(statements.length);
+  let nextWork: MigrationStatement | undefined;
+  let after: MigrationStatement | undefined;
+  let rollback = false;
+  for (let i = statements.length - 1; i >= 0; i--) {
+    const statement = statements[i];
+    const next = statements[i + 1];
+    if (!next || next.transaction.id !== statement.transaction.id) {
+      after = nextWork;
+      const kind = statement.as('TransactionStmt')?.kind;
+      rollback = statement.transaction.kind === 'explicit' && kind === 'TRANS_STMT_ROLLBACK';
+    }
+    laterWork[i] = after;
+    rolledBack[i] = rollback;
+    if (!statement.as('TransactionStmt')) nextWork = statement;
+  }
+  return { laterWork, rolledBack };
 }
 
 function committedBefore(statement: MigrationStatement, later: MigrationStatement): string {
@@ -306,9 +330,10 @@ export default defineRule({
   },
   check({ migration: model, report, text }) {
     const statements = model.statements;
+    const { laterWork, rolledBack } = commits(statements);
     const droppedIndexes = new Set<string>();
     const droppedConstraints = new Set<string>();
-    for (const statement of statements) {
+    for (const [at, statement] of statements.entries()) {
       // A guarded drop earlier in the file makes the re-creation after it re-runnable.
       const drop = statement.as('DropStmt');
       if (drop?.removeType === 'OBJECT_INDEX' && drop.missing_ok)
@@ -326,8 +351,8 @@ export default defineRule({
       const whole = createProblem(statement, droppedIndexes, text) ?? dropProblem(statement);
       if (whole) found.push({ problem: whole });
       found.push(...alterProblems(statement, droppedConstraints));
-      if (found.length === 0 || rolledBack(statements, statement)) continue;
-      const later = laterWork(statements, statement);
+      if (found.length === 0 || rolledBack[at]) continue;
+      const later = laterWork[at];
       for (const { problem, position } of found) {
         if (!later && !problem.failsAlone) continue;
         const when = later
