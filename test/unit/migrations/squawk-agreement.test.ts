@@ -4,7 +4,7 @@
 
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { corpusPath, describeCorpus } from '../corpus';
@@ -45,11 +45,19 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
   let work: string;
   const texts = new Map<string, string>();
   const stagegate = new Map<string, Set<string>>();
+  const autocommit = new Map<string, Set<string>>();
+  let autocommitWork: string;
   const squawk = new Map<string, Set<string>>();
 
   before(async function () {
     this.timeout(120_000);
     work = mkdtempSync(path.join(os.tmpdir(), 'stagegate-squawk-'));
+    // The same cases where the tool runs each statement on its own, as squawk assumes by default.
+    autocommitWork = mkdtempSync(path.join(os.tmpdir(), 'stagegate-squawk-autocommit-'));
+    writeFileSync(
+      path.join(autocommitWork, '.stagegate.yaml'),
+      'rules:\n  migration-work-after-lock:\n    options:\n      fileRunsInTransaction: false\n',
+    );
     const byArgs = new Map<string, string[]>();
     for (const row of AGREEMENT) {
       const source = path.join(folder, `${PREFIX}${row.case}.sql`);
@@ -59,12 +67,22 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
       mkdirSync(path.join(work, row.case));
       copyFileSync(source, path.join(work, row.case, `${row.case}.sql`));
       stagegate.set(row.case, new Set());
+      if (row.autocommit) {
+        mkdirSync(path.join(autocommitWork, row.case));
+        copyFileSync(source, path.join(autocommitWork, row.case, `${row.case}.sql`));
+        autocommit.set(row.case, new Set());
+      }
       const args = header(text, 'squawk-args');
       byArgs.set(args, [...(byArgs.get(args) ?? []), source]);
     }
-    const { code, stdout, stderr } = await runCli(['check', '.', '--format', 'json'], work);
-    assert.ok(code === 0 || code === 1, stderr);
-    for (const finding of JSON.parse(stdout) as PlacedFinding[]) stagegate.get(finding.file.split('/')[0])?.add(finding.ruleId);
+    for (const [into, cwd] of [
+      [stagegate, work],
+      [autocommit, autocommitWork],
+    ] as const) {
+      const { code, stdout, stderr } = await runCli(['check', '.', '--format', 'json'], cwd);
+      assert.ok(code === 0 || code === 1, stderr);
+      for (const finding of JSON.parse(stdout) as PlacedFinding[]) into.get(finding.file.split('/')[0])?.add(finding.ruleId);
+    }
     for (const [args, files] of byArgs) {
       const reported = runSquawk(files, args === '-' ? [] : args.split(/\s+/));
       for (const [file, rules] of reported) squawk.set(path.basename(file, '.sql').slice(PREFIX.length), rules);
@@ -72,7 +90,7 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
   });
 
   after(() => {
-    if (work) rmSync(work, { recursive: true, force: true });
+    for (const folder of [work, autocommitWork]) if (folder) rmSync(folder, { recursive: true, force: true });
     const both = AGREEMENT.filter((row) => row.stagegate.length > 0);
     const differ = both.filter((row) => row.disagreement);
     const right = (who: string) => differ.filter((row) => row.disagreement?.right === who).length;
@@ -97,6 +115,16 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
 
   for (const row of AGREEMENT) {
     it(row.case, () => checkRow(row, texts.get(row.case) ?? '', squawk.get(row.case), stagegate.get(row.case)));
+    if (row.autocommit)
+      it(`${row.case}, statements run one by one`, () => {
+        const reported = autocommit.get(row.case);
+        assert.ok(reported, 'Stagegate did not check the case');
+        assert.deepStrictEqual(
+          row.stagegate.filter((id) => reported.has(id)),
+          row.autocommit,
+          `Stagegate reported ${[...reported].join(', ')}`,
+        );
+      });
   }
 });
 
