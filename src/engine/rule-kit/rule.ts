@@ -22,7 +22,7 @@ export type Subject = 'text' | 'yaml' | DocumentKind | 'sql-migration';
 export type { RuleOptions } from './options';
 
 /** What a migration does when it runs while a canary is out (the doc pages explain each). */
-type Impact = 'breaks-old-version' | 'cannot-be-undone' | 'blocking-lock' | 'may-fail-on-existing-data';
+type Impact = 'breaks-old-version' | 'cannot-be-undone' | 'blocking-lock' | 'may-fail-on-existing-data' | 'fails-on-retry';
 
 export interface RuleMeta {
   id: string;

@@ -10,7 +10,6 @@ import type { TemplateSyntax } from './templates';
 /** Text handed to the parser in one call; AST and token locations are UTF-8 byte offsets into it. */
 export class SqlSource {
   private toUtf16: ((byteOffset: number) => number) | undefined;
-  private scanned: ScanToken[] | null | undefined;
 
   constructor(
     readonly text: string,
@@ -21,12 +20,6 @@ export class SqlSource {
   fileOffset(byteOffset: number): number {
     this.toUtf16 ??= utf8ToUtf16Offsets(this.text);
     return this.offset + this.toUtf16(byteOffset);
-  }
-
-  /** Scanned only when a rule needs a range narrower than the statement: scanning costs more than parsing. */
-  tokens(): ScanToken[] | undefined {
-    if (this.scanned === undefined) this.scanned = scanSql(this.text) ?? null;
-    return this.scanned ?? undefined;
   }
 }
 
@@ -126,12 +119,22 @@ export class MigrationStatement {
     return this.lines.range(start, Math.min(lineEnd, this.end));
   }
 
-  /** The statement's own tokens, comments excluded. */
+  private scanned: ScanToken[] | null | undefined;
+
+  /**
+   * The statement's own tokens, comments excluded, at byte offsets into `source.text`. Scanned only when a rule needs
+   * a range narrower than the statement (scanning costs more than parsing), and only this statement's text: a rule
+   * that reports a few statements of a long file does not pay for scanning all of it.
+   */
   tokens(): ScanToken[] | undefined {
-    const all = this.source.tokens();
-    return all?.filter(
-      (t) => t.start >= this.byteStart && t.end <= this.byteEnd && t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT',
-    );
+    if (this.scanned === undefined) {
+      const text = this.source.text.slice(this.start - this.source.offset, this.end - this.source.offset);
+      this.scanned =
+        scanSql(text)
+          ?.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT')
+          .map((t) => ({ ...t, start: t.start + this.byteStart, end: t.end + this.byteStart })) ?? null;
+    }
+    return this.scanned ?? undefined;
   }
 
   /** The first token spelling `word` (a keyword such as CONCURRENTLY), or undefined. */
@@ -149,6 +152,12 @@ export class MigrationStatement {
     const pieces = this.subcommandPieces();
     const piece = pieces?.[index];
     return piece ? this.rangeOfBytes(piece.start, piece.end) : this.range();
+  }
+
+  /** The tokens of the `index`th subcommand (see `subcommandRange`), or undefined when they do not line up with the AST. */
+  subcommandTokens(index: number): ScanToken[] | undefined {
+    const piece = this.subcommandPieces()?.[index];
+    return piece ? this.tokens()?.filter((t) => t.start >= piece.start && t.end <= piece.end) : undefined;
   }
 
   private pieceCache: { start: number; end: number }[] | null | undefined;

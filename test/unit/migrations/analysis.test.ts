@@ -38,6 +38,7 @@ const RULE_IDS = [
   'migration-truncates-table',
   'migration-drops-database',
   'migration-drops-not-null',
+  'migration-statement-not-retryable',
 ];
 
 describe('analyseMigration', () => {
