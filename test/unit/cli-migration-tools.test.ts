@@ -36,6 +36,10 @@ describe('stagegate check: the migration tool decides the transaction model', ()
     assert.match(message, /add executeInTransaction=false to V2__orders_region\.sql\.conf beside it/);
     // Wrapped in one transaction, the ALTER TABLE's lock is held while the rest of V2 runs; V4 runs statement by statement.
     assert.deepStrictEqual(at(rows, 'migration-work-after-lock'), ['db/migration/V2__orders_region.sql:3:1']);
+    assert.match(
+      messages(rows, 'migration-work-after-lock')[0],
+      / Flyway runs each migration in a transaction \(assumed from \.\.\/\.\.\/flyway\.toml\)\. /,
+    );
   });
 
   it('golang-migrate: a file of several statements is one implicit transaction; a file of one statement runs outside any', async () => {

@@ -138,10 +138,8 @@ export function transactionUnits(
       const conf = `${fileName(path)}.conf`;
       if (beside.flywayConf !== undefined && FLYWAY_NO_TRANSACTION.test(beside.flywayConf)) return whole('none');
       return whole('flyway', {
-        why: said(
-          'Flyway runs each migration in a transaction: it runs a script without one only when no statement of it can run in one, and refuses a script that mixes both unless mixed=true',
-        ),
-        remedy: `Move it into a migration of its own (Flyway then runs it without a transaction), or add executeInTransaction=false to ${conf} beside it.`,
+        why: said('Flyway runs each migration in a transaction'),
+        remedy: `Flyway runs a script without one only when none of its statements can run in one, and refuses a script that mixes both unless mixed=true: move it into a migration of its own, or add executeInTransaction=false to ${conf} beside it.`,
       });
     }
     case 'atlas': {
