@@ -107,16 +107,22 @@ describe('stagegate check: the migration tool decides the transaction model', ()
     assert.match(messages(rows)[0], /\(assumed from \.\.\/migration_lock\.toml\)/);
   });
 
-  it('Django and Rails wrap every migration: the setting to turn it off lives in the Python or Ruby migration', async () => {
+  it('Django and Rails (set in .stagegate.yaml) wrap every migration: the setting to turn it off lives in the Python or Ruby migration', async () => {
     const django = await check(tools('django'));
     assert.deepStrictEqual(at(django.rows), ['shop/migrations/sql/0004_item_sku_idx.sql:1:14']);
     assert.match(
       messages(django.rows)[0],
-      /Django runs each migration in a transaction on PostgreSQL \(assumed from \.\.\/\.\.\/\.\.\/manage\.py\).*atomic = False/,
+      /Django runs each migration in a transaction on PostgreSQL \(set by migrations\.tool in \.stagegate\.yaml\).*atomic = False/,
     );
-    const rails = await check(tools('rails'));
+    const rails = await check(tools('rails'), '--config', 'migration-tools/configs/rails.stagegate.yaml');
     assert.deepStrictEqual(at(rails.rows), ['db/migrate/sql/20240901000000_users_login_idx.sql:1:14']);
     assert.match(messages(rails.rows)[0], /disable_ddl_transaction!/);
+  });
+
+  it('bin/rails or manage.py is no marker: a Rails or Django project holds SQL its framework does not run', async () => {
+    const { rows, stderr } = await check(tools('rails'), '--verbose');
+    assert.deepStrictEqual(at(rows), []);
+    assert.match(stderr, /20240901000000_users_login_idx\.sql: SQL migration, by its name; no migration tool known/);
   });
 
   it('sqitch and raw run statements one by one: CONCURRENTLY outside BEGIN ... COMMIT passes', async () => {

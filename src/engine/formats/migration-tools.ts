@@ -252,9 +252,9 @@ const FOLDER_MARKERS: readonly [string, MigrationTool][] = [
   ['diesel.toml', 'diesel'],
   ['migration_lock.toml', 'prisma'],
   ['liquibase.properties', 'liquibase'],
-  ['manage.py', 'django'],
-  ['bin/rails', 'rails'],
 ];
+// Not markers: a Django or Rails project (manage.py, bin/rails) holds SQL files its framework does not run
+// (psql scripts, structure dumps); those tools are only ever set by migrations.tool.
 
 /** golang-migrate's layout: `000003_add_email.up.sql` beside `000003_add_email.down.sql`. */
 const GOLANG_MIGRATE_NAME = /(^|[\\/])\d+_[^\\/]*\.(up|down)\.sql$/i;
