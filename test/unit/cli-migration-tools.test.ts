@@ -168,6 +168,17 @@ describe('stagegate check --verbose: which tool was assumed, and from what', () 
     assert.match(sqlx.stderr, /; run by sqlx \(set by migrations\.tool in \.stagegate\.yaml\)/);
   });
 
+  it("the nearest folder with markers wins: atlas.hcl beside a service's migrations over the repository's flyway.toml", async () => {
+    const { rows, stderr } = await check(tools('nearest'), '--verbose');
+    assert.match(stderr, /billing\/migrations\/20240101000000_charges_card_idx\.sql: .*; run by Atlas \(assumed from \.\.\/atlas\.hcl\)/);
+    assert.match(
+      stderr,
+      /search\/db\/migration\/V1__queries_term_idx\.sql: .*; run by Flyway \(assumed from \.\.\/\.\.\/\.\.\/flyway\.toml\)/,
+    );
+    // Atlas wraps a file whatever it holds; Flyway runs a script of CONCURRENTLY alone without a transaction.
+    assert.deepStrictEqual(at(rows), ['billing/migrations/20240101000000_charges_card_idx.sql:1:14']);
+  });
+
   it("two tools' markers in one folder: none is assumed, and --verbose says why; the file is judged as with no tool", async () => {
     const { rows, stderr } = await check(tools('conflict'), '--verbose');
     assert.match(
