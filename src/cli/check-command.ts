@@ -11,6 +11,7 @@ import type { Readiness } from '../engine/readiness';
 import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
 import { earlierMigrations } from './earlier-migrations';
+import { TOOL_NAMES } from '../engine/formats/migration-tools';
 import { CodeOwnersIndex, collectFiles, describeRecognition, describeSkip, loadConfig, readIfExists, type CollectedFiles } from './files';
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
@@ -75,7 +76,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     io.stderr(
       `stagegate: read ${earlier.length} earlier migration${earlier.length === 1 ? '' : 's'} of the folders of the migrations named, for the schema they leave (not reported).\n`,
     );
-  if (values.verbose) for (const line of verboseLines(collected, (file) => workspace.kindsOf(file))) io.stderr(`stagegate: ${line}\n`);
+  if (values.verbose) {
+    const tools = await migrationTools(workspace, inputs);
+    for (const line of verboseLines(collected, (file) => workspace.kindsOf(file), tools)) io.stderr(`stagegate: ${line}\n`);
+  }
   let reports = await workspace.check(inputs.map((input) => input.absolute));
 
   if (values.fix) {
@@ -181,12 +185,35 @@ function checkedSummary(kinds: (ConfiguredKind | undefined)[]): string {
   return `checked ${kinds.length} file${kinds.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
+/** For --verbose: the tool that runs each SQL migration, and what said so, or why none is assumed. */
+async function migrationTools(workspace: Workspace, inputs: CollectedFiles['inputs']): Promise<Map<string, string>> {
+  const said = new Map<string, string>();
+  for (const input of inputs) {
+    if (input.kind !== 'sql') continue;
+    const { assumed, conflict } = await workspace.migrationTool(input.absolute, input.text);
+    if (assumed) said.set(input.absolute, `run by ${TOOL_NAMES[assumed.tool]} (${assumed.from})`);
+    else if (conflict)
+      said.set(
+        input.absolute,
+        `no migration tool assumed: ${conflict.from} name two tools (${conflict.tools.join(', ')}); set migrations.tool in .stagegate.yaml`,
+      );
+    else said.set(input.absolute, 'no migration tool known: one transaction per file unless a statement cannot run in one');
+  }
+  return said;
+}
+
 /** For --verbose: each file read and what it is, each file or folder passed over and why, in path order. */
-function verboseLines(collected: CollectedFiles, kindsOf: (file: string) => ConfiguredKind[]): string[] {
+function verboseLines(
+  collected: CollectedFiles,
+  kindsOf: (file: string) => ConfiguredKind[],
+  tools: Map<string, string> = new Map(),
+): string[] {
   const rows = [
     ...collected.inputs.map((input) => ({
       display: input.display,
-      line: `read ${input.display}: ${kindLabel(kindsOf(input.absolute)[0], 1)}, ${describeRecognition(input.by)}`,
+      line:
+        `read ${input.display}: ${kindLabel(kindsOf(input.absolute)[0], 1)}, ${describeRecognition(input.by)}` +
+        (tools.has(input.absolute) ? `; ${tools.get(input.absolute)}` : ''),
     })),
     ...collected.skipped.map((skip) => ({
       display: skip.display,

@@ -168,6 +168,8 @@ export class ServerWorkspace {
       // The file wins over the editor's settings, rule by rule.
       for (const [ruleId, setting] of Object.entries(fromFile.config.rules)) config.rules[ruleId] = { ...config.rules[ruleId], ...setting };
       if (fromFile.config.migrationGlobs.length > 0) config.migrationGlobs = fromFile.config.migrationGlobs;
+      if (fromFile.config.migrationTool) config.migrationTool = fromFile.config.migrationTool;
+      if (fromFile.config.postgresVersion !== undefined) config.postgresVersion = fromFile.config.postgresVersion;
       if (fromFile.config.defaultOwner) config.defaultOwner = fromFile.config.defaultOwner;
       // `flags.defaultOwner` globs are relative to the configuration file.
       if (fromFile.config.flagOwners) config.flagOwners = { ...fromFile.config.flagOwners, root };

@@ -5,6 +5,7 @@ import type { Severity } from '../finding';
 import { defaultConfig, type RuleSetting, type StagegateConfig } from './config';
 import { readFileKinds } from './file-kinds';
 import { readFlagsSection } from './flag-owners';
+import { isMigrationTool, MIGRATION_TOOLS } from '../formats/migration-tools';
 import { isPlaceholderOwner } from '../model/owner';
 
 export const CONFIG_FILE_NAME = '.stagegate.yaml';
@@ -37,8 +38,7 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
     return { config, problems: [`${CONFIG_FILE_NAME} must be a mapping.`] };
   const record = raw as Record<string, unknown>;
   mergeRuleSettings(config, record.rules, problems);
-  if (Array.isArray(record.migrations))
-    config.migrationGlobs = record.migrations.filter((glob): glob is string => typeof glob === 'string');
+  readMigrationsSection(config, record.migrations, problems);
   if (typeof record.defaultOwner === 'string') {
     if (isPlaceholderOwner(record.defaultOwner))
       problems.push(`defaultOwner: "${record.defaultOwner}" is a placeholder, not an owner; it is not used.`);
@@ -49,6 +49,51 @@ export function parseConfig(text: string, today?: string): LoadedConfig {
   if (record.simulation !== undefined) config.simulation = record.simulation as Record<string, unknown>;
   if (record.files !== undefined) config.files = readFileKinds(record.files, problems);
   return { config, problems };
+}
+
+/** The PostgreSQL major versions `postgresVersion` accepts: 9 (as 9.x) to one far beyond today's. */
+const POSTGRES_VERSIONS = { min: 9, max: 99 };
+
+/**
+ * `migrations:` is a list of globs, or a mapping:
+ *   migrations:
+ *     globs: [db/**\/*.sql]
+ *     tool: flyway
+ *     postgresVersion: 16
+ */
+function readMigrationsSection(config: StagegateConfig, section: unknown, problems: string[]): void {
+  const strings = (list: unknown[]) => list.filter((glob): glob is string => typeof glob === 'string');
+  if (section === undefined || section === null) return;
+  if (Array.isArray(section)) {
+    config.migrationGlobs = strings(section);
+    return;
+  }
+  if (typeof section !== 'object') {
+    problems.push('migrations must be a list of globs or a mapping of globs, tool and postgresVersion.');
+    return;
+  }
+  const { globs, tool, postgresVersion, ...others } = section as Record<string, unknown>;
+  if (Array.isArray(globs)) config.migrationGlobs = strings(globs);
+  else if (globs !== undefined) problems.push('migrations.globs must be a list of globs.');
+  if (tool !== undefined) {
+    if (isMigrationTool(tool)) config.migrationTool = tool;
+    else problems.push(`migrations.tool: "${String(tool)}" is not a tool Stagegate knows (${MIGRATION_TOOLS.join(', ')}); it is not used.`);
+  }
+  if (postgresVersion !== undefined) {
+    if (
+      typeof postgresVersion === 'number' &&
+      Number.isInteger(postgresVersion) &&
+      postgresVersion >= POSTGRES_VERSIONS.min &&
+      postgresVersion <= POSTGRES_VERSIONS.max
+    )
+      config.postgresVersion = postgresVersion;
+    else
+      problems.push(
+        `migrations.postgresVersion: ${JSON.stringify(postgresVersion)} is not a PostgreSQL major version (a whole number from ${POSTGRES_VERSIONS.min} to ${POSTGRES_VERSIONS.max}); it is not used.`,
+      );
+  }
+  for (const key of Object.keys(others))
+    problems.push(`migrations.${key} is not a setting (globs, tool, postgresVersion); it is not used.`);
 }
 
 /** Applies rule settings from any source (file or editor settings) onto a configuration. */

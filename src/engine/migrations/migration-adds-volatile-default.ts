@@ -1,6 +1,7 @@
 // migration-adds-volatile-default: ADD COLUMN on an existing table whose value for existing rows must be computed row
 // by row (a volatile default, serial, identity, stored generated column), so PostgreSQL rewrites the table.
 
+import { DEFAULT_POSTGRES_VERSION } from '../config/config';
 import type { ColumnDef, Constraint, Node } from 'libpg-query';
 import type { Fix } from '../finding';
 import { columnConstraints, nodeAs, type TableName } from '../sql/ast';
@@ -146,8 +147,9 @@ export default defineRule({
       'ADD COLUMN with a volatile default, serial, identity or stored generated column rewrites an existing table under an ACCESS EXCLUSIVE lock.',
     options: {
       postgresVersion: {
-        default: 15,
-        description: 'The PostgreSQL major version the migrations run on: before 11, any non-null default rewrites the table.',
+        default: DEFAULT_POSTGRES_VERSION,
+        description:
+          'The PostgreSQL major version the migrations run on (default: migrations.postgresVersion in .stagegate.yaml, else 15): before 11, any non-null default rewrites the table.',
       },
     },
     reads: ['sql-migration'],

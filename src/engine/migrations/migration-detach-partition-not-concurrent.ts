@@ -1,5 +1,6 @@
 // migration-detach-partition-not-concurrent: ALTER TABLE ... DETACH PARTITION without CONCURRENTLY on an existing table.
 
+import { DEFAULT_POSTGRES_VERSION } from '../config/config';
 import { nodeAs, relationName } from '../sql/ast';
 import { existingTableCommands, insertion } from './changes';
 import { defineRule } from '../rule-kit/rule';
@@ -16,9 +17,9 @@ export default defineRule({
       'DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table, blocking all its reads and writes.',
     options: {
       postgresVersion: {
-        // 15 is the oldest major version the PostgreSQL project still supports (14 reached its end of life in November 2026).
-        default: 15,
-        description: 'The PostgreSQL major version the migrations run on: below 14 there is no concurrent form to suggest.',
+        default: DEFAULT_POSTGRES_VERSION,
+        description:
+          'The PostgreSQL major version the migrations run on (default: migrations.postgresVersion in .stagegate.yaml, else 15): below 14 there is no concurrent form to suggest.',
       },
     },
     reads: ['sql-migration'],

@@ -28,7 +28,7 @@ export default defineRule({
       fileRunsInTransaction: {
         default: true,
         description:
-          'A file without BEGIN/COMMIT runs as one transaction (Flyway, Rails, Django, eugene, golang-migrate). Set false for tools that run each statement on its own.',
+          'A file without BEGIN/COMMIT runs as its tool runs it (migrations.tool, or read from marker files), else as one transaction. Set false for tools that run each statement on its own: it wins over the tool.',
       },
     },
     reads: ['sql-migration'],
@@ -48,9 +48,11 @@ export default defineRule({
         const related: RelatedLocation[] = [
           { file: path, range: holder.statement.range(), message: `${LOCK_NAMES[lock.mode]} lock taken here` },
         ];
+        // A transaction the tool opens around the file: say which tool, and what said so.
+        const wrapper = statement.transaction.by ? ` ${statement.transaction.by.why}.` : '';
         report(
           statement.range(),
-          `This statement runs while the ${LOCK_NAMES[lock.mode]} lock on ${lock.table.display} taken at line ${holder.statement.line} is still held: ${lock.table.display} stays blocked for ${blocked} until the transaction commits${later > 1 ? `, ${later} statements later` : ''}. Commit right after the locking statement: move the rest to its own migration.`,
+          `This statement runs while the ${LOCK_NAMES[lock.mode]} lock on ${lock.table.display} taken at line ${holder.statement.line} is still held: ${lock.table.display} stays blocked for ${blocked} until the transaction commits${later > 1 ? `, ${later} statements later` : ''}.${wrapper} Commit right after the locking statement: move the rest to its own migration.`,
           { related },
         );
       }

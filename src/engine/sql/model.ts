@@ -1,6 +1,7 @@
 // What a migration does to the schema, statement by statement: which tables and columns are its own (created here,
 // so nobody else uses them yet), which columns are proven NOT NULL, and which locks each statement takes.
 
+import type { TransactionUnit } from '../formats/migration-tools';
 import type { AlterTableCmd } from 'libpg-query';
 import {
   columnConstraints,
@@ -55,7 +56,8 @@ export class MigrationModel {
   constructor(
     readonly statements: MigrationStatement[],
     schemaBefore: KnownSchema | undefined,
-    fileRunsInTransaction: boolean,
+    /** How the tool runs the file (`transactionUnits`); a boolean for the model with no tool known (see session.ts). */
+    fileRunsInTransaction: boolean | TransactionUnit[],
   ) {
     this.knownTables = new Set(schemaBefore?.tables ?? []);
     for (const { table, column } of schemaBefore?.notNullColumns ?? []) this.notNullAt.set(columnKey(table, column), BEFORE);

@@ -2,14 +2,16 @@
 //
 // Transaction model. BEGIN/START ... COMMIT/ROLLBACK/END written in the file delimit explicit transactions, and
 // the statements outside them run one by one (autocommit): a file that manages its own transactions is not wrapped
-// by its tool. A file with no transaction control runs as ONE transaction, as eugene assumes: Flyway, Rails,
-// Django, sqitch and eugene wrap each file, and golang-migrate sends the file as one multi-statement query, which
-// PostgreSQL also runs as one implicit transaction. Two exceptions make it statement by statement: the
-// `fileRunsInTransaction: false` option of migration-work-after-lock (for tools that run statements one at a
-// time), and a statement PostgreSQL refuses inside a transaction (CREATE INDEX CONCURRENTLY, VACUUM, ...), whose
-// presence means the tool must be running the file without one.
+// by its tool. Otherwise the tool that runs the file decides (src/engine/formats/migration-tools.ts): it opens a
+// transaction around the file (Flyway, Rails, Django, dbmate, goose, sqlx, diesel, Atlas, a Liquibase changeset),
+// sends the file as one query (golang-migrate, Prisma: PostgreSQL runs a query of several statements as one implicit
+// transaction), or runs statements one by one (sqitch, psql). With no tool known, a file runs as ONE transaction, as
+// eugene assumes, unless it holds a statement PostgreSQL refuses inside a transaction (CREATE INDEX CONCURRENTLY,
+// VACUUM, ...), whose presence means the tool must be running the file without one. The `fileRunsInTransaction:
+// false` option of migration-work-after-lock makes every file run statement by statement.
 
 import { constantText, nodeAs } from './ast';
+import type { TransactionUnit, WrapReason } from '../formats/migration-tools';
 import type { MigrationStatement } from './statement';
 
 function transactionKind(statement: MigrationStatement): string | undefined {
@@ -26,34 +28,75 @@ function closesTransaction(statement: MigrationStatement): boolean {
   return kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE';
 }
 
-/** Statements PostgreSQL rejects inside a transaction block ("cannot run inside a transaction block"). */
-function cannotRunInTransaction(statement: MigrationStatement): boolean {
-  if (statement.as('IndexStmt')?.concurrent) return true;
-  if (statement.as('DropStmt')?.concurrent) return true;
+const NON_TRANSACTIONAL: Partial<Record<string, string>> = {
+  CreatedbStmt: 'CREATE DATABASE',
+  DropdbStmt: 'DROP DATABASE',
+  AlterSystemStmt: 'ALTER SYSTEM',
+  CreateTableSpaceStmt: 'CREATE TABLESPACE',
+  DropTableSpaceStmt: 'DROP TABLESPACE',
+};
+
+/**
+ * The name of the operation when the statement is one PostgreSQL rejects inside a transaction block ("cannot run
+ * inside a transaction block"), else undefined.
+ */
+export function nonTransactionalOperation(statement: MigrationStatement): string | undefined {
+  if (statement.as('IndexStmt')?.concurrent) return 'CREATE INDEX CONCURRENTLY';
+  if (statement.as('DropStmt')?.concurrent) return 'DROP INDEX CONCURRENTLY';
   const reindex = statement.as('ReindexStmt');
-  if (reindex && (reindex.params ?? []).some((node) => nodeAs(node, 'DefElem')?.defname === 'concurrently')) return true;
+  if (reindex && (reindex.params ?? []).some((node) => nodeAs(node, 'DefElem')?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
   const alter = statement.as('AlterTableStmt');
-  if (alter && (alter.cmds ?? []).some((node) => nodeAs(nodeAs(node, 'AlterTableCmd')?.def, 'PartitionCmd')?.concurrent)) return true;
-  if (statement.as('VacuumStmt')?.is_vacuumcmd) return true;
-  const kind = statement.kind;
-  return (
-    kind === 'CreatedbStmt' ||
-    kind === 'DropdbStmt' ||
-    kind === 'AlterSystemStmt' ||
-    kind === 'CreateTableSpaceStmt' ||
-    kind === 'DropTableSpaceStmt'
-  );
+  if (alter && (alter.cmds ?? []).some((node) => nodeAs(nodeAs(node, 'AlterTableCmd')?.def, 'PartitionCmd')?.concurrent))
+    return 'DETACH PARTITION CONCURRENTLY';
+  if (statement.as('VacuumStmt')?.is_vacuumcmd) return 'VACUUM';
+  return statement.kind ? NON_TRANSACTIONAL[statement.kind] : undefined;
 }
 
-/** Assigns each statement its transaction scope. */
-export function assignTransactions(statements: MigrationStatement[], fileRunsInTransaction: boolean): void {
-  const wholeFile = fileRunsInTransaction && !statements.some((s) => opensTransaction(s) || cannotRunInTransaction(s));
+function cannotRunInTransaction(statement: MigrationStatement): boolean {
+  return nonTransactionalOperation(statement) !== undefined;
+}
+
+/**
+ * Assigns each statement its transaction scope. `plan` is how the tool runs each stretch of the file
+ * (`transactionUnits`); `true` is the model with no tool known, `false` statement by statement.
+ */
+export function assignTransactions(statements: MigrationStatement[], plan: boolean | TransactionUnit[]): void {
+  const units: TransactionUnit[] = typeof plan === 'boolean' ? [{ start: 0, end: Infinity, wrap: plan ? 'infer' : 'none' }] : plan;
   let nextId = 0;
+  for (const unit of units) {
+    const inUnit = statements.filter((statement) => statement.start >= unit.start && statement.start < unit.end);
+    nextId = assignUnit(inUnit, unit, nextId);
+  }
+}
+
+/** Whether the tool's wrapping puts the statements of a unit into one transaction, and the reason messages give. */
+function wrapsUnit(statements: MigrationStatement[], unit: TransactionUnit): boolean {
+  if (statements.some(opensTransaction)) return false;
+  switch (unit.wrap) {
+    case 'infer':
+      return !statements.some(cannotRunInTransaction);
+    case 'transaction':
+      return true;
+    case 'query':
+      return statements.length > 1;
+    case 'flyway':
+      return !statements.every(cannotRunInTransaction);
+    case 'none':
+      return false;
+  }
+}
+
+function assignUnit(statements: MigrationStatement[], unit: TransactionUnit, firstId: number): number {
+  let nextId = firstId;
+  if (wrapsUnit(statements, unit)) {
+    const id = ++nextId;
+    const by: WrapReason | undefined = unit.wrap === 'infer' ? undefined : unit.reason;
+    for (const statement of statements) statement.transaction = by ? { id, kind: 'file', by } : { id, kind: 'file' };
+    return nextId;
+  }
   let open: number | undefined;
   for (const statement of statements) {
-    if (wholeFile) {
-      statement.transaction = { id: 0, kind: 'file' };
-    } else if (opensTransaction(statement) && open === undefined) {
+    if (opensTransaction(statement) && open === undefined) {
       open = ++nextId;
       statement.transaction = { id: open, kind: 'explicit' };
     } else if (open !== undefined) {
@@ -63,6 +106,7 @@ export function assignTransactions(statements: MigrationStatement[], fileRunsInT
       statement.transaction = { id: ++nextId, kind: 'statement' };
     }
   }
+  return nextId;
 }
 
 /** `0` (any unit) disables lock_timeout. */

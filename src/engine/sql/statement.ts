@@ -1,5 +1,6 @@
 // One SQL statement of a migration: its AST, where it sits in the file, and the narrower ranges rules report at.
 
+import type { WrapReason } from '../formats/migration-tools';
 import type { Node, ScanToken } from 'libpg-query';
 import type { Range } from '../finding';
 import { LineIndex, utf8ToUtf16Offsets } from '../text/line-index';
@@ -68,6 +69,8 @@ interface TransactionScope {
   id: number;
   /** `explicit`: inside BEGIN ... COMMIT written in the file; `file`: the one transaction the tool wraps the file in; `statement`: autocommit. */
   kind: 'explicit' | 'file' | 'statement';
+  /** For `file`: the tool known to wrap it, and how to run a statement outside its transaction (for messages). */
+  by?: WrapReason;
 }
 
 export class MigrationStatement {

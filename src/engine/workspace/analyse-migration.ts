@@ -9,6 +9,7 @@ import { ruleOption, type StagegateConfig } from '../config/config';
 import { ruleMeta } from '../catalogue';
 import type { Finding } from '../finding';
 import { migrationSections, sectionMarker, type MigrationRole, type MigrationSection } from '../formats/migration-roles';
+import { transactionUnits, type AssumedTool, type BesideFiles, type TransactionUnit } from '../formats/migration-tools';
 import { emptyFacts, type MigrationFacts } from '../model/facts';
 import type { MigrationCounterpart } from '../rule-kit/context';
 import { MigrationModel, type CreatedObjects, type KnownSchema } from '../sql/model';
@@ -31,6 +32,10 @@ export interface AnalyseMigrationOptions {
   schemaBefore?: KnownSchema;
   /** Analyse only `text[span.start, span.end)` (UTF-16 offsets); ranges stay relative to the whole text. */
   span?: { start: number; end: number };
+  /** The tool that runs it (`detectMigrationTool`): its transaction model. Unknown: one transaction unless impossible. */
+  tool?: AssumedTool;
+  /** Files beside the migration that change how its tool runs it (Flyway's `.sql.conf`, diesel's `metadata.toml`). */
+  beside?: BesideFiles;
 }
 
 /** A finding of a migration rule as reported, before configuration and suppression comments. */
@@ -64,12 +69,17 @@ export async function analyseMigration(text: string, options: AnalyseMigrationOp
     const from = options.span?.start ?? 0;
     const to = options.span?.end ?? text.length;
     templates = maskTemplates(text, from, to);
+    // `fileRunsInTransaction: false` says every file runs statement by statement, whatever the tool.
     const fileRunsInTransaction = ruleOption(options.config, 'migration-work-after-lock', 'fileRunsInTransaction', true);
+    const plan =
+      fileRunsInTransaction && options.tool
+        ? transactionUnits(options.tool, text, options.fileName ?? '', options.beside)
+        : fileRunsInTransaction;
     const sections = options.span ? undefined : migrationSections(text);
-    if (sections) parts = sectionParts(text, lines, sections, options.schemaBefore, fileRunsInTransaction, templates);
+    if (sections) parts = sectionParts(text, lines, sections, options.schemaBefore, plan, templates);
     else {
       const statements = readStatements(text, lines, from, to, templates);
-      const model = new MigrationModel(statements, options.schemaBefore, fileRunsInTransaction);
+      const model = new MigrationModel(statements, options.schemaBefore, plan);
       parts = [{ model, role: options.role ?? 'up', counterpart: options.counterpart }];
     }
   }
@@ -100,7 +110,7 @@ function sectionParts(
   lines: LineIndex,
   sections: MigrationSection[],
   schemaBefore: KnownSchema | undefined,
-  fileRunsInTransaction: boolean,
+  plan: boolean | TransactionUnit[],
   templates: TemplatedText | undefined,
 ): MigrationPart[] {
   const read = sections.map((section) => ({ section, statements: readStatements(text, lines, section.start, section.end, templates) }));
@@ -109,7 +119,7 @@ function sectionParts(
   const parts: MigrationPart[] = [];
   let schema = schemaBefore;
   for (const { section, statements } of read) {
-    const model = new MigrationModel(statements, schema, fileRunsInTransaction && section.runsInTransaction);
+    const model = new MigrationModel(statements, schema, typeof plan === 'boolean' ? plan && section.runsInTransaction : plan);
     if (section.role === 'up') {
       // The down section runs later, against what the up section left: its tables hold data by then.
       schema = model.schemaAfter();

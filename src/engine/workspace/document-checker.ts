@@ -2,7 +2,7 @@
 // each document of its kinds, the migration), then configuration (severities, `off`), suppression comments and the
 // per-file limit. The only place that builds rule contexts.
 
-import { effectiveSeverity, ruleOption, type StagegateConfig } from '../config/config';
+import { effectiveSeverity, ruleOption, workspaceOptionDefault, type StagegateConfig } from '../config/config';
 import { flagsOf, ladderOf } from '../catalogue/views';
 import { rulesReading } from '../catalogue';
 import { compareFindings, type Finding } from '../finding';
@@ -43,7 +43,8 @@ function baseContext<O extends RuleOptions>(
     path: run.path,
     config: run.config,
     facts: run.facts,
-    option: (name) => ruleOption(run.config, meta.id, name, meta.options?.[name]?.default as never),
+    option: (name) =>
+      ruleOption(run.config, meta.id, name, (workspaceOptionDefault(run.config, name) ?? meta.options?.[name]?.default) as never),
     report: (range, message, extras: ReportExtras = {}) => {
       const finding: RawFinding = { ruleId: meta.id, severity: extras.severity ?? meta.defaultSeverity, message, range };
       if (extras.fixes && extras.fixes.length > 0) finding.fixes = extras.fixes;

@@ -9,6 +9,7 @@ import { defaultOwnerOf } from '../config/flag-owners';
 import type { Finding } from '../finding';
 import { compareSlots, migrationSlot, type MigrationSlot } from '../formats/migration-order';
 import { flywayVersionOf, migrationPlace, type MigrationPlace } from '../formats/migration-roles';
+import { besidePaths, detectMigrationTool, type AssumedTool, type BesideFiles, type ToolConflict } from '../formats/migration-tools';
 import { DOCUMENT_KINDS, documentKind, type ConfiguredKind, type FileKind } from '../formats/recognise';
 import type { MigrationFacts, WorkspaceFacts } from '../model/facts';
 import type { SourceFile } from '../parse/source-file';
@@ -239,7 +240,9 @@ export class Workspace {
     const { counterpart } = pair;
     // The role is part of the key: a sqitch.plan appearing makes a deploy/ file's pair count.
     const before = await this.schemaBefore(path);
-    const pairKey = `${place.role}\n${pair.pairKey}\n${before.key}`;
+    // The tool is too: a marker file or a Flyway .sql.conf appearing changes the transaction model.
+    const { tool, beside } = await this.toolAndBeside(path, text);
+    const pairKey = `${place.role}\n${pair.pairKey}\n${before.key}\n${tool?.tool}\n${tool?.from}\n${beside.flywayConf}\n${beside.dieselMetadata}`;
     const known = this.analyses.get(path);
     if (known && known.text === text && known.pairKey === pairKey) {
       known.checkedIn = state;
@@ -251,6 +254,8 @@ export class Workspace {
       role: place.role,
       counterpart,
       schemaBefore: before.schema,
+      tool,
+      beside,
     });
     this.analyses.set(path, { text, pairKey, result, checkedIn: state });
     return result;
@@ -298,6 +303,24 @@ export class Workspace {
       for (const members of this.migrationSets.values()) members.sort((a, b) => compareSlots(a.slot, b.slot));
     }
     return this.migrationSets.get(set) ?? [];
+  }
+
+  /**
+   * The tool that runs a migration: `migrations.tool` of the configuration, else what the file's markers or the
+   * nearest marker files above it say; `conflict` when a folder's markers name two tools (then none is assumed).
+   */
+  async migrationTool(path: string, text?: string): Promise<{ assumed?: AssumedTool; conflict?: ToolConflict }> {
+    const body = text ?? (await this.files.textOf(path)) ?? '';
+    return detectMigrationTool(path, body, this.config.migrationTool, (file) => this.files.exists(file));
+  }
+
+  private async toolAndBeside(path: string, text: string): Promise<{ tool?: AssumedTool; beside: BesideFiles }> {
+    const { assumed } = await this.migrationTool(path, text);
+    const where = besidePaths(assumed?.tool, path);
+    const beside: BesideFiles = {};
+    if (where.flywayConf) beside.flywayConf = await this.files.textOf(where.flywayConf);
+    if (where.dieselMetadata) beside.dieselMetadata = await this.files.textOf(where.dieselMetadata);
+    return { tool: assumed, beside };
   }
 
   /** What a migration's path says of it; sqitch's folders count only beside a `sqitch.plan`. */

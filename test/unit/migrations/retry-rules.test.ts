@@ -102,9 +102,12 @@ describe('migration-statement-not-retryable', () => {
     assert.match(firstHazard(analysis, RULE).message, /^CREATE TABLE regions is committed with its transaction before line 5 runs/);
   });
 
-  it('reports CREATE INDEX CONCURRENTLY even alone, since a failed build leaves an INVALID index, unless a guarded drop precedes it', async () => {
+  it('reports CREATE INDEX CONCURRENTLY even last in its file, since a failed build leaves an INVALID index, unless a guarded drop precedes it', async () => {
     const alone = '  CREATE INDEX CONCURRENTLY "Orders_Region" ON billing.orders (region);';
-    const analysis = await analyse(alone, { config: config() });
+    // Alone in its file, as tools that send a file as one query require: no statement of the file could drop the leftover.
+    assert.deepStrictEqual(await reported(alone, { config: config() }), []);
+    const last = ["  SET lock_timeout = '2s';", alone].join('\n');
+    const analysis = await analyse(last, { config: config() });
     const hazard = firstHazard(analysis, RULE);
     assert.match(
       hazard.message,
@@ -112,8 +115,9 @@ describe('migration-statement-not-retryable', () => {
     );
     assert.match(hazard.message, /Use DROP INDEX CONCURRENTLY IF EXISTS billing\."Orders_Region" before it/);
     assert.strictEqual(
-      applyFixes(alone, [hazard], false).text,
+      applyFixes(last, [hazard], false).text,
       [
+        "  SET lock_timeout = '2s';",
         '  DROP INDEX CONCURRENTLY IF EXISTS billing."Orders_Region";',
         '  CREATE INDEX CONCURRENTLY "Orders_Region" ON billing.orders (region);',
       ].join('\n'),
