@@ -350,9 +350,10 @@ export async function compare(examples: Example[], oracle: Oracle, known: KnownD
         };
         let model = await resolve();
         // The model takes a table it did not see created for one that exists: so does the setup.
-        const now = await tables(oracle);
-        for (const table of model.keys())
-          if (!table.startsWith('index:') && !now.has(table)) {
+        const unseen = [...model.keys()].filter((table) => !table.startsWith('index:') && !existing.has(table));
+        const now = unseen.length > 0 ? await tables(oracle) : existing;
+        for (const table of unseen)
+          if (!now.has(table)) {
             const schema = table.includes('.') ? `CREATE SCHEMA IF NOT EXISTS ${quoted(table.split('.')[0])}; ` : '';
             await oracle.run(`${schema}CREATE TABLE ${quoted(table)} (id bigint);`).then(
               () => existing.add(table),
