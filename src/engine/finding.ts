@@ -42,6 +42,20 @@ export interface RelatedLocation {
   message: string;
 }
 
+/**
+ * What a migration finding says its statement does to one table, in a form a real PostgreSQL can confirm: the lock
+ * mode its message names and whether it says the table is rewritten. The lock-model tests compare these with what
+ * `stagegate trace` observes.
+ */
+export interface StatementEffect {
+  /** The table as the statement names it, schema-qualified unless in `public`. */
+  table: string;
+  /** 1 (ACCESS SHARE) to 8 (ACCESS EXCLUSIVE), as the engine's LockMode numbers them. */
+  lock?: number;
+  /** The statement writes a new copy of the table (and its indexes). */
+  rewrite?: boolean;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -49,6 +63,8 @@ export interface Finding {
   range: Range;
   fixes?: Fix[];
   related?: RelatedLocation[];
+  /** Migration rules: the locks and rewrites the message states. */
+  effects?: StatementEffect[];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

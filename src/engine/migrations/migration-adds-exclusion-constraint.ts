@@ -22,6 +22,7 @@ export default defineRule({
       report(
         statement.subcommandRange(position),
         `Adding EXCLUDE constraint${name} builds its index under an ACCESS EXCLUSIVE lock on ${table.display}, blocking reads and writes for the whole build, and fails if existing rows conflict. It cannot be built CONCURRENTLY or added NOT VALID: create it with the table, or enforce the rule another way (a trigger, a unique index built CONCURRENTLY) on a large table.`,
+        { effects: [{ table: table.key, lock: 8 }] },
       );
     }
   },

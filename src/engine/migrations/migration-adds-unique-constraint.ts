@@ -31,6 +31,7 @@ export default defineRule({
       report(
         statement.subcommandRange(position),
         `Adding ${kind} constraint${name} builds its index under an ACCESS EXCLUSIVE lock on ${table.display}, blocking reads and writes for the whole build, and fails if duplicates exist. Build a unique index CONCURRENTLY first, then ADD CONSTRAINT ... ${kind} USING INDEX.`,
+        { effects: [{ table: table.key, lock: 8 }] },
       );
     }
   },

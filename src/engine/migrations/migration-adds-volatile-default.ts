@@ -168,7 +168,10 @@ export default defineRule({
       report(
         statement.subcommandRange(position),
         `Adding column ${column.colname} to ${table.display} rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock, blocking reads and writes throughout: ${rewrite.cause}. ${rewrite.remedy}`,
-        { fixes: rewrite.splittable ? splitFix(statement, table, column, rewrite.splittable) : undefined },
+        {
+          fixes: rewrite.splittable ? splitFix(statement, table, column, rewrite.splittable) : undefined,
+          effects: [{ table: table.key, lock: 8, rewrite: true }],
+        },
       );
     }
   },

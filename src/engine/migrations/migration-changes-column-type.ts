@@ -21,6 +21,7 @@ export default defineRule({
         role === 'down'
           ? `${rewrite} during the rollback, and it fails if a value written since does not fit the type it restores. Check the values first, and give the rollback a lock_timeout.`
           : `${rewrite}, and breaks the old version while both run: it still reads and writes the old type. Add a new column of the new type, backfill it, and switch over instead.`,
+        { effects: [{ table: tables[0].key, lock: 8, rewrite: true }] },
       );
     }
   },

@@ -39,6 +39,7 @@ export default defineRule({
         report(
           range,
           `${lock} PostgreSQL ${version} has no concurrent form (DETACH PARTITION ... CONCURRENTLY needs 14): run it in a quiet period with a short lock_timeout, or upgrade first.`,
+          { effects: [{ table: table.key, lock: 8 }] },
         );
         continue;
       }
@@ -48,6 +49,7 @@ export default defineRule({
         range,
         `${lock} Use DETACH PARTITION ${name} CONCURRENTLY (PostgreSQL 14 and later), which takes only a SHARE UPDATE EXCLUSIVE lock, outside a transaction.`,
         {
+          effects: [{ table: table.key, lock: 8 }],
           fixes: fixable
             ? [
                 {

@@ -33,7 +33,7 @@ export default defineRule({
         report(
           statement.range(),
           `CREATE INDEX without CONCURRENTLY holds a SHARE lock on ${table.display} for the whole build, blocking inserts, updates and deletes. Use CREATE INDEX CONCURRENTLY, outside a transaction.`,
-          { fixes: concurrentlyFix(statement) },
+          { fixes: concurrentlyFix(statement), effects: [{ table: table.key, lock: 5 }] },
         );
       }
       const drop = statement.as('DropStmt');
@@ -44,7 +44,13 @@ export default defineRule({
         report(
           statement.range(),
           `DROP INDEX ${names} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its table, blocking reads and writes while it waits and runs. Use DROP INDEX CONCURRENTLY, outside a transaction.`,
-          { fixes: concurrentlyFix(statement) },
+          {
+            fixes: concurrentlyFix(statement),
+            // A lock on an index this migration did not create is on a table the model cannot name.
+            effects: statement.locks
+              .filter((lock) => !lock.table.key.startsWith('index:'))
+              .map((lock) => ({ table: lock.table.key, lock: 8 })),
+          },
         );
       }
     }

@@ -30,6 +30,7 @@ export default defineRule({
         range,
         `This statement waits for ${lockPhrase(strongest.mode)} on ${strongest.table.display} with no lock_timeout: while a long query holds the table, it waits, and every query on ${strongest.table.display} queues behind it. Put ${set} lock_timeout = '${timeout}' before it and retry the migration on timeout.`,
         {
+          effects: strongest.table.key.startsWith('index:') ? undefined : [{ table: strongest.table.key, lock: strongest.mode }],
           fixes: [
             {
               title: `Set lock_timeout to ${timeout} first`,

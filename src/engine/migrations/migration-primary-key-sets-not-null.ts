@@ -52,6 +52,7 @@ export default defineRule({
       report(
         statement.subcommandRange(position),
         `ADD PRIMARY KEY USING INDEX ${constraint.indexname} sets NOT NULL on ${subject}, which scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes, and fails if any row holds NULL. First add ${check} NOT VALID, VALIDATE it in a later migration and SET NOT NULL: PostgreSQL 12+ then skips the scan.`,
+        { effects: [{ table: table.key, lock: 8 }] },
       );
     }
   },

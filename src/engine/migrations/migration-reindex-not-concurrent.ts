@@ -53,7 +53,13 @@ export default defineRule({
       report(
         statement.range(),
         `REINDEX without CONCURRENTLY rebuilds ${target.trim()} under a blocking lock: a SHARE lock on each table blocks inserts, updates and deletes, and an ACCESS EXCLUSIVE lock on each index blocks every query that would use it, for the whole rebuild. Use REINDEX ${keyword.toUpperCase()} CONCURRENTLY (PostgreSQL 12 and later), outside a transaction.`,
-        { fixes },
+        {
+          fixes,
+          // The tables whose SHARE lock the message names, where the model knows them (not an index's unknown table).
+          effects: statement.locks
+            .filter((lock) => !lock.table.key.startsWith('index:'))
+            .map((lock) => ({ table: lock.table.key, lock: 5 })),
+        },
       );
     }
   },

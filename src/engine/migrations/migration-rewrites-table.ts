@@ -41,6 +41,7 @@ export default defineRule({
       report(
         statement.range(),
         `${command} rewrites ${what} under an ACCESS EXCLUSIVE lock: every read and write of ${existing.length === 1 && existing[0] ? 'it' : 'them'} waits until the whole copy is written, and it needs disk for a second copy. ${advice}`,
+        { effects: existing.flatMap((table) => (table ? [{ table: table.key, lock: 8, rewrite: true }] : [])) },
       );
     }
   },

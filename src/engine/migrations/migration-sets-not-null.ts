@@ -29,6 +29,7 @@ export default defineRule({
         report(
           statement.subcommandRange(position),
           `SET NOT NULL on ${table.display}.${column} scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes, and fails if any row holds NULL. Add CHECK (${column} IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT NULL: PostgreSQL 12+ then skips the scan.`,
+          { effects: [{ table: table.key, lock: 8 }] },
         );
       }
     }

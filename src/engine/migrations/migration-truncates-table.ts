@@ -27,6 +27,7 @@ export default defineRule({
       report(
         statement.range(),
         `TRUNCATE empties ${names} and cannot be undone: no down migration brings the rows back, and it holds an ACCESS EXCLUSIVE lock meanwhile.${cascade} Delete the rows a release no longer needs in batches, or keep the data until no version reads it, after a backup.`,
+        { effects: statement.locks.map((lock) => ({ table: lock.table.key, lock: 8 })) },
       );
     }
   },

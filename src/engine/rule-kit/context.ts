@@ -2,7 +2,7 @@
 // (src/engine/workspace) builds these; a rule never builds one and never names its own id when reporting.
 
 import type { StagegateConfig } from '../config/config';
-import type { Fix, Range, RelatedLocation, Severity } from '../finding';
+import type { Fix, Range, RelatedLocation, Severity, StatementEffect } from '../finding';
 import type { MigrationRole } from '../formats/migration-roles';
 import type { DocumentKind } from '../formats/recognise';
 import type { FlagSetView } from '../model/flag-view';
@@ -19,6 +19,8 @@ export interface ReportExtras {
   related?: RelatedLocation[];
   /** Overrides the rule's default severity for this finding (configuration still wins). */
   severity?: Severity;
+  /** Migration rules: the lock and rewrite the message states, by table. */
+  effects?: StatementEffect[];
 }
 
 type Widen<T> = T extends number ? number : T extends string ? string : T extends boolean ? boolean : OptionValue;

@@ -46,6 +46,8 @@ export function statementLocks(statement: MigrationStatement, indexTable: (index
       const constraint = nodeAs(cmd.def, 'Constraint');
       const referenced = constraint?.contype === 'CONSTR_FOREIGN' ? relationName(constraint.pktable) : undefined;
       if (referenced) locks.push({ table: referenced, mode: 6 });
+      const partition = partitionLock(cmd);
+      if (partition) locks.push(partition);
     }
     return locks;
   }
@@ -63,6 +65,17 @@ export function statementLocks(statement: MigrationStatement, indexTable: (index
       table: indexTable(index) ?? { key: `index:${index.key}`, display: `the table of index ${index.display}` },
       mode: 8,
     }));
+  }
+  const reindex = statement.as('ReindexStmt');
+  if (reindex) {
+    // The table's SHARE lock blocks writes for the rebuild; CONCURRENTLY takes SHARE UPDATE EXCLUSIVE instead.
+    const mode = (reindex.params ?? []).some((node) => nodeAs(node, 'DefElem')?.defname === 'concurrently') ? 4 : 5;
+    const named = relationName(reindex.relation);
+    if (!named) return [];
+    if (reindex.kind === 'REINDEX_OBJECT_TABLE') return [{ table: named, mode }];
+    if (reindex.kind === 'REINDEX_OBJECT_INDEX')
+      return [{ table: indexTable(named) ?? { key: `index:${named.key}`, display: `the table of index ${named.display}` }, mode }];
+    return [];
   }
   const index = statement.as('IndexStmt');
   if (index) {
@@ -84,6 +97,20 @@ export function statementLocks(statement: MigrationStatement, indexTable: (index
   const refresh = statement.as('RefreshMatViewStmt');
   if (refresh) return lockOf(relationName(refresh.relation), refresh.concurrent ? 7 : 8);
   return [];
+}
+
+/**
+ * ATTACH PARTITION locks the table it attaches with ACCESS EXCLUSIVE (the parent only with SHARE UPDATE EXCLUSIVE);
+ * DETACH PARTITION locks the partition as it locks the parent: ACCESS EXCLUSIVE, or SHARE UPDATE EXCLUSIVE when
+ * CONCURRENTLY.
+ */
+function partitionLock(cmd: AlterTableCmd): TableLock | undefined {
+  const partition = nodeAs(cmd.def, 'PartitionCmd');
+  const table = relationName(partition?.name);
+  if (!partition || !table) return undefined;
+  if (cmd.subtype === 'AT_AttachPartition') return { table, mode: 8 };
+  if (cmd.subtype === 'AT_DetachPartition') return { table, mode: partition.concurrent ? 4 : 8 };
+  return undefined;
 }
 
 function lockOf(table: ReturnType<typeof relationName>, mode: LockMode): TableLock[] {

@@ -49,6 +49,7 @@ function baseContext<O extends RuleOptions>(
       const finding: RawFinding = { ruleId: meta.id, severity: extras.severity ?? meta.defaultSeverity, message, range };
       if (extras.fixes && extras.fixes.length > 0) finding.fixes = extras.fixes;
       if (extras.related && extras.related.length > 0) finding.related = extras.related;
+      if (extras.effects && extras.effects.length > 0) finding.effects = extras.effects;
       if (keep(finding)) run.findings.push(finding);
     },
   };
