@@ -3,7 +3,9 @@
 // supports it; code actions, hover, completion, symbols and CodeLens are answered from the engine; simulations run
 // here, off the editor's thread, with progress and cancellation.
 
+import { promises as fs } from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import {
@@ -50,6 +52,7 @@ import { DiagnosticsRounds } from './diagnostics';
 import { codeActions, codeLenses, completion, documentSymbols, hover, takesSnippetEdits } from './features';
 import { ServerWorkspace, type EditorSettings } from './server-workspace';
 import { simulate } from './simulation';
+import { scanFolder } from '../node/files';
 import { MigrationTraces, readFromDisk } from './trace';
 
 /** Runs per scenario when an editor without the simulation view asks for the scenario matrix. */
@@ -69,7 +72,16 @@ export function startServer(connection: Connection): void {
   const changed = () => rounds?.schedule();
   const traces = new MigrationTraces(
     {
-      migrations: () => files.engine.paths().filter((file) => files.engine.kindsOf(file).includes('sql-migration')),
+      sqlFiles: async (folder, nested, limit) => {
+        const isSql = (file: string) => /\.sql$/i.test(file);
+        if (!nested) {
+          const names = await fs.readdir(folder).catch(() => [] as string[]);
+          const files = names.filter(isSql).map((name) => path.join(folder, name));
+          return { files: files.slice(0, limit), truncated: files.length > limit };
+        }
+        const scan = await scanFolder(folder, limit);
+        return { files: scan.files.filter(isSql), truncated: scan.truncated };
+      },
       textOf: async (file) => documents.get(toUri(file))?.getText() ?? files.engine.textOf(file) ?? (await readFromDisk(file)),
       relative: (file) => files.relative(file),
     },

@@ -23,6 +23,9 @@ import { DIAGNOSTIC_SOURCE, toLspRange, toUri } from './convert';
 /** The diagnostic code of a statement PostgreSQL refused, as `stagegate trace` names the finding. */
 export const TRACE_FAILED_CODE = 'trace-statement-failed';
 
+/** SQL files of a migration folder a trace in the editor reads at most. */
+const MAX_FOLDER_FILES = 2000;
+
 /** Longest inlay hint label; the whole text is in its tooltip. */
 const MAX_LABEL_LENGTH = 120;
 
@@ -37,8 +40,11 @@ function traceCore() {
 
 /** What the trace needs of the server's workspace. */
 export interface TraceSources {
-  /** Every file the workspace reads as a SQL migration. */
-  migrations(): string[];
+  /**
+   * The SQL files of a folder on disk, as `stagegate trace <folder>` finds them (with `nested`, those of its subfolders
+   * too), up to `limit`; `truncated` when there were more.
+   */
+  sqlFiles(folder: string, nested: boolean, limit: number): Promise<{ files: string[]; truncated: boolean }>;
   /** The file's current text: the editor's when open, else the disk's. */
   textOf(file: string): Promise<string | undefined>;
   /** How reports name the file (relative to its workspace folder). */
@@ -47,15 +53,19 @@ export interface TraceSources {
 
 /**
  * The folder whose migrations run before `file`: the nearest folder named `migrations` above it (Prisma and diesel keep
- * each migration in a folder of its own under it), else the file's own folder.
+ * each migration in a folder of its own under it), else the file's own folder (its subfolders left out).
  */
 export function migrationFolder(file: string): string {
   for (let folder = path.dirname(file); ;) {
-    if (path.basename(folder).toLowerCase() === 'migrations') return folder;
+    if (isMigrationsFolder(folder)) return folder;
     const parent = path.dirname(folder);
     if (parent === folder) return path.dirname(file);
     folder = parent;
   }
+}
+
+function isMigrationsFolder(folder: string): boolean {
+  return path.basename(folder).toLowerCase() === 'migrations';
 }
 
 /**
@@ -68,6 +78,8 @@ export function migrationsUpTo(file: string, candidates: string[]): string[] {
   const target = segments(file);
   const earlier = candidates.filter((candidate) => {
     if (candidate === file || !candidate.startsWith(folder + path.sep)) return false;
+    // Outside a `migrations` folder, only the file's neighbours: its folder's subfolders are something else.
+    if (!isMigrationsFolder(folder) && path.dirname(candidate) !== folder) return false;
     return compareSegments(segments(candidate), target) < 0;
   });
   return [...earlier.sort((a, b) => compareSegments(segments(a), segments(b))), file];
@@ -107,7 +119,13 @@ export class MigrationTraces {
    * queries (PGlite's start cannot be interrupted: the request ends at once and the database is closed when it is up).
    */
   async trace(file: string, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<TraceMigrationResult> {
-    const paths = migrationsUpTo(file, this.sources.migrations());
+    const folder = migrationFolder(file);
+    const scan = await this.sources.sqlFiles(folder, isMigrationsFolder(folder), MAX_FOLDER_FILES);
+    if (scan.truncated)
+      return {
+        error: `${this.sources.relative(folder)} holds more than ${MAX_FOLDER_FILES} SQL files, the most a trace in the editor applies; run \`stagegate trace\` on the files to apply.`,
+      };
+    const paths = migrationsUpTo(file, scan.files);
     const inputs: { path: string; display: string; text: string }[] = [];
     for (const candidate of paths) {
       const text = await this.sources.textOf(candidate);
@@ -164,12 +182,16 @@ export class MigrationTraces {
     this.publish(new Map([...files].map(([file, traced]) => [file, failures(traced.statements)])));
     this.refreshHints();
     const failed = statements.some((row) => row.status === 'failed');
+    const strongest = result.statements
+      .flatMap((row) => row.locks)
+      .reduce<ObservedLock | undefined>((best, lock) => (!best || lockLevel(lock.mode) > lockLevel(best.mode) ? lock : best), undefined);
     return {
       database: result.database,
       files: inputs.map((input) => input.display).filter((display) => !result.skipped.some((skip) => skip.file === display)),
       statements,
       skipped: result.skipped,
-      summary: summarise(result, statements, lockLevel),
+      ...(strongest ? { strongestLock: strongest } : {}),
+      summary: summarise(result, statements, strongest),
       failed,
     };
   }
@@ -303,13 +325,10 @@ function failures(statements: TracedStatementInfo[]): Diagnostic[] {
     }));
 }
 
-function summarise(result: TraceResult, statements: TracedStatementInfo[], lockLevel: (mode: LockModeName) => number): string {
+function summarise(result: TraceResult, statements: TracedStatementInfo[], strongest: ObservedLock | undefined): string {
   const run = statements.filter((row) => row.status === 'traced' || row.status === 'outside-transaction').length;
   const files = new Set(statements.map((row) => row.uri)).size;
   const parts = [`Traced ${run} statement${run === 1 ? '' : 's'} of ${files} file${files === 1 ? '' : 's'} on ${result.database}`];
-  const strongest = result.statements
-    .flatMap((row) => row.locks)
-    .reduce<ObservedLock | undefined>((best, lock) => (!best || lockLevel(lock.mode) > lockLevel(best.mode) ? lock : best), undefined);
   if (strongest) parts.push(`strongest lock ${strongest.mode} on ${strongest.relation}`);
   const rewrites = new Set(statements.flatMap((row) => row.rewrites));
   if (rewrites.size > 0) parts.push(`rewrote ${[...rewrites].join(', ')}`);

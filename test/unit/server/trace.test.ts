@@ -35,8 +35,13 @@ describe('migrationsUpTo', () => {
     const second = path.join(folder, '20240201000000_tokens', 'migration.sql');
     assert.strictEqual(migrationFolder(second), folder);
     assert.deepStrictEqual(migrationsUpTo(second, [second, first]), [first, second]);
-    // Outside any `migrations` folder, the file's own folder.
-    assert.strictEqual(migrationFolder(path.join(path.sep, 'app', 'sql', 'V1__init.sql')), path.join(path.sep, 'app', 'sql'));
+    // Outside any `migrations` folder, the file's own folder, without its subfolders.
+    const sql = path.join(path.sep, 'app', 'sql');
+    assert.strictEqual(migrationFolder(path.join(sql, 'V2__tokens.sql')), sql);
+    assert.deepStrictEqual(
+      migrationsUpTo(path.join(sql, 'V2__tokens.sql'), [path.join(sql, 'V1__init.sql'), path.join(sql, 'seeds', 'A_users.sql')]),
+      [path.join(sql, 'V1__init.sql'), path.join(sql, 'V2__tokens.sql')],
+    );
   });
 });
 
