@@ -68,6 +68,8 @@ export type TraceMigrationResult =
       files: string[];
       statements: TracedStatementInfo[];
       skipped: { file: string; reason: string }[];
+      /** The strongest lock a statement held on a relation that existed before it. */
+      strongestLock?: { relation: string; mode: string };
       /** One line: statements run, the strongest lock, rewrites, the failure. */
       summary: string;
       failed: boolean;
