@@ -123,7 +123,7 @@ describe('stagegate/traceMigration', function () {
     assert.deepStrictEqual(await hintsOf(started), []);
   });
 
-  it('delivers the failure to a client that pulls diagnostics, and offers the trace as a CodeLens on up migrations only', async () => {
+  it('runs the CodeLens command for other editors, delivers the failure to a client that pulls, and offers the lens on up migrations only', async () => {
     const started = await start(PULL_CLIENT);
     const lenses = await started.session.connection.sendRequest<CodeLens[]>('textDocument/codeLens', {
       textDocument: { uri: started.uri },
@@ -140,7 +140,15 @@ describe('stagegate/traceMigration', function () {
         textDocument: { uri: started.uri },
       });
     assert.ok(!((await pull()).items ?? []).some((item) => item.code === 'trace-statement-failed'));
-    await started.session.connection.sendRequest('stagegate/traceMigration', { uri: started.uri });
+    // As an editor without Stagegate's client runs the CodeLens: the summary arrives as a message.
+    await started.session.connection.sendRequest('workspace/executeCommand', {
+      command: 'stagegate.traceMigration',
+      arguments: [started.uri],
+    });
+    assert.ok(
+      started.session.messages.some((message) => /^Stagegate: Traced 4 statements of 2 files on PGlite .* failed at /.test(message)),
+      started.session.messages.join('\n'),
+    );
     const failures = ((await pull()).items ?? []).filter((item) => item.code === 'trace-statement-failed');
     assert.deepStrictEqual(
       failures.map((item) => item.message),
