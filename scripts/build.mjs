@@ -39,6 +39,15 @@ const cliSplit = {
   },
 };
 
+// The language server loads the trace core (PGlite, node-postgres) from dist/trace.js when a trace runs, so that a
+// server that never traces does not load it.
+const serverSplit = {
+  name: 'server-split',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/node\/trace\/(database|trace)$/ }, () => ({ path: './trace.js', external: true }));
+  },
+};
+
 // Ajv's standalone code for the two Stagegate schemas, compiled with the options of src/engine/schema/validate.ts: the
 // CLI bundle carries these validators instead of compiling the schemas on every run (most of a plan's check).
 const requireHere = createRequire(import.meta.url);
@@ -72,15 +81,25 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
   // PGlite and node-postgres are bundled, so the package installs no dependency. PGlite looks for its WASM and data
   // beside the module that holds it (copied below); node-postgres's native and Cloudflare sockets are never used in Node.
+  // The same bundle serves the language server's "Trace Migration" (the trace core's two modules).
   esbuild.build({
     ...common,
-    entryPoints: ['src/cli/trace-command.ts'],
+    stdin: {
+      contents: [
+        "export { runTrace } from './src/cli/trace-command';",
+        "export { openPglite } from './src/node/trace/database';",
+        "export { traceMigrations, lockLevel } from './src/node/trace/trace';",
+      ].join('\n'),
+      resolveDir: root,
+      sourcefile: 'trace-entry.ts',
+      loader: 'ts',
+    },
     outfile: 'dist/trace.js',
     external: ['pg-native', 'pg-cloudflare'],
     plugins: [cliSplit],
   }),
   // The language server the VS Code client starts; `stagegate lsp` serves the same one from the CLI bundle.
-  esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', plugins: [serverSplit] }),
   // The report's charts, for the webview and the HTML report: a browser bundle exposing StagegateReport.
   esbuild.build({
     entryPoints: ['webview/simulation.ts'],

@@ -1,5 +1,5 @@
 // Extension entry: starts the language client, and adds what only VS Code has: the simulation webview, the
-// readiness status bar item, the commands and the walkthrough. The engine runs in the language server.
+// readiness status bar item, the migration trace's progress and summary, the commands and the walkthrough. The engine runs in the language server.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -8,6 +8,7 @@ import { createLanguageClient } from './client';
 import { registerCommands } from './commands';
 import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
 import { ReadinessStatus } from './status-bar';
+import { MigrationTrace } from './trace';
 
 /** What the extension returns from activate(), for its own tests and for other extensions. */
 export interface StagegateApi {
@@ -15,6 +16,8 @@ export interface StagegateApi {
   status: ReadinessStatus;
   simulations: SimulationPanels;
   results: SimulationResults;
+  /** "Trace Migration" and its status bar summary. */
+  trace: MigrationTrace;
   /** Milliseconds from the start of activate() to the server's first diagnostics delivered. */
   activationMs: number;
   /** Resolves once the server has checked and delivered every change it has received, with its state. */
@@ -43,7 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
   const results = new SimulationResults();
   const simulations = new SimulationPanels(context.extensionUri, results, client, output);
   const status = new ReadinessStatus(client);
-  context.subscriptions.push(output, results, simulations, status);
+  const trace = new MigrationTrace(client);
+  context.subscriptions.push(output, results, simulations, status, trace);
 
   const planUri = (uri?: vscode.Uri | string) =>
     typeof uri === 'string' ? vscode.Uri.parse(uri) : (uri ?? vscode.window.activeTextEditor?.document.uri);
@@ -64,6 +68,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
         return simulations.show(target, { ...request, matrix: true });
       },
     ),
+    vscode.commands.registerCommand('stagegate.traceMigration', (uri?: vscode.Uri | string) =>
+      trace.run(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri),
+    ),
   );
   registerCommands(context, client);
   await firstCheck;
@@ -72,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     status,
     simulations,
     results,
+    trace,
     activationMs: Date.now() - started,
     serverStatus: (options = {}) => client.sendRequest(StatusRequest, options),
   };

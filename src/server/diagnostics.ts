@@ -32,6 +32,9 @@ export class DiagnosticsRounds {
   private dirty = true;
   private rounds = 0;
   private readonly latest = new Map<string, Published>();
+  /** Diagnostics from outside the checks (a migration trace's refused statement), delivered with the file's own. */
+  private readonly extra = new Map<string, Diagnostic[]>();
+  private extraChanges = 0;
   private roundWaiters: (() => void)[] = [];
   lastCheck: CheckSummary = { files: 0, errors: 0, warnings: 0, ms: 0 };
 
@@ -89,12 +92,13 @@ export class DiagnosticsRounds {
           continue;
         }
         this.latest.set(report.path, { findings: report.findings, diagnostics, resultId });
-        if (this.push) void this.connection.sendDiagnostics({ uri: toUri(report.path), diagnostics });
+        if (this.push)
+          void this.connection.sendDiagnostics({ uri: toUri(report.path), diagnostics: this.withExtra(report.path, diagnostics) });
       }
       for (const file of [...this.latest.keys()]) {
         if (seen.has(file)) continue;
         this.latest.delete(file);
-        if (this.push) void this.connection.sendDiagnostics({ uri: toUri(file), diagnostics: [] });
+        if (this.push) void this.connection.sendDiagnostics({ uri: toUri(file), diagnostics: this.withExtra(file, []) });
       }
       this.rounds++;
       this.lastCheck = { files: reports.length, errors, warnings, ms: Date.now() - started };
@@ -106,10 +110,44 @@ export class DiagnosticsRounds {
     for (const resolve of this.roundWaiters.splice(0)) resolve();
   }
 
+  /**
+   * Replaces the diagnostics from outside the checks of the given files (an empty list removes them), and delivers
+   * them: pushed now, or pulled at the next pull (the caller asks pulling clients to pull again).
+   */
+  setExtra(changes: Map<string, Diagnostic[]>): void {
+    this.extraChanges++;
+    for (const [file, diagnostics] of changes) {
+      if (diagnostics.length > 0) this.extra.set(file, diagnostics);
+      else this.extra.delete(file);
+      if (this.push)
+        void this.connection.sendDiagnostics({
+          uri: toUri(file),
+          diagnostics: this.withExtra(file, this.latest.get(file)?.diagnostics ?? []),
+        });
+    }
+    for (const resolve of this.roundWaiters.splice(0)) resolve();
+  }
+
+  private withExtra(file: string, diagnostics: Diagnostic[]): Diagnostic[] {
+    const extra = this.extra.get(file);
+    return extra ? [...diagnostics, ...extra] : diagnostics;
+  }
+
+  /** What a pulling client gets for a file: the findings of its last check and the extra diagnostics. */
+  private delivered(file: string): { diagnostics: Diagnostic[]; resultId: string } | undefined {
+    const published = this.latest.get(file);
+    const extra = this.extra.get(file);
+    if (!extra) return published;
+    return {
+      diagnostics: this.withExtra(file, published?.diagnostics ?? []),
+      resultId: `${published?.resultId ?? file}+${this.extraChanges}`,
+    };
+  }
+
   /** `textDocument/diagnostic`: the findings of one file's current text. */
   async documentReport(uri: string, previousResultId: string | undefined): Promise<DocumentDiagnosticReport> {
     await this.settle();
-    const published = this.latest.get(toPath(uri));
+    const published = this.delivered(toPath(uri));
     if (!published) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     if (previousResultId === published.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: published.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: published.resultId, items: published.diagnostics };
@@ -125,7 +163,8 @@ export class DiagnosticsRounds {
     const known = new Map(previous.map((entry) => [toPath(entry.uri), entry.value]));
     for (;;) {
       const items: WorkspaceDocumentDiagnosticReport[] = [];
-      for (const [file, published] of this.latest) {
+      for (const file of new Set([...this.latest.keys(), ...this.extra.keys()])) {
+        const published = this.delivered(file)!;
         if (known.get(file) === published.resultId) continue;
         items.push({
           kind: DocumentDiagnosticReportKind.Full,
@@ -137,7 +176,8 @@ export class DiagnosticsRounds {
       }
       // Files the client still holds diagnostics for that are gone from the workspace.
       for (const file of known.keys()) {
-        if (!this.latest.has(file)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri: toUri(file), version: null, items: [] });
+        if (!this.latest.has(file) && !this.extra.has(file))
+          items.push({ kind: DocumentDiagnosticReportKind.Full, uri: toUri(file), version: null, items: [] });
       }
       if (items.length > 0 || token.isCancellationRequested) return { items };
       await new Promise<void>((resolve) => {

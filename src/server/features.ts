@@ -22,6 +22,7 @@ import { completionsAt, type CompletionItem as EngineCompletion } from '../engin
 import { hoverAt } from '../engine/assist/hover';
 import { outline, type OutlineNode } from '../engine/assist/outline';
 import type { Finding, Fix } from '../engine/finding';
+import { migrationPlace } from '../engine/formats/migration-roles';
 import { documentKind } from '../engine/formats/recognise';
 import { locate } from '../engine/parse/source-file';
 import type { SimulationReport } from '../engine/simulate/result';
@@ -206,6 +207,14 @@ function toSymbol(node: OutlineNode): DocumentSymbol {
 /** "Simulate" and "Scenario matrix" on each plan, Rollout and Canary; after a simulation, what each stage caught. */
 export function codeLenses(files: ServerWorkspace, document: TextDocument, reports: Map<string, SimulationReport>): CodeLens[] {
   const path = toPath(document.uri);
+  // An up migration: trace it (after the earlier ones of its folder) on an embedded PostgreSQL.
+  if (files.engine.kindsOf(path).includes('sql-migration') && migrationPlace(path).role === 'up')
+    return [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        command: { title: 'Trace migration', command: COMMANDS.traceMigration, arguments: [document.uri] },
+      },
+    ];
   const source = files.engine.source(path);
   if (!source) return [];
   const lenses: CodeLens[] = [];

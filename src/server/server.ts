@@ -3,13 +3,17 @@
 // supports it; code actions, hover, completion, symbols and CodeLens are answered from the engine; simulations run
 // here, off the editor's thread, with progress and cancellation.
 
+import { promises as fs } from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import {
+  CancellationToken,
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeWatchedFilesNotification,
+  InlayHintRefreshRequest,
   FileChangeType,
   MessageType,
   ShowMessageNotification,
@@ -39,14 +43,17 @@ import {
   RulesRequest,
   SimulateRequest,
   StatusRequest,
+  TraceMigrationRequest,
   type InitializationOptions,
   type ServerStatus,
 } from '../shared/protocol';
-import { FIX_ALL_KIND, toLspRange, toPath } from './convert';
+import { FIX_ALL_KIND, toLspRange, toPath, toUri } from './convert';
 import { DiagnosticsRounds } from './diagnostics';
 import { codeActions, codeLenses, completion, documentSymbols, hover, takesSnippetEdits } from './features';
 import { ServerWorkspace, type EditorSettings } from './server-workspace';
 import { simulate } from './simulation';
+import { scanFolder } from '../node/files';
+import { MigrationTraces, readFromDisk } from './trace';
 
 /** Runs per scenario when an editor without the simulation view asks for the scenario matrix. */
 const MATRIX_RUNS_WITHOUT_VIEW = 200;
@@ -63,6 +70,29 @@ export function startServer(connection: Connection): void {
 
   const pulls = () => capabilities.textDocument?.diagnostic !== undefined;
   const changed = () => rounds?.schedule();
+  const traces = new MigrationTraces(
+    {
+      sqlFiles: async (folder, nested, limit) => {
+        const isSql = (file: string) => /\.sql$/i.test(file);
+        if (!nested) {
+          const names = await fs.readdir(folder).catch(() => [] as string[]);
+          const files = names.filter(isSql).map((name) => path.join(folder, name));
+          return { files: files.slice(0, limit), truncated: files.length > limit };
+        }
+        const scan = await scanFolder(folder, limit);
+        return { files: scan.files.filter(isSql), truncated: scan.truncated };
+      },
+      textOf: async (file) => documents.get(toUri(file))?.getText() ?? files.engine.textOf(file) ?? (await readFromDisk(file)),
+      relative: (file) => files.relative(file),
+    },
+    (changes) => {
+      rounds?.setExtra(changes);
+      if (pulls() && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    },
+    () => {
+      if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.sendRequest(InlayHintRefreshRequest.type);
+    },
+  );
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities = params.capabilities;
@@ -81,6 +111,8 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: [':', ' ', '-', '['] },
         documentSymbolProvider: true,
         codeLensProvider: { resolveProvider: false },
+        // A traced migration's observed locks and rewrites, at the end of each statement's line.
+        inlayHintProvider: { resolveProvider: false },
         executeCommandProvider: serverCommands.length > 0 ? { commands: serverCommands } : undefined,
         ...(pulls() ? { diagnosticProvider: { identifier: 'stagegate', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
       },
@@ -126,6 +158,7 @@ export function startServer(connection: Connection): void {
 
   documents.onDidChangeContent((event) => {
     files.setOpen(toPath(event.document.uri), event.document.getText());
+    traces.changed(toPath(event.document.uri), event.document.getText());
     changed();
   });
   documents.onDidClose(async (event) => {
@@ -139,6 +172,8 @@ export function startServer(connection: Connection): void {
       const file = toPath(change.uri);
       if (change.type === FileChangeType.Deleted) await files.deletedOnDisk(file);
       else await files.changedOnDisk(file);
+      // An open document's trace follows its editor text; a closed file's, the disk.
+      if (!documents.get(change.uri)) traces.changed(file, change.type === FileChangeType.Deleted ? undefined : await readFromDisk(file));
     }
     changed();
     // Files not open may have changed what open documents report: ask pulling clients to pull again.
@@ -192,6 +227,16 @@ export function startServer(connection: Connection): void {
     return result;
   });
 
+  connection.languages.inlayHint.on((params) => {
+    const document = documents.get(params.textDocument.uri);
+    return document ? traces.hints(toPath(document.uri), document.getText()) : [];
+  });
+
+  connection.onRequest(TraceMigrationRequest, async (params, token) => {
+    await settled();
+    return traces.trace(toPath(params.uri), connection.window.attachWorkDoneProgress(params.workDoneToken), token);
+  });
+
   connection.onRequest(ReadinessRequest, async ({ uri }) => {
     await settled();
     return files.engine.readiness(toPath(uri));
@@ -234,6 +279,19 @@ export function startServer(connection: Connection): void {
       if (capabilities.window?.showDocument?.support) await connection.window.showDocument({ uri, external: true });
       else tell(MessageType.Info, `${args[0]}: ${uri}`);
       return uri;
+    }
+    if (command === COMMANDS.traceMigration && typeof args[0] === 'string') {
+      await settled();
+      // Server-initiated progress where the client shows it, with its own Cancel button.
+      const progress = capabilities.window?.workDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
+      const result = await traces.trace(
+        toPath(args[0]),
+        progress ?? connection.window.attachWorkDoneProgress(undefined),
+        progress?.token ?? CancellationToken.None,
+      );
+      if ('error' in result) tell(MessageType.Error, `Stagegate: ${result.error}`);
+      else tell(result.failed ? MessageType.Warning : MessageType.Info, `Stagegate: ${result.summary}`);
+      return result;
     }
     if ((command === COMMANDS.simulate || command === COMMANDS.scenarioMatrix) && typeof args[0] === 'string') {
       await settled();

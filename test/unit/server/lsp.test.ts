@@ -287,6 +287,7 @@ describe('the language server over stdio', function () {
       'stagegate.simulate',
       'stagegate.scenarioMatrix',
       'stagegate.showRuleDocumentation',
+      'stagegate.traceMigration',
     ]);
     await session.initialized();
     const uri = `file://${path.join(root, 'checkout', 'checkout.release.yaml')}`;
@@ -303,7 +304,7 @@ describe('the language server over stdio', function () {
     // VS Code runs them in its own view: a client that says so is not offered them.
     const vscode = start();
     const withView = await vscode.initialize(root, PUSH_CLIENT, {
-      clientCommands: ['stagegate.simulate', 'stagegate.scenarioMatrix', 'stagegate.showRuleDocumentation'],
+      clientCommands: ['stagegate.simulate', 'stagegate.scenarioMatrix', 'stagegate.showRuleDocumentation', 'stagegate.traceMigration'],
     });
     assert.strictEqual(withView.capabilities.executeCommandProvider, undefined);
   });
