@@ -1,5 +1,7 @@
-// The `stagegate` command: `check` for CI and `simulate` for blast-radius previews. A thin face over the engine.
+// The `stagegate` command: `check` for CI, `simulate` for blast-radius previews and `calibrate` to read traffic and
+// baselines from a metrics server. A thin face over the engine.
 
+import { runCalibrate } from './calibrate-command';
 import { runCheck } from './check-command';
 import { processIo, UsageError, type Io } from './io';
 import { runSimulate } from './simulate-command';
@@ -9,11 +11,15 @@ const USAGE = `Usage:
                   [--config FILE] [--fix] [--readiness] [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE] [--force]
+  stagegate calibrate <plan> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m] [--timeout 30s]
+                  [--write] [--format text|json]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
 simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem, a plan it cannot replay
 or a plan with schema errors (--force simulates what could be read of it, and says so).
+calibrate exits 0 when it calibrated, 2 for a usage or I/O problem or when the metrics server fails (unreachable, an
+error, a query with no data): the message names the query.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -28,6 +34,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runCheck(rest, io);
       case 'simulate':
         return await runSimulate(rest, io);
+      case 'calibrate':
+        return await runCalibrate(rest, io);
       case 'lsp':
         return await runLanguageServer(rest);
       case undefined:
