@@ -50,6 +50,10 @@ export class PrometheusClient {
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       throw new PrometheusError(`${displayUrl(options.url)} is not an http:// or https:// address.`);
+    if (parsed.username || parsed.password)
+      throw new PrometheusError(
+        `the address of ${displayUrl(options.url)} holds credentials: send them as a header read from the environment (metrics.prometheus.headers: { Authorization: env:NAME }).`,
+      );
     this.base = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
