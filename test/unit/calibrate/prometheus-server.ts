@@ -39,7 +39,7 @@ export async function startPrometheus(openMetrics: string): Promise<PrometheusSe
       await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', 'history.om', 'tsdb'], { cwd: folder, maxBuffer: 16 << 20 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new Error('promtool is not installed: run scripts/install-test-tools.sh (Debian package prometheus).');
+        throw new Error('promtool is not installed: run scripts/install-test-tools.sh (Debian package prometheus).', { cause: error });
       throw error;
     }
     const port = await freePort();
