@@ -240,6 +240,14 @@ export function calibrate(input: CalibrationInput): Calibration {
       calibration.dispersion[`gauge:${name}`] = significant(fit.relativeSd, 3);
     }
   }
+  const { errorRate, latencyP95Ms, kpis, gauges } = calibration.baseline;
+  // In the order a plan writes them.
+  calibration.baseline = {
+    ...(errorRate === undefined ? {} : { errorRate }),
+    ...(latencyP95Ms === undefined ? {} : { latencyP95Ms }),
+    kpis,
+    gauges,
+  };
   return calibration;
 }
 
