@@ -5,6 +5,7 @@
 
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -173,6 +174,26 @@ describe('stagegate calibrate against a real Prometheus', function () {
       stderr,
       new RegExp(`^stagegate: requests: cannot reach Prometheus at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\.`),
     );
+  });
+
+  it('gives up after --timeout on a server that accepts the connection and never answers', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const started = Date.now();
+      const { code, stderr } = await runCli(
+        ['calibrate', PLAN, '--prometheus', `http://127.0.0.1:${port}`, ...RANGE, '--timeout', '1s'],
+        FIXTURES,
+      );
+      assert.strictEqual(code, 2);
+      assert.match(stderr, new RegExp(`^stagegate: requests: http://127\\.0\\.0\\.1:${port} did not answer within 1 s \\(--timeout\\)\\.`));
+      assert.ok(Date.now() - started < 10_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('names a header variable that is not set, and refuses credentials written in the address', async () => {
