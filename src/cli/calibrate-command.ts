@@ -213,10 +213,15 @@ function formatCalibrationText(calibration: Calibration, server: string): string
         .join(', ')}`,
     );
   out.push('', 'baseline (dispersion: ρ for rates, relative SD for latency and gauges)');
+  const names = [
+    ...Object.keys(baseline.kpis).map((name) => `kpi:${name}`),
+    ...Object.keys(baseline.gauges).map((name) => `gauge:${name}`),
+  ];
+  const width = Math.max(18, ...names.map((name) => name.length));
   const row = (name: string, value: number | undefined, spread: number | undefined) =>
     value === undefined
       ? undefined
-      : `  ${name.padEnd(18)} ${String(value).padEnd(10)}${spread === undefined ? '' : ` dispersion ${spread}`}`;
+      : `  ${name.padEnd(width)} ${String(value).padEnd(10)}${spread === undefined ? '' : ` dispersion ${spread}`}`;
   const rows = [
     row('errorRate', baseline.errorRate, dispersion.errorRate),
     row('latencyP95Ms', baseline.latencyP95Ms, dispersion.latencyP95Ms),
