@@ -11,6 +11,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { FIXTURES, runCli } from '../helpers';
 import { DEFAULT_HISTORY as TRUE, generateHistory, trueProfile } from './history';
+import { PrometheusClient } from '../../../src/node/prometheus';
 import { freePort, startPrometheus, type PrometheusServer } from './prometheus-server';
 
 const PLAN = path.join(FIXTURES, 'calibrate', 'checkout.release.yaml');
@@ -125,6 +126,19 @@ describe('stagegate calibrate against a real Prometheus', function () {
     assert.ok(!written.includes(TENANT) && !stderr.includes(TENANT));
   });
 
+  it('refuses a plan without metrics, and --from without --to, with usage errors', async () => {
+    const bare = await variant('metrics:\n  prometheus:', 'other:\n  prometheus:');
+    const withoutMetrics = await runCli(['calibrate', bare, '--prometheus', server.url, ...RANGE], folder);
+    assert.strictEqual(withoutMetrics.code, 2);
+    assert.match(withoutMetrics.stderr, /The plan has no metrics section: add metrics\.queries \(see docs\/metrics\.md\)\./);
+    const half = await runCli(['calibrate', PLAN, '--prometheus', server.url, '--from', '2025-11-03T00:00Z'], FIXTURES);
+    assert.strictEqual(half.code, 2);
+    assert.match(half.stderr, /--from and --to go together/);
+    const window = await runCli(['calibrate', PLAN, '--prometheus', server.url, ...RANGE, '--window', '7m'], FIXTURES);
+    assert.strictEqual(window.code, 2);
+    assert.match(window.stderr, /--window takes whole minutes dividing an hour/);
+  });
+
   it('takes the address from STAGEGATE_PROMETHEUS_URL when --prometheus is not given', async () => {
     const saved = process.env.STAGEGATE_PROMETHEUS_URL;
     process.env.STAGEGATE_PROMETHEUS_URL = server.url;
@@ -136,6 +150,22 @@ describe('stagegate calibrate against a real Prometheus', function () {
       if (saved === undefined) delete process.env.STAGEGATE_PROMETHEUS_URL;
       else process.env.STAGEGATE_PROMETHEUS_URL = saved;
     }
+  });
+
+  it('joins a range asked in parts into the same series as one request', async () => {
+    const query = {
+      name: 'requests',
+      query: 'sum by (region) (rate(http_requests_total[30m]))',
+      start: TRUE.from + 1800,
+      end: TRUE.from + 7 * 86400,
+      step: 1800,
+    };
+    const whole = await new PrometheusClient({ url: server.url }).queryRange(query);
+    const parts = await new PrometheusClient({ url: server.url, maxPointsPerRequest: 50 }).queryRange(query);
+    assert.strictEqual(whole.length, 2);
+    assert.strictEqual(whole[0].points.length, M);
+    const byRegion = (series: typeof whole) => Object.fromEntries(series.map((one) => [one.labels.region, one.points]));
+    assert.deepStrictEqual(byRegion(parts), byRegion(whole));
   });
 
   it('says which query Prometheus rejected, with its error text', async () => {
