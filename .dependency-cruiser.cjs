@@ -6,7 +6,7 @@
 //   faces — cli, server, extension, report, webview — over the engine, never under it.
 /** @type {import('dependency-cruiser').IConfiguration} */
 const CORE =
-  '^src/engine/(finding|limits|values|fix|suppression|templates|readiness)\\.ts$|^src/engine/(text|config|formats|parse|model|stats|schema|sql|simulate)/';
+  '^src/engine/(finding|limits|values|fix|suppression|templates|readiness)\\.ts$|^src/engine/(text|config|formats|parse|model|stats|schema|sql|simulate|calibrate)/';
 
 module.exports = {
   forbidden: [

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need beyond npm, offline apart from npm and Debian apt: Debian's chromium (the
 # webview and HTML report tests, and the real VS Code's workbench), ripgrep and libkrb5-dev (code-server's install),
-# neovim (the editor configuration test), and code-server 4.100.3 (VS Code 1.100.3, the last release that runs on
-# Node 20) into .vscode-test/. Idempotent: a second run only checks. `npm test` runs it first.
+# neovim (the editor configuration test), prometheus and promtool (the calibrate tests), and code-server 4.100.3
+# (VS Code 1.100.3, the last release that runs on Node 20) into .vscode-test/. Idempotent: a second run only
+# checks. `npm test` runs it first.
 # Why code-server works offline: test/vscode/README.md.
 set -euo pipefail
 
@@ -30,6 +31,8 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 # stagegate trace --database is tested against Debian's PostgreSQL server (its initdb and postgres, no service needed).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# `stagegate calibrate`'s tests backfill a history with promtool and query a real Prometheus (both in this package).
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 
 if ((${#missing[@]})); then
   log "apt-get installing: ${missing[*]}"
@@ -40,7 +43,7 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
   log "apt-get done after $((SECONDS - started))s"
 else
-  log "Debian packages already present (chromium, ripgrep, libkrb5-dev, neovim)"
+  log "Debian packages already present (chromium, ripgrep, libkrb5-dev, neovim, prometheus)"
 fi
 
 # --- code-server -------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-// The `stagegate` command: `check` for CI, `simulate` for blast-radius previews and `trace` to apply migrations to a
-// throwaway PostgreSQL and observe them. A thin face over the engine.
+// The `stagegate` command: `check` for CI, `simulate` for blast-radius previews, `trace` to apply migrations to a
+// throwaway PostgreSQL and observe them, and `calibrate` to read traffic and baselines from a metrics server. A thin
+// face over the engine.
 
+import { runCalibrate } from './calibrate-command';
 import { runCheck } from './check-command';
 import { processIo, UsageError, type Io } from './io';
 import { runSimulate } from './simulate-command';
@@ -12,6 +14,8 @@ const USAGE = `Usage:
                   [--format text|json|html] [--out FILE] [--force]
   stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]
                   [--config FILE]
+  stagegate calibrate <plan> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m] [--timeout 30s]
+                  [--write] [--format text|json]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
@@ -21,6 +25,8 @@ trace applies the up migrations in order to an embedded PostgreSQL in memory (or
 transaction rolled back at the end; a database holding user tables is refused unless --allow) and reports each statement's
 locks, rewrites and time; it exits 0 when every statement ran, 1 when one failed (or warnings above --max-warnings), 2 for
 a usage or connection problem.
+calibrate exits 0 when it calibrated, 2 for a usage or I/O problem or when the metrics server fails (unreachable, an
+error, a query with no data): the message names the query.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -37,6 +43,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runSimulate(rest, io);
       case 'trace':
         return await runTraceCommand(rest, io);
+      case 'calibrate':
+        return await runCalibrate(rest, io);
       case 'lsp':
         return await runLanguageServer(rest);
       case undefined:

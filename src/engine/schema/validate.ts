@@ -122,6 +122,11 @@ export function toSchemaProblem(file: SourceFile, doc: ParsedDocument, error: Er
       );
     case 'propertyNames': {
       const name = String(params.propertyName);
+      if (error.schemaPath.includes('/queries/'))
+        return schemaError(
+          `"${name}" is not a signal${where ? ` in ${where}` : ''}: use requests, errors, latencyP95Ms, kpi:<name> or gauge:<name>.`,
+          keyOrValue(locate(file, doc, [...path, name])),
+        );
       return schemaError(
         `"${name}" is not a valid name${where ? ` in ${where}` : ''}: use letters, digits, "-", "_" and ".", starting with a letter or digit.`,
         keyOrValue(locate(file, doc, [...path, name])),
@@ -163,6 +168,10 @@ function patternDescription(schemaPath: string, pattern: string): string {
   if (schemaPath.includes('/duration/')) return 'a duration such as 30s, 5m, 2h or 1h30m';
   if (schemaPath.includes('/ratio')) return 'a number or a percentage such as 10%';
   if (pattern.startsWith('^(errorRate')) return 'errorRate, latencyP95Ms or kpi:<name>';
+  // The value itself is never repeated: it may be the credential that should not be in the file.
+  if (pattern.startsWith('^env:'))
+    return 'the name of an environment variable written env:NAME (env:PROM_TOKEN): credentials are read from the environment, never written in a file that is committed and shared';
+  if (pattern === '^https?://') return 'an http:// or https:// address';
   return `text matching ${pattern}`;
 }
 

@@ -1,0 +1,234 @@
+// `stagegate calibrate`: reads the current version's recorded history from a Prometheus-compatible server and derives
+// the plan's traffic and baseline (and how much each signal wanders); `--write` puts them into the plan. Exit 0 when
+// it calibrated, 2 for usage, I/O and server problems (the message names the query and the cause).
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { parseDocument } from 'yaml';
+import { calibrate, type Calibration, type Series } from '../engine/calibrate/fit';
+import { calibrationWindowMinutes, groupingLabels, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import { writeCalibration } from '../engine/calibrate/write';
+import { durationMinutes } from '../engine/model/units';
+import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
+import { UsageError, type Io } from './io';
+
+const FORMATS = ['text', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+const DEFAULT_LAST = '7d';
+/** The longest history read at once: a year of 1-minute windows is half a million points per series. */
+const MAX_HISTORY_DAYS = 366;
+
+export interface CalibrateOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The time taken as now, unix seconds (tests). */
+  now?: number;
+}
+
+export async function runCalibrate(argv: string[], io: Io, options: CalibrateOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      prometheus: { type: 'string' },
+      last: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      window: { type: 'string' },
+      timeout: { type: 'string', default: '30s' },
+      write: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+    },
+  });
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'calibrate needs a plan file.' : `calibrate takes one plan file, not ${positionals.length}.`,
+    );
+  const timeoutMinutes = durationMinutes(values.timeout);
+  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
+    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
+
+  const shown = positionals[0];
+  const absolute = path.resolve(io.cwd, shown);
+  let text: string;
+  try {
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  const json = /\.json$/i.test(shown);
+  const document = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (document.errors.length > 0) throw new UsageError(`${shown}: does not parse (${document.errors[0].message.split('\n')[0]}).`);
+  const plan = document.toJS() as unknown;
+  const { sources, problems } = readMetricSources(plan);
+  if (!sources || problems.length > 0) {
+    io.stderr(problems.map((problem) => `${shown}: ${problem}\n`).join(''));
+    io.stderr(`stagegate: ${shown} cannot be calibrated.\n`);
+    return 2;
+  }
+
+  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortestInterval(plan)) : durationMinutes(values.window);
+  if (windowMinutes === undefined || !isUsableWindow(windowMinutes))
+    throw new UsageError(`--window takes whole minutes dividing an hour, 1m to 1h (got "${values.window}").`);
+  const step = windowMinutes * 60;
+  const { from, to } = timeRange(values, options.now ?? Date.now() / 1000, step);
+
+  const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
+  if (!url)
+    throw new UsageError(
+      'no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in the plan.',
+    );
+
+  let calibration: Calibration;
+  try {
+    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
+    const results = new Map<string, Series[]>();
+    for (const { signal, query } of sources.queries) {
+      const expanded = withWindow(query, windowMinutes);
+      const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
+      if (series.every((one) => one.points.length === 0)) {
+        const hint =
+          signal === 'errors'
+            ? ' If the service had no failures at all, end the query with `or vector(0)`.'
+            : ' Check the query and the time range.';
+        throw new PrometheusError(
+          `${signal}: the query returned no data between ${iso(from)} and ${iso(to)}.${hint} The query was: ${expanded}`,
+        );
+      }
+      results.set(signal, series);
+    }
+    const requestsQuery = sources.queries.find((entry) => entry.signal === 'requests')!.query;
+    calibration = calibrate({
+      windowSeconds: step,
+      from,
+      to,
+      dimensions: groupingLabels(requestsQuery),
+      requests: results.get('requests')!,
+      errors: results.get('errors'),
+      latencyP95Ms: results.get('latencyP95Ms'),
+      kpis: named(results, 'kpi:'),
+      gauges: named(results, 'gauge:'),
+    });
+  } catch (error) {
+    if (!(error instanceof PrometheusError)) throw error;
+    io.stderr(`stagegate: ${error.message}\n`);
+    return 2;
+  }
+
+  const server = displayUrl(url);
+  if (format === 'json') {
+    const { notes, ...rest } = calibration;
+    io.stdout(JSON.stringify({ ...rest, source: { server }, notes }, null, 2) + '\n');
+  } else io.stdout(formatCalibrationText(calibration, server));
+
+  if (values.write) {
+    let updated: string;
+    try {
+      updated = writeCalibration(text, json, calibration, { at: iso(Math.floor((options.now ?? Date.now() / 1000) / 60) * 60), server });
+    } catch (error) {
+      io.stderr(`stagegate: ${shown}: not written: ${(error as Error).message}\n`);
+      return 2;
+    }
+    // Written beside the plan and renamed over it: an interrupted write never leaves half a plan.
+    const temporary = `${absolute}.calibrate-${process.pid}.tmp`;
+    try {
+      await fs.writeFile(temporary, updated, 'utf8');
+      await fs.rename(temporary, absolute);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw new UsageError(`${shown}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    }
+    io.stderr(`stagegate: wrote the calibration into ${shown}.\n`);
+  }
+  return 0;
+}
+
+function named(results: Map<string, Series[]>, prefix: string): Record<string, Series[]> {
+  return Object.fromEntries(
+    [...results].filter(([signal]) => signal.startsWith(prefix)).map(([signal, series]) => [signal.slice(prefix.length), series]),
+  );
+}
+
+/** The plan's shortest stage interval, minutes (5m where a stage gives none). */
+function shortestInterval(plan: unknown): number | undefined {
+  const stages = (plan as { stages?: unknown })?.stages;
+  if (!Array.isArray(stages)) return undefined;
+  const intervals = stages.map((stage) => durationMinutes((stage as { interval?: unknown })?.interval) ?? 5);
+  return intervals.length > 0 ? Math.min(...intervals) : undefined;
+}
+
+/** The history read: `--from`/`--to`, or the `--last` span before now; both ends on whole windows. */
+function timeRange(values: { last?: string; from?: string; to?: string }, now: number, step: number): { from: number; to: number } {
+  if (values.last !== undefined && (values.from !== undefined || values.to !== undefined))
+    throw new UsageError('--last and --from/--to exclude each other.');
+  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together.');
+  let from: number;
+  let to: number;
+  if (values.from !== undefined) {
+    from = instant(values.from, '--from');
+    to = instant(values.to!, '--to');
+  } else {
+    const span = durationMinutes(values.last ?? DEFAULT_LAST);
+    if (span === undefined || span <= 0) throw new UsageError(`--last takes a duration such as 7d (got "${values.last}").`);
+    to = now;
+    from = now - span * 60;
+  }
+  from = Math.floor(from / step) * step;
+  to = Math.floor(to / step) * step;
+  if (to - from < 2 * step) throw new UsageError('the history is shorter than two windows: widen --last or --from/--to.');
+  if (to - from > MAX_HISTORY_DAYS * 86_400)
+    throw new UsageError(`the history is longer than ${MAX_HISTORY_DAYS} days (the limit of calibrate).`);
+  return { from, to };
+}
+
+function instant(text: string, option: string): number {
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Date.parse(text) / 1000;
+  if (!Number.isFinite(seconds)) throw new UsageError(`${option} takes an ISO time (2026-11-23T00:00Z) or unix seconds (got "${text}").`);
+  return seconds;
+}
+
+function iso(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function formatCalibrationText(calibration: Calibration, server: string): string {
+  const { traffic, baseline, dispersion, samples } = calibration;
+  const out = [
+    `Calibrated from ${server}, ${calibration.window.from} to ${calibration.window.to}: ${samples.windows} windows of ${samples.window}, ${samples.requests.toLocaleString('en-US')} requests.`,
+    '',
+    'traffic',
+    `  requestsPerSecond  ${traffic.requestsPerSecond}`,
+  ];
+  if (traffic.profile) {
+    const factors = traffic.profile.hourOfWeek;
+    out.push(`  profile            168 hour-of-week factors, from ${Math.min(...factors)} to ${Math.max(...factors)}`);
+  }
+  for (const [dimension, shares] of Object.entries(traffic.dimensions))
+    out.push(
+      `  ${dimension.padEnd(18)} ${Object.entries(shares)
+        .map(([value, share]) => `${value} ${share}`)
+        .join(', ')}`,
+    );
+  out.push('', 'baseline (dispersion: ρ for rates, relative SD for latency and gauges)');
+  const names = [
+    ...Object.keys(baseline.kpis).map((name) => `kpi:${name}`),
+    ...Object.keys(baseline.gauges).map((name) => `gauge:${name}`),
+  ];
+  const width = Math.max(18, ...names.map((name) => name.length));
+  const row = (name: string, value: number | undefined, spread: number | undefined) =>
+    value === undefined
+      ? undefined
+      : `  ${name.padEnd(width)} ${String(value).padEnd(10)}${spread === undefined ? '' : ` dispersion ${spread}`}`;
+  const rows = [
+    row('errorRate', baseline.errorRate, dispersion.errorRate),
+    row('latencyP95Ms', baseline.latencyP95Ms, dispersion.latencyP95Ms),
+    ...Object.entries(baseline.kpis).map(([name, value]) => row(`kpi:${name}`, value, dispersion[`kpi:${name}`])),
+    ...Object.entries(baseline.gauges).map(([name, value]) => row(`gauge:${name}`, value, dispersion[`gauge:${name}`])),
+  ];
+  out.push(...rows.filter((line): line is string => line !== undefined));
+  if (calibration.notes.length > 0) out.push('', ...calibration.notes.map((note) => `note: ${note}`));
+  return out.join('\n') + '\n';
+}
