@@ -66,6 +66,11 @@ describe('the rule catalogue', () => {
 
   it('every rule id a test compares a finding with names a rule', () => {
     const unknown: string[] = [];
+    // stagegate trace's findings need a database, so they are not catalogue rules: docs/trace.md's table documents them.
+    const traceFindings = new Set(
+      [...readFileSync(path.join(REPO_ROOT, 'docs/trace.md'), 'utf8').matchAll(/^\| `(trace-[a-z-]+)` \|/gm)].map((m) => m[1]),
+    );
+    assert.ok(traceFindings.size >= 3, 'docs/trace.md lists the findings of stagegate trace');
     const walk = (folder: string): string[] =>
       readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
         entry.isDirectory() ? walk(path.join(folder, entry.name)) : entry.name.endsWith('.ts') ? [path.join(folder, entry.name)] : [],
@@ -74,7 +79,8 @@ describe('the rule catalogue', () => {
       const text = readFileSync(file, 'utf8');
       // finding.ruleId === '<id>', ruleId(diagnostic) !== '<id>', assert.strictEqual(finding.ruleId, '<id>')
       for (const match of text.matchAll(/\bruleId(?:\(\w+\))?(?: [!=]==|,) '([a-z0-9-]+)'/g)) {
-        if (match[1] !== 'string' && !ruleMeta(match[1])) unknown.push(`${path.relative(REPO_ROOT, file)}: ${match[1]}`);
+        if (match[1] !== 'string' && !ruleMeta(match[1]) && !traceFindings.has(match[1]))
+          unknown.push(`${path.relative(REPO_ROOT, file)}: ${match[1]}`);
       }
     }
     assert.deepStrictEqual(unknown, []);
