@@ -8,7 +8,7 @@ import { describePath } from '../schema/describe';
 import type { SourceFile } from '../parse/source-file';
 import { isRecord } from '../values';
 import { daysBetween } from '../model/dates';
-import { baselineView, formatCount, formatPercent, stageViews, trafficView } from '../model/plan-view';
+import { baselineView, formatCount, formatPercent, planSchedule, stageViews, trafficView } from '../model/plan-view';
 import { gateStatistics } from '../stats/gate-power';
 import { describeCells, describeExposure, describeValue } from '../stats/gate-text';
 import { formatMinutes } from '../model/units';
@@ -41,7 +41,7 @@ export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts,
     const stage = stageViews(value).find((candidate) => candidate.index === path[1]);
     const gate = stage?.gates.find((candidate) => candidate.index === path[3]);
     if (stage && gate) {
-      const stats = gateStatistics(gate, stage, trafficView(value), baselineView(value), targetPower);
+      const stats = gateStatistics(gate, stage, trafficView(value), baselineView(value), targetPower, planSchedule(value));
       if (stats) {
         const lines = [
           `**Gate on \`${gate.metric}\`** in stage \`${stage.name}\``,

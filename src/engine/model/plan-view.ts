@@ -2,6 +2,7 @@
 
 import { isRecord } from '../values';
 import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES } from './plan';
+import { planStepMinutes } from './stage-traffic';
 import { durationMinutes, ratio } from './units';
 
 export interface StageView {
@@ -112,10 +113,19 @@ export function trafficView(value: Record<string, unknown>): TrafficView {
   };
 }
 
-/** New-version requests per second in a stage. */
-export function stageRequestsPerSecond(stage: StageView, traffic: TrafficView): number | undefined {
-  if (traffic.requestsPerSecond === undefined || stage.weight === undefined) return undefined;
-  return traffic.requestsPerSecond * (stage.internal ? traffic.internalShare : 1) * (stage.weight / 100);
+/** What the gate statistics need of the whole plan to judge one stage's windows as the simulator does. */
+export interface PlanSchedule {
+  /** The simulator's time step (planStepMinutes): stage durations and intervals are whole steps. */
+  stepMinutes: number;
+  /** `strategy: blue-green`: every stage on all traffic serves all of it from the new version. */
+  blueGreen: boolean;
+}
+
+export const DEFAULT_SCHEDULE: PlanSchedule = { stepMinutes: 1, blueGreen: false };
+
+export function planSchedule(value: Record<string, unknown>): PlanSchedule {
+  const gated = stageViews(value).filter((stage) => stage.gates.length > 0);
+  return { stepMinutes: planStepMinutes(gated.map((stage) => stage.intervalMinutes)), blueGreen: value.strategy === 'blue-green' };
 }
 
 export interface BaselineView {

@@ -2,6 +2,7 @@
 // breakdown cells and what each stage must measure. Built once per plan and options, shared by every run.
 
 import type { Gate, Metric, PlanProblem, ReleasePlan, Stage } from '../model/plan';
+import { evaluationWindowSteps, stageRouteShare, wholeSteps } from '../model/stage-traffic';
 import { MAX_SEGMENTS, MAX_SEGMENT_STEPS, MAX_STEPS } from './limits';
 import { shortNumber, type PlanOutline } from './result';
 import { segmentLabel } from './scenarios';
@@ -95,14 +96,16 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
   const stages: CompiledStage[] = [];
   let startStep = 0;
   for (const stage of plan.stages) {
-    const steps = Math.max(1, Math.round(stage.durationMinutes / stepMinutes));
-    const intervalSteps = Math.max(1, Math.round(stage.intervalMinutes / stepMinutes));
-    // Every interval, each window since the previous evaluation; the last window runs to the stage's end, so a
-    // duration that is not a multiple of the interval lengthens the last window instead of adding a short one.
-    const evaluations = Math.max(1, Math.floor(steps / intervalSteps));
-    const evaluationEnds = Array.from({ length: evaluations }, (_, i) => (i === evaluations - 1 ? steps : (i + 1) * intervalSteps));
+    const steps = wholeSteps(stage.durationMinutes, stepMinutes);
+    let windowEnd = 0;
+    const evaluationEnds = evaluationWindowSteps(stage.durationMinutes, stage.intervalMinutes, stepMinutes).map(
+      (windowSteps) => (windowEnd += windowSteps),
+    );
     const blueGreenSwitch = plan.strategy === 'blue-green' && stage.cohort === 'all';
-    const routeProbability = blueGreenSwitch ? 1 : stage.cohort === 'internal' ? stage.weight * plan.traffic.internalShare : stage.weight;
+    const routeProbability = stageRouteShare(
+      { weight: stage.weight, internal: stage.cohort === 'internal', blueGreenSwitch },
+      plan.traffic.internalShare,
+    );
     if (blueGreenSwitch && stage.weight !== 1)
       notes.push({
         path: ['stages', stage.index, 'weight'],

@@ -2,7 +2,10 @@
 // gate-threshold-below-baseline, gate-false-rollback-likely and the editor's hover; it models what the
 // simulator does, so the lint and a healthy simulation agree.
 //
-// A window is the traffic since the previous evaluation (the stage's interval). The gate is judged on
+// A window is the traffic since the previous evaluation (the stage's interval, the last one running to the
+// stage's end), in the simulator's whole time steps; the new version's share of it is the simulator's
+// (model/stage-traffic.ts: internal stages see weight × internalShare, a blue-green switch all traffic, and
+// the current version serves all the rest). The gate is judged on
 // "cells": all of the stage's traffic, and each value of each `breakdown` dimension on its own. It trips
 // when any cell breaches its bound, so both the detection and the false-rollback probability of a window
 // combine the cells as independent trials: 1 − Π(1 − p_cell). (Cells overlap, so this slightly
@@ -22,7 +25,16 @@
 // bound if that is higher; for latency, 10% of requests slower than the bound (twice what a p95 allows).
 
 import { binomialUpperTail, normalCdf } from './binomial';
-import { hasBound, stageRequestsPerSecond, type BaselineView, type GateView, type StageView, type TrafficView } from '../model/plan-view';
+import {
+  DEFAULT_SCHEDULE,
+  hasBound,
+  type BaselineView,
+  type GateView,
+  type PlanSchedule,
+  type StageView,
+  type TrafficView,
+} from '../model/plan-view';
+import { evaluationWindowSteps, stageRouteShare, windowRequests } from '../model/stage-traffic';
 
 /** Spread of log-latency assumed for healthy traffic: a p99/p50 ratio of about 3.2, typical of web services. */
 export const LATENCY_LOG_SIGMA = 0.5;
@@ -37,6 +49,8 @@ interface GateCell {
   label: string;
   requests: number;
   baselineRequests: number;
+  /** Standard deviation of `requests`: each request is routed on its own, so a window's count is binomial. */
+  requestsSpread: number;
 }
 
 export interface GateStatistics {
@@ -73,43 +87,56 @@ export function gateStatistics(
   traffic: TrafficView,
   baseline: BaselineView,
   targetPower: number,
+  schedule: PlanSchedule = DEFAULT_SCHEDULE,
 ): GateStatistics | undefined {
-  const rate = stageRequestsPerSecond(stage, traffic);
-  if (rate === undefined || rate <= 0 || traffic.requestsPerSecond === undefined || !gate.metric || !hasBound(gate)) return undefined;
+  const rps = traffic.requestsPerSecond;
+  if (rps === undefined || stage.weight === undefined || !gate.metric || !hasBound(gate)) return undefined;
+  const route = stageRouteShare(
+    { weight: stage.weight / 100, internal: stage.internal, blueGreenSwitch: schedule.blueGreen && !stage.internal },
+    traffic.internalShare,
+  );
+  if (!(route > 0)) return undefined;
   // A stage shorter than its interval never evaluates its gates (stage-interval-exceeds-duration says so).
   if (stage.durationMinutes !== undefined && stage.intervalMinutes > stage.durationMinutes) return undefined;
-  const windowMinutes = stage.intervalMinutes;
-  const evaluations = Math.max(1, Math.floor((stage.durationMinutes ?? stage.intervalMinutes) / stage.intervalMinutes));
-  const n = Math.floor(rate * windowMinutes * 60);
+  // The windows the simulator judges: whole steps, the last one running to the stage's end.
+  const windows = evaluationWindowSteps(stage.durationMinutes ?? stage.intervalMinutes, stage.intervalMinutes, schedule.stepMinutes).map(
+    (steps) => steps * schedule.stepMinutes,
+  );
+  const windowMinutes = windows[0];
+  const evaluations = windows.length;
+  const expected = windowRequests(rps, route, windowMinutes);
+  const n = Math.floor(expected.newVersion);
   // Absurd traffic (beyond what a number of requests can mean) is the schema's and the simulator's to report.
   if (n < 1 || !Number.isSafeInteger(n)) return undefined;
-  const cohortRate = traffic.requestsPerSecond * (stage.internal ? traffic.internalShare : 1);
-  const m = Math.floor(Math.max(0, cohortRate - rate) * windowMinutes * 60);
-  const cells: GateCell[] = [{ label: 'all traffic', requests: n, baselineRequests: m }];
-  for (const dimension of stage.breakdown) {
-    for (const [value, share] of Object.entries(traffic.shares[dimension] ?? {})) {
-      if (share > 0)
-        cells.push({ label: `${dimension}=${value}`, requests: Math.floor(n * share), baselineRequests: Math.floor(m * share) });
+  // Cells of a window `scale` times the first one's length (a longer last window, or more traffic for the remedy).
+  const cellsAt = (scale: number): GateCell[] => {
+    const requests = expected.newVersion * scale;
+    const current = expected.currentVersion * scale;
+    const cell = (label: string, share: number): GateCell => ({
+      label,
+      requests: Math.floor(requests * share),
+      baselineRequests: Math.floor(current * share),
+      requestsSpread: Math.sqrt((requests + current) * share * route * (1 - route)),
+    });
+    const at: GateCell[] = [cell('all traffic', 1)];
+    for (const dimension of stage.breakdown) {
+      for (const [value, share] of Object.entries(traffic.shares[dimension] ?? {}))
+        if (share > 0) at.push(cell(`${dimension}=${value}`, share));
     }
-  }
+    return at;
+  };
+  const cells = cellsAt(1);
   const windowProbability = (cellProbability: (cell: GateCell) => number, scale = 1) =>
-    1 -
-    cells.reduce(
-      (pass, cell) =>
-        pass *
-        (1 -
-          cellProbability(
-            scale === 1
-              ? cell
-              : { ...cell, requests: Math.floor(cell.requests * scale), baselineRequests: Math.floor(cell.baselineRequests * scale) },
-          )),
-      1,
-    );
+    1 - (scale === 1 ? cells : cellsAt(scale)).reduce((pass, cell) => pass * (1 - cellProbability(cell)), 1);
+  // Over the stage: every window passes, the last one possibly longer.
+  const stageProbability = (cellProbability: (cell: GateCell) => number) =>
+    1 - windows.reduce((pass, minutes) => pass * (1 - windowProbability(cellProbability, minutes / windowMinutes)), 1);
   const finish = (
     partial: Omit<
       GateStatistics,
       'requestsPerWindow' | 'windowMinutes' | 'evaluations' | 'cells' | 'falseRollbackPerStage' | 'scaleForTarget'
     >,
+    healthyTrip: ((cell: GateCell) => number) | undefined,
     detectionAt: (scale: number) => number,
   ): GateStatistics => ({
     ...partial,
@@ -117,7 +144,7 @@ export function gateStatistics(
     windowMinutes,
     evaluations,
     cells,
-    falseRollbackPerStage: 1 - Math.pow(1 - partial.falseRollbackPerWindow, evaluations),
+    falseRollbackPerStage: healthyTrip ? stageProbability(healthyTrip) : 0,
     scaleForTarget: scaleFor(targetPower, detectionAt, partial.detectionProbability),
   });
 
@@ -156,6 +183,7 @@ export function gateStatistics(
         falseRollbackPerWindow: f0 === undefined ? 0 : windowProbability(trip(f0)),
         baselineBreaksBound: f0 !== undefined && f0 > threshold + 1e-12,
       },
+      f0 === undefined ? undefined : trip(f0),
       (scale) => windowProbability(trip(f1), scale),
     );
   }
@@ -167,8 +195,7 @@ export function gateStatistics(
     if (gate.maxIncrease !== undefined && p95 !== undefined) bounds.push(p95 * (1 + gate.maxIncrease));
     if (bounds.length === 0) return undefined;
     const threshold = Math.min(...bounds);
-    const slowTrip = (share: number) => (cell: GateCell) =>
-      cell.requests < 1 ? 0 : binomialUpperTail(cell.requests, share, Math.floor(cell.requests * 0.05));
+    const slowTrip = (share: number) => (cell: GateCell) => countTrip(cell, share, 0.05);
     const slowShareHealthy = p95 === undefined ? 0 : shareSlowerThan(threshold, p95);
     return finish(
       {
@@ -181,6 +208,7 @@ export function gateStatistics(
         falseRollbackPerWindow: windowProbability(slowTrip(slowShareHealthy)),
         baselineBreaksBound: p95 !== undefined && p95 > threshold,
       },
+      slowTrip(slowShareHealthy),
       (scale) => windowProbability(slowTrip(0.1), scale),
     );
   }
@@ -194,13 +222,48 @@ function failureTrip(cell: GateCell, f: number, f0: number, bound: FailureBound)
   // Without a current-version cohort of its own (a 100% stage), the gate compares with the plan's baseline,
   // as the simulator does; with a large one, the cohort's noise is negligible.
   if (bound.slope === 0 || cell.baselineRequests < MIN_BASELINE_REQUESTS || cell.baselineRequests >= EXACT_BASELINE_RATIO * n) {
-    return binomialUpperTail(n, f, Math.floor(n * (bound.intercept + bound.slope * f0) + 1e-9));
+    return countTrip(cell, f, bound.intercept + bound.slope * f0);
   }
   const m = Math.max(1, cell.baselineRequests);
   const mean = f - bound.slope * f0 - bound.intercept - 0.5 / n;
   const variance = (f * (1 - f)) / n + (bound.slope * bound.slope * f0 * (1 - f0)) / m;
   if (variance <= 0) return mean > 0 ? 1 : 0;
   return 1 - normalCdf(-mean / Math.sqrt(variance));
+}
+
+/** Most lattice points countTrip sums over; beyond, the count's spread is wide enough for its mean to stand for it. */
+const MAX_LATTICE_POINTS = 64;
+
+/**
+ * P(X > ⌊n·c⌋) for X ~ Binomial(n, p): a count above the share c of the window's n requests. n is itself binomial
+ * (the routing), and ⌊n·c⌋ jumps by one as n crosses each multiple of 1/c: 9,000 requests trip a 0.3% bound at 28
+ * errors, 8,999 at 27. So the tail is averaged over n (taken as normal, with its spread) within each step of the
+ * bound, rather than read at the mean alone, which can be a tenth off either way.
+ */
+function countTrip(cell: GateCell, p: number, c: number): number {
+  const mean = cell.requests;
+  if (mean < 1) return 0;
+  const spread = cell.requestsSpread;
+  const atMean = binomialUpperTail(mean, p, Math.floor(mean * c + 1e-9));
+  if (!(c > 0) || spread * c < 1e-3) return atMean;
+  const low = Math.max(1, mean - 5 * spread);
+  const high = mean + 5 * spread;
+  const first = Math.floor(low * c + 1e-9);
+  const last = Math.floor(high * c + 1e-9);
+  if (last - first > MAX_LATTICE_POINTS) return atMean;
+  let total = 0;
+  let weight = 0;
+  for (let k = first; k <= last; k++) {
+    // Whole request counts n with ⌊n·c⌋ = k, within five spreads of the mean.
+    const from = Math.max(low, Math.ceil(k / c - 1e-9));
+    const to = Math.min(high, Math.ceil((k + 1) / c - 1e-9) - 1);
+    if (to < from) continue;
+    const mass = normalCdf((to + 0.5 - mean) / spread) - normalCdf((from - 0.5 - mean) / spread);
+    if (mass <= 0) continue;
+    total += mass * binomialUpperTail(Math.round((from + to) / 2), p, k);
+    weight += mass;
+  }
+  return weight > 0 ? total / weight : atMean;
 }
 
 /** Share of requests slower than `thresholdMs` for a log-normal latency whose p95 is `p95Ms`. */
