@@ -121,10 +121,15 @@ export interface PlanSchedule {
   blueGreen: boolean;
 }
 
+const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|kpi:.+)$/;
+
 export const DEFAULT_SCHEDULE: PlanSchedule = { stepMinutes: 1, blueGreen: false };
 
 export function planSchedule(value: Record<string, unknown>): PlanSchedule {
-  const gated = stageViews(value).filter((stage) => stage.gates.length > 0);
+  // As readPlan keeps them: gates on a metric the simulator knows.
+  const gated = stageViews(value).filter((stage) =>
+    stage.gates.some((gate) => gate.metric !== undefined && SIMULATED_METRIC.test(gate.metric)),
+  );
   return { stepMinutes: planStepMinutes(gated.map((stage) => stage.intervalMinutes)), blueGreen: value.strategy === 'blue-green' };
 }
 

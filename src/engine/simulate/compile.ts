@@ -2,15 +2,16 @@
 // breakdown cells and what each stage must measure. Built once per plan and options, shared by every run.
 
 import type { Gate, Metric, PlanProblem, ReleasePlan, Stage } from '../model/plan';
-import { evaluationWindowSteps, stageRouteShare, wholeSteps } from '../model/stage-traffic';
+import { evaluationWindowSteps, MIN_STEP_SECONDS, planStepMinutes, stageRouteShare, wholeSteps } from '../model/stage-traffic';
 import { MAX_SEGMENTS, MAX_SEGMENT_STEPS, MAX_STEPS } from './limits';
-import { shortNumber, type PlanOutline } from './result';
+import { DIGITS, round, shortNumber, type PlanOutline } from './result';
 import { segmentLabel } from './scenarios';
 
-const DEFAULT_STEP_MINUTES = 1;
-
 export interface SimulationOptions {
-  /** Length of one time step in minutes (default 1). Stage durations and intervals are rounded to whole steps. */
+  /**
+   * Length of one time step in minutes. Stage durations and intervals are rounded to whole steps. Default: the
+   * gated stages' intervals' greatest common divisor, from 10 s to 1 minute (planStepMinutes).
+   */
   stepMinutes?: number;
 }
 
@@ -78,7 +79,8 @@ export interface CompiledPlan {
 
 export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}): { compiled?: CompiledPlan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
-  const stepMinutes = options.stepMinutes ?? DEFAULT_STEP_MINUTES;
+  const stepMinutes =
+    options.stepMinutes ?? planStepMinutes(plan.stages.filter((stage) => stage.gates.length > 0).map((stage) => stage.intervalMinutes));
   if (!(stepMinutes > 0 && Number.isFinite(stepMinutes))) throw new Error(`stepMinutes must be a positive number, not ${stepMinutes}`);
   const notes: PlanProblem[] = [];
 
@@ -97,6 +99,12 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
   let startStep = 0;
   for (const stage of plan.stages) {
     const steps = wholeSteps(stage.durationMinutes, stepMinutes);
+    const intervalSteps = wholeSteps(stage.intervalMinutes, stepMinutes);
+    if (stage.gates.length > 0 && Math.abs(intervalSteps * stepMinutes - stage.intervalMinutes) > 1e-9)
+      notes.push({
+        path: ['stages', stage.index, 'interval'],
+        message: `Stage ${stage.name}: the interval of ${seconds(stage.intervalMinutes)} is replayed as ${seconds(intervalSteps * stepMinutes)}, ${intervalSteps} step${intervalSteps === 1 ? '' : 's'} of ${seconds(stepMinutes)} (steps are at least ${MIN_STEP_SECONDS} s).`,
+      });
     let windowEnd = 0;
     const evaluationEnds = evaluationWindowSteps(stage.durationMinutes, stage.intervalMinutes, stepMinutes).map(
       (windowSteps) => (windowEnd += windowSteps),
@@ -211,6 +219,10 @@ function compileGate(gate: Gate, kpiNames: string[]): CompiledGate | undefined {
   return { gate, label, metric: gate.metric, kind: 'kpi', kpiIndex, relative };
 }
 
+function seconds(minutes: number): string {
+  return `${shortNumber(minutes * 60)} s`;
+}
+
 function boundText(gate: Gate): string {
   const isRate = gate.metric !== 'latencyP95Ms';
   const value = (bound: number) => (isRate ? `${shortNumber(bound * 100)}%` : `${shortNumber(bound)} ms`);
@@ -229,7 +241,7 @@ export function outline(compiled: CompiledPlan): PlanOutline {
     name: plan.name,
     service: plan.service,
     strategy: plan.strategy,
-    stepMinutes,
+    stepMinutes: round(stepMinutes, DIGITS.minute),
     stages: compiled.stages.map((stage) => ({
       name: stage.stage.name,
       weight: stage.stage.weight,

@@ -275,7 +275,7 @@ export class ScenarioRunner {
       kind: scenario.kind,
       newVersionAtFault: newVersionAtFault(scenario.kind),
       description: scenario.description,
-      stepMinutes,
+      stepMinutes: round(stepMinutes, DIGITS.minute),
       outcome: last.outcome,
       detection: last.detection,
       stop: last.stop,
