@@ -1,7 +1,7 @@
 // Tolerant reading of a plan document for rules: every stage and gate that can be read, with its index.
 
 import { isRecord } from '../values';
-import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES } from './plan';
+import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES, readDispersion, type Dispersion } from './plan';
 import { planStepMinutes } from './stage-traffic';
 import { durationMinutes, ratio } from './units';
 
@@ -137,6 +137,7 @@ export interface BaselineView {
   errorRate?: number;
   latencyP95Ms?: number;
   kpis: Record<string, number>;
+  dispersion: Dispersion;
 }
 
 export function baselineView(value: Record<string, unknown>): BaselineView {
@@ -149,6 +150,7 @@ export function baselineView(value: Record<string, unknown>): BaselineView {
       typeof baseline.errorRate === 'number' && baseline.errorRate >= 0 && baseline.errorRate <= 1 ? baseline.errorRate : undefined,
     latencyP95Ms: typeof baseline.latencyP95Ms === 'number' && baseline.latencyP95Ms > 0 ? baseline.latencyP95Ms : undefined,
     kpis,
+    dispersion: readDispersion(baseline.dispersion),
   };
 }
 

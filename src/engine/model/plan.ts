@@ -48,10 +48,24 @@ interface Dimension {
   values: { value: string; share: number }[];
 }
 
+/** baseline.dispersion: per signal, how much its true value varies from window to window (0: not at all). */
+export interface Dispersion {
+  /** Beta-binomial intra-window correlation ρ of the error rate, in [0, 1). */
+  errorRate: number;
+  /** Relative standard deviation of the window's true p95. */
+  latencyP95Ms: number;
+  /** ρ of each KPI's success rate, by name. */
+  kpis: Record<string, number>;
+}
+
+export const NO_DISPERSION: Dispersion = { errorRate: 0, latencyP95Ms: 0, kpis: {} };
+
 export interface Baseline {
   errorRate: number;
   latencyP95Ms: number;
   kpis: Record<string, number>;
+  /** Window-to-window variation beyond sampling (baseline.dispersion); zeros when absent. */
+  dispersion: Dispersion;
 }
 
 export interface Scenario {
@@ -101,7 +115,7 @@ export interface PlanProblem {
 }
 
 /** Defaults for a plan that declares no baseline: a healthy web service. */
-export const DEFAULT_BASELINE: Baseline = { errorRate: 0.001, latencyP95Ms: 200, kpis: {} };
+export const DEFAULT_BASELINE: Baseline = { errorRate: 0.001, latencyP95Ms: 200, kpis: {}, dispersion: NO_DISPERSION };
 
 export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
@@ -136,6 +150,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     kpis: Object.fromEntries(
       Object.entries(record(baselineRaw.kpis) ?? {}).filter((entry): entry is [string, number] => fraction(entry[1]) !== undefined),
     ),
+    dispersion: readDispersion(baselineRaw.dispersion),
   };
 
   const stages: Stage[] = [];
@@ -229,6 +244,19 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
       rollback: { automatic: rollbackRaw.automatic === true, action, delayMinutes: delay, onInconclusive },
       scenarios,
     },
+  };
+}
+
+/** baseline.dispersion as far as it is valid (the schema reports the rest): ρ in [0, 1), a relative spread ≥ 0. */
+export function readDispersion(raw: unknown): Dispersion {
+  const dispersion = record(raw);
+  if (!dispersion) return NO_DISPERSION;
+  const correlation = (value: unknown) => (typeof value === 'number' && value > 0 && value < 1 ? value : 0);
+  const spread = dispersion.latencyP95Ms;
+  return {
+    errorRate: correlation(dispersion.errorRate),
+    latencyP95Ms: typeof spread === 'number' && Number.isFinite(spread) && spread > 0 ? spread : 0,
+    kpis: Object.fromEntries(Object.entries(record(dispersion.kpis) ?? {}).map(([name, value]) => [name, correlation(value)])),
   };
 }
 

@@ -25,6 +25,7 @@
 // bound if that is higher; for latency, 10% of requests slower than the bound (twice what a p95 allows).
 
 import { binomialUpperTail, normalCdf } from './binomial';
+import { latencyStrata, rateStrata } from './dispersion';
 import {
   DEFAULT_SCHEDULE,
   hasBound,
@@ -128,15 +129,15 @@ export function gateStatistics(
   const cells = cellsAt(1);
   const windowProbability = (cellProbability: (cell: GateCell) => number, scale = 1) =>
     1 - (scale === 1 ? cells : cellsAt(scale)).reduce((pass, cell) => pass * (1 - cellProbability(cell)), 1);
-  // Over the stage: every window passes, the last one possibly longer.
-  const stageProbability = (cellProbability: (cell: GateCell) => number) =>
-    1 - windows.reduce((pass, minutes) => pass * (1 - windowProbability(cellProbability, minutes / windowMinutes)), 1);
+  // Over the stage: every window passes, the last one possibly longer. `atScale` gives one window's probability.
+  const stageProbability = (atScale: (scale: number) => number) =>
+    1 - windows.reduce((pass, minutes) => pass * (1 - atScale(minutes / windowMinutes)), 1);
   const finish = (
     partial: Omit<
       GateStatistics,
       'requestsPerWindow' | 'windowMinutes' | 'evaluations' | 'cells' | 'falseRollbackPerStage' | 'scaleForTarget'
     >,
-    healthyTrip: ((cell: GateCell) => number) | undefined,
+    healthyAt: ((scale: number) => number) | undefined,
     detectionAt: (scale: number) => number,
   ): GateStatistics => ({
     ...partial,
@@ -144,7 +145,7 @@ export function gateStatistics(
     windowMinutes,
     evaluations,
     cells,
-    falseRollbackPerStage: healthyTrip ? stageProbability(healthyTrip) : 0,
+    falseRollbackPerStage: healthyAt ? stageProbability(healthyAt) : 0,
     scaleForTarget: scaleFor(targetPower, detectionAt, partial.detectionProbability),
   });
 
@@ -165,8 +166,16 @@ export function gateStatistics(
     const threshold = Math.min(...failureBounds.map((bound) => bound.intercept + bound.slope * (f0 ?? 0)));
     const f1 = Math.min(1, Math.max(2 * (f0 ?? 0), 1.5 * threshold));
     if (f1 <= 0) return undefined;
-    const trip = (f: number) => (cell: GateCell) =>
-      1 - failureBounds.reduce((pass, bound) => pass * (1 - failureTrip(cell, f, f0 ?? 0, bound)), 1);
+    // The new version failing at f while the current version's true rate that window is `reference`.
+    const trip = (f: number, reference: number) => (cell: GateCell) =>
+      1 - failureBounds.reduce((pass, bound) => pass * (1 - failureTrip(cell, f, reference, f0 ?? 0, bound)), 1);
+    // baseline.dispersion: each window's true failure rate is drawn for both versions; a regression adds to it.
+    const strata =
+      f0 === undefined ? [] : rateStrata(f0, isKpi ? (baseline.dispersion.kpis[gate.metric.slice(4)] ?? 0) : baseline.dispersion.errorRate);
+    const drifting = (shift: number) => (scale: number) =>
+      strata.reduce((sum, { value, mass }) => sum + mass * windowProbability(trip(clampRate(value + shift), value), scale), 0);
+    const healthyAt = f0 === undefined ? undefined : drifting(0);
+    const detectionAt = f0 === undefined ? (scale: number) => windowProbability(trip(f1, 0), scale) : drifting(f1 - f0);
     return finish(
       {
         metric: isKpi ? 'kpi' : 'errorRate',
@@ -179,24 +188,36 @@ export function gateStatistics(
               ? 'a doubling of KPI failures'
               : 'a doubling of the error rate'
             : 'a rise to 1.5 × the bound',
-        detectionProbability: windowProbability(trip(f1)),
-        falseRollbackPerWindow: f0 === undefined ? 0 : windowProbability(trip(f0)),
+        detectionProbability: detectionAt(1),
+        falseRollbackPerWindow: healthyAt ? healthyAt(1) : 0,
         baselineBreaksBound: f0 !== undefined && f0 > threshold + 1e-12,
       },
-      f0 === undefined ? undefined : trip(f0),
-      (scale) => windowProbability(trip(f1), scale),
+      healthyAt,
+      detectionAt,
     );
   }
 
   if (gate.metric === 'latencyP95Ms') {
     const p95 = baseline.latencyP95Ms;
-    const bounds: number[] = [];
-    if (gate.max !== undefined) bounds.push(gate.max);
-    if (gate.maxIncrease !== undefined && p95 !== undefined) bounds.push(p95 * (1 + gate.maxIncrease));
-    if (bounds.length === 0) return undefined;
-    const threshold = Math.min(...bounds);
+    // The bound when the current version's true p95 that window is `current` (a relative bound follows it).
+    const boundAt = (current: number | undefined) => {
+      const bounds: number[] = [];
+      if (gate.max !== undefined) bounds.push(gate.max);
+      if (gate.maxIncrease !== undefined && current !== undefined) bounds.push(current * (1 + gate.maxIncrease));
+      return bounds.length === 0 ? undefined : Math.min(...bounds);
+    };
+    const threshold = boundAt(p95);
+    if (threshold === undefined) return undefined;
     const slowTrip = (share: number) => (cell: GateCell) => countTrip(cell, share, 0.05);
-    const slowShareHealthy = p95 === undefined ? 0 : shareSlowerThan(threshold, p95);
+    // baseline.dispersion.latencyP95Ms: each window's true p95 is the baseline's times a drawn factor.
+    const strata = p95 === undefined ? [] : latencyStrata(baseline.dispersion.latencyP95Ms);
+    const healthyAt = (scale: number) =>
+      p95 === undefined
+        ? windowProbability(slowTrip(0), scale)
+        : strata.reduce(
+            (sum, { value, mass }) => sum + mass * windowProbability(slowTrip(shareSlowerThan(boundAt(p95 * value)!, p95 * value)), scale),
+            0,
+          );
     return finish(
       {
         metric: 'latencyP95Ms',
@@ -205,23 +226,31 @@ export function gateStatistics(
         regressed: threshold,
         regressionLabel: '10% of requests slower than the bound',
         detectionProbability: windowProbability(slowTrip(0.1)),
-        falseRollbackPerWindow: windowProbability(slowTrip(slowShareHealthy)),
+        falseRollbackPerWindow: healthyAt(1),
         baselineBreaksBound: p95 !== undefined && p95 > threshold,
       },
-      slowTrip(slowShareHealthy),
+      healthyAt,
       (scale) => windowProbability(slowTrip(0.1), scale),
     );
   }
   return undefined;
 }
 
-/** Probability that one cell breaches one failure-rate bound when the new version fails at rate f and the current at f0. */
-function failureTrip(cell: GateCell, f: number, f0: number, bound: FailureBound): number {
+function clampRate(rate: number): number {
+  return Math.min(1, Math.max(0, rate));
+}
+
+/**
+ * Probability that one cell breaches one failure-rate bound when the new version fails at rate f and the current
+ * at f0 (its true rate this window; the plan's baseline is `planF0`).
+ */
+function failureTrip(cell: GateCell, f: number, f0: number, planF0: number, bound: FailureBound): number {
   const n = cell.requests;
   if (n < 1) return 0;
   // Without a current-version cohort of its own (a 100% stage), the gate compares with the plan's baseline,
   // as the simulator does; with a large one, the cohort's noise is negligible.
-  if (bound.slope === 0 || cell.baselineRequests < MIN_BASELINE_REQUESTS || cell.baselineRequests >= EXACT_BASELINE_RATIO * n) {
+  if (cell.baselineRequests < MIN_BASELINE_REQUESTS) return countTrip(cell, f, bound.intercept + bound.slope * planF0);
+  if (bound.slope === 0 || cell.baselineRequests >= EXACT_BASELINE_RATIO * n) {
     return countTrip(cell, f, bound.intercept + bound.slope * f0);
   }
   const m = Math.max(1, cell.baselineRequests);

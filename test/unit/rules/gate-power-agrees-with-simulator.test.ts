@@ -17,7 +17,7 @@ interface Case {
   stage: number;
 }
 
-function header(requestsPerSecond: number, extra: string[] = []): string[] {
+function header(requestsPerSecond: number, extra: string[] = [], baseline = 'baseline: { errorRate: 0.002, latencyP95Ms: 200 }'): string[] {
   return [
     'apiVersion: stagegate.dev/v1',
     'kind: ReleasePlan',
@@ -26,24 +26,27 @@ function header(requestsPerSecond: number, extra: string[] = []): string[] {
     'traffic:',
     `  requestsPerSecond: ${requestsPerSecond}`,
     '  dimensions: { region: { eu: 0.5, us: 0.3, ap: 0.2 } }',
-    'baseline: { errorRate: 0.002, latencyP95Ms: 200 }',
+    baseline,
     'rollback: { automatic: true }',
     'stages:',
   ];
 }
 
-function perRegion(bound: string): Case {
+function perRegion(bound: string, dispersion?: string, metric = 'errorRate'): Case {
+  const baseline = dispersion
+    ? `baseline: { errorRate: 0.002, latencyP95Ms: 200, kpis: { pay: 0.97 }, dispersion: ${dispersion} }`
+    : undefined;
   return {
-    title: `a canary judged per region (${bound})`,
+    title: `a canary judged per region (${metric} ${bound}${dispersion ? `, dispersion ${dispersion}` : ''})`,
     stage: 0,
     text: lines(
-      ...header(1000),
+      ...header(1000, [], baseline),
       '  - name: canary',
       '    weight: 2',
       '    duration: 2h',
       '    interval: 30m',
       '    breakdown: [region]',
-      `    gates: [{ metric: errorRate, ${bound} }]`,
+      `    gates: [{ metric: ${metric}, ${bound} }]`,
       '  - name: full',
       '    weight: 100',
       '    duration: 1h',
@@ -54,6 +57,12 @@ function perRegion(bound: string): Case {
 const CASES: Case[] = [
   perRegion('maxIncrease: 50%'),
   perRegion('max: 0.3%'),
+  // Over-dispersion: each window's true values drift for both versions; an absolute bound sees the drift, a
+  // relative one mostly compares it away.
+  perRegion('max: 0.35%', '{ errorRate: 0.0001 }'),
+  perRegion('maxIncrease: 50%', '{ errorRate: 0.0001 }'),
+  perRegion('max: 230', '{ latencyP95Ms: 0.06 }', 'latencyP95Ms'),
+  perRegion('min: 96.5%', '{ kpis: { pay: 0.00003 } }', 'kpi:pay'),
   {
     // The new version's internal users are compared with every current-version request, external ones included.
     title: 'an internal stage with a relative bound (100 rps)',
