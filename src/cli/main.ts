@@ -8,7 +8,7 @@ const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
                   [--config FILE] [--fix] [--readiness] [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
-                  [--format text|json|html] [--out FILE] [--force]
+                  [--format text|json|html] [--out FILE] [--force] [--start ISO-TIME]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.

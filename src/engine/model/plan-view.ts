@@ -2,7 +2,7 @@
 
 import { isRecord } from '../values';
 import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES, readDispersion, type Dispersion } from './plan';
-import { planStepMinutes } from './stage-traffic';
+import { planStepMinutes, quietestHourStart, wholeSteps } from './stage-traffic';
 import { durationMinutes, ratio } from './units';
 
 export interface StageView {
@@ -119,6 +119,11 @@ export interface PlanSchedule {
   stepMinutes: number;
   /** `strategy: blue-green`: every stage on all traffic serves all of it from the new version. */
   blueGreen: boolean;
+  /**
+   * traffic.profile.hourOfWeek (mean 1), the rollout's assumed start (the week's quietest hour, in minutes since
+   * Monday 00:00 UTC) and each stage's planned start in minutes, by stage index.
+   */
+  profile?: { factors: number[]; startMinuteOfWeek: number; stageStarts: Map<number, number> };
 }
 
 const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|kpi:.+)$/;
@@ -130,7 +135,27 @@ export function planSchedule(value: Record<string, unknown>): PlanSchedule {
   const gated = stageViews(value).filter((stage) =>
     stage.gates.some((gate) => gate.metric !== undefined && SIMULATED_METRIC.test(gate.metric)),
   );
-  return { stepMinutes: planStepMinutes(gated.map((stage) => stage.intervalMinutes)), blueGreen: value.strategy === 'blue-green' };
+  const stepMinutes = planStepMinutes(gated.map((stage) => stage.intervalMinutes));
+  const schedule: PlanSchedule = { stepMinutes, blueGreen: value.strategy === 'blue-green' };
+  const raw = isRecord(value.traffic) && isRecord(value.traffic.profile) ? value.traffic.profile.hourOfWeek : undefined;
+  if (
+    Array.isArray(raw) &&
+    raw.length === 168 &&
+    raw.every((factor) => typeof factor === 'number' && Number.isFinite(factor) && factor >= 0)
+  ) {
+    const mean = (raw as number[]).reduce((sum, factor) => sum + factor, 0) / 168;
+    if (mean > 0) {
+      const factors = (raw as number[]).map((factor) => factor / mean);
+      const stageStarts = new Map<number, number>();
+      let minute = 0;
+      for (const stage of stageViews(value)) {
+        stageStarts.set(stage.index, minute);
+        minute += wholeSteps(stage.durationMinutes ?? stage.intervalMinutes, stepMinutes) * stepMinutes;
+      }
+      schedule.profile = { factors, startMinuteOfWeek: quietestHourStart(factors), stageStarts };
+    }
+  }
+  return schedule;
 }
 
 export interface BaselineView {

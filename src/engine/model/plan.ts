@@ -95,6 +95,8 @@ export interface ReleasePlan {
     requestsPerUser?: number;
     internalShare: number;
     dimensions: Dimension[];
+    /** traffic.profile.hourOfWeek scaled to mean 1: 168 factors, Monday 00:00 UTC first. */
+    profile?: number[];
   };
   baseline: Baseline;
   flags: string[];
@@ -143,6 +145,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     }
     dimensions.push({ name, values });
   }
+  const profile = readProfile(record(traffic?.profile)?.hourOfWeek, problems);
   const baselineRaw = record(root.baseline) ?? {};
   const baseline: Baseline = {
     errorRate: fraction(baselineRaw.errorRate) ?? DEFAULT_BASELINE.errorRate,
@@ -237,6 +240,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
             ? traffic.internalShare
             : DEFAULT_INTERNAL_SHARE,
         dimensions,
+        ...(profile ? { profile } : {}),
       },
       baseline,
       flags: Array.isArray(root.flags) ? root.flags.filter((flag): flag is string => typeof flag === 'string') : [],
@@ -245,6 +249,23 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
       scenarios,
     },
   };
+}
+
+export const HOURS_PER_WEEK = 168;
+
+/** traffic.profile.hourOfWeek scaled to mean 1; a problem when it is given but not 168 numbers ≥ 0 of positive mean. */
+function readProfile(raw: unknown, problems: PlanProblem[]): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const valid = Array.isArray(raw) && raw.every((factor) => typeof factor === 'number' && Number.isFinite(factor) && factor >= 0);
+  const mean = valid ? (raw as number[]).reduce((sum, factor) => sum + factor, 0) / HOURS_PER_WEEK : 0;
+  if (!valid || raw.length !== HOURS_PER_WEEK || !(mean > 0)) {
+    problems.push({
+      path: ['traffic', 'profile', 'hourOfWeek'],
+      message: `traffic.profile.hourOfWeek needs ${HOURS_PER_WEEK} factors of at least 0 (Monday 00:00 UTC first), not all 0.`,
+    });
+    return undefined;
+  }
+  return (raw as number[]).map((factor) => factor / mean);
 }
 
 /** baseline.dispersion as far as it is valid (the schema reports the rest): ρ in [0, 1), a relative spread ≥ 0. */

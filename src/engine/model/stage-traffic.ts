@@ -75,3 +75,40 @@ function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
 }
+
+const MINUTES_PER_WEEK = 168 * 60;
+
+/** Minutes since Monday 00:00 UTC of the week `start` falls in, to the whole minute. */
+export function minuteOfWeek(start: Date): number {
+  // 1970-01-01 was a Thursday: Monday 00:00 UTC came 4 days later.
+  const minutes = Math.floor(start.getTime() / 60_000) - 4 * 24 * 60;
+  return ((minutes % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+}
+
+/** The profile's factor for the hour holding `minute` minutes after the rollout's start. */
+export function profileFactor(profile: readonly number[], startMinuteOfWeek: number, minute: number): number {
+  const hour = Math.floor(((((startMinuteOfWeek + minute) % MINUTES_PER_WEEK) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK) / 60);
+  return profile[hour];
+}
+
+/** The profile's mean factor over [from, to) minutes after the rollout's start. */
+export function meanProfileFactor(profile: readonly number[], startMinuteOfWeek: number, from: number, to: number): number {
+  if (to <= from) return profileFactor(profile, startMinuteOfWeek, from);
+  let total = 0;
+  let minute = from;
+  while (minute < to) {
+    // Up to the next hour boundary, or to the end.
+    const absolute = startMinuteOfWeek + minute;
+    const next = Math.min(to, minute + (60 - (((absolute % 60) + 60) % 60)));
+    total += profileFactor(profile, startMinuteOfWeek, minute) * (next - minute);
+    minute = next;
+  }
+  return total / (to - from);
+}
+
+/** The start of the week's quietest hour (the first of equals), in minutes since Monday 00:00 UTC. */
+export function quietestHourStart(profile: readonly number[]): number {
+  let quietest = 0;
+  for (let hour = 1; hour < profile.length; hour++) if (profile[hour] < profile[quietest]) quietest = hour;
+  return quietest * 60;
+}

@@ -2,7 +2,14 @@
 // breakdown cells and what each stage must measure. Built once per plan and options, shared by every run.
 
 import type { Gate, Metric, PlanProblem, ReleasePlan, Stage } from '../model/plan';
-import { evaluationWindowSteps, MIN_STEP_SECONDS, planStepMinutes, stageRouteShare, wholeSteps } from '../model/stage-traffic';
+import {
+  evaluationWindowSteps,
+  MIN_STEP_SECONDS,
+  minuteOfWeek,
+  planStepMinutes,
+  stageRouteShare,
+  wholeSteps,
+} from '../model/stage-traffic';
 import { MAX_SEGMENTS, MAX_SEGMENT_STEPS, MAX_STEPS } from './limits';
 import { DIGITS, round, shortNumber, type PlanOutline } from './result';
 import { segmentLabel } from './scenarios';
@@ -13,6 +20,17 @@ export interface SimulationOptions {
    * gated stages' intervals' greatest common divisor, from 10 s to 1 minute (planStepMinutes).
    */
   stepMinutes?: number;
+  /** When the rollout starts, for a plan with traffic.profile (default: now, stated in a note). Ignored without one. */
+  start?: Date;
+}
+
+/** A plan's traffic profile laid from the rollout's start. */
+export interface CompiledProfile {
+  /** 168 factors of mean 1, Monday 00:00 UTC first. */
+  factors: number[];
+  startMinuteOfWeek: number;
+  /** The start as ISO 8601, to the minute. */
+  start: string;
 }
 
 interface Segment {
@@ -73,6 +91,8 @@ export interface CompiledPlan {
   /** Most requests one segment receives in one step. */
   maxStepRequests: number;
   kpiNames: string[];
+  /** null without traffic.profile: traffic is constant. */
+  profile: CompiledProfile | null;
   /** Things the simulation had to assume or skip, stated once per plan, at paths into the plan (`stages`, index, …). */
   notes: PlanProblem[];
 }
@@ -183,8 +203,23 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
     });
   }
   if (problems.length > 0) return { problems };
-  const maxStepRequests = Math.ceil(Math.max(...segments.map((segment) => segment.requestsPerStep))) + 1;
-  return { compiled: { plan, stepMinutes, segments, stages, totalSteps: startStep, maxStepRequests, kpiNames, notes }, problems };
+  let profile: CompiledProfile | null = null;
+  if (plan.traffic.profile) {
+    // The engine reads the clock only here, and only for a plan with a profile; the start is then in every output.
+    const startTime = new Date(Math.floor((options.start ?? new Date()).getTime() / 60_000) * 60_000);
+    const startMinuteOfWeek = minuteOfWeek(startTime);
+    profile = { factors: plan.traffic.profile, startMinuteOfWeek, start: startTime.toISOString().replace(':00.000Z', 'Z') };
+    notes.push({
+      path: ['traffic', 'profile'],
+      message: `Traffic follows traffic.profile.hourOfWeek from a rollout start at ${profile.start} (${options.start ? 'given' : 'now; pass --start to choose it'}): × ${shortNumber(plan.traffic.profile[Math.floor(startMinuteOfWeek / 60)])} of requestsPerSecond in its first hour.`,
+    });
+  }
+  const peak = profile ? Math.max(...profile.factors) : 1;
+  const maxStepRequests = Math.ceil(Math.max(...segments.map((segment) => segment.requestsPerStep)) * peak) + 1;
+  return {
+    compiled: { plan, stepMinutes, segments, stages, totalSteps: startStep, maxStepRequests, kpiNames, profile, notes },
+    problems,
+  };
 }
 
 function buildSegments(plan: ReleasePlan, stepMinutes: number): Segment[] {

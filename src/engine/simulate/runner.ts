@@ -4,6 +4,7 @@
 
 import type { CompiledPlan, CompiledStage, CompiledGate } from './compile';
 import { scheduleFailure, type FailureSchedule } from './failure';
+import { profileFactor } from '../model/stage-traffic';
 import { clearWindow, createWindow, drawGateCounts, drawWindowDrift, judgeGate, type Judgement, type Window } from './gates';
 import { BinomialTables } from './binomial-table';
 import { createRandom, type RandomSource } from './random';
@@ -120,6 +121,9 @@ export class ScenarioRunner {
     let stop: Stop | null = null;
     let peakShare = 0;
     let step = 0;
+    // Expected requests so far, in steps of the plan's rate: the step count itself without a traffic profile.
+    let elapsed = 0;
+    const profile = compiled.profile;
     this.stageStart[0] = 0;
 
     for (;;) {
@@ -147,6 +151,7 @@ export class ScenarioRunner {
       const activeErrors = constantRate && changesErrors ? tables.forRate(activeRate) : null;
       const excessErrors = constantRate && ownFailure ? tables.forRate(excessRate) : null;
 
+      const upTo = profile ? elapsed + profileFactor(profile.factors, profile.startMinuteOfWeek, minute) : step + 1;
       let stepRequests = 0;
       let stepCurrent = 0;
       let stepErrors = 0;
@@ -154,7 +159,7 @@ export class ScenarioRunner {
       for (let s = 0; s < segmentCount; s++) {
         // Traffic arrives at the plan's rate; rounding the running total keeps every segment's sum exact.
         const rate = requestsPerStep[s];
-        const total = Math.round(rate * (step + 1)) - Math.round(rate * step);
+        const total = Math.round(rate * upTo) - Math.round(rate * elapsed);
         const canary = routed ? random.binomialRepeated(total, routed) : random.binomial(total, route);
         const current = total - canary;
         const failing = active && inScope[s] === 1;
@@ -206,6 +211,7 @@ export class ScenarioRunner {
         });
       }
       step++;
+      elapsed = upTo;
       if (stopping) continue;
 
       stepInStage++;

@@ -35,7 +35,7 @@ import {
   type StageView,
   type TrafficView,
 } from '../model/plan-view';
-import { evaluationWindowSteps, stageRouteShare, windowRequests } from '../model/stage-traffic';
+import { evaluationWindowSteps, meanProfileFactor, stageRouteShare, windowRequests } from '../model/stage-traffic';
 
 /** Spread of log-latency assumed for healthy traffic: a p99/p50 ratio of about 3.2, typical of web services. */
 export const LATENCY_LOG_SIGMA = 0.5;
@@ -74,6 +74,8 @@ export interface GateStatistics {
   baselineBreaksBound: boolean;
   /** How many times more requests per window would reach the target detection probability, when reachable. */
   scaleForTarget?: number;
+  /** With traffic.profile: the assumed rollout start (minutes since Monday 00:00 UTC) and the first window's factor. */
+  profile?: { startMinuteOfWeek: number; factor: number };
 }
 
 /** A bound on the failure rate f of the new version: it trips when f > intercept + slope × (current version's f). */
@@ -105,7 +107,16 @@ export function gateStatistics(
   );
   const windowMinutes = windows[0];
   const evaluations = windows.length;
-  const expected = windowRequests(rps, route, windowMinutes);
+  // traffic.profile: each window's traffic is the profile's mean over its hours, from the assumed start.
+  const profile = schedule.profile;
+  const stageStart = profile?.stageStarts.get(stage.index) ?? 0;
+  let windowStart = stageStart;
+  const factors = windows.map((minutes) => {
+    const factor = profile ? meanProfileFactor(profile.factors, profile.startMinuteOfWeek, windowStart, windowStart + minutes) : 1;
+    windowStart += minutes;
+    return factor;
+  });
+  const expected = windowRequests(rps * factors[0], route, windowMinutes);
   const n = Math.floor(expected.newVersion);
   // Absurd traffic (beyond what a number of requests can mean) is the schema's and the simulator's to report.
   if (n < 1 || !Number.isSafeInteger(n)) return undefined;
@@ -131,7 +142,7 @@ export function gateStatistics(
     1 - (scale === 1 ? cells : cellsAt(scale)).reduce((pass, cell) => pass * (1 - cellProbability(cell)), 1);
   // Over the stage: every window passes, the last one possibly longer. `atScale` gives one window's probability.
   const stageProbability = (atScale: (scale: number) => number) =>
-    1 - windows.reduce((pass, minutes) => pass * (1 - atScale(minutes / windowMinutes)), 1);
+    1 - windows.reduce((pass, minutes, w) => pass * (1 - atScale((minutes * factors[w]) / (windowMinutes * factors[0]))), 1);
   const finish = (
     partial: Omit<
       GateStatistics,
@@ -147,6 +158,7 @@ export function gateStatistics(
     cells,
     falseRollbackPerStage: healthyAt ? stageProbability(healthyAt) : 0,
     scaleForTarget: scaleFor(targetPower, detectionAt, partial.detectionProbability),
+    ...(profile ? { profile: { startMinuteOfWeek: profile.startMinuteOfWeek, factor: factors[0] } } : {}),
   });
 
   if (gate.metric === 'errorRate' || gate.metric.startsWith('kpi:')) {
