@@ -170,7 +170,12 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     const list = element(container, 'ul', 'sg-notes');
     for (const note of run.notes) element(list, 'li', note.severity === 'error' ? 'sg-note-error' : undefined, formatNote(note));
   }
-  element(container, 'p', 'sg-note', `Seed ${run.seed} · ${number(run.stepMinutes)}-minute steps · strategy ${report.plan.strategy}.`);
+  element(
+    container,
+    'p',
+    'sg-note',
+    `Seed ${run.seed} · ${run.stepMinutes >= 1 ? `${number(run.stepMinutes)}-minute` : `${Math.round(run.stepMinutes * 60)}-second`} steps · strategy ${report.plan.strategy}.`,
+  );
   container.setAttribute('data-rendered', 'true');
   return {
     charts,

@@ -11,7 +11,7 @@ const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
                   [--config FILE] [--fix] [--readiness] [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
-                  [--format text|json|html] [--out FILE] [--force]
+                  [--format text|json|html] [--out FILE] [--force] [--start ISO-TIME]
   stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]
                   [--config FILE]
   stagegate calibrate <plan> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m] [--timeout 30s]

@@ -50,6 +50,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
       format: { type: 'string', default: 'text' },
       out: { type: 'string' },
       force: { type: 'boolean', default: false },
+      start: { type: 'string' },
     },
   });
   const format = values.format as Format;
@@ -94,7 +95,11 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
     for (const input of await collectInputs([path.dirname(shown)], io.cwd, config))
       if (input.absolute !== absolute) workspace.setFile(input.absolute, input.text, input.kind);
   }
-  const { simulator, findings, notes, schemaErrors } = await loadSimulation(workspace, absolute, { file: shownPath });
+  const start = values.start === undefined ? undefined : startTime(values.start);
+  const { simulator, findings, notes, schemaErrors } = await loadSimulation(workspace, absolute, {
+    file: shownPath,
+    ...(start ? { start } : {}),
+  });
   if (!simulator) {
     // A file of another language (a README, a script) named by mistake: one line, not a page of YAML errors.
     const notYaml =
@@ -183,4 +188,12 @@ function unknownScenario(simulator: Simulator, name: string): string {
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** --start: an ISO 8601 time with its zone (2026-12-07T09:00Z), so the hour of the week does not depend on the machine. */
+function startTime(value: string): Date {
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
+  if (!time || Number.isNaN(time.getTime()))
+    throw new UsageError(`--start takes an ISO 8601 time with its zone, such as 2026-12-07T09:00Z, not "${value}".`);
+  return time;
 }

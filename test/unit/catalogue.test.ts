@@ -115,7 +115,7 @@ describe('the scenario kinds', () => {
   it("say which failures are not the new version's: a stop there is a false rollback", () => {
     assert.deepStrictEqual(
       SCENARIO_KINDS.filter((name) => !SCENARIO_KIND_INFO[name].newVersionAtFault),
-      ['healthy', 'dependency-outage'],
+      ['healthy', 'dependency-outage', 'dependency-degradation'],
     );
   });
 });

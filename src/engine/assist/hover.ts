@@ -8,9 +8,9 @@ import { describePath } from '../schema/describe';
 import type { SourceFile } from '../parse/source-file';
 import { isRecord } from '../values';
 import { daysBetween } from '../model/dates';
-import { baselineView, formatCount, formatPercent, stageViews, trafficView } from '../model/plan-view';
+import { baselineView, formatCount, formatPercent, planSchedule, stageViews, trafficView } from '../model/plan-view';
 import { gateStatistics } from '../stats/gate-power';
-import { describeCells, describeExposure, describeValue } from '../stats/gate-text';
+import { describeCells, describeProfile, describeExposure, describeValue } from '../stats/gate-text';
 import { formatMinutes } from '../model/units';
 
 export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts, today: string, targetPower = 0.8): string | undefined {
@@ -41,12 +41,12 @@ export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts,
     const stage = stageViews(value).find((candidate) => candidate.index === path[1]);
     const gate = stage?.gates.find((candidate) => candidate.index === path[3]);
     if (stage && gate) {
-      const stats = gateStatistics(gate, stage, trafficView(value), baselineView(value), targetPower);
+      const stats = gateStatistics(gate, stage, trafficView(value), baselineView(value), targetPower, planSchedule(value));
       if (stats) {
         const lines = [
           `**Gate on \`${gate.metric}\`** in stage \`${stage.name}\``,
           '',
-          `Catches ${stats.regressionLabel}${stats.metric === 'latencyP95Ms' ? '' : ` (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`} with **${formatPercent(stats.detectionProbability)}** probability per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)}${describeCells(stats)}.`,
+          `Catches ${stats.regressionLabel}${stats.metric === 'latencyP95Ms' ? '' : ` (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`} with **${formatPercent(stats.detectionProbability)}** probability per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)}${describeCells(stats)}${describeProfile(stats)}.`,
           '',
           `- about ${formatCount(stats.requestsPerWindow)} new-version requests per window, ${stats.evaluations} evaluation${stats.evaluations === 1 ? '' : 's'} in the stage`,
           `- bound: ${describeValue(stats, stats.threshold)}; healthy: ${describeValue(stats, stats.healthy)}`,

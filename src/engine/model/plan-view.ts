@@ -1,7 +1,8 @@
 // Tolerant reading of a plan document for rules: every stage and gate that can be read, with its index.
 
 import { isRecord } from '../values';
-import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES } from './plan';
+import { DEFAULT_INTERNAL_SHARE, DEFAULT_INTERVAL_MINUTES, readDispersion, type Dispersion } from './plan';
+import { planStepMinutes, quietestHourStart, wholeSteps } from './stage-traffic';
 import { durationMinutes, ratio } from './units';
 
 export interface StageView {
@@ -112,16 +113,56 @@ export function trafficView(value: Record<string, unknown>): TrafficView {
   };
 }
 
-/** New-version requests per second in a stage. */
-export function stageRequestsPerSecond(stage: StageView, traffic: TrafficView): number | undefined {
-  if (traffic.requestsPerSecond === undefined || stage.weight === undefined) return undefined;
-  return traffic.requestsPerSecond * (stage.internal ? traffic.internalShare : 1) * (stage.weight / 100);
+/** What the gate statistics need of the whole plan to judge one stage's windows as the simulator does. */
+export interface PlanSchedule {
+  /** The simulator's time step (planStepMinutes): stage durations and intervals are whole steps. */
+  stepMinutes: number;
+  /** `strategy: blue-green`: every stage on all traffic serves all of it from the new version. */
+  blueGreen: boolean;
+  /**
+   * traffic.profile.hourOfWeek (mean 1), the rollout's assumed start (the week's quietest hour, in minutes since
+   * Monday 00:00 UTC) and each stage's planned start in minutes, by stage index.
+   */
+  profile?: { factors: number[]; startMinuteOfWeek: number; stageStarts: Map<number, number> };
+}
+
+const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|kpi:.+)$/;
+
+export const DEFAULT_SCHEDULE: PlanSchedule = { stepMinutes: 1, blueGreen: false };
+
+export function planSchedule(value: Record<string, unknown>): PlanSchedule {
+  // As readPlan keeps them: gates on a metric the simulator knows.
+  const gated = stageViews(value).filter((stage) =>
+    stage.gates.some((gate) => gate.metric !== undefined && SIMULATED_METRIC.test(gate.metric)),
+  );
+  const stepMinutes = planStepMinutes(gated.map((stage) => stage.intervalMinutes));
+  const schedule: PlanSchedule = { stepMinutes, blueGreen: value.strategy === 'blue-green' };
+  const raw = isRecord(value.traffic) && isRecord(value.traffic.profile) ? value.traffic.profile.hourOfWeek : undefined;
+  if (
+    Array.isArray(raw) &&
+    raw.length === 168 &&
+    raw.every((factor) => typeof factor === 'number' && Number.isFinite(factor) && factor >= 0)
+  ) {
+    const mean = (raw as number[]).reduce((sum, factor) => sum + factor, 0) / 168;
+    if (mean > 0) {
+      const factors = (raw as number[]).map((factor) => factor / mean);
+      const stageStarts = new Map<number, number>();
+      let minute = 0;
+      for (const stage of stageViews(value)) {
+        stageStarts.set(stage.index, minute);
+        minute += wholeSteps(stage.durationMinutes ?? stage.intervalMinutes, stepMinutes) * stepMinutes;
+      }
+      schedule.profile = { factors, startMinuteOfWeek: quietestHourStart(factors), stageStarts };
+    }
+  }
+  return schedule;
 }
 
 export interface BaselineView {
   errorRate?: number;
   latencyP95Ms?: number;
   kpis: Record<string, number>;
+  dispersion: Dispersion;
 }
 
 export function baselineView(value: Record<string, unknown>): BaselineView {
@@ -134,6 +175,7 @@ export function baselineView(value: Record<string, unknown>): BaselineView {
       typeof baseline.errorRate === 'number' && baseline.errorRate >= 0 && baseline.errorRate <= 1 ? baseline.errorRate : undefined,
     latencyP95Ms: typeof baseline.latencyP95Ms === 'number' && baseline.latencyP95Ms > 0 ? baseline.latencyP95Ms : undefined,
     kpis,
+    dispersion: readDispersion(baseline.dispersion),
   };
 }
 

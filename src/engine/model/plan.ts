@@ -48,10 +48,24 @@ interface Dimension {
   values: { value: string; share: number }[];
 }
 
+/** baseline.dispersion: per signal, how much its true value varies from window to window (0: not at all). */
+export interface Dispersion {
+  /** Beta-binomial intra-window correlation ρ of the error rate, in [0, 1). */
+  errorRate: number;
+  /** Relative standard deviation of the window's true p95. */
+  latencyP95Ms: number;
+  /** ρ of each KPI's success rate, by name. */
+  kpis: Record<string, number>;
+}
+
+export const NO_DISPERSION: Dispersion = { errorRate: 0, latencyP95Ms: 0, kpis: {} };
+
 export interface Baseline {
   errorRate: number;
   latencyP95Ms: number;
   kpis: Record<string, number>;
+  /** Window-to-window variation beyond sampling (baseline.dispersion); zeros when absent. */
+  dispersion: Dispersion;
 }
 
 export interface Scenario {
@@ -81,6 +95,8 @@ export interface ReleasePlan {
     requestsPerUser?: number;
     internalShare: number;
     dimensions: Dimension[];
+    /** traffic.profile.hourOfWeek scaled to mean 1: 168 factors, Monday 00:00 UTC first. */
+    profile?: number[];
   };
   baseline: Baseline;
   flags: string[];
@@ -101,7 +117,7 @@ export interface PlanProblem {
 }
 
 /** Defaults for a plan that declares no baseline: a healthy web service. */
-export const DEFAULT_BASELINE: Baseline = { errorRate: 0.001, latencyP95Ms: 200, kpis: {} };
+export const DEFAULT_BASELINE: Baseline = { errorRate: 0.001, latencyP95Ms: 200, kpis: {}, dispersion: NO_DISPERSION };
 
 export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
@@ -129,6 +145,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     }
     dimensions.push({ name, values });
   }
+  const profile = readProfile(record(traffic?.profile)?.hourOfWeek, problems);
   const baselineRaw = record(root.baseline) ?? {};
   const baseline: Baseline = {
     errorRate: fraction(baselineRaw.errorRate) ?? DEFAULT_BASELINE.errorRate,
@@ -136,6 +153,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     kpis: Object.fromEntries(
       Object.entries(record(baselineRaw.kpis) ?? {}).filter((entry): entry is [string, number] => fraction(entry[1]) !== undefined),
     ),
+    dispersion: readDispersion(baselineRaw.dispersion),
   };
 
   const stages: Stage[] = [];
@@ -222,6 +240,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
             ? traffic.internalShare
             : DEFAULT_INTERNAL_SHARE,
         dimensions,
+        ...(profile ? { profile } : {}),
       },
       baseline,
       flags: Array.isArray(root.flags) ? root.flags.filter((flag): flag is string => typeof flag === 'string') : [],
@@ -229,6 +248,36 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
       rollback: { automatic: rollbackRaw.automatic === true, action, delayMinutes: delay, onInconclusive },
       scenarios,
     },
+  };
+}
+
+export const HOURS_PER_WEEK = 168;
+
+/** traffic.profile.hourOfWeek scaled to mean 1; a problem when it is given but not 168 numbers ≥ 0 of positive mean. */
+function readProfile(raw: unknown, problems: PlanProblem[]): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const valid = Array.isArray(raw) && raw.every((factor) => typeof factor === 'number' && Number.isFinite(factor) && factor >= 0);
+  const mean = valid ? (raw as number[]).reduce((sum, factor) => sum + factor, 0) / HOURS_PER_WEEK : 0;
+  if (!valid || raw.length !== HOURS_PER_WEEK || !(mean > 0)) {
+    problems.push({
+      path: ['traffic', 'profile', 'hourOfWeek'],
+      message: `traffic.profile.hourOfWeek needs ${HOURS_PER_WEEK} factors of at least 0 (Monday 00:00 UTC first), not all 0.`,
+    });
+    return undefined;
+  }
+  return (raw as number[]).map((factor) => factor / mean);
+}
+
+/** baseline.dispersion as far as it is valid (the schema reports the rest): ρ in [0, 1), a relative spread ≥ 0. */
+export function readDispersion(raw: unknown): Dispersion {
+  const dispersion = record(raw);
+  if (!dispersion) return NO_DISPERSION;
+  const correlation = (value: unknown) => (typeof value === 'number' && value > 0 && value < 1 ? value : 0);
+  const spread = dispersion.latencyP95Ms;
+  return {
+    errorRate: correlation(dispersion.errorRate),
+    latencyP95Ms: typeof spread === 'number' && Number.isFinite(spread) && spread > 0 ? spread : 0,
+    kpis: Object.fromEntries(Object.entries(record(dispersion.kpis) ?? {}).map(([name, value]) => [name, correlation(value)])),
   };
 }
 

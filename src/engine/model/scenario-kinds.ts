@@ -22,6 +22,10 @@ export const SCENARIO_KIND_INFO = {
   'segment-outage': { description: 'the new version breaks in one region, device or tenant', newVersionAtFault: true, needs: 'dimension' },
   'slow-burn': { description: "the new version's error rate grows slowly", newVersionAtFault: true },
   'dependency-outage': { description: 'a dependency fails for both versions: stops are false rollbacks', newVersionAtFault: false },
+  'dependency-degradation': {
+    description: 'a dependency slows both versions down: an absolute bound trips, a relative one should not',
+    newVersionAtFault: false,
+  },
 } as const satisfies Record<string, ScenarioKindInfo>;
 
 export type ScenarioKind = keyof typeof SCENARIO_KIND_INFO;

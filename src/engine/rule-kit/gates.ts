@@ -1,7 +1,7 @@
 // What the three statistical gate rules share: each gate's statistics, computed once per plan, and where and how
 // their messages name the bound that decides.
 
-import { baselineView, stageViews, trafficView, type GateView, type StageView } from '../model/plan-view';
+import { baselineView, planSchedule, stageViews, trafficView, type GateView, type StageView } from '../model/plan-view';
 import { gateStatistics, type GateStatistics } from '../stats/gate-power';
 import { describeValue } from '../stats/gate-text';
 import type { DocumentContext } from './context';
@@ -19,9 +19,10 @@ export function gatesWithStatistics(value: Record<string, unknown>, targetPower:
     gates = [];
     const traffic = trafficView(value);
     const baseline = baselineView(value);
+    const schedule = planSchedule(value);
     for (const stage of stageViews(value)) {
       for (const gate of stage.gates) {
-        const stats = gateStatistics(gate, stage, traffic, baseline, targetPower);
+        const stats = gateStatistics(gate, stage, traffic, baseline, targetPower, schedule);
         if (stats) gates.push({ stage, gate, stats });
       }
     }

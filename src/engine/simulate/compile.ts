@@ -2,15 +2,35 @@
 // breakdown cells and what each stage must measure. Built once per plan and options, shared by every run.
 
 import type { Gate, Metric, PlanProblem, ReleasePlan, Stage } from '../model/plan';
+import {
+  evaluationWindowSteps,
+  MIN_STEP_SECONDS,
+  minuteOfWeek,
+  planStepMinutes,
+  stageRouteShare,
+  wholeSteps,
+} from '../model/stage-traffic';
 import { MAX_SEGMENTS, MAX_SEGMENT_STEPS, MAX_STEPS } from './limits';
-import { shortNumber, type PlanOutline } from './result';
+import { DIGITS, round, shortNumber, type PlanOutline } from './result';
 import { segmentLabel } from './scenarios';
 
-const DEFAULT_STEP_MINUTES = 1;
-
 export interface SimulationOptions {
-  /** Length of one time step in minutes (default 1). Stage durations and intervals are rounded to whole steps. */
+  /**
+   * Length of one time step in minutes. Stage durations and intervals are rounded to whole steps. Default: the
+   * gated stages' intervals' greatest common divisor, from 10 s to 1 minute (planStepMinutes).
+   */
   stepMinutes?: number;
+  /** When the rollout starts, for a plan with traffic.profile (default: now, stated in a note). Ignored without one. */
+  start?: Date;
+}
+
+/** A plan's traffic profile laid from the rollout's start. */
+export interface CompiledProfile {
+  /** 168 factors of mean 1, Monday 00:00 UTC first. */
+  factors: number[];
+  startMinuteOfWeek: number;
+  /** The start as ISO 8601, to the minute. */
+  start: string;
 }
 
 interface Segment {
@@ -71,13 +91,16 @@ export interface CompiledPlan {
   /** Most requests one segment receives in one step. */
   maxStepRequests: number;
   kpiNames: string[];
+  /** null without traffic.profile: traffic is constant. */
+  profile: CompiledProfile | null;
   /** Things the simulation had to assume or skip, stated once per plan, at paths into the plan (`stages`, index, …). */
   notes: PlanProblem[];
 }
 
 export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}): { compiled?: CompiledPlan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
-  const stepMinutes = options.stepMinutes ?? DEFAULT_STEP_MINUTES;
+  const stepMinutes =
+    options.stepMinutes ?? planStepMinutes(plan.stages.filter((stage) => stage.gates.length > 0).map((stage) => stage.intervalMinutes));
   if (!(stepMinutes > 0 && Number.isFinite(stepMinutes))) throw new Error(`stepMinutes must be a positive number, not ${stepMinutes}`);
   const notes: PlanProblem[] = [];
 
@@ -95,14 +118,22 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
   const stages: CompiledStage[] = [];
   let startStep = 0;
   for (const stage of plan.stages) {
-    const steps = Math.max(1, Math.round(stage.durationMinutes / stepMinutes));
-    const intervalSteps = Math.max(1, Math.round(stage.intervalMinutes / stepMinutes));
-    // Every interval, each window since the previous evaluation; the last window runs to the stage's end, so a
-    // duration that is not a multiple of the interval lengthens the last window instead of adding a short one.
-    const evaluations = Math.max(1, Math.floor(steps / intervalSteps));
-    const evaluationEnds = Array.from({ length: evaluations }, (_, i) => (i === evaluations - 1 ? steps : (i + 1) * intervalSteps));
+    const steps = wholeSteps(stage.durationMinutes, stepMinutes);
+    const intervalSteps = wholeSteps(stage.intervalMinutes, stepMinutes);
+    if (stage.gates.length > 0 && Math.abs(intervalSteps * stepMinutes - stage.intervalMinutes) > 1e-9)
+      notes.push({
+        path: ['stages', stage.index, 'interval'],
+        message: `Stage ${stage.name}: the interval of ${seconds(stage.intervalMinutes)} is replayed as ${seconds(intervalSteps * stepMinutes)}, ${intervalSteps} step${intervalSteps === 1 ? '' : 's'} of ${seconds(stepMinutes)} (steps are at least ${MIN_STEP_SECONDS} s).`,
+      });
+    let windowEnd = 0;
+    const evaluationEnds = evaluationWindowSteps(stage.durationMinutes, stage.intervalMinutes, stepMinutes).map(
+      (windowSteps) => (windowEnd += windowSteps),
+    );
     const blueGreenSwitch = plan.strategy === 'blue-green' && stage.cohort === 'all';
-    const routeProbability = blueGreenSwitch ? 1 : stage.cohort === 'internal' ? stage.weight * plan.traffic.internalShare : stage.weight;
+    const routeProbability = stageRouteShare(
+      { weight: stage.weight, internal: stage.cohort === 'internal', blueGreenSwitch },
+      plan.traffic.internalShare,
+    );
     if (blueGreenSwitch && stage.weight !== 1)
       notes.push({
         path: ['stages', stage.index, 'weight'],
@@ -172,8 +203,23 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
     });
   }
   if (problems.length > 0) return { problems };
-  const maxStepRequests = Math.ceil(Math.max(...segments.map((segment) => segment.requestsPerStep))) + 1;
-  return { compiled: { plan, stepMinutes, segments, stages, totalSteps: startStep, maxStepRequests, kpiNames, notes }, problems };
+  let profile: CompiledProfile | null = null;
+  if (plan.traffic.profile) {
+    // The engine reads the clock only here, and only for a plan with a profile; the start is then in every output.
+    const startTime = new Date(Math.floor((options.start ?? new Date()).getTime() / 60_000) * 60_000);
+    const startMinuteOfWeek = minuteOfWeek(startTime);
+    profile = { factors: plan.traffic.profile, startMinuteOfWeek, start: startTime.toISOString().replace(':00.000Z', 'Z') };
+    notes.push({
+      path: ['traffic', 'profile'],
+      message: `Traffic follows traffic.profile.hourOfWeek from a rollout start at ${profile.start} (${options.start ? 'given' : 'now; pass --start to choose it'}): × ${shortNumber(plan.traffic.profile[Math.floor(startMinuteOfWeek / 60)])} of requestsPerSecond in its first hour.`,
+    });
+  }
+  const peak = profile ? Math.max(...profile.factors) : 1;
+  const maxStepRequests = Math.ceil(Math.max(...segments.map((segment) => segment.requestsPerStep)) * peak) + 1;
+  return {
+    compiled: { plan, stepMinutes, segments, stages, totalSteps: startStep, maxStepRequests, kpiNames, profile, notes },
+    problems,
+  };
 }
 
 function buildSegments(plan: ReleasePlan, stepMinutes: number): Segment[] {
@@ -208,6 +254,10 @@ function compileGate(gate: Gate, kpiNames: string[]): CompiledGate | undefined {
   return { gate, label, metric: gate.metric, kind: 'kpi', kpiIndex, relative };
 }
 
+function seconds(minutes: number): string {
+  return `${shortNumber(minutes * 60)} s`;
+}
+
 function boundText(gate: Gate): string {
   const isRate = gate.metric !== 'latencyP95Ms';
   const value = (bound: number) => (isRate ? `${shortNumber(bound * 100)}%` : `${shortNumber(bound)} ms`);
@@ -226,7 +276,7 @@ export function outline(compiled: CompiledPlan): PlanOutline {
     name: plan.name,
     service: plan.service,
     strategy: plan.strategy,
-    stepMinutes,
+    stepMinutes: round(stepMinutes, DIGITS.minute),
     stages: compiled.stages.map((stage) => ({
       name: stage.stage.name,
       weight: stage.stage.weight,

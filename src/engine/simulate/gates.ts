@@ -8,6 +8,7 @@
 
 import type { Baseline } from '../model/plan';
 import type { Cell, CompiledGate, CompiledPlan, CompiledStage } from './compile';
+import { betaParameters, latencyLogSpread } from '../stats/dispersion';
 import { sampleP95 } from './latency';
 import type { RandomSource } from './random';
 import type { GateVerdict } from './result';
@@ -27,6 +28,10 @@ export interface Window {
   /** Per cell of the stage: the p95 each version showed (NaN: not measured), drawn once for all latency gates. */
   canaryP95: Float64Array;
   baselineP95: Float64Array;
+  /** The window's true healthy values, drawn at its start (drawWindowDrift): the baseline's without dispersion. */
+  errorRate: number;
+  kpiRates: Float64Array;
+  latencyFactor: number;
 }
 
 export function createWindow(segmentCount: number, kpiCount: number, maxCells: number): Window {
@@ -42,7 +47,29 @@ export function createWindow(segmentCount: number, kpiCount: number, maxCells: n
     baselineKpiSuccesses: Array.from({ length: kpiCount }, make),
     canaryP95: new Float64Array(maxCells),
     baselineP95: new Float64Array(maxCells),
+    errorRate: 0,
+    kpiRates: new Float64Array(kpiCount),
+    latencyFactor: 1,
   };
+}
+
+/**
+ * The window's true healthy error rate, KPI rates and latency factor, for the whole service and both versions
+ * (baseline.dispersion; docs/simulator.md). Nothing is drawn for a signal without dispersion, so a plan without
+ * it keeps its random stream.
+ */
+export function drawWindowDrift(random: RandomSource, compiled: CompiledPlan, window: Window): void {
+  const { baseline } = compiled.plan;
+  const { dispersion } = baseline;
+  const errors = betaParameters(baseline.errorRate, dispersion.errorRate);
+  window.errorRate = errors ? random.beta(errors.a, errors.b) : baseline.errorRate;
+  compiled.kpiNames.forEach((name, k) => {
+    const rate = baseline.kpis[name];
+    const kpi = betaParameters(rate, dispersion.kpis[name] ?? 0);
+    window.kpiRates[k] = kpi ? random.beta(kpi.a, kpi.b) : rate;
+  });
+  const spread = latencyLogSpread(dispersion.latencyP95Ms);
+  window.latencyFactor = spread > 0 ? Math.exp(spread * random.normal() - (spread * spread) / 2) : 1;
 }
 
 export function clearWindow(window: Window): void {
@@ -77,24 +104,31 @@ export function drawGateCounts(
   const { baseline } = compiled.plan;
   const segmentCount = compiled.segments.length;
   if (stage.needsBaselineErrors) {
-    const outageRate = failure && failure.affectsCurrentVersion ? failure.errorRateAt(failure.startStep) : baseline.errorRate;
+    const drift = window.errorRate - baseline.errorRate;
+    const outageRate =
+      failure && failure.affectsCurrentVersion
+        ? Math.min(1, Math.max(0, failure.errorRateAt(failure.startStep) + drift))
+        : window.errorRate;
     for (let s = 0; s < segmentCount; s++) {
       const shifted = window.baselineShifted[s];
       window.baselineErrors[s] =
-        random.binomial(window.baselineRequests[s] - shifted, baseline.errorRate) + random.binomial(shifted, outageRate);
+        random.binomial(window.baselineRequests[s] - shifted, window.errorRate) + random.binomial(shifted, outageRate);
     }
   }
   for (const k of stage.kpis) {
-    const healthy = baseline.kpis[compiled.kpiNames[k]];
-    const failing = failure && failure.kpiIndex === k ? failure.kpiRate : healthy;
+    const healthy = window.kpiRates[k];
+    const failing = failure && failure.kpiIndex === k ? kpiFailing(failure.kpiRate, healthy, baseline.kpis[compiled.kpiNames[k]]) : healthy;
     for (let s = 0; s < segmentCount; s++) {
       const shifted = window.canaryShifted[s];
       window.canaryKpiSuccesses[k][s] = random.binomial(window.canaryRequests[s] - shifted, healthy) + random.binomial(shifted, failing);
     }
   }
   for (const k of stage.baselineKpis) {
-    const healthy = baseline.kpis[compiled.kpiNames[k]];
-    const failing = failure && failure.affectsCurrentVersion && failure.kpiIndex === k ? failure.kpiRate : healthy;
+    const healthy = window.kpiRates[k];
+    const failing =
+      failure && failure.affectsCurrentVersion && failure.kpiIndex === k
+        ? kpiFailing(failure.kpiRate, healthy, baseline.kpis[compiled.kpiNames[k]])
+        : healthy;
     for (let s = 0; s < segmentCount; s++) {
       const shifted = window.baselineShifted[s];
       window.baselineKpiSuccesses[k][s] =
@@ -102,7 +136,7 @@ export function drawGateCounts(
     }
   }
   if (stage.needsLatency) {
-    const p95 = baseline.latencyP95Ms;
+    const p95 = baseline.latencyP95Ms * window.latencyFactor;
     const factor = failure ? failure.latencyMultiplier : 1;
     const minBaselineSamples = baselineSamplesNeeded(stage);
     stage.cells.forEach((cell, c) => {
@@ -129,6 +163,11 @@ export function drawGateCounts(
           : NaN;
     });
   }
+}
+
+/** A failing KPI's rate moves with the window's drift, as the healthy rate does. */
+function kpiFailing(failingRate: number, windowRate: number, baselineRate: number): number {
+  return Math.min(1, Math.max(0, failingRate + windowRate - baselineRate));
 }
 
 /** The current version's cohort is trusted once it has as many requests as the gate needs of the new version. */

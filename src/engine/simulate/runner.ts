@@ -4,7 +4,8 @@
 
 import type { CompiledPlan, CompiledStage, CompiledGate } from './compile';
 import { scheduleFailure, type FailureSchedule } from './failure';
-import { clearWindow, createWindow, drawGateCounts, judgeGate, type Judgement, type Window } from './gates';
+import { profileFactor } from '../model/stage-traffic';
+import { clearWindow, createWindow, drawGateCounts, drawWindowDrift, judgeGate, type Judgement, type Window } from './gates';
 import { BinomialTables } from './binomial-table';
 import { createRandom, type RandomSource } from './random';
 import {
@@ -96,9 +97,12 @@ export class ScenarioRunner {
     const random = createRandom(seed);
     this.reset(detail);
 
-    const healthyRate = plan.baseline.errorRate;
+    const baselineRate = plan.baseline.errorRate;
+    // With baseline.dispersion.errorRate, each window has its own true rate: no rate recurs, so no tables.
+    const drifting = plan.baseline.dispersion.errorRate > 0;
     const tables = this.tables;
-    const healthyErrors = tables.forRate(healthyRate);
+    const steadyErrors = drifting ? null : tables.forRate(baselineRate);
+    drawWindowDrift(random, compiled, window);
     const inScope = failure ? failure.inScope : new Uint8Array(segmentCount);
     const affectsCurrent = failure !== null && failure.affectsCurrentVersion;
     const canaryRequests = window.canaryRequests;
@@ -117,6 +121,9 @@ export class ScenarioRunner {
     let stop: Stop | null = null;
     let peakShare = 0;
     let step = 0;
+    // Expected requests so far, in steps of the plan's rate: the step count itself without a traffic profile.
+    let elapsed = 0;
+    const profile = compiled.profile;
     this.stageStart[0] = 0;
 
     for (;;) {
@@ -129,18 +136,22 @@ export class ScenarioRunner {
       }
       const active = failure !== null && step >= failure.startStep && step < failure.endStep;
       const changesErrors = active && failure.changesErrors;
-      const activeRate = changesErrors ? failure.errorRateAt(step) : healthyRate;
+      const healthyRate = window.errorRate;
+      const healthyErrors = steadyErrors;
+      // A failure's own rate moves with the window's drift, as the current version's does.
+      const activeRate = changesErrors ? clampRate(failure.errorRateAt(step) + healthyRate - baselineRate) : healthyRate;
       // A failure of the new version's own: each request fails as on the current version, or else, with the excess
       // probability, because of the new version; that second count is the blast radius's failed requests.
       const ownFailure = changesErrors && !affectsCurrent && activeRate > healthyRate;
       const excessRate = ownFailure ? (activeRate - healthyRate) / (1 - healthyRate) : 0;
       // Rates that recur step after step draw from cached tables; a growing error rate or a partial step does not.
       const steady = !stopping || route === stage.routeProbability;
-      const constantRate = !failure || !failure.growing;
+      const constantRate = !drifting && (!failure || !failure.growing);
       const routed = steady ? tables.forRate(route) : null;
       const activeErrors = constantRate && changesErrors ? tables.forRate(activeRate) : null;
       const excessErrors = constantRate && ownFailure ? tables.forRate(excessRate) : null;
 
+      const upTo = profile ? elapsed + profileFactor(profile.factors, profile.startMinuteOfWeek, minute) : step + 1;
       let stepRequests = 0;
       let stepCurrent = 0;
       let stepErrors = 0;
@@ -148,7 +159,7 @@ export class ScenarioRunner {
       for (let s = 0; s < segmentCount; s++) {
         // Traffic arrives at the plan's rate; rounding the running total keeps every segment's sum exact.
         const rate = requestsPerStep[s];
-        const total = Math.round(rate * (step + 1)) - Math.round(rate * step);
+        const total = Math.round(rate * upTo) - Math.round(rate * elapsed);
         const canary = routed ? random.binomialRepeated(total, routed) : random.binomial(total, route);
         const current = total - canary;
         const failing = active && inScope[s] === 1;
@@ -200,6 +211,7 @@ export class ScenarioRunner {
         });
       }
       step++;
+      elapsed = upTo;
       if (stopping) continue;
 
       stepInStage++;
@@ -208,6 +220,7 @@ export class ScenarioRunner {
       const decision = this.evaluate(random, stage, step * stepMinutes, windowSteps * stepMinutes, detail);
       this.stageEvaluations[stageIndex]++;
       clearWindow(window);
+      drawWindowDrift(random, compiled, window);
       if (decision) {
         detection = decision.detection;
         stop = this.stopAfter(decision.verdict, step * stepMinutes);
@@ -275,7 +288,7 @@ export class ScenarioRunner {
       kind: scenario.kind,
       newVersionAtFault: newVersionAtFault(scenario.kind),
       description: scenario.description,
-      stepMinutes,
+      stepMinutes: round(stepMinutes, DIGITS.minute),
       outcome: last.outcome,
       detection: last.detection,
       stop: last.stop,
@@ -388,6 +401,10 @@ export class ScenarioRunner {
     if (!automatic) return human('rolled-back', action);
     return { outcome: 'rolled-back', by: 'automatic', action, restoredMinute: round(minute + delayMinutes, DIGITS.minute) };
   }
+}
+
+function clampRate(rate: number): number {
+  return Math.min(1, Math.max(0, rate));
 }
 
 /** The breakdown value furthest past (or least inside) its bound; conclusive values first. */

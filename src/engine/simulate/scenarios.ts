@@ -32,6 +32,9 @@ export const SCENARIO_DEFAULTS = {
   dependencyOutageMultiplier: 10,
   dependencyOutageMinRate: 0.02,
   dependencyOutageMinutes: 30,
+  /** dependency-degradation: every latency of both versions × this, for this long. */
+  dependencyDegradationLatencyMultiplier: 1.5,
+  dependencyDegradationMinutes: 60,
 } as const;
 
 /** What a scenario does while it is active. */
@@ -224,6 +227,12 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
     case 'dependency-outage':
       newErrorRate ??= Math.min(1, Math.max(baseline.errorRate * d.dependencyOutageMultiplier, d.dependencyOutageMinRate));
       endMinute ??= startMinute + d.dependencyOutageMinutes;
+      break;
+    case 'dependency-degradation':
+      // Slower unless the scenario says what degrades (errors, a KPI, its own latency).
+      if (latencyMultiplier === undefined && latencyP95Ms === undefined && newErrorRate === null && kpiRateWhileActive === null)
+        multiplier = d.dependencyDegradationLatencyMultiplier;
+      endMinute ??= startMinute + d.dependencyDegradationMinutes;
       break;
     case 'kpi-drop':
       break; // the KPI's rate is set above, for any kind that names one

@@ -2,7 +2,10 @@
 // gate-threshold-below-baseline, gate-false-rollback-likely and the editor's hover; it models what the
 // simulator does, so the lint and a healthy simulation agree.
 //
-// A window is the traffic since the previous evaluation (the stage's interval). The gate is judged on
+// A window is the traffic since the previous evaluation (the stage's interval, the last one running to the
+// stage's end), in the simulator's whole time steps; the new version's share of it is the simulator's
+// (model/stage-traffic.ts: internal stages see weight × internalShare, a blue-green switch all traffic, and
+// the current version serves all the rest). The gate is judged on
 // "cells": all of the stage's traffic, and each value of each `breakdown` dimension on its own. It trips
 // when any cell breaches its bound, so both the detection and the false-rollback probability of a window
 // combine the cells as independent trials: 1 − Π(1 − p_cell). (Cells overlap, so this slightly
@@ -22,7 +25,17 @@
 // bound if that is higher; for latency, 10% of requests slower than the bound (twice what a p95 allows).
 
 import { binomialUpperTail, normalCdf } from './binomial';
-import { hasBound, stageRequestsPerSecond, type BaselineView, type GateView, type StageView, type TrafficView } from '../model/plan-view';
+import { latencyStrata, rateStrata } from './dispersion';
+import {
+  DEFAULT_SCHEDULE,
+  hasBound,
+  type BaselineView,
+  type GateView,
+  type PlanSchedule,
+  type StageView,
+  type TrafficView,
+} from '../model/plan-view';
+import { evaluationWindowSteps, meanProfileFactor, stageRouteShare, windowRequests } from '../model/stage-traffic';
 
 /** Spread of log-latency assumed for healthy traffic: a p99/p50 ratio of about 3.2, typical of web services. */
 export const LATENCY_LOG_SIGMA = 0.5;
@@ -37,6 +50,8 @@ interface GateCell {
   label: string;
   requests: number;
   baselineRequests: number;
+  /** Standard deviation of `requests`: each request is routed on its own, so a window's count is binomial. */
+  requestsSpread: number;
 }
 
 export interface GateStatistics {
@@ -59,6 +74,8 @@ export interface GateStatistics {
   baselineBreaksBound: boolean;
   /** How many times more requests per window would reach the target detection probability, when reachable. */
   scaleForTarget?: number;
+  /** With traffic.profile: the assumed rollout start (minutes since Monday 00:00 UTC) and the first window's factor. */
+  profile?: { startMinuteOfWeek: number; factor: number };
 }
 
 /** A bound on the failure rate f of the new version: it trips when f > intercept + slope × (current version's f). */
@@ -73,43 +90,65 @@ export function gateStatistics(
   traffic: TrafficView,
   baseline: BaselineView,
   targetPower: number,
+  schedule: PlanSchedule = DEFAULT_SCHEDULE,
 ): GateStatistics | undefined {
-  const rate = stageRequestsPerSecond(stage, traffic);
-  if (rate === undefined || rate <= 0 || traffic.requestsPerSecond === undefined || !gate.metric || !hasBound(gate)) return undefined;
+  const rps = traffic.requestsPerSecond;
+  if (rps === undefined || stage.weight === undefined || !gate.metric || !hasBound(gate)) return undefined;
+  const route = stageRouteShare(
+    { weight: stage.weight / 100, internal: stage.internal, blueGreenSwitch: schedule.blueGreen && !stage.internal },
+    traffic.internalShare,
+  );
+  if (!(route > 0)) return undefined;
   // A stage shorter than its interval never evaluates its gates (stage-interval-exceeds-duration says so).
   if (stage.durationMinutes !== undefined && stage.intervalMinutes > stage.durationMinutes) return undefined;
-  const windowMinutes = stage.intervalMinutes;
-  const evaluations = Math.max(1, Math.floor((stage.durationMinutes ?? stage.intervalMinutes) / stage.intervalMinutes));
-  const n = Math.floor(rate * windowMinutes * 60);
+  // The windows the simulator judges: whole steps, the last one running to the stage's end.
+  const windows = evaluationWindowSteps(stage.durationMinutes ?? stage.intervalMinutes, stage.intervalMinutes, schedule.stepMinutes).map(
+    (steps) => steps * schedule.stepMinutes,
+  );
+  const windowMinutes = windows[0];
+  const evaluations = windows.length;
+  // traffic.profile: each window's traffic is the profile's mean over its hours, from the assumed start.
+  const profile = schedule.profile;
+  const stageStart = profile?.stageStarts.get(stage.index) ?? 0;
+  let windowStart = stageStart;
+  const factors = windows.map((minutes) => {
+    const factor = profile ? meanProfileFactor(profile.factors, profile.startMinuteOfWeek, windowStart, windowStart + minutes) : 1;
+    windowStart += minutes;
+    return factor;
+  });
+  const expected = windowRequests(rps * factors[0], route, windowMinutes);
+  const n = Math.floor(expected.newVersion);
   // Absurd traffic (beyond what a number of requests can mean) is the schema's and the simulator's to report.
   if (n < 1 || !Number.isSafeInteger(n)) return undefined;
-  const cohortRate = traffic.requestsPerSecond * (stage.internal ? traffic.internalShare : 1);
-  const m = Math.floor(Math.max(0, cohortRate - rate) * windowMinutes * 60);
-  const cells: GateCell[] = [{ label: 'all traffic', requests: n, baselineRequests: m }];
-  for (const dimension of stage.breakdown) {
-    for (const [value, share] of Object.entries(traffic.shares[dimension] ?? {})) {
-      if (share > 0)
-        cells.push({ label: `${dimension}=${value}`, requests: Math.floor(n * share), baselineRequests: Math.floor(m * share) });
+  // Cells of a window `scale` times the first one's length (a longer last window, or more traffic for the remedy).
+  const cellsAt = (scale: number): GateCell[] => {
+    const requests = expected.newVersion * scale;
+    const current = expected.currentVersion * scale;
+    const cell = (label: string, share: number): GateCell => ({
+      label,
+      requests: Math.floor(requests * share),
+      baselineRequests: Math.floor(current * share),
+      requestsSpread: Math.sqrt((requests + current) * share * route * (1 - route)),
+    });
+    const at: GateCell[] = [cell('all traffic', 1)];
+    for (const dimension of stage.breakdown) {
+      for (const [value, share] of Object.entries(traffic.shares[dimension] ?? {}))
+        if (share > 0) at.push(cell(`${dimension}=${value}`, share));
     }
-  }
+    return at;
+  };
+  const cells = cellsAt(1);
   const windowProbability = (cellProbability: (cell: GateCell) => number, scale = 1) =>
-    1 -
-    cells.reduce(
-      (pass, cell) =>
-        pass *
-        (1 -
-          cellProbability(
-            scale === 1
-              ? cell
-              : { ...cell, requests: Math.floor(cell.requests * scale), baselineRequests: Math.floor(cell.baselineRequests * scale) },
-          )),
-      1,
-    );
+    1 - (scale === 1 ? cells : cellsAt(scale)).reduce((pass, cell) => pass * (1 - cellProbability(cell)), 1);
+  // Over the stage: every window passes, the last one possibly longer. `atScale` gives one window's probability.
+  const stageProbability = (atScale: (scale: number) => number) =>
+    1 - windows.reduce((pass, minutes, w) => pass * (1 - atScale((minutes * factors[w]) / (windowMinutes * factors[0]))), 1);
   const finish = (
     partial: Omit<
       GateStatistics,
       'requestsPerWindow' | 'windowMinutes' | 'evaluations' | 'cells' | 'falseRollbackPerStage' | 'scaleForTarget'
     >,
+    healthyAt: ((scale: number) => number) | undefined,
     detectionAt: (scale: number) => number,
   ): GateStatistics => ({
     ...partial,
@@ -117,8 +156,9 @@ export function gateStatistics(
     windowMinutes,
     evaluations,
     cells,
-    falseRollbackPerStage: 1 - Math.pow(1 - partial.falseRollbackPerWindow, evaluations),
+    falseRollbackPerStage: healthyAt ? stageProbability(healthyAt) : 0,
     scaleForTarget: scaleFor(targetPower, detectionAt, partial.detectionProbability),
+    ...(profile ? { profile: { startMinuteOfWeek: profile.startMinuteOfWeek, factor: factors[0] } } : {}),
   });
 
   if (gate.metric === 'errorRate' || gate.metric.startsWith('kpi:')) {
@@ -138,8 +178,16 @@ export function gateStatistics(
     const threshold = Math.min(...failureBounds.map((bound) => bound.intercept + bound.slope * (f0 ?? 0)));
     const f1 = Math.min(1, Math.max(2 * (f0 ?? 0), 1.5 * threshold));
     if (f1 <= 0) return undefined;
-    const trip = (f: number) => (cell: GateCell) =>
-      1 - failureBounds.reduce((pass, bound) => pass * (1 - failureTrip(cell, f, f0 ?? 0, bound)), 1);
+    // The new version failing at f while the current version's true rate that window is `reference`.
+    const trip = (f: number, reference: number) => (cell: GateCell) =>
+      1 - failureBounds.reduce((pass, bound) => pass * (1 - failureTrip(cell, f, reference, f0 ?? 0, bound)), 1);
+    // baseline.dispersion: each window's true failure rate is drawn for both versions; a regression adds to it.
+    const strata =
+      f0 === undefined ? [] : rateStrata(f0, isKpi ? (baseline.dispersion.kpis[gate.metric.slice(4)] ?? 0) : baseline.dispersion.errorRate);
+    const drifting = (shift: number) => (scale: number) =>
+      strata.reduce((sum, { value, mass }) => sum + mass * windowProbability(trip(clampRate(value + shift), value), scale), 0);
+    const healthyAt = f0 === undefined ? undefined : drifting(0);
+    const detectionAt = f0 === undefined ? (scale: number) => windowProbability(trip(f1, 0), scale) : drifting(f1 - f0);
     return finish(
       {
         metric: isKpi ? 'kpi' : 'errorRate',
@@ -152,24 +200,36 @@ export function gateStatistics(
               ? 'a doubling of KPI failures'
               : 'a doubling of the error rate'
             : 'a rise to 1.5 × the bound',
-        detectionProbability: windowProbability(trip(f1)),
-        falseRollbackPerWindow: f0 === undefined ? 0 : windowProbability(trip(f0)),
+        detectionProbability: detectionAt(1),
+        falseRollbackPerWindow: healthyAt ? healthyAt(1) : 0,
         baselineBreaksBound: f0 !== undefined && f0 > threshold + 1e-12,
       },
-      (scale) => windowProbability(trip(f1), scale),
+      healthyAt,
+      detectionAt,
     );
   }
 
   if (gate.metric === 'latencyP95Ms') {
     const p95 = baseline.latencyP95Ms;
-    const bounds: number[] = [];
-    if (gate.max !== undefined) bounds.push(gate.max);
-    if (gate.maxIncrease !== undefined && p95 !== undefined) bounds.push(p95 * (1 + gate.maxIncrease));
-    if (bounds.length === 0) return undefined;
-    const threshold = Math.min(...bounds);
-    const slowTrip = (share: number) => (cell: GateCell) =>
-      cell.requests < 1 ? 0 : binomialUpperTail(cell.requests, share, Math.floor(cell.requests * 0.05));
-    const slowShareHealthy = p95 === undefined ? 0 : shareSlowerThan(threshold, p95);
+    // The bound when the current version's true p95 that window is `current` (a relative bound follows it).
+    const boundAt = (current: number | undefined) => {
+      const bounds: number[] = [];
+      if (gate.max !== undefined) bounds.push(gate.max);
+      if (gate.maxIncrease !== undefined && current !== undefined) bounds.push(current * (1 + gate.maxIncrease));
+      return bounds.length === 0 ? undefined : Math.min(...bounds);
+    };
+    const threshold = boundAt(p95);
+    if (threshold === undefined) return undefined;
+    const slowTrip = (share: number) => (cell: GateCell) => countTrip(cell, share, 0.05);
+    // baseline.dispersion.latencyP95Ms: each window's true p95 is the baseline's times a drawn factor.
+    const strata = p95 === undefined ? [] : latencyStrata(baseline.dispersion.latencyP95Ms);
+    const healthyAt = (scale: number) =>
+      p95 === undefined
+        ? windowProbability(slowTrip(0), scale)
+        : strata.reduce(
+            (sum, { value, mass }) => sum + mass * windowProbability(slowTrip(shareSlowerThan(boundAt(p95 * value)!, p95 * value)), scale),
+            0,
+          );
     return finish(
       {
         metric: 'latencyP95Ms',
@@ -178,29 +238,73 @@ export function gateStatistics(
         regressed: threshold,
         regressionLabel: '10% of requests slower than the bound',
         detectionProbability: windowProbability(slowTrip(0.1)),
-        falseRollbackPerWindow: windowProbability(slowTrip(slowShareHealthy)),
+        falseRollbackPerWindow: healthyAt(1),
         baselineBreaksBound: p95 !== undefined && p95 > threshold,
       },
+      healthyAt,
       (scale) => windowProbability(slowTrip(0.1), scale),
     );
   }
   return undefined;
 }
 
-/** Probability that one cell breaches one failure-rate bound when the new version fails at rate f and the current at f0. */
-function failureTrip(cell: GateCell, f: number, f0: number, bound: FailureBound): number {
+function clampRate(rate: number): number {
+  return Math.min(1, Math.max(0, rate));
+}
+
+/**
+ * Probability that one cell breaches one failure-rate bound when the new version fails at rate f and the current
+ * at f0 (its true rate this window; the plan's baseline is `planF0`).
+ */
+function failureTrip(cell: GateCell, f: number, f0: number, planF0: number, bound: FailureBound): number {
   const n = cell.requests;
   if (n < 1) return 0;
   // Without a current-version cohort of its own (a 100% stage), the gate compares with the plan's baseline,
   // as the simulator does; with a large one, the cohort's noise is negligible.
-  if (bound.slope === 0 || cell.baselineRequests < MIN_BASELINE_REQUESTS || cell.baselineRequests >= EXACT_BASELINE_RATIO * n) {
-    return binomialUpperTail(n, f, Math.floor(n * (bound.intercept + bound.slope * f0) + 1e-9));
+  if (cell.baselineRequests < MIN_BASELINE_REQUESTS) return countTrip(cell, f, bound.intercept + bound.slope * planF0);
+  if (bound.slope === 0 || cell.baselineRequests >= EXACT_BASELINE_RATIO * n) {
+    return countTrip(cell, f, bound.intercept + bound.slope * f0);
   }
   const m = Math.max(1, cell.baselineRequests);
   const mean = f - bound.slope * f0 - bound.intercept - 0.5 / n;
   const variance = (f * (1 - f)) / n + (bound.slope * bound.slope * f0 * (1 - f0)) / m;
   if (variance <= 0) return mean > 0 ? 1 : 0;
   return 1 - normalCdf(-mean / Math.sqrt(variance));
+}
+
+/** Most lattice points countTrip sums over; beyond, the count's spread is wide enough for its mean to stand for it. */
+const MAX_LATTICE_POINTS = 64;
+
+/**
+ * P(X > ⌊n·c⌋) for X ~ Binomial(n, p): a count above the share c of the window's n requests. n is itself binomial
+ * (the routing), and ⌊n·c⌋ jumps by one as n crosses each multiple of 1/c: 9,000 requests trip a 0.3% bound at 28
+ * errors, 8,999 at 27. So the tail is averaged over n (taken as normal, with its spread) within each step of the
+ * bound, rather than read at the mean alone, which can be a tenth off either way.
+ */
+function countTrip(cell: GateCell, p: number, c: number): number {
+  const mean = cell.requests;
+  if (mean < 1) return 0;
+  const spread = cell.requestsSpread;
+  const atMean = binomialUpperTail(mean, p, Math.floor(mean * c + 1e-9));
+  if (!(c > 0) || spread * c < 1e-3) return atMean;
+  const low = Math.max(1, mean - 5 * spread);
+  const high = mean + 5 * spread;
+  const first = Math.floor(low * c + 1e-9);
+  const last = Math.floor(high * c + 1e-9);
+  if (last - first > MAX_LATTICE_POINTS) return atMean;
+  let total = 0;
+  let weight = 0;
+  for (let k = first; k <= last; k++) {
+    // Whole request counts n with ⌊n·c⌋ = k, within five spreads of the mean.
+    const from = Math.max(low, Math.ceil(k / c - 1e-9));
+    const to = Math.min(high, Math.ceil((k + 1) / c - 1e-9) - 1);
+    if (to < from) continue;
+    const mass = normalCdf((to + 0.5 - mean) / spread) - normalCdf((from - 0.5 - mean) / spread);
+    if (mass <= 0) continue;
+    total += mass * binomialUpperTail(Math.round((from + to) / 2), p, k);
+    weight += mass;
+  }
+  return weight > 0 ? total / weight : atMean;
 }
 
 /** Share of requests slower than `thresholdMs` for a log-normal latency whose p95 is `p95Ms`. */

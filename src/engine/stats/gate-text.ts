@@ -22,3 +22,14 @@ export function describeExposure(stage: StageView, value: Record<string, unknown
     ? `on ${stage.weight ?? 100}% of internal traffic (${formatPercent(traffic.internalShare)} of ${rps} rps)`
     : `at ${stage.weight}% of ${rps} rps`;
 }
+
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** ", at × 0.42 of the rate (traffic.profile, a rollout starting at the week's quietest hour, Sunday 03:00 UTC)". */
+export function describeProfile(stats: GateStatistics): string {
+  if (!stats.profile) return '';
+  const { startMinuteOfWeek, factor } = stats.profile;
+  const hour = Math.floor(startMinuteOfWeek / 60);
+  const when = `${DAYS[Math.floor(hour / 24)]} ${String(hour % 24).padStart(2, '0')}:00 UTC`;
+  return `, at × ${Number(factor.toPrecision(2))} of the rate (traffic.profile, a rollout starting at the week's quietest hour, ${when})`;
+}

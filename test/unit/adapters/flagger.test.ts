@@ -84,7 +84,7 @@ describe('Flagger', () => {
   });
 
   describe('conversion to a ReleasePlan', () => {
-    it('one stage per weight, one interval each; built-in metrics as gates; threshold × interval as the rollback delay', async () => {
+    it('one stage per weight, one interval each; built-in metrics as gates; the threshold-th failed check rolls back, (threshold − 1) × interval after the first', async () => {
       const [{ plan, problems }] = await plansOf(
         fixtureFiles('flagger'),
         'flagger/metrics.canary.yaml',
@@ -104,13 +104,13 @@ describe('Flagger', () => {
         plan.stages[0].gates.map((gate) => `${gate.name} ${gate.metric} ≤ ${gate.max}`),
         ['request-success-rate errorRate ≤ 0.005', 'error-budget errorRate ≤ 0.01'],
       );
-      assert.deepStrictEqual(plan.rollback, { automatic: true, action: 'rollback', delayMinutes: 6, onInconclusive: 'rollback' });
+      assert.deepStrictEqual(plan.rollback, { automatic: true, action: 'rollback', delayMinutes: 4, onInconclusive: 'rollback' });
       // Annotations win over .stagegate.yaml.
       assert.strictEqual(plan.traffic.requestsPerSecond, 150);
       assert.strictEqual(plan.baseline.errorRate, 0.001);
       assert.deepStrictEqual(problems.map(problemAt), [
         '17:14 Metric "request-sucess-rate" is opaque to Stagegate (it is not built in and has no templateRef): map it under simulation.metrics in .stagegate.yaml (for example { metric: errorRate }) to simulate it as a gate.',
-        "11:15 Flagger rolls back after 3 failed checks: the simulation stops the rollout at the first failed check and keeps the canary's traffic for 3 × 2m = 6m before the rollback. A healthy canary that fails a single check is rolled back in the simulation, not by Flagger.",
+        "11:15 Flagger rolls back after 3 failed checks: the simulation stops the rollout at the first failed check and keeps the canary's traffic for the 2 more checks, 2 × 2m = 4m, before the rollback. A healthy canary that fails a single check is rolled back in the simulation, not by Flagger.",
       ]);
     });
 
@@ -159,7 +159,7 @@ describe('Flagger', () => {
           [1, 1 / 6],
         ],
       );
-      assert.strictEqual(plan?.rollback.delayMinutes, 1 / 6);
+      assert.strictEqual(plan?.rollback.delayMinutes, 0, 'threshold 1: the failed check rolls back at once');
       assert.strictEqual(flaggerCanaryToPlan({ spec: { analysis: { metrics: [] } } }, settings).plan, undefined);
       assert.strictEqual(flaggerCanaryToPlan({ spec: {} }, settings).plan, undefined);
     });

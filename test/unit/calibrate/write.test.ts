@@ -82,8 +82,7 @@ describe('calibrate: writing into a plan', () => {
       errorRate: 0.0099,
       latencyP95Ms: 181.6,
       kpis: { 'payment-success': 0.97 },
-      gauges: { cpu: 0.6 },
-      dispersion: { errorRate: 0.00056, latencyP95Ms: 0.1, kpis: { 'payment-success': 0.0007 }, gauges: { cpu: 0.14 } },
+      dispersion: { errorRate: 0.00056, latencyP95Ms: 0.1, kpis: { 'payment-success': 0.0007 } },
     });
 
     const { added, removed } = lineDiff(PLAN, written);
@@ -144,7 +143,8 @@ describe('calibrate: writing into a plan', () => {
     const written = writeCalibration(plan, false, CALIBRATION, STAMP);
     const value = parse(written);
     assert.strictEqual(value.traffic.requestsPerSecond, 100.02);
-    assert.strictEqual(value.baseline.dispersion.gauges.cpu, 0.14);
+    assert.strictEqual(value.baseline.dispersion.kpis['payment-success'], 0.0007);
+    assert.strictEqual(value.baseline.gauges, undefined, 'gauges are not written');
     assert.ok(written.startsWith(plan), 'appended after the existing text, which is unchanged');
   });
 

@@ -1,46 +1,146 @@
-// The lint's statistics and the simulator model the same gates: their false-rollback estimates must agree.
+// The lint's statistics and the simulator model the same gates: their request counts and false-rollback estimates
+// must agree, on plans where the stage's traffic is not simply its weight of all traffic over equal windows.
 import * as assert from 'assert';
+import { mkdtempSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { gateStatistics } from '../../../src/engine/stats/gate-power';
-import { baselineView, stageViews, trafficView } from '../../../src/engine/model/plan-view';
+import { baselineView, planSchedule, stageViews, trafficView } from '../../../src/engine/model/plan-view';
 import { loadPlanText } from '../simulate/helpers';
-import { lines } from '../helpers';
+import { lines, runCli } from '../helpers';
 
-function plan(bound: string): string {
-  return lines(
+interface Case {
+  title: string;
+  text: string;
+  /** Index of the one gated stage. */
+  stage: number;
+}
+
+function header(requestsPerSecond: number, extra: string[] = [], baseline = 'baseline: { errorRate: 0.002, latencyP95Ms: 200 }'): string[] {
+  return [
     'apiVersion: stagegate.dev/v1',
     'kind: ReleasePlan',
     'metadata: { name: a, service: b, owner: c }',
+    ...extra,
     'traffic:',
-    '  requestsPerSecond: 1000',
+    `  requestsPerSecond: ${requestsPerSecond}`,
     '  dimensions: { region: { eu: 0.5, us: 0.3, ap: 0.2 } }',
-    'baseline: { errorRate: 0.002, latencyP95Ms: 200 }',
+    baseline,
     'rollback: { automatic: true }',
     'stages:',
-    '  - name: canary',
-    '    weight: 2',
-    '    duration: 2h',
-    '    interval: 30m',
-    '    breakdown: [region]',
-    `    gates: [{ metric: errorRate, ${bound} }]`,
-    '  - name: full',
-    '    weight: 100',
-    '    duration: 1h',
-  );
+  ];
+}
+
+function perRegion(bound: string, dispersion?: string, metric = 'errorRate'): Case {
+  const baseline = dispersion
+    ? `baseline: { errorRate: 0.002, latencyP95Ms: 200, kpis: { pay: 0.97 }, dispersion: ${dispersion} }`
+    : undefined;
+  return {
+    title: `a canary judged per region (${metric} ${bound}${dispersion ? `, dispersion ${dispersion}` : ''})`,
+    stage: 0,
+    text: lines(
+      ...header(1000, [], baseline),
+      '  - name: canary',
+      '    weight: 2',
+      '    duration: 2h',
+      '    interval: 30m',
+      '    breakdown: [region]',
+      `    gates: [{ metric: ${metric}, ${bound} }]`,
+      '  - name: full',
+      '    weight: 100',
+      '    duration: 1h',
+    ),
+  };
+}
+
+const CASES: Case[] = [
+  perRegion('maxIncrease: 50%'),
+  perRegion('max: 0.3%'),
+  // Over-dispersion: each window's true values drift for both versions; an absolute bound sees the drift, a
+  // relative one mostly compares it away.
+  perRegion('max: 0.35%', '{ errorRate: 0.0001 }'),
+  perRegion('maxIncrease: 50%', '{ errorRate: 0.0001 }'),
+  perRegion('max: 230', '{ latencyP95Ms: 0.06 }', 'latencyP95Ms'),
+  perRegion('min: 96.5%', '{ kpis: { pay: 0.00003 } }', 'kpi:pay'),
+  {
+    // The new version's internal users are compared with every current-version request, external ones included.
+    title: 'an internal stage with a relative bound (100 rps)',
+    stage: 0,
+    text: lines(
+      ...header(100),
+      '  - name: dogfood',
+      '    cohort: internal',
+      '    weight: 50',
+      '    duration: 4h',
+      '    interval: 1h',
+      '    gates: [{ metric: errorRate, maxIncrease: 100% }]',
+      '  - name: full',
+      '    weight: 100',
+      '    duration: 1h',
+    ),
+  },
+  {
+    // A blue-green switch serves all traffic from the new version, whatever the stage's weight says.
+    title: 'a blue-green switch (100 rps)',
+    stage: 1,
+    text: lines(
+      ...header(100, ['strategy: blue-green']),
+      '  - name: internal',
+      '    cohort: internal',
+      '    weight: 100',
+      '    duration: 30m',
+      '  - name: switch',
+      '    weight: 10',
+      '    duration: 30m',
+      '    interval: 10m',
+      '    gates: [{ metric: errorRate, max: 0.23% }]',
+    ),
+  },
+  {
+    // 50m every 15m: windows of 15, 15 and 20 minutes, the last one judged on more traffic.
+    title: 'a duration that is not a multiple of the interval (100 rps)',
+    stage: 0,
+    text: lines(
+      ...header(100),
+      '  - name: canary',
+      '    weight: 10',
+      '    duration: 50m',
+      '    interval: 15m',
+      '    gates: [{ metric: errorRate, max: 0.3% }]',
+      '  - name: full',
+      '    weight: 100',
+      '    duration: 1h',
+    ),
+  },
+];
+
+function lintStatistics(text: string, stageIndex: number) {
+  const value = parse(text) as Record<string, unknown>;
+  const stage = stageViews(value)[stageIndex];
+  return gateStatistics(stage.gates[0], stage, trafficView(value), baselineView(value), 0.8, planSchedule(value))!;
 }
 
 describe('gate statistics agree with the simulator', () => {
-  for (const bound of ['maxIncrease: 50%', 'max: 0.3%']) {
-    it(`false-rollback probability of a canary judged per region (${bound})`, async () => {
-      const text = plan(bound);
-      const value = parse(text) as Record<string, unknown>;
-      const stage = stageViews(value)[0];
-      const stats = gateStatistics(stage.gates[0], stage, trafficView(value), baselineView(value), 0.8)!;
+  for (const { title, text, stage } of CASES) {
+    it(`new-version requests per window and false-rollback probability: ${title}`, async () => {
+      const stats = lintStatistics(text, stage);
       const { simulator } = await loadPlanText('p.release.yaml', text);
-      const runs = 2000;
+      // Requests: the simulator routes each request on its own, so a window's count is binomial around the lint's.
+      const run = simulator!.run('healthy', 1);
+      const first = run.evaluations.find((evaluation) => evaluation.stageIndex === stage)!;
+      assert.strictEqual(first.windowMinutes, stats.windowMinutes);
+      assert.strictEqual(run.evaluations.filter((evaluation) => evaluation.stageIndex === stage).length, stats.evaluations);
+      const samples = first.all.samples;
+      assert.ok(
+        Math.abs(samples - stats.requestsPerWindow) <= 4 * Math.sqrt(stats.requestsPerWindow) + 1,
+        `simulated ${samples} new-version requests in the first window, lint ${stats.requestsPerWindow}`,
+      );
+
+      const runs = 4000;
       const simulated = simulator!.runMany('healthy', 1, runs).falseRollbackRate as number;
       const standardError = Math.sqrt((simulated * (1 - simulated)) / runs);
-      if (process.env.STAGEGATE_VERBOSE) console.log(`lint ${stats.falseRollbackPerStage.toFixed(4)} simulated ${simulated}`);
+      if (process.env.STAGEGATE_VERBOSE) console.log(`${title}: lint ${stats.falseRollbackPerStage.toFixed(4)} simulated ${simulated}`);
       assert.ok(simulated > 0.02, 'the plan is noisy enough for the comparison to mean something');
       // The lint combines overlapping cells as independent, which can only overstate the risk a little.
       assert.ok(
@@ -48,9 +148,30 @@ describe('gate statistics agree with the simulator', () => {
         `lint ${stats.falseRollbackPerStage} vs simulated ${simulated}`,
       );
       assert.ok(
-        stats.falseRollbackPerStage <= simulated * 1.3 + 3 * standardError,
+        stats.falseRollbackPerStage <= simulated * 1.15 + 3 * standardError,
         `lint ${stats.falseRollbackPerStage} vs simulated ${simulated}`,
       );
     });
   }
+
+  it('through the CLI: check states the probability that simulate --scenario healthy measures', async () => {
+    const { text } = CASES[3];
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-agree-'));
+    writeFileSync(path.join(folder, 'switch.release.yaml'), text);
+    const check = await runCli(['check', 'switch.release.yaml', '--format', 'json'], folder);
+    const finding = (JSON.parse(check.stdout) as { ruleId: string; message: string }[]).find(
+      (row) => row.ruleId === 'gate-false-rollback-likely',
+    );
+    assert.ok(finding, check.stdout);
+    const stated = Number(/with probability ([\d.]+)% over the stage/.exec(finding.message)![1]) / 100;
+    const simulate = await runCli(
+      ['simulate', 'switch.release.yaml', '--scenario', 'healthy', '--runs', '2000', '--format', 'json'],
+      folder,
+    );
+    assert.strictEqual(simulate.code, 0, simulate.stderr);
+    const measured = (JSON.parse(simulate.stdout) as { falseRollbackRate: number }).falseRollbackRate;
+    const standardError = Math.sqrt((measured * (1 - measured)) / 2000);
+    // The message rounds to a tenth of a point.
+    assert.ok(Math.abs(stated - measured) <= 3 * standardError + 0.001, `check says ${stated}, simulate measures ${measured}`);
+  });
 });

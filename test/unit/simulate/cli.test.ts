@@ -119,11 +119,20 @@ describe('stagegate simulate', () => {
     const matrix = JSON.parse(stdout);
     assert.deepStrictEqual(
       matrix.scenarios.map((summary: { scenario: string }) => summary.scenario),
-      ['healthy', 'error-spike', 'latency-regression', 'kpi-drop', 'segment-outage', 'slow-burn', 'dependency-outage'],
+      [
+        'healthy',
+        'error-spike',
+        'latency-regression',
+        'kpi-drop',
+        'segment-outage',
+        'slow-burn',
+        'dependency-outage',
+        'dependency-degradation',
+      ],
     );
     // A stop is a false rollback where the new version is not at fault: healthy, and a dependency failing for both.
     for (const summary of matrix.scenarios as Record<string, unknown>[]) {
-      const atFault = !['healthy', 'dependency-outage'].includes(summary.scenario as string);
+      const atFault = !['healthy', 'dependency-outage', 'dependency-degradation'].includes(summary.scenario as string);
       assert.strictEqual(summary.newVersionAtFault, atFault, summary.scenario as string);
       assert.strictEqual('falseRollbackRate' in summary, !atFault, summary.scenario as string);
     }
@@ -205,7 +214,7 @@ describe('stagegate simulate', () => {
     const data = JSON.parse(/<script type="application\/json" id="stagegate-report-data">([^<]*)<\/script>/.exec(stdout)![1]);
     assert.deepStrictEqual(
       [data.run.scenario, data.summary.runs, data.matrix.runs, data.matrix.scenarios.length],
-      ['slow-burn', 30, 30, 7],
+      ['slow-burn', 30, 30, 8],
     );
     assert.ok(stdout.includes(assets.chartJs.slice(0, 200)), 'chart.js is inlined');
   });

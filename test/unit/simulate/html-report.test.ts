@@ -124,7 +124,7 @@ describe('simulation HTML report', function () {
     assert.strictEqual(lines[1], 'smoke-only · error-spike');
     assert.ok(matrix.length >= 4);
     for (const row of matrix) {
-      const atFault = !['healthy', 'dependency-outage'].includes(row[0]);
+      const atFault = !['healthy', 'dependency-outage', 'dependency-degradation'].includes(row[0]);
       assert.deepStrictEqual(row.slice(2, 4), atFault ? ['not gated', '–'] : ['–', 'not gated'], row[0]);
     }
     assert.strictEqual(notes.length, 6);

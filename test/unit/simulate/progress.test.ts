@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../helpers';
 const BIN = path.join(REPO_ROOT, 'bin', 'stagegate.js');
 const EXAMPLE = 'examples/checkout/checkout.release.yaml';
 const CLEAR = '\r\x1b[2K';
-/** The matrix of the bundled example: 7 scenarios, enough runs for several progress steps. */
+/** The matrix of the bundled example: 8 scenarios, enough runs for several progress steps. */
 const MATRIX = ['simulate', EXAMPLE, '--all-scenarios', '--runs', '1500', '--format', 'json'];
 
 function io(terminal: { isTTY: boolean; columns?: number }): { io: Io; written: string[] } {
@@ -81,7 +81,7 @@ describe('simulate shows progress only at a terminal', function () {
     const { code, stdout, stderr } = await piped(MATRIX);
     assert.strictEqual(code, 0, stderr);
     assert.strictEqual(stderr, '');
-    assert.strictEqual((JSON.parse(stdout) as { scenarios: unknown[] }).scenarios.length, 7);
+    assert.strictEqual((JSON.parse(stdout) as { scenarios: unknown[] }).scenarios.length, 8);
   });
 
   it('draws progress on stderr under a pseudo-terminal, clears it, and leaves the JSON on stdout byte-identical', async function () {

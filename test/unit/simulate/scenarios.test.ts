@@ -1,13 +1,15 @@
 // Built-in scenarios and their defaults relative to the baseline; the plan's own scenarios and their parameters.
 
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { runCli } from '../helpers';
 import { SCENARIO_DEFAULTS } from '../../../src/engine/simulate';
 import { EXAMPLE_PLAN, loadPlanText, SIMULATE_FIXTURES, simulatorFor } from './helpers';
 
 describe('simulator scenarios', () => {
-  it("lists the seven built-in kinds for a plan with KPIs and dimensions, then the plan's own", async () => {
+  it("lists the eight built-in kinds for a plan with KPIs and dimensions, then the plan's own", async () => {
     const { simulator } = await loadPlanText(
       'regions.release.yaml',
       readFileSync(path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'utf8'),
@@ -22,6 +24,7 @@ describe('simulator scenarios', () => {
         'segment-outage:built-in',
         'slow-burn:built-in',
         'dependency-outage:built-in',
+        'dependency-degradation:built-in',
         'eu-ranker-errors:plan',
         'slow-ranker:plan',
       ],
@@ -45,7 +48,7 @@ describe('simulator scenarios', () => {
     const simulator = simulatorFor({ traffic: { requestsPerSecond: 10 }, stages: [{ name: 'full', weight: 100, duration: '1h' }] });
     assert.deepStrictEqual(
       simulator.scenarios.map((scenario) => scenario.name),
-      ['healthy', 'error-spike', 'latency-regression', 'slow-burn', 'dependency-outage'],
+      ['healthy', 'error-spike', 'latency-regression', 'slow-burn', 'dependency-outage', 'dependency-degradation'],
     );
   });
 
@@ -111,5 +114,60 @@ describe('simulator scenarios', () => {
     const absolute = simulatorFor(body({ metric: 'errorRate', max: '1%' })).runMany('dependency-outage', 1, 200);
     assert.ok(relative.detectionRate < 0.05, `relative gate rolled back ${relative.detectionRate}`);
     assert.strictEqual(absolute.detectionRate, 1);
+  });
+
+  it('slows both versions in a dependency degradation: a relative latency gate holds, an absolute one rolls back', () => {
+    const body = (gate: Record<string, unknown>) => ({
+      traffic: { requestsPerSecond: 50 },
+      baseline: { errorRate: 0.002, latencyP95Ms: 200 },
+      stages: [{ name: 'canary', weight: 20, duration: '30m', interval: '10m', gates: [gate] }],
+      rollback: { automatic: true },
+    });
+    const relative = simulatorFor(body({ metric: 'latencyP95Ms', maxIncrease: '20%' }));
+    const absolute = simulatorFor(body({ metric: 'latencyP95Ms', max: 250 }));
+    const failure = relative.scenario('dependency-degradation')!.failure!;
+    assert.deepStrictEqual(
+      [failure.latencyMultiplier, failure.affectsCurrentVersion, failure.startMinute, failure.endMinute],
+      [SCENARIO_DEFAULTS.dependencyDegradationLatencyMultiplier, true, 0, 60],
+    );
+    const held = relative.runMany('dependency-degradation', 1, 200);
+    const tripped = absolute.runMany('dependency-degradation', 1, 200);
+    assert.strictEqual(held.newVersionAtFault, false);
+    assert.ok((held.falseRollbackRate as number) < 0.05, `relative gate rolled back ${held.falseRollbackRate}`);
+    assert.strictEqual(tripped.falseRollbackRate, 1, 'p95 300 ms against a 250 ms bound: a false rollback');
+    // Healthy, neither gate trips: the degradation is what the absolute gate reacts to.
+    assert.ok((absolute.runMany('healthy', 1, 200).falseRollbackRate as number) < 0.05);
+  });
+
+  it('dependency-degradation through the CLI: counted as false rollbacks of an absolute gate', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'stagegate-degradation-'));
+    const plan = (gate: string) =>
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: ReleasePlan',
+        'metadata: { name: slow-dependency, service: search, owner: team-search }',
+        'traffic: { requestsPerSecond: 50 }',
+        'baseline: { errorRate: 0.002, latencyP95Ms: 200 }',
+        'rollback: { automatic: true }',
+        'stages:',
+        `  - { name: canary, weight: 20, duration: 30m, interval: 10m, gates: [${gate}] }`,
+        '  - { name: full, weight: 100, duration: 1h }',
+        '',
+      ].join('\n');
+    writeFileSync(path.join(folder, 'absolute.release.yaml'), plan('{ metric: latencyP95Ms, max: 250 }'));
+    writeFileSync(path.join(folder, 'relative.release.yaml'), plan('{ metric: latencyP95Ms, maxIncrease: 20% }'));
+    const rate = async (file: string) => {
+      const result = await runCli(['simulate', file, '--scenario', 'dependency-degradation', '--runs', '100', '--format', 'json'], folder);
+      assert.strictEqual(result.code, 0, result.stderr);
+      const summary = JSON.parse(result.stdout) as { description: string; falseRollbackRate: number; newVersionAtFault: boolean };
+      assert.strictEqual(summary.newVersionAtFault, false);
+      assert.match(
+        summary.description,
+        /^A dependency fails: both versions are 1\.5× slower \(p95 300 ms, baseline 200 ms\), from minute 0 to minute 60\.$/,
+      );
+      return summary.falseRollbackRate;
+    };
+    assert.strictEqual(await rate('absolute.release.yaml'), 1);
+    assert.ok((await rate('relative.release.yaml')) < 0.05);
   });
 });

@@ -1,6 +1,7 @@
 // Converts a Flagger Canary into the ReleasePlan the simulator replays. Flagger checks once per `interval` and
 // moves the weight on after each passing check, so every weight is a stage one interval long with one check; a
-// failed check holds the weight, and `threshold` failed checks roll back (interval × threshold after the first).
+// failed check holds the weight, and the `threshold`-th failed check rolls back ((threshold − 1) × interval after
+// the first).
 
 import type { Path } from '../../parse/source-file';
 import { buildPlan, mappedGate, type ConversionResult, type SourceProblem, type DraftGate, type DraftStage } from '../to-plan';
@@ -98,7 +99,7 @@ export function flaggerCanaryToPlan(value: Record<string, unknown>, settings: Ad
   if (checks > 1)
     problems.push({
       path: analysis.threshold !== undefined ? [...path, 'threshold'] : path,
-      message: `Flagger rolls back after ${checks} failed checks: the simulation stops the rollout at the first failed check and keeps the canary's traffic for ${checks} × ${formatDuration(interval)} = ${formatDuration(checks * interval)} before the rollback. A healthy canary that fails a single check is rolled back in the simulation, not by Flagger.`,
+      message: `Flagger rolls back after ${checks} failed checks: the simulation stops the rollout at the first failed check and keeps the canary's traffic for the ${checks - 1} more check${checks === 2 ? '' : 's'}, ${checks - 1} × ${formatDuration(interval)} = ${formatDuration((checks - 1) * interval)}, before the rollback. A healthy canary that fails a single check is rolled back in the simulation, not by Flagger.`,
     });
   const name = resourceName(value) ?? 'canary';
   const target = record(record(value.spec)?.targetRef);
@@ -110,7 +111,8 @@ export function flaggerCanaryToPlan(value: Record<string, unknown>, settings: Ad
       strategy,
       stages,
       // "No values found" is a failed check in Flagger: a window without requests counts toward the threshold.
-      rollback: { automatic: true, delayMinutes: checks * interval, onInconclusive: 'rollback' },
+      // The threshold-th failed check rolls back at once: interval × threshold after the failure starts, as Flagger times it.
+      rollback: { automatic: true, delayMinutes: (checks - 1) * interval, onInconclusive: 'rollback' },
     },
     settings,
     root,

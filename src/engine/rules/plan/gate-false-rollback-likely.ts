@@ -4,7 +4,7 @@ import { formatPercent, formatCount } from '../../model/plan-view';
 import { formatMinutes } from '../../model/units';
 import { gatesWithStatistics, boundRange } from '../../rule-kit/gates';
 import { defineRule } from '../../rule-kit/rule';
-import { describeCells, describeValue } from '../../stats/gate-text';
+import { describeCells, describeProfile, describeValue } from '../../stats/gate-text';
 
 export default defineRule({
   meta: {
@@ -27,7 +27,7 @@ export default defineRule({
       if (stats.baselineBreaksBound || stats.falseRollbackPerStage <= limit) continue;
       context.report(
         boundRange(context, stage, gate, stats),
-        `Gate on ${gate.metric} in stage "${stage.name}" would fail a healthy release with probability ${formatPercent(stats.falseRollbackPerStage)} over the stage (${formatPercent(stats.falseRollbackPerWindow)} per ${formatMinutes(stats.windowMinutes)} window of about ${formatCount(stats.requestsPerWindow)} requests${describeCells(stats)}): the bound ${describeValue(stats, stats.threshold)} is within sampling noise of the healthy ${describeValue(stats, stats.healthy)}. Loosen it or evaluate over longer windows.`,
+        `Gate on ${gate.metric} in stage "${stage.name}" would fail a healthy release with probability ${formatPercent(stats.falseRollbackPerStage)} over the stage (${formatPercent(stats.falseRollbackPerWindow)} per ${formatMinutes(stats.windowMinutes)} window of about ${formatCount(stats.requestsPerWindow)} requests${describeCells(stats)}${describeProfile(stats)}): the bound ${describeValue(stats, stats.threshold)} is within sampling noise of the healthy ${describeValue(stats, stats.healthy)}. Loosen it or evaluate over longer windows.`,
       );
     }
   },

@@ -4,7 +4,7 @@ import { formatPercent, formatCount } from '../../model/plan-view';
 import { formatMinutes } from '../../model/units';
 import { gatesWithStatistics } from '../../rule-kit/gates';
 import { defineRule } from '../../rule-kit/rule';
-import { describeCells, describeExposure, describeValue } from '../../stats/gate-text';
+import { describeCells, describeProfile, describeExposure, describeValue } from '../../stats/gate-text';
 
 export default defineRule({
   meta: {
@@ -37,7 +37,7 @@ export default defineRule({
           : `${stats.regressionLabel} (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`;
       context.report(
         context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value,
-        `Gate on ${gate.metric} in stage "${stage.name}" sees about ${formatCount(stats.requestsPerWindow)} new-version requests per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)} (${Number(rate.toPrecision(3))}/s)${describeCells(stats)}: ${regression} trips it with probability ${formatPercent(stats.detectionProbability)}, below the ${formatPercent(target)} target.${remedy}`,
+        `Gate on ${gate.metric} in stage "${stage.name}" sees about ${formatCount(stats.requestsPerWindow)} new-version requests per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)} (${Number(rate.toPrecision(3))}/s)${describeCells(stats)}${describeProfile(stats)}: ${regression} trips it with probability ${formatPercent(stats.detectionProbability)}, below the ${formatPercent(target)} target.${remedy}`,
       );
     }
   },
