@@ -221,7 +221,13 @@ describe('Argo Rollouts', () => {
       );
       // The annotation's traffic wins over .stagegate.yaml; the baseline comes from it.
       assert.strictEqual(plan.traffic.requestsPerSecond, 400);
-      assert.deepStrictEqual(plan.baseline, { errorRate: 0.002, latencyP95Ms: 180, kpis: {} });
+      assert.deepStrictEqual(plan.baseline, {
+        errorRate: 0.002,
+        latencyP95Ms: 180,
+        kpis: {},
+        // None given: pure binomial noise.
+        dispersion: { errorRate: 0, latencyP95Ms: 0, kpis: {} },
+      });
       assert.deepStrictEqual(plan.rollback, { automatic: true, action: 'rollback', delayMinutes: 0.5, onInconclusive: 'pause' });
       assert.deepStrictEqual(problems.map(problemAt), [
         '19:30 Metric "success-rate" of template "success-rate" is read as a success rate (1 − errorRate) from its name; map it under simulation.metrics if it measures something else.',
