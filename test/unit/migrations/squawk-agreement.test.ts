@@ -47,6 +47,8 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
   const stagegate = new Map<string, Set<string>>();
   const autocommit = new Map<string, Set<string>>();
   let autocommitWork: string;
+  const wrapped = new Map<string, Set<string>>();
+  let wrappedWork: string;
   const squawk = new Map<string, Set<string>>();
 
   before(async function () {
@@ -58,6 +60,9 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
       path.join(autocommitWork, '.stagegate.yaml'),
       'rules:\n  migration-work-after-lock:\n    options:\n      fileRunsInTransaction: false\n',
     );
+    // And where the tool wraps every file in a transaction (Django does), as squawk's --assume-in-transaction says.
+    wrappedWork = mkdtempSync(path.join(os.tmpdir(), 'stagegate-squawk-wrapped-'));
+    writeFileSync(path.join(wrappedWork, '.stagegate.yaml'), 'migrations:\n  tool: django\n');
     const byArgs = new Map<string, string[]>();
     for (const row of AGREEMENT) {
       const source = path.join(folder, `${PREFIX}${row.case}.sql`);
@@ -72,12 +77,18 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
         copyFileSync(source, path.join(autocommitWork, row.case, `${row.case}.sql`));
         autocommit.set(row.case, new Set());
       }
+      if (row.wrapped) {
+        mkdirSync(path.join(wrappedWork, row.case));
+        copyFileSync(source, path.join(wrappedWork, row.case, `${row.case}.sql`));
+        wrapped.set(row.case, new Set());
+      }
       const args = header(text, 'squawk-args');
       byArgs.set(args, [...(byArgs.get(args) ?? []), source]);
     }
     for (const [into, cwd] of [
       [stagegate, work],
       [autocommit, autocommitWork],
+      [wrapped, wrappedWork],
     ] as const) {
       const { code, stdout, stderr } = await runCli(['check', '.', '--format', 'json'], cwd);
       assert.ok(code === 0 || code === 1, stderr);
@@ -122,6 +133,16 @@ describeCorpus('squawk corpus: the table of agreement with squawk', () => {
         assert.deepStrictEqual(
           row.stagegate.filter((id) => reported.has(id)),
           row.autocommit,
+          `Stagegate reported ${[...reported].join(', ')}`,
+        );
+      });
+    if (row.wrapped)
+      it(`${row.case}, every file wrapped in a transaction (migrations.tool: django)`, () => {
+        const reported = wrapped.get(row.case);
+        assert.ok(reported, 'Stagegate did not check the case');
+        assert.deepStrictEqual(
+          row.stagegate.filter((id) => reported.has(id)),
+          row.wrapped,
           `Stagegate reported ${[...reported].join(', ')}`,
         );
       });

@@ -18,6 +18,8 @@ export interface AgreementRow {
    * `fileRunsInTransaction: false`): for rows where the verdict depends on the tool, the other reading, checked too.
    */
   autocommit?: string[];
+  /** What Stagegate reports of `stagegate` when `migrations.tool` names a tool that wraps every file (Django). */
+  wrapped?: string[];
   /** Where the verdicts differ: who is right, and why in one line. */
   disagreement?: { right: 'stagegate' | 'squawk' | 'depends on the tool'; reason: string };
   /** Where Stagegate has no rule for the hazard: why (a known gap, or a choice). */
@@ -227,10 +229,11 @@ export const AGREEMENT: AgreementRow[] = [
     squawk: { rule: 'ban-concurrent-index-creation-in-transaction', verdict: 'hazard' },
     stagegate: CONCURRENT_IN_TRANSACTION,
     fires: [],
+    wrapped: CONCURRENT_IN_TRANSACTION,
     disagreement: {
       right: 'depends on the tool',
       reason:
-        'squawk is told (--assume-in-transaction) that the tool wraps the file; without a migration tool setting Stagegate reads CONCURRENTLY as the sign that the tool runs this file outside a transaction',
+        'squawk is told (--assume-in-transaction) that the tool wraps the file; with no migration tool known Stagegate reads CONCURRENTLY as the sign that the tool runs this file outside a transaction, and agrees once migrations.tool names a tool that wraps it',
     },
   },
   {
