@@ -1,4 +1,5 @@
-// migration-int-primary-key: a single-column primary key of a 32- or 16-bit integer type, in CREATE TABLE or ADD COLUMN.
+// migration-int-primary-key: a single-column primary key of a 32- or 16-bit integer type, in CREATE TABLE or ADD COLUMN,
+// and any 32- or 16-bit column numbered by a sequence (serial, identity), key or not: the sequence runs out all the same.
 
 import type { ColumnDef, TypeName } from 'libpg-query';
 import type { Fix } from '../finding';
@@ -25,6 +26,11 @@ function narrowType(type: TypeName | undefined): (typeof NARROW)[string] | undef
 
 const isPrimaryKey = (column: ColumnDef) => columnConstraints(column).some((c) => c.contype === 'CONSTR_PRIMARY');
 
+/** A column a sequence numbers: a serial type, or GENERATED ... AS IDENTITY. */
+const isCounter = (column: ColumnDef) =>
+  /serial/.test(nodeAs(column.typeName?.names?.at(-1), 'String')?.sval ?? '') ||
+  columnConstraints(column).some((c) => c.contype === 'CONSTR_IDENTITY');
+
 /** Replaces the type's name (int, integer, pg_catalog.int4, serial, ...) with its 64-bit counterpart. */
 function widenFix(statement: MigrationStatement, type: TypeName, wider: string, safe: boolean): Fix[] | undefined {
   const tokens = statement.tokens() ?? [];
@@ -42,20 +48,23 @@ export default defineRule({
     family: 'migration',
     defaultSeverity: 'warning',
     summary:
-      'A primary key of type integer, smallint or (small)serial overflows; widening it later rewrites the table under a blocking lock.',
+      'A primary key of type integer, smallint or (small)serial, or any serial or identity column of those sizes, overflows; widening it later rewrites the table under a blocking lock.',
     reads: ['sql-migration'],
     fix: 'safe on a table the migration creates',
     impact: ['blocking-lock'],
   },
   check({ migration: model, report }) {
-    const judge = (statement: MigrationStatement, table: string, column: ColumnDef, newTable: boolean) => {
+    const judge = (statement: MigrationStatement, table: string, column: ColumnDef, newTable: boolean, key: boolean) => {
       const narrow = narrowType(column.typeName);
       if (!narrow || !column.typeName) return;
       const fixes = widenFix(statement, column.typeName, narrow.wider, newTable);
       const range = fixes?.[0].edits[0].range ?? statement.range();
+      const what = key
+        ? `Primary key ${table}.${column.colname ?? ''} is a ${narrow.bits}-bit integer: inserts fail once it reaches ${narrow.limit}`
+        : `Column ${table}.${column.colname ?? ''} is numbered by a sequence into a ${narrow.bits}-bit integer: inserts fail once the sequence passes ${narrow.limit}, key or not`;
       report(
         range,
-        `Primary key ${table}.${column.colname ?? ''} is a ${narrow.bits}-bit integer: inserts fail once it reaches ${narrow.limit}, and widening it then rewrites ${table} and its indexes under an ACCESS EXCLUSIVE lock. Use ${narrow.wider}${narrow.wider === 'bigint' ? ' (or bigint GENERATED ALWAYS AS IDENTITY)' : ''}.`,
+        `${what}, and widening it then rewrites ${table} and its indexes under an ACCESS EXCLUSIVE lock. Use ${narrow.wider}${narrow.wider === 'bigint' ? ' (or bigint GENERATED ALWAYS AS IDENTITY)' : ''}.`,
         { fixes },
       );
     };
@@ -75,7 +84,8 @@ export default defineRule({
           }),
         );
         for (const column of columns) {
-          if (isPrimaryKey(column) || keyed.has(column.colname)) judge(statement, created.display, column, true);
+          const key = isPrimaryKey(column) || keyed.has(column.colname);
+          if (key || isCounter(column)) judge(statement, created.display, column, true, key);
         }
       }
       const alter = statement.as('AlterTableStmt');
@@ -84,8 +94,8 @@ export default defineRule({
         for (const node of alter.cmds ?? []) {
           const cmd = nodeAs(node, 'AlterTableCmd');
           const column = nodeAs(cmd?.def, 'ColumnDef');
-          if (cmd?.subtype === 'AT_AddColumn' && column && isPrimaryKey(column)) {
-            judge(statement, altered.display, column, model.isNewTable(altered, statement.index));
+          if (cmd?.subtype === 'AT_AddColumn' && column && (isPrimaryKey(column) || isCounter(column))) {
+            judge(statement, altered.display, column, model.isNewTable(altered, statement.index), isPrimaryKey(column));
           }
         }
       }

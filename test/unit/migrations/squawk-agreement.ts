@@ -368,12 +368,7 @@ export const AGREEMENT: AgreementRow[] = [
     case: 'prefer-bigint-over-int--err',
     squawk: { rule: 'prefer-bigint-over-int', verdict: 'hazard' },
     stagegate: ['migration-int-primary-key'],
-    fires: [],
-    disagreement: {
-      right: 'squawk',
-      reason:
-        'known gap for the serial columns: their sequence stops at 2,147,483,647 and inserts fail, key or not; migration-int-primary-key reads primary keys only (a plain int that is no key does not run out by itself)',
-    },
+    fires: ['migration-int-primary-key'],
   },
   {
     case: 'prefer-repack--cluster-err',

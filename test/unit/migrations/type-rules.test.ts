@@ -125,6 +125,25 @@ describe('migration rules for types, domains and transaction blocks', () => {
       assert.match(firstHazard(added, 'migration-int-primary-key').message, /16-bit integer: inserts fail once it reaches 32,767/);
     });
 
+    it('a serial or identity column of 32 or 16 bits is reported key or not; a plain int column that is no key is not', async () => {
+      const text = [
+        'CREATE TABLE events (id bigint PRIMARY KEY, seq serial, n int, m int GENERATED ALWAYS AS IDENTITY, w bigserial);',
+        'ALTER TABLE events ADD COLUMN tick smallserial;',
+      ].join('\n');
+      const analysis = await analyse(text);
+      const ranges = hazardRanges(analysis, 'migration-int-primary-key');
+      assert.deepStrictEqual(
+        ranges.map((range) => covered(text, range)),
+        ['serial', 'int', 'smallserial'],
+      );
+      const messages = analysis.hazards.filter((h) => h.ruleId === 'migration-int-primary-key').map((h) => h.message);
+      assert.match(
+        messages[0],
+        /^Column events\.seq is numbered by a sequence into a 32-bit integer: inserts fail once the sequence passes 2,147,483,647, key or not/,
+      );
+      assert.match(messages[2], /events\.tick .* 16-bit integer: inserts fail once the sequence passes 32,767/);
+    });
+
     it('a quoted or schema-qualified user type named like int4 is not a built-in integer; an int array key is not reported', async () => {
       const analysis = await analyse(
         'CREATE TABLE a (id app.int4 PRIMARY KEY);\nCREATE TABLE b (id int[] PRIMARY KEY);\nCREATE TABLE c (id pg_catalog.int4 PRIMARY KEY);',
