@@ -126,7 +126,7 @@ export interface PlanSchedule {
   profile?: { factors: number[]; startMinuteOfWeek: number; stageStarts: Map<number, number> };
 }
 
-const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|kpi:.+)$/;
+const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|(kpi|gauge):.+)$/;
 
 export const DEFAULT_SCHEDULE: PlanSchedule = { stepMinutes: 1, blueGreen: false };
 
