@@ -127,7 +127,7 @@ describe('gauges in plans and the simulator', function () {
     assert.ok(notes.includes('Stage canary-5: gate gauge:cpu is skipped, its gauge is not in baseline.gauges.'), notes.join('\n'));
   });
 
-  it('the schema rejects a negative gauge dispersion and a scenario gauge multiplier of 0', async () => {
+  it('the schema rejects a negative gauge dispersion, a scenario gauge multiplier of 0 and a misspelt gauge metric', async () => {
     const { writeFileSync, mkdtempSync, readFileSync, rmSync } = await import('fs');
     const { tmpdir } = await import('os');
     const path = await import('path');
@@ -135,13 +135,18 @@ describe('gauges in plans and the simulator', function () {
     try {
       const text = readFileSync(`${REPO_ROOT}/${GAUGED}`, 'utf8')
         .replace('      cpu: 0.05', '      cpu: -0.1')
-        .replace('rollback:', 'scenarios:\n  hot: { kind: resource-regression, gaugeMultiplier: 0 }\nrollback:');
+        .replace('rollback:', 'scenarios:\n  hot: { kind: resource-regression, gaugeMultiplier: 0 }\nrollback:')
+        .replace('metric: gauge:memory-mb', 'metric: gauges:memory-mb');
       writeFileSync(path.join(dir, 'p.release.yaml'), text);
       const { stdout } = await run('check', path.join(dir, 'p.release.yaml'), '--format', 'json');
       const schema = (JSON.parse(stdout) as { ruleId: string; message: string }[]).filter((row) => row.ruleId === 'schema');
       assert.deepStrictEqual(
         schema.map((row) => row.message),
-        ['baseline.dispersion.gauges.cpu must be at least 0.', 'scenarios.hot.gaugeMultiplier must be greater than 0.'],
+        [
+          'baseline.dispersion.gauges.cpu must be at least 0.',
+          'stages[0].gates[3].metric must be errorRate, latencyP95Ms, kpi:<name> or gauge:<name>.',
+          'scenarios.hot.gaugeMultiplier must be greater than 0.',
+        ],
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
