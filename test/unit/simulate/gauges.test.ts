@@ -2,7 +2,11 @@
 // memory-leak scenarios, and `check` on a gate that names an undeclared gauge.
 
 import * as assert from 'assert';
+import { readFileSync } from 'fs';
 import { main } from '../../../src/cli/main';
+import { completionsAt } from '../../../src/engine/assist/completion';
+import { emptyFacts } from '../../../src/engine/model/facts';
+import { parseSourceFile } from '../../../src/engine/parse/source-file';
 import { REPO_ROOT } from '../helpers';
 
 const DIR = 'test/fixtures/simulate/gauges';
@@ -128,7 +132,7 @@ describe('gauges in plans and the simulator', function () {
   });
 
   it('the schema rejects a negative gauge dispersion, a scenario gauge multiplier of 0 and a misspelt gauge metric', async () => {
-    const { writeFileSync, mkdtempSync, readFileSync, rmSync } = await import('fs');
+    const { writeFileSync, mkdtempSync, rmSync } = await import('fs');
     const { tmpdir } = await import('os');
     const path = await import('path');
     const dir = mkdtempSync(path.join(tmpdir(), 'gauges-'));
@@ -151,5 +155,18 @@ describe('gauges in plans and the simulator', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('gauges in the editor', () => {
+  it("completes a gate's metric with the baseline's gauges", () => {
+    const text = readFileSync(`${REPO_ROOT}/${GAUGED}`, 'utf8');
+    const file = parseSourceFile('search.release.yaml', text);
+    const offset = text.indexOf('metric: gauge:cpu') + 'metric: '.length;
+    const items = completionsAt(file, offset, emptyFacts()).filter((item) => item.label.startsWith('gauge:'));
+    assert.deepStrictEqual(
+      items.map((item) => `${item.label} (${item.detail})`),
+      ['gauge:cpu (gauge, baseline 0.5)', 'gauge:memory-mb (gauge, baseline 600)'],
+    );
   });
 });
