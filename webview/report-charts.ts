@@ -268,7 +268,9 @@ function timelineChart(run: SimulationResult, markers: TimeMarkers, palette: Pal
 
 function gateChart(evaluations: GateEvaluation[], plan: PlanOutline, markers: TimeMarkers, palette: Palette): ChartConfiguration {
   const latency = evaluations[0]?.metric === 'latencyP95Ms';
-  const scale = latency ? 1 : 100;
+  // A gauge is in its own unit; rates are shown as percentages.
+  const gauge = evaluations[0]?.metric.startsWith('gauge:') ?? false;
+  const scale = latency || gauge ? 1 : 100;
   type Point = { x: number; y: number | null };
   // One line per stage: a gap between stages, whose bounds differ.
   const series = (pick: (evaluation: GateEvaluation) => number | null): Point[] => {
@@ -338,7 +340,13 @@ function gateChart(evaluations: GateEvaluation[], plan: PlanOutline, markers: Ti
       });
     }
   }
-  const axisTitle = latency ? 'p95 latency (ms)' : evaluations[0]?.metric.startsWith('kpi:') ? 'success rate (%)' : 'error rate (%)';
+  const axisTitle = latency
+    ? 'p95 latency (ms)'
+    : gauge
+      ? evaluations[0].metric
+      : evaluations[0]?.metric.startsWith('kpi:')
+        ? 'success rate (%)'
+        : 'error rate (%)';
   return {
     type: 'line',
     data: { datasets } as ChartConfiguration['data'],

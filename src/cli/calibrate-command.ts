@@ -142,11 +142,6 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
       throw new UsageError(`${shown}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
     }
     io.stderr(`stagegate: wrote the calibration into ${shown}.\n`);
-    const gauges = Object.keys(calibration.baseline.gauges);
-    if (gauges.length > 0)
-      io.stderr(
-        `stagegate: not written: ${gauges.map((name) => `gauge:${name}`).join(', ')} (a plan holds no gauges yet: the simulator does not model them).\n`,
-      );
   }
   return 0;
 }

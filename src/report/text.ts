@@ -74,7 +74,14 @@ export function describeRun(result: SimulationResult): string {
 }
 
 function describeDetection(detection: Detection): string {
-  const value = (x: number | null) => (x === null ? 'none' : detection.metric === 'latencyP95Ms' ? `${number(x)} ms` : percent(x));
+  const value = (x: number | null) =>
+    x === null
+      ? 'none'
+      : detection.metric === 'latencyP95Ms'
+        ? `${number(x)} ms`
+        : detection.metric.startsWith('gauge:')
+          ? number(x)
+          : percent(x);
   if (detection.verdict === 'inconclusive') return `${detection.samples} new-version requests in the window, fewer than minSamples`;
   return `observed ${value(detection.observed)} against a bound of ${value(detection.threshold)}${detection.baseline !== null ? ` (current version ${value(detection.baseline)})` : ''}`;
 }

@@ -24,14 +24,20 @@ export function completionsAt(file: SourceFile, offset: number, facts: Workspace
   const path = at?.path ?? [];
 
   if (context.key === 'metric' || (path[0] === 'stages' && path[path.length - 1] === 'metric')) {
-    const kpis = Object.keys(baselineView(value).kpis);
+    const baseline = baselineView(value);
+    const kpis = Object.keys(baseline.kpis);
     return [
       { label: 'errorRate', kind: 'metric', detail: 'share of failed requests' },
       { label: 'latencyP95Ms', kind: 'metric', detail: '95th percentile latency in ms' },
       ...kpis.map((name) => ({
         label: `kpi:${name}`,
         kind: 'metric' as const,
-        detail: `baseline ${String(baselineView(value).kpis[name])}`,
+        detail: `baseline ${String(baseline.kpis[name])}`,
+      })),
+      ...Object.entries(baseline.gauges).map(([name, mean]) => ({
+        label: `gauge:${name}`,
+        kind: 'metric' as const,
+        detail: `gauge, baseline ${String(mean)}`,
       })),
     ];
   }

@@ -31,13 +31,14 @@ export function calibrationAssignments(calibration: Calibration): [Path, Value][
   if (baseline.errorRate !== undefined) out.push([['baseline', 'errorRate'], baseline.errorRate]);
   if (baseline.latencyP95Ms !== undefined) out.push([['baseline', 'latencyP95Ms'], baseline.latencyP95Ms]);
   for (const [name, value] of Object.entries(baseline.kpis)) out.push([['baseline', 'kpis', name], value]);
-  // Gauges are reported, not written: a plan holds no gauges until the simulator models them.
+  for (const [name, value] of Object.entries(baseline.gauges)) out.push([['baseline', 'gauges', name], value]);
   for (const [signal, value] of Object.entries(dispersion)) {
     const [kind, name] = signal.includes(':')
       ? [signal.slice(0, signal.indexOf(':')), signal.slice(signal.indexOf(':') + 1)]
       : [signal, ''];
     if (kind === 'kpi') out.push([['baseline', 'dispersion', 'kpis', name], value]);
-    else if (kind !== 'gauge') out.push([['baseline', 'dispersion', kind], value]);
+    else if (kind === 'gauge') out.push([['baseline', 'dispersion', 'gauges', name], value]);
+    else out.push([['baseline', 'dispersion', kind], value]);
   }
   return out;
 }

@@ -126,7 +126,7 @@ export interface PlanSchedule {
   profile?: { factors: number[]; startMinuteOfWeek: number; stageStarts: Map<number, number> };
 }
 
-const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|kpi:.+)$/;
+const SIMULATED_METRIC = /^(errorRate|latencyP95Ms|(kpi|gauge):.+)$/;
 
 export const DEFAULT_SCHEDULE: PlanSchedule = { stepMinutes: 1, blueGreen: false };
 
@@ -162,6 +162,7 @@ export interface BaselineView {
   errorRate?: number;
   latencyP95Ms?: number;
   kpis: Record<string, number>;
+  gauges: Record<string, number>;
   dispersion: Dispersion;
 }
 
@@ -175,6 +176,11 @@ export function baselineView(value: Record<string, unknown>): BaselineView {
       typeof baseline.errorRate === 'number' && baseline.errorRate >= 0 && baseline.errorRate <= 1 ? baseline.errorRate : undefined,
     latencyP95Ms: typeof baseline.latencyP95Ms === 'number' && baseline.latencyP95Ms > 0 ? baseline.latencyP95Ms : undefined,
     kpis,
+    gauges: Object.fromEntries(
+      Object.entries(isRecord(baseline.gauges) ? baseline.gauges : {}).filter(
+        (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+      ),
+    ),
     dispersion: readDispersion(baseline.dispersion),
   };
 }

@@ -4,7 +4,7 @@
 import type { ScenarioKind } from './scenario-kinds';
 import { durationMinutes, ratio } from './units';
 
-export type Metric = 'errorRate' | 'latencyP95Ms' | `kpi:${string}`;
+export type Metric = 'errorRate' | 'latencyP95Ms' | `kpi:${string}` | `gauge:${string}`;
 type RollbackAction = 'rollback' | 'pause' | 'disable-flags';
 export type InconclusivePolicy = 'continue' | 'pause' | 'rollback';
 
@@ -56,14 +56,18 @@ export interface Dispersion {
   latencyP95Ms: number;
   /** ρ of each KPI's success rate, by name. */
   kpis: Record<string, number>;
+  /** Relative standard deviation of each gauge's value from window to window, by name. */
+  gauges: Record<string, number>;
 }
 
-export const NO_DISPERSION: Dispersion = { errorRate: 0, latencyP95Ms: 0, kpis: {} };
+export const NO_DISPERSION: Dispersion = { errorRate: 0, latencyP95Ms: 0, kpis: {}, gauges: {} };
 
 export interface Baseline {
   errorRate: number;
   latencyP95Ms: number;
   kpis: Record<string, number>;
+  /** Infrastructure and dependency gauges (CPU share, memory, a dependency's latency): the current version's mean, by name. */
+  gauges: Record<string, number>;
   /** Window-to-window variation beyond sampling (baseline.dispersion); zeros when absent. */
   dispersion: Dispersion;
 }
@@ -83,6 +87,10 @@ export interface Scenario {
   startMinute?: number;
   durationMinutes?: number;
   errorRateGrowthPerHour?: number;
+  gauge?: string;
+  gaugeMultiplier?: number;
+  gaugeGrowthPerHour?: number;
+  gaugeLimit?: number;
 }
 
 export interface ReleasePlan {
@@ -117,7 +125,7 @@ export interface PlanProblem {
 }
 
 /** Defaults for a plan that declares no baseline: a healthy web service. */
-export const DEFAULT_BASELINE: Baseline = { errorRate: 0.001, latencyP95Ms: 200, kpis: {}, dispersion: NO_DISPERSION };
+export const DEFAULT_BASELINE: Baseline = { errorRate: 0.001, latencyP95Ms: 200, kpis: {}, gauges: {}, dispersion: NO_DISPERSION };
 
 export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanProblem[] } {
   const problems: PlanProblem[] = [];
@@ -153,6 +161,11 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     kpis: Object.fromEntries(
       Object.entries(record(baselineRaw.kpis) ?? {}).filter((entry): entry is [string, number] => fraction(entry[1]) !== undefined),
     ),
+    gauges: Object.fromEntries(
+      Object.entries(record(baselineRaw.gauges) ?? {}).filter(
+        (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
+      ),
+    ),
     dispersion: readDispersion(baselineRaw.dispersion),
   };
 
@@ -185,7 +198,7 @@ export function readPlan(value: unknown): { plan?: ReleasePlan; problems: PlanPr
     const gates: Gate[] = [];
     (Array.isArray(stage.gates) ? stage.gates : []).forEach((rawGate, gateIndex) => {
       const gate = record(rawGate);
-      if (!gate || typeof gate.metric !== 'string' || !/^(errorRate|latencyP95Ms|kpi:.+)$/.test(gate.metric)) return;
+      if (!gate || typeof gate.metric !== 'string' || !/^(errorRate|latencyP95Ms|(kpi|gauge):.+)$/.test(gate.metric)) return;
       const bounds = {
         max: gate.max === undefined ? undefined : ratio(gate.max),
         min: gate.min === undefined ? undefined : ratio(gate.min),
@@ -278,6 +291,12 @@ export function readDispersion(raw: unknown): Dispersion {
     errorRate: correlation(dispersion.errorRate),
     latencyP95Ms: typeof spread === 'number' && Number.isFinite(spread) && spread > 0 ? spread : 0,
     kpis: Object.fromEntries(Object.entries(record(dispersion.kpis) ?? {}).map(([name, value]) => [name, correlation(value)])),
+    gauges: Object.fromEntries(
+      Object.entries(record(dispersion.gauges) ?? {}).map(([name, value]) => [
+        name,
+        typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0,
+      ]),
+    ),
   };
 }
 

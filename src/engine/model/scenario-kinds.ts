@@ -11,7 +11,7 @@ export interface ScenarioKindInfo {
    */
   newVersionAtFault: boolean;
   /** What the plan must declare for the built-in scenario of this kind to apply. */
-  needs?: 'kpi' | 'dimension';
+  needs?: 'kpi' | 'dimension' | 'gauge';
 }
 
 export const SCENARIO_KIND_INFO = {
@@ -25,6 +25,16 @@ export const SCENARIO_KIND_INFO = {
   'dependency-degradation': {
     description: 'a dependency slows both versions down: an absolute bound trips, a relative one should not',
     newVersionAtFault: false,
+  },
+  'resource-regression': {
+    description: 'a gauge such as CPU rises by a factor on the new version: only a gauge gate sees it',
+    newVersionAtFault: true,
+    needs: 'gauge',
+  },
+  'memory-leak': {
+    description: 'a gauge of the new version grows until a limit, then restarts fail requests',
+    newVersionAtFault: true,
+    needs: 'gauge',
   },
 } as const satisfies Record<string, ScenarioKindInfo>;
 

@@ -167,7 +167,8 @@ function typeName(type: string): string {
 function patternDescription(schemaPath: string, pattern: string): string {
   if (schemaPath.includes('/duration/')) return 'a duration such as 30s, 5m, 2h or 1h30m';
   if (schemaPath.includes('/ratio')) return 'a number or a percentage such as 10%';
-  if (pattern.startsWith('^(errorRate')) return 'errorRate, latencyP95Ms or kpi:<name>';
+  if (pattern.startsWith('^(errorRate'))
+    return pattern.includes('gauge') ? 'errorRate, latencyP95Ms, kpi:<name> or gauge:<name>' : 'errorRate, latencyP95Ms or kpi:<name>';
   // The value itself is never repeated: it may be the credential that should not be in the file.
   if (pattern.startsWith('^env:'))
     return 'the name of an environment variable written env:NAME (env:PROM_TOKEN): credentials are read from the environment, never written in a file that is committed and shared';

@@ -50,14 +50,14 @@ export interface Cell {
   segments: Int32Array;
 }
 
-type MetricKind = 'errorRate' | 'latency' | 'kpi';
+type MetricKind = 'errorRate' | 'latency' | 'kpi' | 'gauge';
 
 export interface CompiledGate {
   gate: Gate;
   label: string;
   metric: Metric;
   kind: MetricKind;
-  /** For KPI gates: index into CompiledPlan.kpiNames. */
+  /** For KPI gates: index into CompiledPlan.kpiNames; for gauge gates: into CompiledPlan.gaugeNames. */
   kpiIndex: number;
   /** Whether a bound is relative to the current version (maxIncrease, minRatio). */
   relative: boolean;
@@ -80,6 +80,8 @@ export interface CompiledStage {
   /** KPI indices gated on the new version, and relative to the current version. */
   kpis: number[];
   baselineKpis: number[];
+  /** Gauge indices gated in this stage. */
+  gauges: number[];
 }
 
 export interface CompiledPlan {
@@ -91,6 +93,7 @@ export interface CompiledPlan {
   /** Most requests one segment receives in one step. */
   maxStepRequests: number;
   kpiNames: string[];
+  gaugeNames: string[];
   /** null without traffic.profile: traffic is constant. */
   profile: CompiledProfile | null;
   /** Things the simulation had to assume or skip, stated once per plan, at paths into the plan (`stages`, index, …). */
@@ -115,6 +118,7 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
   const segments = buildSegments(plan, stepMinutes);
 
   const kpiNames = Object.keys(plan.baseline.kpis);
+  const gaugeNames = Object.keys(plan.baseline.gauges);
   const stages: CompiledStage[] = [];
   let startStep = 0;
   for (const stage of plan.stages) {
@@ -142,12 +146,14 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
 
     const gates: CompiledGate[] = [];
     for (const gate of stage.gates) {
-      const compiledGate = compileGate(gate, kpiNames);
+      const compiledGate = compileGate(gate, kpiNames, gaugeNames);
       if (compiledGate) gates.push(compiledGate);
       else
         notes.push({
           path: ['stages', stage.index, 'gates', gate.index, 'metric'],
-          message: `Stage ${stage.name}: gate ${gate.metric} is skipped, its KPI is not in baseline.kpis.`,
+          message: gate.metric.startsWith('gauge:')
+            ? `Stage ${stage.name}: gate ${gate.metric} is skipped, its gauge is not in baseline.gauges.`
+            : `Stage ${stage.name}: gate ${gate.metric} is skipped, its KPI is not in baseline.kpis.`,
         });
     }
     const cells: Cell[] = [{ label: null, segments: Int32Array.from(segments.map((segment) => segment.index)) }];
@@ -187,6 +193,7 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
       needsBaselineLatency: gates.some((gate) => gate.kind === 'latency' && gate.relative),
       kpis: [...kpis].sort((a, b) => a - b),
       baselineKpis: [...baselineKpis].sort((a, b) => a - b),
+      gauges: [...new Set(gates.filter((gate) => gate.kind === 'gauge').map((gate) => gate.kpiIndex))].sort((a, b) => a - b),
     });
     startStep += steps;
   }
@@ -217,7 +224,7 @@ export function compilePlan(plan: ReleasePlan, options: SimulationOptions = {}):
   const peak = profile ? Math.max(...profile.factors) : 1;
   const maxStepRequests = Math.ceil(Math.max(...segments.map((segment) => segment.requestsPerStep)) * peak) + 1;
   return {
-    compiled: { plan, stepMinutes, segments, stages, totalSteps: startStep, maxStepRequests, kpiNames, profile, notes },
+    compiled: { plan, stepMinutes, segments, stages, totalSteps: startStep, maxStepRequests, kpiNames, gaugeNames, profile, notes },
     problems,
   };
 }
@@ -244,11 +251,15 @@ function buildSegments(plan: ReleasePlan, stepMinutes: number): Segment[] {
   }));
 }
 
-function compileGate(gate: Gate, kpiNames: string[]): CompiledGate | undefined {
+function compileGate(gate: Gate, kpiNames: string[], gaugeNames: string[]): CompiledGate | undefined {
   const relative = gate.maxIncrease !== undefined || gate.minRatio !== undefined;
   const label = gate.name ?? `${gate.metric} ${boundText(gate)}`.trim();
   if (gate.metric === 'errorRate') return { gate, label, metric: gate.metric, kind: 'errorRate', kpiIndex: -1, relative };
   if (gate.metric === 'latencyP95Ms') return { gate, label, metric: gate.metric, kind: 'latency', kpiIndex: -1, relative };
+  if (gate.metric.startsWith('gauge:')) {
+    const gaugeIndex = gaugeNames.indexOf(gate.metric.slice(6));
+    return gaugeIndex < 0 ? undefined : { gate, label, metric: gate.metric, kind: 'gauge', kpiIndex: gaugeIndex, relative };
+  }
   const kpiIndex = kpiNames.indexOf(gate.metric.slice(4));
   if (kpiIndex < 0) return undefined;
   return { gate, label, metric: gate.metric, kind: 'kpi', kpiIndex, relative };
@@ -259,8 +270,9 @@ function seconds(minutes: number): string {
 }
 
 function boundText(gate: Gate): string {
-  const isRate = gate.metric !== 'latencyP95Ms';
-  const value = (bound: number) => (isRate ? `${shortNumber(bound * 100)}%` : `${shortNumber(bound)} ms`);
+  const isRate = gate.metric !== 'latencyP95Ms' && !gate.metric.startsWith('gauge:');
+  const unit = gate.metric === 'latencyP95Ms' ? ' ms' : '';
+  const value = (bound: number) => (isRate ? `${shortNumber(bound * 100)}%` : `${shortNumber(bound)}${unit}`);
   const parts: string[] = [];
   if (gate.max !== undefined) parts.push(`≤ ${value(gate.max)}`);
   if (gate.min !== undefined) parts.push(`≥ ${value(gate.min)}`);

@@ -21,6 +21,10 @@ export interface FailureSchedule {
   /** Index into CompiledPlan.kpiNames of the KPI that drops, or -1. */
   kpiIndex: number;
   kpiRate: number;
+  /** Index into CompiledPlan.gaugeNames of the gauge that rises, or -1. */
+  gaugeIndex: number;
+  /** The new version's gauge at this minute, given the current version's value that window. */
+  gaugeAt(minute: number, healthy: number): number;
   affectsCurrentVersion: boolean;
 }
 
@@ -42,17 +46,38 @@ export function scheduleFailure(compiled: CompiledPlan, scenario: ResolvedScenar
   }
   const initialRate = failure.errorRate ?? plan.baseline.errorRate;
   const growthPerStep = (failure.errorRateGrowthPerHour * stepMinutes) / 60;
+  const { gaugeMultiplier, gaugeGrowthPerHour, gaugeLimit, restartErrorRate } = failure;
+  const limit = gaugeLimit ?? Number.POSITIVE_INFINITY;
+  // The rise is added to the window's healthy value, so the current version's drift moves the failing one too.
+  const gaugeAt = (minute: number, healthy: number) => {
+    const hours = Math.max(0, minute - failure.startMinute) / 60;
+    return Math.min(limit, healthy * gaugeMultiplier + gaugeGrowthPerHour * hours);
+  };
+  // memory-leak: the first step whose start finds the (mean) gauge at its limit; restarts fail requests from then on.
+  const mean = failure.gauge === null ? 0 : plan.baseline.gauges[failure.gauge];
+  const restartStep =
+    restartErrorRate !== null && gaugeLimit !== null
+      ? gaugeGrowthPerHour > 0 || mean * gaugeMultiplier >= gaugeLimit
+        ? startStep +
+          Math.max(0, Math.ceil(((Math.max(0, gaugeLimit - mean * gaugeMultiplier) / (gaugeGrowthPerHour || 1)) * 60) / stepMinutes - 1e-9))
+        : Number.POSITIVE_INFINITY
+      : null;
+  let errorRateAt: (step: number) => number = () => initialRate;
+  if (restartStep !== null) errorRateAt = (step) => (step >= restartStep ? (restartErrorRate as number) : plan.baseline.errorRate);
+  else if (growthPerStep > 0) errorRateAt = (step) => Math.min(1, initialRate + growthPerStep * (step - startStep));
   return {
     startStep,
     endStep,
     inScope,
     scopeShare,
-    changesErrors: failure.errorRate !== null || growthPerStep > 0,
-    growing: growthPerStep > 0,
-    errorRateAt: growthPerStep > 0 ? (step) => Math.min(1, initialRate + growthPerStep * (step - startStep)) : () => initialRate,
+    changesErrors: failure.errorRate !== null || growthPerStep > 0 || restartStep !== null,
+    growing: growthPerStep > 0 || restartStep !== null,
+    errorRateAt,
     latencyMultiplier: failure.latencyMultiplier,
     kpiIndex: failure.kpi === null ? -1 : compiled.kpiNames.indexOf(failure.kpi),
     kpiRate: failure.kpiRate ?? 0,
+    gaugeIndex: failure.gauge === null ? -1 : compiled.gaugeNames.indexOf(failure.gauge),
+    gaugeAt,
     affectsCurrentVersion: failure.affectsCurrentVersion,
   };
 }

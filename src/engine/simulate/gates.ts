@@ -6,7 +6,6 @@
 // the summed requests, so requests are kept per segment and per rate level (healthy / failing), and each level's
 // errors or KPI successes are drawn once.
 
-import type { Baseline } from '../model/plan';
 import type { Cell, CompiledGate, CompiledPlan, CompiledStage } from './compile';
 import { betaParameters, latencyLogSpread } from '../stats/dispersion';
 import { sampleP95 } from './latency';
@@ -28,13 +27,19 @@ export interface Window {
   /** Per cell of the stage: the p95 each version showed (NaN: not measured), drawn once for all latency gates. */
   canaryP95: Float64Array;
   baselineP95: Float64Array;
+  /** Per gauge: the value each version showed over the window, drawn at evaluation when a gate needs it. */
+  canaryGauges: Float64Array;
+  baselineGauges: Float64Array;
   /** The window's true healthy values, drawn at its start (drawWindowDrift): the baseline's without dispersion. */
   errorRate: number;
   kpiRates: Float64Array;
   latencyFactor: number;
 }
 
-export function createWindow(segmentCount: number, kpiCount: number, maxCells: number): Window {
+/** Relative standard deviation of a gauge from window to window without baseline.dispersion.gauges. */
+export const DEFAULT_GAUGE_SPREAD = 0.05;
+
+export function createWindow(segmentCount: number, kpiCount: number, maxCells: number, gaugeCount = 0): Window {
   const make = () => new Float64Array(segmentCount);
   return {
     canaryRequests: make(),
@@ -47,6 +52,8 @@ export function createWindow(segmentCount: number, kpiCount: number, maxCells: n
     baselineKpiSuccesses: Array.from({ length: kpiCount }, make),
     canaryP95: new Float64Array(maxCells),
     baselineP95: new Float64Array(maxCells),
+    canaryGauges: new Float64Array(gaugeCount),
+    baselineGauges: new Float64Array(gaugeCount),
     errorRate: 0,
     kpiRates: new Float64Array(kpiCount),
     latencyFactor: 1,
@@ -100,6 +107,7 @@ export function drawGateCounts(
   stage: CompiledStage,
   window: Window,
   failure: FailureSchedule | null,
+  minute: number,
 ): void {
   const { baseline } = compiled.plan;
   const segmentCount = compiled.segments.length;
@@ -134,6 +142,23 @@ export function drawGateCounts(
       window.baselineKpiSuccesses[k][s] =
         random.binomial(window.baselineRequests[s] - shifted, healthy) + random.binomial(shifted, failing);
     }
+  }
+  // A gauge is a property of each version's instances, not of requests: each version shows its own value every
+  // window, log-normal around the mean with the gauge's dispersion; a scenario raises the new version's.
+  for (const g of stage.gauges) {
+    const name = compiled.gaugeNames[g];
+    const mean = baseline.gauges[name];
+    const spread = latencyLogSpread(baseline.dispersion.gauges[name] || DEFAULT_GAUGE_SPREAD);
+    const draw = () => mean * Math.exp(spread * random.normal() - (spread * spread) / 2);
+    const canary = draw();
+    const current = draw();
+    const rising =
+      failure !== null &&
+      failure.gaugeIndex === g &&
+      minute >= failure.startStep * compiled.stepMinutes &&
+      minute < failure.endStep * compiled.stepMinutes;
+    window.canaryGauges[g] = rising ? failure.gaugeAt(minute, canary) : canary;
+    window.baselineGauges[g] = rising && failure.affectsCurrentVersion ? failure.gaugeAt(minute, current) : current;
   }
   if (stage.needsLatency) {
     const p95 = baseline.latencyP95Ms * window.latencyFactor;
@@ -181,6 +206,8 @@ export function judgeGate(compiled: CompiledPlan, stage: CompiledStage, gate: Co
   const minBaselineSamples = baselineSamplesNeeded(stage);
   const judgements: Judgement[] = [];
   stage.cells.forEach((cell, c) => {
+    // A gauge is the version's, not a segment's: it is judged on all traffic only.
+    if (gate.kind === 'gauge' && c > 0) return;
     let canaryRequests = 0;
     let canaryCount = 0;
     let baselineRequests = 0;
@@ -196,10 +223,14 @@ export function judgeGate(compiled: CompiledPlan, stage: CompiledStage, gate: Co
         if (gate.relative) baselineCount += window.baselineKpiSuccesses[gate.kpiIndex][s];
       }
     }
-    const healthy = healthyValue(compiled.plan.baseline, gate, compiled.kpiNames);
+    const healthy = healthyValue(compiled, gate);
     let canary: number | null = null;
     let measuredBaseline: number | null = null;
-    if (gate.kind === 'latency') {
+    if (gate.kind === 'gauge') {
+      // Every cell shows the version's own gauge: it is not split by request. Measured once the version serves.
+      if (canaryRequests > 0) canary = window.canaryGauges[gate.kpiIndex];
+      if (gate.relative && baselineRequests > 0) measuredBaseline = window.baselineGauges[gate.kpiIndex];
+    } else if (gate.kind === 'latency') {
       if (canaryRequests > 0) canary = window.canaryP95[c];
       if (gate.relative && baselineRequests >= minBaselineSamples) measuredBaseline = window.baselineP95[c];
     } else {
@@ -211,7 +242,7 @@ export function judgeGate(compiled: CompiledPlan, stage: CompiledStage, gate: Co
     const { upper, lower } = bounds(gate, reference);
     let verdict: GateVerdict;
     let margin = -Infinity;
-    if (canary === null || canaryRequests < minSamples) verdict = 'inconclusive';
+    if (canary === null || (gate.kind !== 'gauge' && canaryRequests < minSamples)) verdict = 'inconclusive';
     else {
       margin = Math.max(
         upper === null ? -Infinity : relativeExcess(canary, upper),
@@ -224,10 +255,12 @@ export function judgeGate(compiled: CompiledPlan, stage: CompiledStage, gate: Co
   return judgements;
 }
 
-function healthyValue(baseline: Baseline, gate: CompiledGate, kpiNames: string[]): number {
+function healthyValue(compiled: CompiledPlan, gate: CompiledGate): number {
+  const { baseline } = compiled.plan;
   if (gate.kind === 'errorRate') return baseline.errorRate;
   if (gate.kind === 'latency') return baseline.latencyP95Ms;
-  return baseline.kpis[kpiNames[gate.kpiIndex]];
+  if (gate.kind === 'gauge') return baseline.gauges[compiled.gaugeNames[gate.kpiIndex]];
+  return baseline.kpis[compiled.kpiNames[gate.kpiIndex]];
 }
 
 /** The gate's bounds in the metric's unit; relative ones computed from the reference value. */

@@ -258,4 +258,4 @@ export function shortNumber(value: number): string {
 }
 
 /** Digits kept per kind of value in every output. */
-export const DIGITS = { rate: 6, latency: 3, minute: 3, share: 6, users: 1, mean: 3 } as const;
+export const DIGITS = { rate: 6, latency: 3, gauge: 6, minute: 3, share: 6, users: 1, mean: 3 } as const;

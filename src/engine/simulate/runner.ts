@@ -76,7 +76,12 @@ export class ScenarioRunner {
     const segmentCount = compiled.segments.length;
     const stageCount = compiled.stages.length;
     this.failure = scheduleFailure(compiled, scenario);
-    this.window = createWindow(segmentCount, compiled.kpiNames.length, Math.max(1, ...compiled.stages.map((stage) => stage.cells.length)));
+    this.window = createWindow(
+      segmentCount,
+      compiled.kpiNames.length,
+      Math.max(1, ...compiled.stages.map((stage) => stage.cells.length)),
+      compiled.gaugeNames.length,
+    );
     this.requestsPerStep = Float64Array.from(compiled.segments.map((segment) => segment.requestsPerStep));
     this.exposed = new Float64Array(segmentCount);
     this.failed = new Float64Array(segmentCount);
@@ -348,7 +353,7 @@ export class ScenarioRunner {
    */
   private evaluate(random: RandomSource, stage: CompiledStage, minute: number, windowMinutes: number, detail: boolean): Decision | null {
     const { compiled, window } = this;
-    drawGateCounts(random, compiled, stage, window, this.failure);
+    drawGateCounts(random, compiled, stage, window, this.failure, minute);
     let failing: Detection | null = null;
     let inconclusive: Detection | null = null;
     for (const gate of stage.gates) {
@@ -425,7 +430,7 @@ function detectionOf(
   minute: number,
   verdict: 'fail' | 'inconclusive',
 ): Detection {
-  const digits = gate.kind === 'latency' ? DIGITS.latency : DIGITS.rate;
+  const digits = gate.kind === 'latency' ? DIGITS.latency : gate.kind === 'gauge' ? DIGITS.gauge : DIGITS.rate;
   let threshold: number | null = null;
   if (verdict === 'fail' && judgement.canary !== null) {
     threshold = judgement.upper !== null && judgement.canary > judgement.upper ? judgement.upper : judgement.lower;
@@ -445,7 +450,7 @@ function detectionOf(
 }
 
 function observation(gate: CompiledGate, judgement: Judgement): CellObservation {
-  const digits = gate.kind === 'latency' ? DIGITS.latency : DIGITS.rate;
+  const digits = gate.kind === 'latency' ? DIGITS.latency : gate.kind === 'gauge' ? DIGITS.gauge : DIGITS.rate;
   const rounded = (value: number | null) => (value === null || !Number.isFinite(value) ? null : round(value, digits));
   return {
     segment: judgement.cell.label,

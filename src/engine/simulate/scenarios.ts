@@ -35,6 +35,14 @@ export const SCENARIO_DEFAULTS = {
   /** dependency-degradation: every latency of both versions × this, for this long. */
   dependencyDegradationLatencyMultiplier: 1.5,
   dependencyDegradationMinutes: 60,
+  /** resource-regression: the first gauge of the new version × this. */
+  resourceRegressionMultiplier: 1.5,
+  /** memory-leak: the first gauge grows by this fraction of its baseline per hour up to baseline × the limit multiplier; */
+  memoryLeakGrowthPerHourOfBaseline: 0.5,
+  memoryLeakLimitMultiplier: 2,
+  /** then restarts fail this many times the baseline's requests, and at least the minimum rate. */
+  memoryLeakRestartMultiplier: 5,
+  memoryLeakRestartMinRate: 0.01,
 } as const;
 
 /** What a scenario does while it is active. */
@@ -53,6 +61,15 @@ interface Failure {
   /** The KPI that drops and its success rate on the new version while active. */
   kpi: string | null;
   kpiRate: number | null;
+  /** The gauge that rises (resource-regression, memory-leak), its factor, and for a leak its growth and limit. */
+  gauge: string | null;
+  gaugeMultiplier: number;
+  /** Absolute growth of the gauge per hour since the failure started; 0: none. */
+  gaugeGrowthPerHour: number;
+  /** The gauge's value at which the new version restarts; null: no limit. */
+  gaugeLimit: number | null;
+  /** memory-leak: the new version's error rate once the gauge reached its limit; null: unchanged. */
+  restartErrorRate: number | null;
   /** dependency-outage: the current version degrades the same way, so the failure is not the new version's. */
   affectsCurrentVersion: boolean;
 }
@@ -104,6 +121,7 @@ export function whyNotApplicable(plan: ReleasePlan, kind: ScenarioKind): string 
   const needs = info.needs;
   if (needs === 'kpi' && Object.keys(plan.baseline.kpis).length === 0) return `${kind} needs a KPI in baseline.kpis`;
   if (needs === 'dimension' && plan.traffic.dimensions.length === 0) return `${kind} needs a dimension in traffic.dimensions`;
+  if (needs === 'gauge' && Object.keys(plan.baseline.gauges).length === 0) return `${kind} needs a gauge in baseline.gauges`;
   return undefined;
 }
 
@@ -135,6 +153,9 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   const startMinute = number('startMinute', (value) => value >= 0, 'a minute, 0 or more') ?? 0;
   const durationMinutes = number('durationMinutes', (value) => value > 0, 'a number of minutes greater than 0');
   const growth = number('errorRateGrowthPerHour', isFraction, 'a rate from 0 to 1');
+  const gaugeMultiplier = number('gaugeMultiplier', (value) => value > 0, 'a number greater than 0');
+  const gaugeGrowth = number('gaugeGrowthPerHour', (value) => value >= 0, 'a number, 0 or more');
+  const gaugeLimitRaw = number('gaugeLimit', (value) => value > 0, 'a number greater than 0');
 
   const baseline = plan.baseline;
   const kpiNames = Object.keys(baseline.kpis);
@@ -146,6 +167,17 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
         message: `KPI "${String(raw.kpi)}" is not in baseline.kpis${kpiNames.length ? ` (${kpiNames.join(', ')})` : ''}.`,
       });
     } else kpi = raw.kpi;
+  }
+
+  const gaugeNames = Object.keys(baseline.gauges);
+  let gauge: string | null = null;
+  if (raw.gauge !== undefined) {
+    if (typeof raw.gauge !== 'string' || !(raw.gauge in baseline.gauges)) {
+      problems.push({
+        path: at('gauge'),
+        message: `Gauge "${String(raw.gauge)}" is not in baseline.gauges${gaugeNames.length ? ` (${gaugeNames.join(', ')})` : ''}.`,
+      });
+    } else gauge = raw.gauge;
   }
 
   let segment: Record<string, string> | null = null;
@@ -189,6 +221,24 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   let kpiRateWhileActive: number | null = null;
   let growthPerHour = 0;
   let endMinute = durationMinutes === undefined ? null : startMinute + durationMinutes;
+  let gaugeFactor = gaugeMultiplier ?? 1;
+  let gaugeGrowthPerHour = gaugeGrowth ?? 0;
+  let gaugeLimit: number | null = gaugeLimitRaw ?? null;
+  let restartErrorRate: number | null = null;
+  if (
+    gaugeMultiplier !== undefined ||
+    gaugeGrowth !== undefined ||
+    gaugeLimitRaw !== undefined ||
+    kind === 'resource-regression' ||
+    kind === 'memory-leak'
+  ) {
+    // A leak is of memory: the first gauge that names it, else the first gauge.
+    gauge ??= (kind === 'memory-leak' ? gaugeNames.find((name) => /mem|heap/i.test(name)) : undefined) ?? gaugeNames[0] ?? null;
+    if (gauge === null) {
+      if (!builtIn) problems.push({ path: at('kind'), message: `${kind} needs a gauge in baseline.gauges.` });
+      return undefined;
+    }
+  }
 
   if (kpiRate !== undefined || kpiDrop !== undefined || kind === 'kpi-drop') {
     kpi ??= kpiNames[0] ?? null;
@@ -234,6 +284,19 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
         multiplier = d.dependencyDegradationLatencyMultiplier;
       endMinute ??= startMinute + d.dependencyDegradationMinutes;
       break;
+    case 'resource-regression':
+      if (gaugeMultiplier === undefined && gaugeGrowth === undefined) gaugeFactor = d.resourceRegressionMultiplier;
+      break;
+    case 'memory-leak': {
+      const mean = baseline.gauges[gauge as string];
+      gaugeGrowthPerHour = gaugeGrowth ?? Math.abs(mean) * d.memoryLeakGrowthPerHourOfBaseline;
+      gaugeLimit ??= mean * d.memoryLeakLimitMultiplier;
+      // Restarts fail requests from the moment the gauge reaches its limit; an error rate the scenario sets wins.
+      restartErrorRate =
+        newErrorRate ?? Math.min(1, Math.max(baseline.errorRate * d.memoryLeakRestartMultiplier, d.memoryLeakRestartMinRate));
+      newErrorRate = null;
+      break;
+    }
     case 'kpi-drop':
       break; // the KPI's rate is set above, for any kind that names one
     default: {
@@ -252,6 +315,11 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
     latencyMultiplier: multiplier,
     kpi: kpiRateWhileActive === null ? null : kpi,
     kpiRate: kpiRateWhileActive,
+    gauge,
+    gaugeMultiplier: gaugeFactor,
+    gaugeGrowthPerHour,
+    gaugeLimit,
+    restartErrorRate,
     // A failure the new version is not to blame for hits the current version too.
     affectsCurrentVersion: !newVersionAtFault(kind),
   };
@@ -278,6 +346,21 @@ function describe(plan: ReleasePlan, kind: ScenarioKind, failure: Failure): stri
   }
   if (failure.kpi !== null && failure.kpiRate !== null) {
     effects.push(`${whose} ${failure.kpi} falls to ${percent(failure.kpiRate)} (baseline ${percent(plan.baseline.kpis[failure.kpi])})`);
+  }
+  if (failure.gauge !== null) {
+    const mean = plan.baseline.gauges[failure.gauge];
+    if (failure.gaugeMultiplier !== 1)
+      effects.push(
+        `${whose} ${failure.gauge} rises ${shortNumber(failure.gaugeMultiplier)}× (${shortNumber(mean * failure.gaugeMultiplier)}, baseline ${shortNumber(mean)})`,
+      );
+    if (failure.gaugeGrowthPerHour > 0)
+      effects.push(
+        `${whose} ${failure.gauge} grows by ${shortNumber(failure.gaugeGrowthPerHour)} per hour from ${shortNumber(mean * failure.gaugeMultiplier)}${failure.gaugeLimit === null ? '' : ` up to ${shortNumber(failure.gaugeLimit)}`}`,
+      );
+    if (failure.restartErrorRate !== null && failure.gaugeLimit !== null)
+      effects.push(
+        `at ${shortNumber(failure.gaugeLimit)} it restarts and fails ${percent(failure.restartErrorRate)} of requests (baseline ${percent(plan.baseline.errorRate)})`,
+      );
   }
   const scope = failure.segment ? ` in ${segmentLabel(failure.segment)}` : '';
   const when = `from minute ${shortNumber(failure.startMinute)}${failure.endMinute === null ? '' : ` to minute ${shortNumber(failure.endMinute)}`}`;

@@ -82,7 +82,8 @@ describe('calibrate: writing into a plan', () => {
       errorRate: 0.0099,
       latencyP95Ms: 181.6,
       kpis: { 'payment-success': 0.97 },
-      dispersion: { errorRate: 0.00056, latencyP95Ms: 0.1, kpis: { 'payment-success': 0.0007 } },
+      dispersion: { errorRate: 0.00056, latencyP95Ms: 0.1, kpis: { 'payment-success': 0.0007 }, gauges: { cpu: 0.14 } },
+      gauges: { cpu: 0.6 },
     });
 
     const { added, removed } = lineDiff(PLAN, written);
@@ -144,7 +145,8 @@ describe('calibrate: writing into a plan', () => {
     const value = parse(written);
     assert.strictEqual(value.traffic.requestsPerSecond, 100.02);
     assert.strictEqual(value.baseline.dispersion.kpis['payment-success'], 0.0007);
-    assert.strictEqual(value.baseline.gauges, undefined, 'gauges are not written');
+    assert.deepStrictEqual(value.baseline.gauges, { cpu: 0.6 });
+    assert.deepStrictEqual(value.baseline.dispersion.gauges, { cpu: 0.14 });
     assert.ok(written.startsWith(plan), 'appended after the existing text, which is unchanged');
   });
 
@@ -167,6 +169,7 @@ describe('calibrate: writing into a plan', () => {
     assert.strictEqual(value.traffic.requestsPerSecond, 100.02);
     assert.deepStrictEqual(value.traffic.profile.hourOfWeek, PROFILE);
     assert.strictEqual(value.baseline.dispersion.kpis['payment-success'], 0.0007);
+    assert.deepStrictEqual([value.baseline.gauges, value.baseline.dispersion.gauges], [{ cpu: 0.6 }, { cpu: 0.14 }]);
     assert.ok(!written.includes('#'), 'JSON has no comments');
     assert.strictEqual(written.slice(written.indexOf('  "stages"')), plan.slice(plan.indexOf('  "stages"')));
     assert.deepStrictEqual(lineDiff(plan, written).removed, ['    "requestsPerSecond": 5', '    "errorRate": 0.1']);

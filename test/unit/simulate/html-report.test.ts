@@ -31,6 +31,7 @@ describe('simulation HTML report', function () {
   for (const [name, planFile, scenario] of [
     ['checkout', EXAMPLE_PLAN, 'error-spike'],
     ['regions', path.join(SIMULATE_FIXTURES, 'regions.release.yaml'), 'eu-ranker-errors'],
+    ['gauges', path.join(SIMULATE_FIXTURES, 'gauges', 'gauged.release.yaml'), 'memory-leak'],
   ] as const) {
     it(`draws every chart of the ${name} report offline, with no console error`, async () => {
       const { simulator } = await loadPlanText(planFile, readFileSync(planFile, 'utf8'));
