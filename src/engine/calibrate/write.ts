@@ -46,15 +46,23 @@ export function calibrationAssignments(calibration: Calibration): [Path, Value][
  * The plan's text with the calibration written in, and (YAML only: JSON has no comments) a comment above `traffic:`
  * saying when, from which window and from which server. Throws an Error saying why when the text cannot take it.
  */
-export function writeCalibration(text: string, json: boolean, calibration: Calibration, stamp: CalibrationStamp): string {
+export function writeCalibration(
+  text: string,
+  json: boolean,
+  calibration: Calibration,
+  stamp: CalibrationStamp,
+  /** Where `traffic:` and `baseline:` go: the plan's top level, or `['simulation']` in `.stagegate.yaml`. */
+  under: Path = [],
+): string {
   let out = text;
   // A dimension whose recorded values differ from the written ones is replaced whole: stale shares would not sum to 1.
   for (const [dimension, shares] of Object.entries(calibration.traffic.dimensions)) {
-    const written = keysAt(out, ['traffic', 'dimensions', dimension]);
-    if (written && written.some((value) => !(value in shares))) out = setValue(out, json, ['traffic', 'dimensions', dimension], shares);
+    const written = keysAt(out, [...under, 'traffic', 'dimensions', dimension]);
+    if (written && written.some((value) => !(value in shares)))
+      out = setValue(out, json, [...under, 'traffic', 'dimensions', dimension], shares);
   }
-  for (const [path, value] of calibrationAssignments(calibration)) out = setValue(out, json, path, value);
-  if (!json) out = stampComment(out, calibration, stamp);
+  for (const [path, value] of calibrationAssignments(calibration)) out = setValue(out, json, [...under, ...path], value);
+  if (!json) out = stampComment(out, calibration, stamp, under);
   return out;
 }
 
@@ -184,9 +192,11 @@ function columnOf(text: string, offset: number): number {
 }
 
 /** The comment above `traffic:`: replaces one written by an earlier calibration, else goes on a line of its own. */
-function stampComment(text: string, calibration: Calibration, stamp: CalibrationStamp): string {
-  const document = parseOne(text);
-  const traffic = (document.contents as YAMLMap).items.find((item) => keyText(item) === 'traffic');
+function stampComment(text: string, calibration: Calibration, stamp: CalibrationStamp, under: Path): string {
+  let map: unknown = parseOne(text).contents;
+  for (const key of under) map = isMap(map) ? (map.items.find((item) => keyText(item) === key) as Pair | undefined)?.value : undefined;
+  if (!isMap(map)) return text;
+  const traffic = map.items.find((item) => keyText(item) === 'traffic');
   const keyStart = (traffic?.key as Node | undefined)?.range?.[0];
   if (keyStart === undefined) return text;
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
