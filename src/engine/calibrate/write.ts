@@ -12,6 +12,26 @@ type Path = string[];
 /** First words of the comment a calibration writes above `traffic:`; a later calibration replaces that line. */
 export const CALIBRATED_COMMENT = '# Calibrated by stagegate calibrate';
 
+/** What the comment of the last calibration says, read back from a file's text (for the editor's CodeLens). */
+export interface WrittenStamp extends CalibrationStamp {
+  /** The history's ends (ISO) and the window length (`30m`). */
+  from: string;
+  to: string;
+  window: string;
+  /** Offset of the comment in the text. */
+  offset: number;
+}
+
+const STAMP = new RegExp(`${CALIBRATED_COMMENT} at (\\S+) from (.+?), history (\\S+) to (\\S+) in (\\S+) windows`);
+
+/** The comment a calibration wrote into the text, or undefined when there is none. */
+export function readCalibrationStamp(text: string): WrittenStamp | undefined {
+  const match = STAMP.exec(text);
+  if (!match) return undefined;
+  const [, at, server, from, to, window] = match;
+  return { at, server, from, to, window, offset: match.index };
+}
+
 export interface CalibrationStamp {
   /** When the calibration ran (ISO). */
   at: string;
