@@ -101,7 +101,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
   if (!url)
     throw new UsageError(
-      'no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in the plan.',
+      `no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in ${resource ? '.stagegate.yaml (no referenced template names one)' : 'the plan'}.`,
     );
 
   let calibration: Calibration;
@@ -155,7 +155,9 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
       const stamp = { at: iso(Math.floor((options.now ?? Date.now() / 1000) / 60) * 60), server };
       updated = resource
         ? writeCalibration(
-            resource.configText ?? `simulation:\n  traffic:\n    requestsPerSecond: ${calibration.traffic.requestsPerSecond}\n`,
+            resource.configText?.trim()
+              ? resource.configText
+              : `simulation:\n  traffic:\n    requestsPerSecond: ${calibration.traffic.requestsPerSecond}\n`,
             false,
             calibration,
             stamp,
