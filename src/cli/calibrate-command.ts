@@ -7,10 +7,18 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
 import { calibrate, type Calibration, type Series } from '../engine/calibrate/fit';
-import { calibrationWindowMinutes, groupingLabels, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import {
+  calibrationWindowMinutes,
+  groupingLabels,
+  isUsableWindow,
+  readMetricSources,
+  withWindow,
+  type MetricSources,
+} from '../engine/calibrate/sources';
 import { writeCalibration } from '../engine/calibrate/write';
 import { durationMinutes } from '../engine/model/units';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
+import { resourceCalibration } from './calibrate-resource';
 import { UsageError, type Io } from './io';
 
 const FORMATS = ['text', 'json'] as const;
@@ -60,26 +68,40 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
   const json = /\.json$/i.test(shown);
-  const document = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  if (document.errors.length > 0) throw new UsageError(`${shown}: does not parse (${document.errors[0].message.split('\n')[0]}).`);
-  const plan = document.toJS() as unknown;
-  const { sources, problems } = readMetricSources(plan);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // A Rollout or Canary is calibrated from the templates it references, and written into `.stagegate.yaml`.
+  const resource = await resourceCalibration(absolute, body, shown, io);
+  let read: { sources?: MetricSources; problems: string[] };
+  let shortest: number | undefined;
+  if (resource) {
+    read = resource;
+    shortest = resource.shortestIntervalMinutes;
+  } else {
+    const document = parseDocument(body);
+    if (document.errors.length > 0) throw new UsageError(`${shown}: does not parse (${document.errors[0].message.split('\n')[0]}).`);
+    const plan = document.toJS() as unknown;
+    read = readMetricSources(plan);
+    shortest = shortestInterval(plan);
+  }
+  const { sources, problems } = read;
   if (!sources || problems.length > 0) {
     io.stderr(problems.map((problem) => `${shown}: ${problem}\n`).join(''));
     io.stderr(`stagegate: ${shown} cannot be calibrated.\n`);
     return 2;
   }
 
-  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortestInterval(plan)) : durationMinutes(values.window);
+  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortest) : durationMinutes(values.window);
   if (windowMinutes === undefined || !isUsableWindow(windowMinutes))
     throw new UsageError(`--window takes whole minutes dividing an hour, 1m to 1h (got "${values.window}").`);
+  // How each signal of a Rollout or Canary was found, with the queries as they will run.
+  for (const note of resource?.notes ?? []) io.stderr(`stagegate: ${shown}: ${withWindow(note, windowMinutes)}\n`);
   const step = windowMinutes * 60;
   const { from, to } = timeRange(values, options.now ?? Date.now() / 1000, step);
 
   const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
   if (!url)
     throw new UsageError(
-      'no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in the plan.',
+      `no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in ${resource ? '.stagegate.yaml (no referenced template names one)' : 'the plan'}.`,
     );
 
   let calibration: Calibration;
@@ -125,23 +147,37 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   } else io.stdout(formatCalibrationText(calibration, server));
 
   if (values.write) {
+    // A resource's values go to `simulation:` in `.stagegate.yaml` (created beside it when there is none).
+    const target = resource ? resource.configPath : absolute;
+    const targetShown = resource ? path.relative(io.cwd, target) || target : shown;
     let updated: string;
     try {
-      updated = writeCalibration(text, json, calibration, { at: iso(Math.floor((options.now ?? Date.now() / 1000) / 60) * 60), server });
+      const stamp = { at: iso(Math.floor((options.now ?? Date.now() / 1000) / 60) * 60), server };
+      updated = resource
+        ? writeCalibration(
+            resource.configText?.trim()
+              ? resource.configText
+              : `simulation:\n  traffic:\n    requestsPerSecond: ${calibration.traffic.requestsPerSecond}\n`,
+            false,
+            calibration,
+            stamp,
+            ['simulation'],
+          )
+        : writeCalibration(text, json, calibration, stamp);
     } catch (error) {
-      io.stderr(`stagegate: ${shown}: not written: ${(error as Error).message}\n`);
+      io.stderr(`stagegate: ${targetShown}: not written: ${(error as Error).message}\n`);
       return 2;
     }
     // Written beside the plan and renamed over it: an interrupted write never leaves half a plan.
-    const temporary = `${absolute}.calibrate-${process.pid}.tmp`;
+    const temporary = `${target}.calibrate-${process.pid}.tmp`;
     try {
       await fs.writeFile(temporary, updated, 'utf8');
-      await fs.rename(temporary, absolute);
+      await fs.rename(temporary, target);
     } catch (error) {
       await fs.rm(temporary, { force: true });
-      throw new UsageError(`${shown}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+      throw new UsageError(`${targetShown}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
     }
-    io.stderr(`stagegate: wrote the calibration into ${shown}.\n`);
+    io.stderr(`stagegate: wrote the calibration into ${targetShown}${resource ? ' (simulation:)' : ''}.\n`);
   }
   return 0;
 }

@@ -14,8 +14,8 @@ const USAGE = `Usage:
                   [--format text|json|html] [--out FILE] [--force] [--start ISO-TIME]
   stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]
                   [--config FILE]
-  stagegate calibrate <plan> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m] [--timeout 30s]
-                  [--write] [--format text|json]
+  stagegate calibrate <plan|rollout|canary> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m]
+                  [--timeout 30s] [--write] [--format text|json]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.

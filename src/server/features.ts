@@ -18,6 +18,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { readCalibrationStamp, type WrittenStamp } from '../engine/calibrate/write';
 import { completionsAt, type CompletionItem as EngineCompletion } from '../engine/assist/completion';
 import { hoverAt } from '../engine/assist/hover';
 import { outline, type OutlineNode } from '../engine/assist/outline';
@@ -226,6 +227,20 @@ export function codeLenses(files: ServerWorkspace, document: TextDocument, repor
       { range: head, command: { title: 'Simulate', command: COMMANDS.simulate, arguments: [document.uri] } },
       { range: head, command: { title: 'Scenario matrix', command: COMMANDS.scenarioMatrix, arguments: [document.uri] } },
     );
+    // When the plan's traffic and baseline were last calibrated, read from the comment calibrate writes.
+    const stamp = documentKind(doc.value, path, source.declared) === 'release-plan' ? readCalibrationStamp(source.text) : undefined;
+    const inDocument =
+      stamp !== undefined &&
+      (source.documents.length === 1 ||
+        (stamp.offset >= source.lines.offsetAt(doc.range.start) && stamp.offset <= source.lines.offsetAt(doc.range.end)));
+    if (stamp && inDocument) {
+      const start = source.lines.positionAt(stamp.offset);
+      lenses.push({
+        range: { start, end: start },
+        // A label, not a button: there is nothing to run from it.
+        command: { title: calibratedTitle(stamp), command: '' },
+      });
+    }
     const stages = (doc.value as { stages?: unknown[] } | null)?.stages;
     if (!report || documentKind(doc.value, path, source.declared) !== 'release-plan' || !Array.isArray(stages)) continue;
     stages.forEach((stage, index) => {
@@ -240,4 +255,10 @@ export function codeLenses(files: ServerWorkspace, document: TextDocument, repor
     });
   }
   return lenses;
+}
+
+/** `Calibrated 2026-11-30 00:20 UTC from 2025-11-03 00:00 to 2025-11-10 00:00 (30m windows, http://prometheus:9090)`. */
+function calibratedTitle(stamp: WrittenStamp): string {
+  const short = (iso: string) => iso.replace('T', ' ').replace(/:00(\.\d+)?Z$|Z$/, '');
+  return `Calibrated ${short(stamp.at)} UTC from ${short(stamp.from)} to ${short(stamp.to)} (${stamp.window} windows, ${stamp.server})`;
 }

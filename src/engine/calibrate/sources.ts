@@ -31,7 +31,11 @@ const HOUR_DIVISORS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
  * The plan's metric sources; `problems` says what cannot be used (the schema reports the same at its place; this is
  * for the command that needs them).
  */
-export function readMetricSources(plan: unknown): { sources?: MetricSources; problems: string[] } {
+export function readMetricSources(
+  plan: unknown,
+  /** Whether `requests` must be among the queries (a plan's own section; `.stagegate.yaml` may complete a template's). */
+  requireRequests = true,
+): { sources?: MetricSources; problems: string[] } {
   const metrics = record(record(plan)?.metrics);
   if (!metrics) return { problems: ['The plan has no metrics section: add metrics.queries (see docs/metrics.md).'] };
   const problems: string[] = [];
@@ -51,7 +55,7 @@ export function readMetricSources(plan: unknown): { sources?: MetricSources; pro
     else if (typeof query !== 'string' || query.trim() === '') problems.push(`metrics.queries.${signal} must be a PromQL query.`);
     else queries.push({ signal: signal as Signal, query });
   }
-  if (!queries.some((entry) => entry.signal === 'requests'))
+  if (requireRequests && !queries.some((entry) => entry.signal === 'requests'))
     problems.push('metrics.queries.requests is missing: the requests per second are what every other value is weighed by.');
   return { sources: { ...(url ? { url } : {}), headers, queries }, problems };
 }

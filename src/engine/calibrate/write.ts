@@ -12,6 +12,26 @@ type Path = string[];
 /** First words of the comment a calibration writes above `traffic:`; a later calibration replaces that line. */
 export const CALIBRATED_COMMENT = '# Calibrated by stagegate calibrate';
 
+/** What the comment of the last calibration says, read back from a file's text (for the editor's CodeLens). */
+export interface WrittenStamp extends CalibrationStamp {
+  /** The history's ends (ISO) and the window length (`30m`). */
+  from: string;
+  to: string;
+  window: string;
+  /** Offset of the comment in the text. */
+  offset: number;
+}
+
+const STAMP = new RegExp(`${CALIBRATED_COMMENT} at (\\S+) from (.+?), history (\\S+) to (\\S+) in (\\S+) windows`);
+
+/** The comment a calibration wrote into the text, or undefined when there is none. */
+export function readCalibrationStamp(text: string): WrittenStamp | undefined {
+  const match = STAMP.exec(text);
+  if (!match) return undefined;
+  const [, at, server, from, to, window] = match;
+  return { at, server, from, to, window, offset: match.index };
+}
+
 export interface CalibrationStamp {
   /** When the calibration ran (ISO). */
   at: string;
@@ -47,15 +67,23 @@ export function calibrationAssignments(calibration: Calibration): [Path, Value][
  * The plan's text with the calibration written in, and (YAML only: JSON has no comments) a comment above `traffic:`
  * saying when, from which window and from which server. Throws an Error saying why when the text cannot take it.
  */
-export function writeCalibration(text: string, json: boolean, calibration: Calibration, stamp: CalibrationStamp): string {
+export function writeCalibration(
+  text: string,
+  json: boolean,
+  calibration: Calibration,
+  stamp: CalibrationStamp,
+  /** Where `traffic:` and `baseline:` go: the plan's top level, or `['simulation']` in `.stagegate.yaml`. */
+  under: Path = [],
+): string {
   let out = text;
   // A dimension whose recorded values differ from the written ones is replaced whole: stale shares would not sum to 1.
   for (const [dimension, shares] of Object.entries(calibration.traffic.dimensions)) {
-    const written = keysAt(out, ['traffic', 'dimensions', dimension]);
-    if (written && written.some((value) => !(value in shares))) out = setValue(out, json, ['traffic', 'dimensions', dimension], shares);
+    const written = keysAt(out, [...under, 'traffic', 'dimensions', dimension]);
+    if (written && written.some((value) => !(value in shares)))
+      out = setValue(out, json, [...under, 'traffic', 'dimensions', dimension], shares);
   }
-  for (const [path, value] of calibrationAssignments(calibration)) out = setValue(out, json, path, value);
-  if (!json) out = stampComment(out, calibration, stamp);
+  for (const [path, value] of calibrationAssignments(calibration)) out = setValue(out, json, [...under, ...path], value);
+  if (!json) out = stampComment(out, calibration, stamp, under);
   return out;
 }
 
@@ -185,9 +213,11 @@ function columnOf(text: string, offset: number): number {
 }
 
 /** The comment above `traffic:`: replaces one written by an earlier calibration, else goes on a line of its own. */
-function stampComment(text: string, calibration: Calibration, stamp: CalibrationStamp): string {
-  const document = parseOne(text);
-  const traffic = (document.contents as YAMLMap).items.find((item) => keyText(item) === 'traffic');
+function stampComment(text: string, calibration: Calibration, stamp: CalibrationStamp, under: Path): string {
+  let map: unknown = parseOne(text).contents;
+  for (const key of under) map = isMap(map) ? (map.items.find((item) => keyText(item) === key) as Pair | undefined)?.value : undefined;
+  if (!isMap(map)) return text;
+  const traffic = map.items.find((item) => keyText(item) === 'traffic');
   const keyStart = (traffic?.key as Node | undefined)?.range?.[0];
   if (keyStart === undefined) return text;
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;

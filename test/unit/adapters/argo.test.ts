@@ -225,8 +225,9 @@ describe('Argo Rollouts', () => {
         errorRate: 0.002,
         latencyP95Ms: 180,
         kpis: {},
+        gauges: {},
         // None given: pure binomial noise.
-        dispersion: { errorRate: 0, latencyP95Ms: 0, kpis: {} },
+        dispersion: { errorRate: 0, latencyP95Ms: 0, kpis: {}, gauges: {} },
       });
       assert.deepStrictEqual(plan.rollback, { automatic: true, action: 'rollback', delayMinutes: 0.5, onInconclusive: 'pause' });
       assert.deepStrictEqual(problems.map(problemAt), [

@@ -290,6 +290,11 @@ function metricGate(
 /** A rate between 0 and 1 on a metric named for success or errors: the common success-rate template. */
 function inferMapping(name: string, bound: SourceBound | undefined): MetricMapping | undefined {
   if (!bound || bound.value < 0 || bound.value > 1) return undefined;
+  return mappingFromName(name);
+}
+
+/** What a metric's name says it measures: a success rate or an error rate (also what calibrate reads it as). */
+export function mappingFromName(name: string): MetricMapping | undefined {
   if (/success|availability/i.test(name)) return { metric: 'errorRate', complement: true, scale: 1 };
   if (/error|fail/i.test(name)) return { metric: 'errorRate', complement: false, scale: 1 };
   return undefined;
