@@ -1,0 +1,245 @@
+// `stagegate backtest`: replays recorded history through a plan's gates. For every rollout start, each stage's
+// canary slice is carved out of the recorded requests and errors of its evaluation windows and the gates are judged
+// as the simulator judges them (judgeGate). No model of noise: the recorded counts carry the history's own drift
+// and bursts; the only sampling left is the split of each window's requests between the two versions. Pure: the
+// series come from a Prometheus client.
+
+import type { Series } from '../calibrate/fit';
+import type { CompiledPlan, CompiledStage } from '../simulate/compile';
+import { clearWindow, createWindow, judgeGate, type Judgement } from '../simulate/gates';
+import { createRandom } from '../simulate/random';
+import { DIGITS, round } from '../simulate/result';
+
+/** Requests and errors per plan segment and recorded window: `requests[s][i]` covers (from + i·W, from + (i+1)·W]. */
+export interface RecordedCounts {
+  from: number;
+  windowSeconds: number;
+  windows: number;
+  requests: Float64Array[];
+  errors: Float64Array[];
+  /** What could not be matched or was missing, in words. */
+  notes: string[];
+}
+
+/**
+ * Lays recorded rate series (per second, evaluated every `windowSeconds` over the window before each point) onto
+ * the plan's segments as counts per window. A series labelled with some of the plan's dimensions is spread over the
+ * segments that agree with its labels, in proportion to their traffic shares; a service-wide series over all.
+ */
+export function countsBySegment(
+  compiled: CompiledPlan,
+  requests: Series[],
+  errors: Series[],
+  from: number,
+  windows: number,
+  windowSeconds: number,
+): RecordedCounts {
+  const notes: string[] = [];
+  const dimensions = compiled.plan.traffic.dimensions.map((dimension) => dimension.name);
+  const lay = (series: Series[], signal: string): Float64Array[] => {
+    const counts = compiled.segments.map(() => new Float64Array(windows));
+    for (const one of series) {
+      const named = dimensions.filter((name) => name in one.labels);
+      const matching = compiled.segments.filter((segment) => named.every((name) => segment.values[name] === one.labels[name]));
+      const total = matching.reduce((sum, segment) => sum + segment.share, 0);
+      if (matching.length === 0 || total <= 0) {
+        const labels = named.map((name) => `${name}=${one.labels[name]}`).join(', ');
+        notes.push(`${signal}: the series ${labels} matches no value of traffic.dimensions; its traffic is left out.`);
+        continue;
+      }
+      for (const [time, value] of one.points) {
+        const index = Math.round((time - from) / windowSeconds) - 1;
+        if (index < 0 || index >= windows || !Number.isFinite(value) || value < 0) continue;
+        for (const segment of matching) counts[segment.index][index] += (value * windowSeconds * segment.share) / total;
+      }
+    }
+    return counts;
+  };
+  const requestCounts = lay(requests, 'requests');
+  const errorCounts = lay(errors, 'errors');
+  let empty = 0;
+  for (let i = 0; i < windows; i++) if (requestCounts.every((counts) => counts[i] === 0)) empty++;
+  if (empty > 0) notes.push(`requests: ${empty} of ${windows} recorded windows hold no requests; gates judged on them are inconclusive.`);
+  return { from, windowSeconds, windows, requests: requestCounts, errors: errorCounts, notes };
+}
+
+export interface BacktestOptions {
+  /** Unix seconds of the first and last rollout start; starts every `everySeconds`, all on recorded windows. */
+  firstStart: number;
+  lastStart: number;
+  everySeconds: number;
+  seed: number;
+}
+
+export interface Trip {
+  start: string;
+  stage: string;
+  gate: string;
+  /** `all` or a breakdown value (`region=eu-west`). */
+  segment: string;
+  verdict: 'fail' | 'inconclusive';
+  /** The evaluation window that tripped. */
+  from: string;
+  to: string;
+  samples: number;
+  canary: number | null;
+  upper: number | null;
+  lower: number | null;
+}
+
+export interface BacktestResult {
+  replays: number;
+  /** Share of starts stopped by a gate: history holds no bad release, so every stop is a false one. */
+  falseRollbackRate: number;
+  byGate: { stage: string; gate: string; trips: number; rate: number }[];
+  trips: Trip[];
+  notes: string[];
+}
+
+/**
+ * Replays a rollout from every start. The plan must be compiled with `stepMinutes` equal to the recorded window, so
+ * a stage's evaluation windows are whole recorded windows. A failing gate stops the rollout (the first in plan
+ * order, all traffic before breakdown values, as the simulator decides); an inconclusive one stops it unless
+ * `rollback.onInconclusive` is `continue`.
+ */
+export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, options: BacktestOptions): BacktestResult {
+  const notes = [...recorded.notes];
+  if (Math.abs(compiled.stepMinutes * 60 - recorded.windowSeconds) > 1e-6)
+    throw new Error(`the plan is compiled in steps of ${compiled.stepMinutes} min, the history in windows of ${recorded.windowSeconds} s`);
+  for (const stage of compiled.stages)
+    for (const gate of stage.gates)
+      if (gate.kind !== 'errorRate')
+        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (backtest judges error-rate gates only).`);
+
+  const byGate = new Map<string, { stage: string; gate: string; trips: number }>();
+  const key = (stage: CompiledStage, label: string) => `${stage.stage.index}\u0000${label}`;
+  for (const stage of compiled.stages)
+    for (const gate of stage.gates)
+      if (gate.kind === 'errorRate') byGate.set(key(stage, gate.label), { stage: stage.stage.name, gate: gate.label, trips: 0 });
+
+  const window = createWindow(compiled.segments.length, compiled.kpiNames.length, 1);
+  const trips: Trip[] = [];
+  let replays = 0;
+  let beyond = 0;
+  for (let start = options.firstStart; start <= options.lastStart; start += options.everySeconds) {
+    const first = Math.round((start - recorded.from) / recorded.windowSeconds);
+    if (first < 0 || first + compiled.totalSteps > recorded.windows) {
+      beyond++;
+      continue;
+    }
+    replays++;
+    const random = createRandom(`${options.seed}:${start}`);
+    const trip = replayOne(compiled, recorded, first, window, random);
+    if (!trip) continue;
+    const { stage, judgement, gateLabel, fromWindow, toWindow } = trip;
+    byGate.get(key(stage, gateLabel))!.trips++;
+    const at = (index: number) => iso(recorded.from + index * recorded.windowSeconds);
+    trips.push({
+      start: iso(start),
+      stage: stage.stage.name,
+      gate: gateLabel,
+      segment: judgement.cell.label ?? 'all',
+      verdict: judgement.verdict === 'fail' ? 'fail' : 'inconclusive',
+      from: at(fromWindow),
+      to: at(toWindow),
+      samples: Math.round(judgement.samples),
+      canary: judgement.canary === null ? null : round(judgement.canary, DIGITS.rate),
+      upper: judgement.upper === null ? null : round(judgement.upper, DIGITS.rate),
+      lower: judgement.lower === null ? null : round(judgement.lower, DIGITS.rate),
+    });
+  }
+  if (beyond > 0) notes.push(`${beyond} start${beyond === 1 ? '' : 's'} left out: the rollout would run past the recorded history.`);
+  const rate = (count: number) => (replays === 0 ? 0 : round(count / replays, DIGITS.rate));
+  return {
+    replays,
+    falseRollbackRate: rate(trips.length),
+    byGate: [...byGate.values()].map((entry) => ({ ...entry, rate: rate(entry.trips) })),
+    trips,
+    notes,
+  };
+}
+
+interface Stop {
+  stage: CompiledStage;
+  gateLabel: string;
+  judgement: Judgement;
+  fromWindow: number;
+  toWindow: number;
+}
+
+/** One rollout from recorded window `first`: the gate that stopped it, or null when it went through. */
+function replayOne(
+  compiled: CompiledPlan,
+  recorded: RecordedCounts,
+  first: number,
+  window: ReturnType<typeof createWindow>,
+  random: ReturnType<typeof createRandom>,
+): Stop | null {
+  const stopOnInconclusive = compiled.plan.rollback.onInconclusive !== 'continue';
+  for (const stage of compiled.stages) {
+    const gates = stage.gates.filter((gate) => gate.kind === 'errorRate');
+    let previousEnd = 0;
+    for (const end of stage.evaluationEnds) {
+      const fromWindow = first + stage.startStep + previousEnd;
+      const toWindow = first + stage.startStep + end;
+      previousEnd = end;
+      if (gates.length === 0) continue;
+      carve(recorded, fromWindow, toWindow, stage.routeProbability, window, random);
+      let inconclusive: Stop | null = null;
+      for (const gate of gates) {
+        const judgements = judgeGate(compiled, stage, gate, window);
+        const failed = judgements.find((judgement) => judgement.verdict === 'fail');
+        if (failed) return { stage, gateLabel: gate.label, judgement: worstFailing(judgements), fromWindow, toWindow };
+        const undecided = judgements.find((judgement) => judgement.verdict === 'inconclusive');
+        if (undecided && !inconclusive) inconclusive = { stage, gateLabel: gate.label, judgement: undecided, fromWindow, toWindow };
+      }
+      if (inconclusive && stopOnInconclusive) return inconclusive;
+    }
+  }
+  return null;
+}
+
+/** All traffic when it fails, else the breakdown value furthest past its bound. */
+function worstFailing(judgements: Judgement[]): Judgement {
+  if (judgements[0].verdict === 'fail') return judgements[0];
+  return judgements
+    .filter((judgement) => judgement.verdict === 'fail')
+    .reduce((worst, next) => (next.margin > worst.margin ? next : worst));
+}
+
+/**
+ * The canary's slice of recorded windows [fromWindow, toWindow): each request goes to the new version with the
+ * stage's route share, so its errors are a binomial split of the recorded errors and its other requests one of the
+ * recorded successes. The current version keeps the rest.
+ */
+export function carve(
+  recorded: RecordedCounts,
+  fromWindow: number,
+  toWindow: number,
+  share: number,
+  window: ReturnType<typeof createWindow>,
+  random: ReturnType<typeof createRandom>,
+): void {
+  clearWindow(window);
+  for (let s = 0; s < recorded.requests.length; s++) {
+    let requests = 0;
+    let errors = 0;
+    for (let i = fromWindow; i < toWindow; i++) {
+      requests += recorded.requests[s][i];
+      errors += recorded.errors[s][i];
+    }
+    // Rates times seconds are counts up to Prometheus's extrapolation: whole requests, never more errors than requests.
+    const total = Math.round(requests);
+    const failed = Math.min(total, Math.round(errors));
+    const canaryErrors = random.binomial(failed, share);
+    const canaryRequests = canaryErrors + random.binomial(total - failed, share);
+    window.canaryRequests[s] = canaryRequests;
+    window.canaryErrors[s] = canaryErrors;
+    window.baselineRequests[s] = total - canaryRequests;
+    window.baselineErrors[s] = failed - canaryErrors;
+  }
+}
+
+function iso(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
