@@ -127,7 +127,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
   let result: BacktestResult;
   try {
     const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
-    const read = async (signal: 'requests' | 'errors'): Promise<Series[]> => {
+    const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
       const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
       const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
       if (signal === 'requests' && series.every((one) => one.points.length === 0))
@@ -137,7 +137,10 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
       return series;
     };
     const windows = (to - from) / step;
-    const recorded = countsBySegment(compiled, await read('requests'), await read('errors'), from, windows, step);
+    const requests = await read('requests');
+    const errors = await read('errors');
+    const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
+    const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
     result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed });
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error;

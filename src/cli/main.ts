@@ -30,7 +30,7 @@ locks, rewrites and time; it exits 0 when every statement ran, 1 when one failed
 a usage or connection problem.
 calibrate exits 0 when it calibrated, 2 for a usage or I/O problem or when the metrics server fails (unreachable, an
 error, a query with no data): the message names the query.
-backtest replays the recorded requests and errors through the plan's error-rate gates, a rollout starting every --every,
+backtest replays the recorded requests, errors and p95 latency through the plan's gates, a rollout starting every --every,
 and reports the false-rollback rate over all starts and per gate; it exits 0 when it ran, 2 as calibrate does.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 

@@ -1,12 +1,14 @@
 // `stagegate backtest`: replays recorded history through a plan's gates. For every rollout start, each stage's
 // canary slice is carved out of the recorded requests and errors of its evaluation windows and the gates are judged
-// as the simulator judges them (judgeGate). No model of noise: the recorded counts carry the history's own drift
+// as the simulator judges them (judgeGate), error-rate gates on recorded errors and latency gates on the recorded p95.
+// No model of noise: the recorded counts carry the history's own drift
 // and bursts; the only sampling left is the split of each window's requests between the two versions. Pure: the
 // series come from a Prometheus client.
 
 import type { Series } from '../calibrate/fit';
-import type { CompiledPlan, CompiledStage } from '../simulate/compile';
+import type { CompiledGate, CompiledPlan, CompiledStage } from '../simulate/compile';
 import { clearWindow, createWindow, judgeGate, type Judgement } from '../simulate/gates';
+import { sampleP95 } from '../simulate/latency';
 import { createRandom } from '../simulate/random';
 import { DIGITS, round } from '../simulate/result';
 
@@ -17,6 +19,8 @@ export interface RecordedCounts {
   windows: number;
   requests: Float64Array[];
   errors: Float64Array[];
+  /** The recorded p95 latency (ms) per segment and window, NaN where none was recorded; absent without a query. */
+  latencyP95Ms?: Float64Array[];
   /** What could not be matched or was missing, in words. */
   notes: string[];
 }
@@ -33,6 +37,7 @@ export function countsBySegment(
   from: number,
   windows: number,
   windowSeconds: number,
+  latency?: Series[],
 ): RecordedCounts {
   const notes: string[] = [];
   const dimensions = compiled.plan.traffic.dimensions.map((dimension) => dimension.name);
@@ -55,12 +60,24 @@ export function countsBySegment(
     }
     return counts;
   };
+  // A p95 is not split: every segment a series names has that p95.
+  const latencyP95Ms = latency ? compiled.segments.map(() => new Float64Array(windows).fill(NaN)) : undefined;
+  for (const one of latency ?? []) {
+    const matching = compiled.segments.filter((segment) =>
+      dimensions.every((name) => !(name in one.labels) || segment.values[name] === one.labels[name]),
+    );
+    for (const [time, value] of one.points) {
+      const index = Math.round((time - from) / windowSeconds) - 1;
+      if (index < 0 || index >= windows || !Number.isFinite(value) || value < 0) continue;
+      for (const segment of matching) latencyP95Ms![segment.index][index] = value;
+    }
+  }
   const requestCounts = lay(requests, 'requests');
   const errorCounts = lay(errors, 'errors');
   let empty = 0;
   for (let i = 0; i < windows; i++) if (requestCounts.every((counts) => counts[i] === 0)) empty++;
   if (empty > 0) notes.push(`requests: ${empty} of ${windows} recorded windows hold no requests; gates judged on them are inconclusive.`);
-  return { from, windowSeconds, windows, requests: requestCounts, errors: errorCounts, notes };
+  return { from, windowSeconds, windows, requests: requestCounts, errors: errorCounts, ...(latencyP95Ms ? { latencyP95Ms } : {}), notes };
 }
 
 export interface BacktestOptions {
@@ -108,16 +125,19 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
     throw new Error(`the plan is compiled in steps of ${compiled.stepMinutes} min, the history in windows of ${recorded.windowSeconds} s`);
   for (const stage of compiled.stages)
     for (const gate of stage.gates)
-      if (gate.kind !== 'errorRate')
-        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (backtest judges error-rate gates only).`);
+      if (gate.kind === 'kpi')
+        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (backtest judges error-rate and latency gates).`);
+      else if (gate.kind === 'latency' && !recorded.latencyP95Ms)
+        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (metrics.queries.latencyP95Ms is missing).`);
 
   const byGate = new Map<string, { stage: string; gate: string; trips: number }>();
   const key = (stage: CompiledStage, label: string) => `${stage.stage.index}\u0000${label}`;
   for (const stage of compiled.stages)
     for (const gate of stage.gates)
-      if (gate.kind === 'errorRate') byGate.set(key(stage, gate.label), { stage: stage.stage.name, gate: gate.label, trips: 0 });
+      if (replayed(gate, recorded)) byGate.set(key(stage, gate.label), { stage: stage.stage.name, gate: gate.label, trips: 0 });
 
-  const window = createWindow(compiled.segments.length, compiled.kpiNames.length, 1);
+  const maxCells = Math.max(1, ...compiled.stages.map((stage) => stage.cells.length));
+  const window = createWindow(compiled.segments.length, compiled.kpiNames.length, maxCells);
   const trips: Trip[] = [];
   let replays = 0;
   let beyond = 0;
@@ -177,7 +197,7 @@ function replayOne(
 ): Stop | null {
   const stopOnInconclusive = compiled.plan.rollback.onInconclusive !== 'continue';
   for (const stage of compiled.stages) {
-    const gates = stage.gates.filter((gate) => gate.kind === 'errorRate');
+    const gates = stage.gates.filter((gate) => replayed(gate, recorded));
     let previousEnd = 0;
     for (const end of stage.evaluationEnds) {
       const fromWindow = first + stage.startStep + previousEnd;
@@ -185,9 +205,15 @@ function replayOne(
       previousEnd = end;
       if (gates.length === 0) continue;
       carve(recorded, fromWindow, toWindow, stage.routeProbability, window, random);
+      if (gates.some((gate) => gate.kind === 'latency')) carveLatency(recorded, stage, fromWindow, toWindow, window, random);
       let inconclusive: Stop | null = null;
       for (const gate of gates) {
-        const judgements = judgeGate(compiled, stage, gate, window);
+        // A window without a recorded p95 cannot be judged on latency.
+        const judgements = judgeGate(compiled, stage, gate, window).map((judgement) =>
+          judgement.verdict !== 'inconclusive' && [judgement.canary, judgement.upper, judgement.lower].some(Number.isNaN)
+            ? { ...judgement, verdict: 'inconclusive' as const }
+            : judgement,
+        );
         const failed = judgements.find((judgement) => judgement.verdict === 'fail');
         if (failed) return { stage, gateLabel: gate.label, judgement: worstFailing(judgements), fromWindow, toWindow };
         const undecided = judgements.find((judgement) => judgement.verdict === 'inconclusive');
@@ -197,6 +223,47 @@ function replayOne(
     }
   }
   return null;
+}
+
+function replayed(gate: CompiledGate, recorded: RecordedCounts): boolean {
+  return gate.kind === 'errorRate' || (gate.kind === 'latency' && recorded.latencyP95Ms !== undefined);
+}
+
+/**
+ * The p95 each version shows on each cell of the stage: the recorded p95 of the cell's segments and windows
+ * (weighted by their requests), observed on the version's own requests (sampleP95: the sampling noise of a p95 of
+ * n requests). Both versions share the recorded latency; the split decides only how many requests each sees.
+ */
+export function carveLatency(
+  recorded: RecordedCounts,
+  stage: CompiledStage,
+  fromWindow: number,
+  toWindow: number,
+  window: ReturnType<typeof createWindow>,
+  random: ReturnType<typeof createRandom>,
+): void {
+  const latency = recorded.latencyP95Ms!;
+  stage.cells.forEach((cell, c) => {
+    let weighted = 0;
+    let weight = 0;
+    let canaryRequests = 0;
+    let baselineRequests = 0;
+    for (const s of cell.segments) {
+      canaryRequests += window.canaryRequests[s];
+      baselineRequests += window.baselineRequests[s];
+      for (let i = fromWindow; i < toWindow; i++) {
+        const p95 = latency[s][i];
+        if (!Number.isFinite(p95)) continue;
+        // A window without requests still has a p95 when the query gives one: weigh it lightly, not out.
+        const requests = Math.max(1, recorded.requests[s][i]);
+        weighted += p95 * requests;
+        weight += requests;
+      }
+    }
+    const p95 = weight > 0 ? weighted / weight : NaN;
+    window.canaryP95[c] = canaryRequests > 0 && p95 > 0 ? sampleP95(random, canaryRequests, p95, 0, 1) : NaN;
+    window.baselineP95[c] = baselineRequests > 0 && p95 > 0 ? sampleP95(random, baselineRequests, p95, 0, 1) : NaN;
+  });
 }
 
 /** All traffic when it fails, else the breakdown value furthest past its bound. */

@@ -151,6 +151,37 @@ describe('backtest: judging the starts', () => {
     assert.deepStrictEqual(backtest(continuing, data(continuing), options).trips, []);
   });
 
+  it('judges latency gates on the recorded p95: a slow window trips the absolute bound, not the relative one', () => {
+    // 200 ms, but 600 ms in window BAD in eu-west only; 6,000 canary requests a window sample the p95 within about 2%.
+    const latency = [series({ region: 'eu-west' }, (i) => (i === BAD ? 600 : 200)), series({ region: 'us-east' }, () => 200)];
+    const data = (plan: CompiledPlan) => countsBySegment(plan, [series({}, () => 200)], [series({}, () => 2)], FROM, WINDOWS, W, latency);
+    const absolute = compiled({ breakdown: ['region'], gates: [{ metric: 'latencyP95Ms', max: 300 }] });
+    assert.deepStrictEqual(
+      backtest(absolute, data(absolute), options).trips.map((trip) => [trip.start, trip.gate, trip.segment]),
+      [
+        // All traffic's p95 is the request-weighted mean of its segments' (400 ms here), so it fails first.
+        [iso(BAD - 1), 'latencyP95Ms ≤ 300 ms', 'all'],
+        [iso(BAD), 'latencyP95Ms ≤ 300 ms', 'all'],
+      ],
+    );
+    const relative = compiled({ breakdown: ['region'], gates: [{ metric: 'latencyP95Ms', maxIncrease: '20%' }] });
+    assert.deepStrictEqual(backtest(relative, data(relative), options).trips, []);
+    // No p95 recorded for the window: inconclusive, not passed.
+    const gap = [series({}, (i) => (i === BAD ? undefined : 200))];
+    const paused = backtest(
+      absolute,
+      countsBySegment(absolute, [series({}, () => 200)], [series({}, () => 2)], FROM, WINDOWS, W, gap),
+      options,
+    );
+    assert.deepStrictEqual(
+      paused.trips.map((trip) => [trip.start, trip.verdict]),
+      [
+        [iso(BAD - 1), 'inconclusive'],
+        [iso(BAD), 'inconclusive'],
+      ],
+    );
+  });
+
   it('says which gates it does not replay, and which starts run past the history', () => {
     const plan = compiled({
       gates: [
@@ -161,7 +192,7 @@ describe('backtest: judging the starts', () => {
     const result = backtest(plan, outage(plan), { ...options, lastStart: FROM + WINDOWS * W });
     assert.strictEqual(result.replays, 11);
     assert.deepStrictEqual(result.notes, [
-      'Stage canary: gate latencyP95Ms ≤ 300 ms is not replayed (backtest judges error-rate gates only).',
+      'Stage canary: gate latencyP95Ms ≤ 300 ms is not replayed (metrics.queries.latencyP95Ms is missing).',
       '2 starts left out: the rollout would run past the recorded history.',
     ]);
   });
