@@ -8,6 +8,7 @@
 import type { Series } from '../calibrate/fit';
 import type { CompiledGate, CompiledPlan, CompiledStage } from '../simulate/compile';
 import { clearWindow, createWindow, judgeGate, type Judgement } from '../simulate/gates';
+import { formatMinutes } from '../model/units';
 import { sampleP95 } from '../simulate/latency';
 import { createRandom } from '../simulate/random';
 import { DIGITS, round } from '../simulate/result';
@@ -120,7 +121,29 @@ export interface BacktestResult {
  * `rollback.onInconclusive` is `continue`.
  */
 export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, options: BacktestOptions): BacktestResult {
-  const notes = [...recorded.notes];
+  // The simulator's notes on the plan (a skipped breakdown or KPI, a blue-green weight), apart from the traffic
+  // profile (history replaces it) and step rounding (said here in windows).
+  const notes = [
+    ...compiled.notes
+      .filter((note) => note.path[0] !== 'traffic' && note.path[note.path.length - 1] !== 'interval')
+      .map((note) => note.message),
+    ...recorded.notes,
+  ];
+  const windowMinutes = recorded.windowSeconds / 60;
+  for (const stage of compiled.stages) {
+    const { name, durationMinutes, intervalMinutes } = stage.stage;
+    const off = [
+      ['duration', durationMinutes],
+      ['interval', intervalMinutes],
+    ].filter(
+      ([, minutes]) =>
+        stage.gates.length > 0 && Math.abs((minutes as number) / windowMinutes - Math.round((minutes as number) / windowMinutes)) > 1e-9,
+    );
+    for (const [field, minutes] of off)
+      notes.push(
+        `Stage ${name}: the ${field} of ${formatMinutes(minutes as number)} is replayed as ${formatMinutes(Math.max(1, Math.round((minutes as number) / windowMinutes)) * windowMinutes)}, whole ${formatMinutes(windowMinutes)} windows (--window).`,
+      );
+  }
   if (Math.abs(compiled.stepMinutes * 60 - recorded.windowSeconds) > 1e-6)
     throw new Error(`the plan is compiled in steps of ${compiled.stepMinutes} min, the history in windows of ${recorded.windowSeconds} s`);
   for (const stage of compiled.stages)

@@ -182,6 +182,13 @@ describe('backtest: judging the starts', () => {
     );
   });
 
+  it('says when a stage interval is not whole recorded windows', () => {
+    const plan = compiled({ duration: '20m', interval: '15m', gates: [{ metric: 'errorRate', max: '5%' }] });
+    assert.deepStrictEqual(backtest(plan, outage(plan), options).notes, [
+      'Stage canary: the interval of 15m is replayed as 20m, whole 10m windows (--window).',
+    ]);
+  });
+
   it('says which gates it does not replay, and which starts run past the history', () => {
     const plan = compiled({
       gates: [
