@@ -1,6 +1,6 @@
 // The `stagegate` command: `check` for CI, `simulate` for blast-radius previews, `trace` to apply migrations to a
-// throwaway PostgreSQL and observe them, and `calibrate` to read traffic and baselines from a metrics server. A thin
-// face over the engine.
+// throwaway PostgreSQL and observe them, `calibrate` to read traffic and baselines from a metrics server, and
+// `backtest` to replay that recorded history through a plan's gates. A thin face over the engine.
 
 import { runBacktest } from './backtest-command';
 import { runCalibrate } from './calibrate-command';
