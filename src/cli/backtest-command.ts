@@ -16,7 +16,7 @@ import { DEFAULT_SEED } from '../engine/simulate';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
-import { iso, shortestInterval, timeRange } from './calibrate-command';
+import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
 import { loadConfig, readIfExists } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
@@ -48,6 +48,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
       window: { type: 'string' },
       timeout: { type: 'string', default: '30s' },
       seed: { type: 'string' },
+      incident: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
     },
   });
@@ -63,6 +64,14 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
   const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
   if (values.seed !== undefined && (!/^\d+$/.test(values.seed.trim()) || !Number.isSafeInteger(seed)))
     throw new UsageError(`--seed takes a whole number, 0 or more (got "${values.seed}").`);
+
+  const incidents = (values.incident ?? []).map((text) => {
+    const parts = text.split('/');
+    if (parts.length !== 2) throw new UsageError(`--incident takes FROM/TO, two times joined by a slash (got "${text}").`);
+    const span = { from: instant(parts[0], '--incident'), to: instant(parts[1], '--incident') };
+    if (!(span.to > span.from)) throw new UsageError(`--incident ${text} ends before it starts.`);
+    return span;
+  });
 
   const shown = positionals[0];
   const absolute = path.resolve(io.cwd, shown);
@@ -141,7 +150,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     const errors = await read('errors');
     const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
     const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
-    result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed });
+    result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents });
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error;
     io.stderr(`stagegate: ${error.message}\n`);
@@ -168,26 +177,36 @@ function formatBacktestText(
   result: BacktestResult,
   header: { window: { from: string; to: string }; every: string; evaluationWindow: string; source: { server: string } },
 ): string {
-  const stopped = result.trips.length;
+  const stopped = result.trips.filter((trip) => trip.incident === undefined).length;
   const out = [
     `Backtested on ${header.source.server}, ${header.window.from} to ${header.window.to}: ${result.replays} rollouts, one every ${header.every}, windows of ${header.evaluationWindow}.`,
-    `falseRollbackRate  ${percent(result.falseRollbackRate)} (${stopped} of ${result.replays} stopped; the history holds no bad release)`,
+    `falseRollbackRate  ${percent(result.falseRollbackRate)} (${stopped} of ${result.replays} stopped outside incidents; the history holds no bad release)`,
     '',
     'by gate',
     ...result.byGate.map(
       (entry) => `  ${entry.stage.padEnd(12)} ${entry.gate.padEnd(28)} ${String(entry.trips).padStart(4)}  ${percent(entry.rate)}`,
     ),
   ];
-  if (stopped > 0) {
+  if (result.trips.length > 0) {
     out.push('', 'stopped rollouts (start: stage, gate, segment, window, canary value against bound, samples)');
     for (const trip of result.trips.slice(0, TEXT_TRIPS)) {
       const bound = trip.upper !== null ? `> ${trip.upper}` : trip.lower !== null ? `< ${trip.lower}` : '';
       const value = trip.verdict === 'fail' ? `${trip.canary} ${bound}` : 'inconclusive';
+      const during = trip.incident ? ` (incident ${trip.incident})` : '';
       out.push(
-        `  ${trip.start}: ${trip.stage}, ${trip.gate}, ${trip.segment}, ${trip.from}–${trip.to}, ${value}, ${trip.samples} requests`,
+        `  ${trip.start}: ${trip.stage}, ${trip.gate}, ${trip.segment}, ${trip.from}–${trip.to}, ${value}, ${trip.samples} requests${during}`,
       );
     }
-    if (stopped > TEXT_TRIPS) out.push(`  … and ${stopped - TEXT_TRIPS} more (--format json lists them all)`);
+    if (result.trips.length > TEXT_TRIPS) out.push(`  … and ${result.trips.length - TEXT_TRIPS} more (--format json lists them all)`);
+  }
+  if (result.incidents.length > 0) {
+    out.push('', 'incidents (a rollout starting with each, its canary carrying it)');
+    for (const incident of result.incidents)
+      out.push(
+        incident.caught
+          ? `  ${incident.from}/${incident.to}: caught by ${incident.stage}, ${incident.gate}, ${incident.segment}, at minute ${incident.minute}, after ${incident.failedRequests} failed requests`
+          : `  ${incident.from}/${incident.to}: missed (${incident.failedRequests} failed requests on the canary)`,
+      );
   }
   if (result.notes.length > 0) out.push('', ...result.notes.map((note) => `note: ${note}`));
   return out.join('\n') + '\n';

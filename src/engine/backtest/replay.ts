@@ -87,6 +87,22 @@ export interface BacktestOptions {
   lastStart: number;
   everySeconds: number;
   seed: number;
+  /** Spans (unix seconds) when the recorded service itself broke: stops in them are not false rollbacks. */
+  incidents?: { from: number; to: number }[];
+}
+
+export interface Incident {
+  from: string;
+  to: string;
+  /** Whether a rollout starting with the incident, its canary carrying it, is stopped by a gate failing during it. */
+  caught: boolean;
+  stage: string | null;
+  gate: string | null;
+  segment: string | null;
+  /** Minutes from the incident's start to the end of the window that caught it. */
+  minute: number | null;
+  /** The canary's failed requests up to that point (all its recorded errors while it ran, when not caught). */
+  failedRequests: number;
 }
 
 export interface Trip {
@@ -103,6 +119,8 @@ export interface Trip {
   canary: number | null;
   upper: number | null;
   lower: number | null;
+  /** The incident (`FROM/TO`) the tripping window falls in, when it does: then not a false rollback. */
+  incident?: string;
 }
 
 export interface BacktestResult {
@@ -111,6 +129,7 @@ export interface BacktestResult {
   falseRollbackRate: number;
   byGate: { stage: string; gate: string; trips: number; rate: number }[];
   trips: Trip[];
+  incidents: Incident[];
   notes: string[];
 }
 
@@ -172,32 +191,35 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
     }
     replays++;
     const random = createRandom(`${options.seed}:${start}`);
-    const trip = replayOne(compiled, recorded, first, window, random);
+    const trip = replayOne(compiled, recorded, first, window, random).stop;
     if (!trip) continue;
     const { stage, judgement, gateLabel, fromWindow, toWindow } = trip;
-    byGate.get(key(stage, gateLabel))!.trips++;
-    const at = (index: number) => iso(recorded.from + index * recorded.windowSeconds);
+    const incident = incidentOf(recorded, fromWindow, toWindow, options.incidents ?? []);
+    if (!incident) byGate.get(key(stage, gateLabel))!.trips++;
     trips.push({
       start: iso(start),
       stage: stage.stage.name,
       gate: gateLabel,
       segment: judgement.cell.label ?? 'all',
       verdict: judgement.verdict === 'fail' ? 'fail' : 'inconclusive',
-      from: at(fromWindow),
-      to: at(toWindow),
+      from: at(recorded, fromWindow),
+      to: at(recorded, toWindow),
       samples: Math.round(judgement.samples),
       canary: judgement.canary === null ? null : round(judgement.canary, DIGITS.rate),
       upper: judgement.upper === null ? null : round(judgement.upper, DIGITS.rate),
       lower: judgement.lower === null ? null : round(judgement.lower, DIGITS.rate),
+      ...(incident ? { incident: `${iso(incident.from)}/${iso(incident.to)}` } : {}),
     });
   }
+  const incidents = (options.incidents ?? []).map((span) => replayIncident(compiled, recorded, span, window, options.seed));
   if (beyond > 0) notes.push(`${beyond} start${beyond === 1 ? '' : 's'} left out: the rollout would run past the recorded history.`);
   const rate = (count: number) => (replays === 0 ? 0 : round(count / replays, DIGITS.rate));
   return {
     replays,
-    falseRollbackRate: rate(trips.length),
+    falseRollbackRate: rate(trips.filter((trip) => trip.incident === undefined).length),
     byGate: [...byGate.values()].map((entry) => ({ ...entry, rate: rate(entry.trips) })),
     trips,
+    incidents,
     notes,
   };
 }
@@ -210,14 +232,60 @@ interface Stop {
   toWindow: number;
 }
 
-/** One rollout from recorded window `first`: the gate that stopped it, or null when it went through. */
+function at(recorded: RecordedCounts, index: number): string {
+  return iso(recorded.from + index * recorded.windowSeconds);
+}
+
+/** The first incident that recorded windows [fromWindow, toWindow) overlap. */
+function incidentOf(
+  recorded: RecordedCounts,
+  fromWindow: number,
+  toWindow: number,
+  incidents: { from: number; to: number }[],
+): { from: number; to: number } | undefined {
+  const from = recorded.from + fromWindow * recorded.windowSeconds;
+  const to = recorded.from + toWindow * recorded.windowSeconds;
+  return incidents.find((span) => span.from < to && span.to > from);
+}
+
+/** A rollout starting at the incident's start (its window): caught when a gate fails on a window overlapping it. */
+function replayIncident(
+  compiled: CompiledPlan,
+  recorded: RecordedCounts,
+  span: { from: number; to: number },
+  window: ReturnType<typeof createWindow>,
+  seed: number,
+): Incident {
+  const first = Math.max(0, Math.floor((span.from - recorded.from) / recorded.windowSeconds));
+  const start = recorded.from + first * recorded.windowSeconds;
+  const { stop, failedRequests } = replayOne(compiled, recorded, first, window, createRandom(`${seed}:${start}`));
+  const caught =
+    stop !== null && stop.judgement.verdict === 'fail' && incidentOf(recorded, stop.fromWindow, stop.toWindow, [span]) !== undefined;
+  return {
+    from: iso(span.from),
+    to: iso(span.to),
+    caught,
+    stage: caught ? stop!.stage.stage.name : null,
+    gate: caught ? stop!.gateLabel : null,
+    segment: caught ? (stop!.judgement.cell.label ?? 'all') : null,
+    minute: caught ? round((recorded.from + stop!.toWindow * recorded.windowSeconds - span.from) / 60, DIGITS.minute) : null,
+    failedRequests: Math.round(failedRequests),
+  };
+}
+
+/**
+ * One rollout from recorded window `first`: the gate that stopped it (null when it went through), and the canary's
+ * failed requests until then. Windows past the history end the rollout.
+ */
 function replayOne(
   compiled: CompiledPlan,
   recorded: RecordedCounts,
   first: number,
   window: ReturnType<typeof createWindow>,
   random: ReturnType<typeof createRandom>,
-): Stop | null {
+): { stop: Stop | null; failedRequests: number } {
+  let failedRequests = 0;
+  const done = (stop: Stop | null) => ({ stop, failedRequests });
   const stopOnInconclusive = compiled.plan.rollback.onInconclusive !== 'continue';
   for (const stage of compiled.stages) {
     const gates = stage.gates.filter((gate) => replayed(gate, recorded));
@@ -226,8 +294,10 @@ function replayOne(
       const fromWindow = first + stage.startStep + previousEnd;
       const toWindow = first + stage.startStep + end;
       previousEnd = end;
-      if (gates.length === 0) continue;
+      if (toWindow > recorded.windows) return done(null);
       carve(recorded, fromWindow, toWindow, stage.routeProbability, window, random);
+      for (let s = 0; s < window.canaryErrors.length; s++) failedRequests += window.canaryErrors[s];
+      if (gates.length === 0) continue;
       if (gates.some((gate) => gate.kind === 'latency')) carveLatency(recorded, stage, fromWindow, toWindow, window, random);
       let inconclusive: Stop | null = null;
       for (const gate of gates) {
@@ -238,14 +308,14 @@ function replayOne(
             : judgement,
         );
         const failed = judgements.find((judgement) => judgement.verdict === 'fail');
-        if (failed) return { stage, gateLabel: gate.label, judgement: worstFailing(judgements), fromWindow, toWindow };
+        if (failed) return done({ stage, gateLabel: gate.label, judgement: worstFailing(judgements), fromWindow, toWindow });
         const undecided = judgements.find((judgement) => judgement.verdict === 'inconclusive');
         if (undecided && !inconclusive) inconclusive = { stage, gateLabel: gate.label, judgement: undecided, fromWindow, toWindow };
       }
-      if (inconclusive && stopOnInconclusive) return inconclusive;
+      if (inconclusive && stopOnInconclusive) return done(inconclusive);
     }
   }
-  return null;
+  return done(null);
 }
 
 function replayed(gate: CompiledGate, recorded: RecordedCounts): boolean {

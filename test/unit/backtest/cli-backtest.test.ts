@@ -26,7 +26,27 @@ interface BacktestJson {
   replays: number;
   falseRollbackRate: number;
   byGate: { stage: string; gate: string; trips: number; rate: number }[];
-  trips: { start: string; stage: string; gate: string; segment: string; verdict: string; from: string; to: string; canary: number }[];
+  trips: {
+    start: string;
+    stage: string;
+    gate: string;
+    segment: string;
+    verdict: string;
+    from: string;
+    to: string;
+    canary: number;
+    samples: number;
+    incident?: string;
+  }[];
+  incidents: {
+    from: string;
+    caught: boolean;
+    stage: string | null;
+    gate: string | null;
+    segment: string | null;
+    minute: number | null;
+    failedRequests: number;
+  }[];
   notes: string[];
 }
 
@@ -84,8 +104,55 @@ describe('stagegate backtest against a real Prometheus', function () {
     const { code, stdout } = await runCli(['backtest', PLAN, '--prometheus', server.url, ...RANGE], FIXTURES);
     assert.strictEqual(code, 0);
     assert.match(stdout, /93 rollouts, one every 30m, windows of 30m/);
-    assert.match(stdout, /falseRollbackRate {2}4\.3% \(4 of 93 stopped/);
+    assert.match(stdout, /falseRollbackRate {2}4\.3% \(4 of 93 stopped outside incidents/);
     assert.match(stdout, /2025-11-04T10:00:00Z: canary, errorRate ≤ 5%, all, 2025-11-04T10:00:00Z–2025-11-04T10:30:00Z, 0\.\d+ > 0\.05/);
+  });
+
+  it('with --incident, counts stops in it as caught, not false, and says how a canary carrying it is caught', async () => {
+    const args = ['backtest', PLAN, '--prometheus', server.url, ...RANGE, '--format', 'json'];
+    const incident = '2025-11-04T10:00Z/2025-11-04T10:30Z';
+    const quiet = '2025-11-03T03:00Z/2025-11-03T03:30Z';
+    const { code, stdout, stderr } = await runCli([...args, '--incident', incident, '--incident', quiet], FIXTURES);
+    assert.strictEqual(code, 0, stderr);
+    const withIncident = JSON.parse(stdout) as BacktestJson;
+    assert.strictEqual(withIncident.falseRollbackRate, 0);
+    assert.deepStrictEqual(
+      withIncident.trips.map((trip) => trip.incident),
+      Array(4).fill('2025-11-04T10:00:00Z/2025-11-04T10:30:00Z'),
+    );
+    assert.deepStrictEqual(
+      withIncident.byGate.map((entry) => entry.trips),
+      [0, 0, 0, 0],
+    );
+    const [caught, missed] = withIncident.incidents;
+    // A rollout starting at 10:00 is the one replayed from that start: its canary's errors are the trip's.
+    const sameStart = withIncident.trips.find((trip) => trip.start === '2025-11-04T10:00:00Z')!;
+    assert.deepStrictEqual(caught, {
+      from: '2025-11-04T10:00:00Z',
+      to: '2025-11-04T10:30:00Z',
+      caught: true,
+      stage: 'canary',
+      gate: 'errorRate ≤ 5%',
+      segment: 'all',
+      minute: 30,
+      failedRequests: Math.round(sameStart.canary * sameStart.samples),
+    });
+    // Nothing broke at 03:00: the rollout runs through, its canary failing at the healthy 1% or so.
+    assert.strictEqual(missed.caught, false);
+    assert.deepStrictEqual([missed.stage, missed.gate, missed.segment, missed.minute], [null, null, null, null]);
+    assert.ok(missed.failedRequests > 0);
+    const text = await runCli(['backtest', PLAN, '--prometheus', server.url, ...RANGE, '--incident', incident], FIXTURES);
+    assert.match(text.stdout, /falseRollbackRate {2}0\.0% \(0 of 93 stopped outside incidents/);
+    assert.match(
+      text.stdout,
+      /2025-11-04T10:00:00Z\/2025-11-04T10:30:00Z: caught by canary, errorRate ≤ 5%, all, at minute 30, after \d+ failed requests/,
+    );
+    const bad = await runCli(
+      ['backtest', PLAN, '--prometheus', server.url, ...RANGE, '--incident', '2025-11-04T10:30Z/2025-11-04T10:00Z'],
+      FIXTURES,
+    );
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.stderr, /--incident 2025-11-04T10:30Z\/2025-11-04T10:00Z ends before it starts/);
   });
 
   it('names the query when the server rejects it, and the address when nothing answers', async () => {

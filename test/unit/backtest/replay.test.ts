@@ -111,6 +111,25 @@ describe('backtest: judging the starts', () => {
     assert.deepStrictEqual(result.byGate, [{ stage: 'canary', gate: 'errorRate ≤ 5%', trips: 2, rate: result.falseRollbackRate }]);
   });
 
+  it('with the outage given as an incident, the canary stops in it are not false, and a canary carrying it is caught', () => {
+    const incidents = [{ from: FROM + BAD * W, to: FROM + (BAD + 1) * W }];
+    const split = compiled({ breakdown: ['region'], gates: [{ metric: 'errorRate', max: '5%' }] });
+    const result = backtest(split, outage(split), { ...options, incidents });
+    assert.strictEqual(result.falseRollbackRate, 0);
+    assert.deepStrictEqual(result.byGate[0].trips, 0);
+    assert.strictEqual(result.trips.length, 2);
+    const [incident] = result.incidents;
+    assert.deepStrictEqual(
+      [incident.caught, incident.stage, incident.gate, incident.segment, incident.minute],
+      [true, 'canary', 'errorRate ≤ 5%', 'region=eu-west', 10],
+    );
+    // About 10% of the window's 4,500 errors, and 10% of the 1,200 of the window before it: well under 1,000.
+    assert.ok(incident.failedRequests > 300 && incident.failedRequests < 1000, `${incident.failedRequests}`);
+    const whole = compiled({ gates: [{ metric: 'errorRate', max: '5%' }] });
+    const missed = backtest(whole, outage(whole), { ...options, incidents }).incidents[0];
+    assert.deepStrictEqual([missed.caught, missed.stage, missed.minute], [false, null, null]);
+  });
+
   it('misses it without the breakdown: all traffic fails at 3.75%, under the bound', () => {
     const plan = compiled({ gates: [{ metric: 'errorRate', max: '5%' }] });
     const result = backtest(plan, outage(plan), options);
