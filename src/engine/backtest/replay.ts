@@ -125,8 +125,9 @@ export interface Trip {
 
 export interface BacktestResult {
   replays: number;
-  /** Share of starts stopped by a gate: history holds no bad release, so every stop is a false one. */
+  /** Share of starts stopped by a gate outside incidents: history holds no bad release, so such a stop is a false one. */
   falseRollbackRate: number;
+  /** False stops per replayed gate (stops during incidents left out), over all starts. */
   byGate: { stage: string; gate: string; trips: number; rate: number }[];
   trips: Trip[];
   incidents: Incident[];
