@@ -189,7 +189,7 @@ function named(results: Map<string, Series[]>, prefix: string): Record<string, S
 }
 
 /** The plan's shortest stage interval, minutes (5m where a stage gives none). */
-function shortestInterval(plan: unknown): number | undefined {
+export function shortestInterval(plan: unknown): number | undefined {
   const stages = (plan as { stages?: unknown })?.stages;
   if (!Array.isArray(stages)) return undefined;
   const intervals = stages.map((stage) => durationMinutes((stage as { interval?: unknown })?.interval) ?? 5);
@@ -197,7 +197,13 @@ function shortestInterval(plan: unknown): number | undefined {
 }
 
 /** The history read: `--from`/`--to`, or the `--last` span before now; both ends on whole windows. */
-function timeRange(values: { last?: string; from?: string; to?: string }, now: number, step: number): { from: number; to: number } {
+export function timeRange(
+  values: { last?: string; from?: string; to?: string },
+  now: number,
+  step: number,
+  command = 'calibrate',
+  defaultLast = DEFAULT_LAST,
+): { from: number; to: number } {
   if (values.last !== undefined && (values.from !== undefined || values.to !== undefined))
     throw new UsageError('--last and --from/--to exclude each other.');
   if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together.');
@@ -207,7 +213,7 @@ function timeRange(values: { last?: string; from?: string; to?: string }, now: n
     from = instant(values.from, '--from');
     to = instant(values.to!, '--to');
   } else {
-    const span = durationMinutes(values.last ?? DEFAULT_LAST);
+    const span = durationMinutes(values.last ?? defaultLast);
     if (span === undefined || span <= 0) throw new UsageError(`--last takes a duration such as 7d (got "${values.last}").`);
     to = now;
     from = now - span * 60;
@@ -216,17 +222,17 @@ function timeRange(values: { last?: string; from?: string; to?: string }, now: n
   to = Math.floor(to / step) * step;
   if (to - from < 2 * step) throw new UsageError('the history is shorter than two windows: widen --last or --from/--to.');
   if (to - from > MAX_HISTORY_DAYS * 86_400)
-    throw new UsageError(`the history is longer than ${MAX_HISTORY_DAYS} days (the limit of calibrate).`);
+    throw new UsageError(`the history is longer than ${MAX_HISTORY_DAYS} days (the limit of ${command}).`);
   return { from, to };
 }
 
-function instant(text: string, option: string): number {
+export function instant(text: string, option: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Date.parse(text) / 1000;
   if (!Number.isFinite(seconds)) throw new UsageError(`${option} takes an ISO time (2026-11-23T00:00Z) or unix seconds (got "${text}").`);
   return seconds;
 }
 
-function iso(unixSeconds: number): string {
+export function iso(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 

@@ -1,7 +1,8 @@
 // The `stagegate` command: `check` for CI, `simulate` for blast-radius previews, `trace` to apply migrations to a
-// throwaway PostgreSQL and observe them, and `calibrate` to read traffic and baselines from a metrics server. A thin
-// face over the engine.
+// throwaway PostgreSQL and observe them, `calibrate` to read traffic and baselines from a metrics server, and
+// `backtest` to replay that recorded history through a plan's gates. A thin face over the engine.
 
+import { runBacktest } from './backtest-command';
 import { runCalibrate } from './calibrate-command';
 import { runCheck } from './check-command';
 import { processIo, UsageError, type Io } from './io';
@@ -16,6 +17,8 @@ const USAGE = `Usage:
                   [--config FILE]
   stagegate calibrate <plan|rollout|canary> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m]
                   [--timeout 30s] [--write] [--format text|json]
+  stagegate backtest <plan> [--prometheus URL] [--last 14d | --from T --to T] [--every 1h] [--window 30m]
+                  [--incident FROM/TO ...] [--seed N] [--timeout 30s] [--format text|json]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
@@ -27,6 +30,8 @@ locks, rewrites and time; it exits 0 when every statement ran, 1 when one failed
 a usage or connection problem.
 calibrate exits 0 when it calibrated, 2 for a usage or I/O problem or when the metrics server fails (unreachable, an
 error, a query with no data): the message names the query.
+backtest replays the recorded requests, errors and p95 latency through the plan's gates, a rollout starting every --every,
+and reports the false-rollback rate over all starts and per gate; it exits 0 when it ran, 2 as calibrate does.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -45,6 +50,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runTraceCommand(rest, io);
       case 'calibrate':
         return await runCalibrate(rest, io);
+      case 'backtest':
+        return await runBacktest(rest, io);
       case 'lsp':
         return await runLanguageServer(rest);
       case undefined:

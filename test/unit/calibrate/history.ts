@@ -25,6 +25,8 @@ export interface HistoryParameters {
   cpu: number;
   cpuRelativeSd: number;
   seed: number;
+  /** Spans [from, to) (unix seconds, on whole steps) when every request fails at `errorRate` instead: incidents. */
+  errorBursts?: { from: number; to: number; errorRate: number }[];
 }
 
 export const MONDAY = Date.UTC(2025, 10, 3) / 1000; // 2025-11-03T00:00Z, a Monday
@@ -126,12 +128,13 @@ export function generateHistory(parameters: HistoryParameters = DEFAULT_HISTORY)
     }
     const start = parameters.from + (step - 1) * parameters.stepSeconds;
     const hour = Math.floor(((start - MONDAY) / 3600) % 168);
+    const burst = parameters.errorBursts?.find((span) => start >= span.from && start < span.to);
     const logMedian = Math.log(p95 / 1000) - Z95 * LATENCY_LOG_SD;
     for (const region of regions) {
       const mean = parameters.requestsPerSecond * profile[hour] * parameters.regions[region] * parameters.stepSeconds;
       // Poisson arrivals, by their normal approximation (means of thousands).
       const count = Math.max(0, Math.round(mean + Math.sqrt(mean) * random.normal()));
-      const errors = random.binomial(count, errorRate);
+      const errors = random.binomial(count, burst ? burst.errorRate : errorRate);
       ok.set(region, ok.get(region)! + count - errors);
       failed.set(region, failed.get(region)! + errors);
       const success = random.binomial(count, kpiRate);

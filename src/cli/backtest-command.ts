@@ -1,0 +1,213 @@
+// `stagegate backtest`: replays the recorded requests and errors of a Prometheus-compatible server through the plan's
+// gates, a rollout starting every `--every`, and reports how often a good release would have been stopped. Exit 0
+// when it ran, 2 for usage, I/O and server problems (the message names the query and the cause).
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { parseDocument } from 'yaml';
+import { backtest, countsBySegment, type BacktestResult } from '../engine/backtest/replay';
+import type { Series } from '../engine/calibrate/fit';
+import { calibrationWindowMinutes, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import { todayIso } from '../engine/config/config';
+import { durationMinutes } from '../engine/model/units';
+import { compilePlan } from '../engine/simulate/compile';
+import { DEFAULT_SEED } from '../engine/simulate';
+import { loadSimulation } from '../engine/workspace/simulation';
+import { Workspace } from '../engine/workspace/workspace';
+import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
+import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
+import { loadConfig, readIfExists } from './files';
+import { formatStylish } from './format';
+import { UsageError, type Io } from './io';
+
+const FORMATS = ['text', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+const DEFAULT_LAST = '14d';
+const DEFAULT_EVERY = '1h';
+/** Trips listed in text output; JSON lists them all. */
+const TEXT_TRIPS = 20;
+
+export interface BacktestCommandOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The time taken as now, unix seconds (tests). */
+  now?: number;
+}
+
+export async function runBacktest(argv: string[], io: Io, options: BacktestCommandOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      prometheus: { type: 'string' },
+      last: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      every: { type: 'string', default: DEFAULT_EVERY },
+      window: { type: 'string' },
+      timeout: { type: 'string', default: '30s' },
+      seed: { type: 'string' },
+      incident: { type: 'string', multiple: true },
+      format: { type: 'string', default: 'text' },
+    },
+  });
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'backtest needs a plan file.' : `backtest takes one plan file, not ${positionals.length}.`,
+    );
+  const timeoutMinutes = durationMinutes(values.timeout);
+  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
+    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
+  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+  if (values.seed !== undefined && (!/^\d+$/.test(values.seed.trim()) || !Number.isSafeInteger(seed)))
+    throw new UsageError(`--seed takes a whole number, 0 or more (got "${values.seed}").`);
+
+  const incidents = (values.incident ?? []).map((text) => {
+    const parts = text.split('/');
+    if (parts.length !== 2) throw new UsageError(`--incident takes FROM/TO, two times joined by a slash (got "${text}").`);
+    const span = { from: instant(parts[0], '--incident'), to: instant(parts[1], '--incident') };
+    if (!(span.to > span.from)) throw new UsageError(`--incident ${text} ends before it starts.`);
+    return span;
+  });
+
+  const shown = positionals[0];
+  const absolute = path.resolve(io.cwd, shown);
+  let text: string;
+  try {
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const document = parseDocument(text);
+  if (document.errors.length > 0) throw new UsageError(`${shown}: does not parse (${document.errors[0].message.split('\n')[0]}).`);
+  const raw = document.toJS() as unknown;
+  const { sources, problems } = readMetricSources(raw);
+  const missingErrors = sources && !sources.queries.some((entry) => entry.signal === 'errors');
+  if (!sources || problems.length > 0 || missingErrors) {
+    const all = missingErrors ? [...problems, 'metrics.queries.errors is missing: backtest replays error-rate gates.'] : problems;
+    io.stderr(all.map((problem) => `${shown}: ${problem}\n`).join(''));
+    io.stderr(`stagegate: ${shown} cannot be backtested.\n`);
+    return 2;
+  }
+
+  // The plan as the simulator reads it, so gates are judged the same way.
+  const shownPath = shown.split(path.sep).join('/');
+  const { config } = await loadConfig(undefined, [shown], io, todayIso());
+  const workspace = new Workspace(config, { read: readIfExists });
+  workspace.setFile(absolute, text, 'yaml');
+  const { simulator, findings, schemaErrors } = await loadSimulation(workspace, absolute, { file: shownPath });
+  if (!simulator || schemaErrors.length > 0) {
+    io.stderr(formatStylish([{ file: shownPath, findings: simulator ? schemaErrors : findings }]));
+    io.stderr(`stagegate: ${shown} cannot be backtested.\n`);
+    return 2;
+  }
+
+  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortestInterval(raw)) : durationMinutes(values.window);
+  if (windowMinutes === undefined || !isUsableWindow(windowMinutes))
+    throw new UsageError(`--window takes whole minutes dividing an hour, 1m to 1h (got "${values.window}").`);
+  const step = windowMinutes * 60;
+  const everyMinutes = durationMinutes(values.every);
+  if (everyMinutes === undefined || everyMinutes <= 0 || (everyMinutes * 60) % step !== 0)
+    throw new UsageError(`--every takes a whole number of ${windowMinutes}-minute windows, such as 1h (got "${values.every}").`);
+  const { from, to } = timeRange(values, options.now ?? Date.now() / 1000, step, 'backtest', DEFAULT_LAST);
+
+  const { compiled, problems: compileProblems } = compilePlan(simulator.compiled.plan, { stepMinutes: windowMinutes });
+  if (!compiled) {
+    io.stderr(compileProblems.map((problem) => `${shown}: ${problem.message}\n`).join(''));
+    io.stderr(`stagegate: ${shown} cannot be backtested.\n`);
+    return 2;
+  }
+  const duration = compiled.totalSteps * step;
+  if (to - from < duration)
+    throw new UsageError(
+      `the history (${(to - from) / 3600} h) is shorter than one rollout (${duration / 3600} h): widen --last or --from/--to.`,
+    );
+
+  const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
+  if (!url)
+    throw new UsageError(
+      'no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in the plan.',
+    );
+
+  let result: BacktestResult;
+  try {
+    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
+    const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
+      const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
+      const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
+      if (signal === 'requests' && series.every((one) => one.points.length === 0))
+        throw new PrometheusError(
+          `requests: the query returned no data between ${iso(from)} and ${iso(to)}. Check the query and the time range. The query was: ${expanded}`,
+        );
+      return series;
+    };
+    const windows = (to - from) / step;
+    const requests = await read('requests');
+    const errors = await read('errors');
+    const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
+    const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
+    result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents });
+  } catch (error) {
+    if (!(error instanceof PrometheusError)) throw error;
+    io.stderr(`stagegate: ${error.message}\n`);
+    return 2;
+  }
+
+  const header = {
+    window: { from: iso(from), to: iso(to) },
+    every: values.every,
+    evaluationWindow: `${windowMinutes}m`,
+    seed,
+    source: { server: displayUrl(url) },
+  };
+  if (format === 'json') io.stdout(JSON.stringify({ ...header, ...result }, null, 2) + '\n');
+  else io.stdout(formatBacktestText(result, header));
+  return 0;
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+function formatBacktestText(
+  result: BacktestResult,
+  header: { window: { from: string; to: string }; every: string; evaluationWindow: string; source: { server: string } },
+): string {
+  const stopped = result.trips.filter((trip) => trip.incident === undefined).length;
+  const out = [
+    `Backtested on ${header.source.server}, ${header.window.from} to ${header.window.to}: ${result.replays} rollouts, one every ${header.every}, windows of ${header.evaluationWindow}.`,
+    `falseRollbackRate  ${percent(result.falseRollbackRate)} (${stopped} of ${result.replays} stopped outside incidents; the history holds no bad release)`,
+    '',
+    'by gate',
+    ...result.byGate.map(
+      (entry) => `  ${entry.stage.padEnd(12)} ${entry.gate.padEnd(28)} ${String(entry.trips).padStart(4)}  ${percent(entry.rate)}`,
+    ),
+  ];
+  if (result.trips.length > 0) {
+    out.push('', 'stopped rollouts (start: stage, gate, segment, window, canary value against bound, samples)');
+    for (const trip of result.trips.slice(0, TEXT_TRIPS)) {
+      const bound = trip.upper !== null ? `> ${trip.upper}` : trip.lower !== null ? `< ${trip.lower}` : '';
+      const value = trip.verdict === 'fail' ? `${trip.canary} ${bound}` : 'inconclusive';
+      const during = trip.incident ? ` (incident ${trip.incident})` : '';
+      out.push(
+        `  ${trip.start}: ${trip.stage}, ${trip.gate}, ${trip.segment}, ${trip.from}–${trip.to}, ${value}, ${trip.samples} requests${during}`,
+      );
+    }
+    if (result.trips.length > TEXT_TRIPS) out.push(`  … and ${result.trips.length - TEXT_TRIPS} more (--format json lists them all)`);
+  }
+  if (result.incidents.length > 0) {
+    out.push('', 'incidents (a rollout starting with each, its canary carrying it)');
+    for (const incident of result.incidents)
+      out.push(
+        incident.caught
+          ? `  ${incident.from}/${incident.to}: caught by ${incident.stage}, ${incident.gate}, ${incident.segment}, at minute ${incident.minute}, after ${incident.failedRequests} failed requests`
+          : `  ${incident.from}/${incident.to}: missed (${incident.failedRequests} failed requests on the canary)`,
+      );
+  }
+  if (result.notes.length > 0) out.push('', ...result.notes.map((note) => `note: ${note}`));
+  return out.join('\n') + '\n';
+}
