@@ -1,6 +1,6 @@
 // Stagegate against squawk, the peer migration linter, as a CI step or a pre-commit hook runs each: whole-process
 // time from spawn to exit of `node bin/stagegate.js check <path>` and of squawk on the same SQL. squawk is measured
-// twice: as installed by npm (`node_modules/.bin/squawk`, the squawk-cli package's Node wrapper that spawns the
+// twice: as installed by npm (`.bin/squawk`, the squawk-cli package's Node wrapper that spawns the
 // binary: what `npx squawk` and an npm script run) and its platform binary alone (what a Cargo or Homebrew install
 // runs). Cases: a one-statement file, a 2,000-statement file, and a folder of 300 migrations (squawk is given the
 // folder's `*.sql` pattern: it takes no folder). All runs alternate, so drift on a shared machine hits every case
@@ -17,14 +17,16 @@ import { root } from '../scripts/bundle-engine.mjs';
 const json = process.argv.includes('--json');
 const runs = process.argv.includes('--quick') ? 3 : 11;
 
-const wrapper = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'squawk.cmd' : 'squawk');
+// scripts/install-test-tools.sh installs squawk-cli on its own, beside code-server.
+const squawkRoot = join(root, '.vscode-test', 'squawk');
+const wrapper = join(squawkRoot, 'node_modules', '.bin', process.platform === 'win32' ? 'squawk.cmd' : 'squawk');
 /** The platform package's binary, found as squawk-cli's own wrapper finds it. */
 function squawkBinary() {
-  const require = createRequire(join(root, 'node_modules', 'squawk-cli', 'package.json'));
+  const require = createRequire(join(squawkRoot, 'node_modules', 'squawk-cli', 'package.json'));
   return require.resolve(`@squawk-cli/${process.platform}-${process.arch}/bin/squawk${process.platform === 'win32' ? '.exe' : ''}`);
 }
 if (!existsSync(wrapper)) {
-  console.error(`squawk.bench: no ${wrapper}; squawk-cli is a dev dependency: run npm install`);
+  console.error(`squawk.bench: no ${wrapper}: run bash scripts/install-test-tools.sh, which installs squawk-cli there`);
   process.exit(2);
 }
 const binary = squawkBinary();

@@ -46,6 +46,24 @@ else
   log "Debian packages already present (chromium, ripgrep, libkrb5-dev, neovim, prometheus)"
 fi
 
+# --- squawk ----------------------------------------------------------------------------------
+# squawk-cli, the peer migration linter the squawk agreement test and bench/squawk.bench.mjs run. Not a dev
+# dependency: its package lists one binary package per platform as optional dependencies, a lock file written on
+# one platform lacks the others' entries, and `npm ci` then refuses the lock. Installed on its own instead, into
+# .vscode-test/squawk (npm fetches only this platform's binary).
+SQUAWK_VERSION=2.66.0
+squawk_dir="$root/.vscode-test/squawk"
+if [[ -x "$squawk_dir/node_modules/.bin/squawk" ]] &&
+  grep -q "\"version\": \"$SQUAWK_VERSION\"" "$squawk_dir/node_modules/squawk-cli/package.json" 2>/dev/null; then
+  log "squawk-cli $SQUAWK_VERSION already installed in ${squawk_dir#"$root"/}"
+else
+  log "npm installing squawk-cli $SQUAWK_VERSION into ${squawk_dir#"$root"/}"
+  mkdir -p "$squawk_dir"
+  printf '{ "private": true }\n' >"$squawk_dir/package.json"
+  npm install --prefix "$squawk_dir" --no-audit --no-fund --loglevel=error "squawk-cli@$SQUAWK_VERSION" </dev/null
+  "$squawk_dir/node_modules/.bin/squawk" --version
+fi
+
 # --- code-server -------------------------------------------------------------------------
 if [[ -f "$marker" && -x "$install_dir/node_modules/.bin/code-server" ]]; then
   log "code-server $CODE_SERVER_VERSION already installed in ${install_dir#"$root"/} ($((SECONDS - started))s)"

@@ -4,7 +4,7 @@
 
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { corpusPath, describeCorpus } from '../corpus';
@@ -28,7 +28,16 @@ interface SquawkDiagnostic {
 
 /** The installed squawk over some files, with one set of arguments: the rule names it reports per file. */
 function runSquawk(files: string[], args: string[]): Map<string, Set<string>> {
-  const bin = path.join(REPO_ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'squawk.cmd' : 'squawk');
+  // scripts/install-test-tools.sh (run by `npm test`) installs squawk-cli there.
+  const bin = path.join(
+    REPO_ROOT,
+    '.vscode-test',
+    'squawk',
+    'node_modules',
+    '.bin',
+    process.platform === 'win32' ? 'squawk.cmd' : 'squawk',
+  );
+  assert.ok(existsSync(bin), `no squawk at ${bin}: run bash scripts/install-test-tools.sh`);
   const result = spawnSync(bin, ['--reporter', 'json', ...args, ...files], { encoding: 'utf8' });
   assert.ok(result.status === 0 || result.status === 1, `squawk exited ${result.status}: ${result.stderr}`);
   const byFile = new Map<string, Set<string>>(files.map((file) => [file, new Set<string>()]));
