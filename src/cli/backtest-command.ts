@@ -2,7 +2,6 @@
 // gates, a rollout starting every `--every`, and reports how often a good release would have been stopped. Exit 0
 // when it ran, 2 for usage, I/O and server problems (the message names the query and the cause).
 
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
@@ -17,7 +16,7 @@ import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
 import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
-import { loadConfig, readIfExists } from './files';
+import { loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
 
@@ -75,13 +74,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
 
   const shown = positionals[0];
   const absolute = path.resolve(io.cwd, shown);
-  let text: string;
-  try {
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { text } = await readText(absolute, shown);
   const document = parseDocument(text);
   if (document.errors.length > 0) throw new UsageError(`${shown}: does not parse (${document.errors[0].message.split('\n')[0]}).`);
   const raw = document.toJS() as unknown;

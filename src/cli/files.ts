@@ -148,7 +148,8 @@ function mib(bytes: number): string {
   return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} MiB`;
 }
 
-async function readText(file: string, shown = file): Promise<{ text: string; bom: boolean }> {
+/** A file named on the command line, without its byte order mark; a usage error when it cannot be read. */
+export async function readText(file: string, shown = file): Promise<{ text: string; bom: boolean }> {
   try {
     // A pipe or a device named on the command line would block the read forever.
     if (!(await fs.stat(file)).isFile()) throw new UsageError(`${shown}: not a regular file.`);

@@ -22,7 +22,7 @@ import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report/html';
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
-import { collectInputs, loadConfig, readIfExists } from './files';
+import { collectInputs, loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { terminalProgress } from './progress';
 import { UsageError, type Io } from './io';
@@ -77,13 +77,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
 
   const shown = positionals[0];
   const absolute = path.resolve(io.cwd, shown);
-  let text: string;
-  try {
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${shown}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { text } = await readText(absolute, shown);
   const shownPath = shown.split(path.sep).join('/');
   const { config } = await loadConfig(undefined, [shown], io, todayIso());
   const workspace = new Workspace(config, { read: readIfExists });
