@@ -1,6 +1,7 @@
 // Shared test helpers: check texts as a workspace and read findings compactly.
 
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { defaultConfig, type StagegateConfig } from '../../src/engine/config/config';
 import type { Finding } from '../../src/engine/finding';
@@ -73,4 +74,16 @@ export async function runCli(args: string[], cwd: string): Promise<{ code: numbe
   let stderr = '';
   const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd });
   return { code, stdout, stderr };
+}
+
+/** A port nothing listens on at the time of asking, on 127.0.0.1 (for the servers tests start). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -4,9 +4,9 @@
 
 import { execFileSync } from 'child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from './helpers';
 
 export interface TestServer {
   port: number;
@@ -25,17 +25,6 @@ function binaries(): string {
     );
   const chosen = versions.includes('15') ? '15' : versions.sort((a, b) => Number(b) - Number(a))[0];
   return path.join(root, chosen, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startServer(): Promise<TestServer> {

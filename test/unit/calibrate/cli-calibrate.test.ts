@@ -9,10 +9,10 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { FIXTURES, runCli } from '../helpers';
+import { FIXTURES, freePort, runCli } from '../helpers';
 import { DEFAULT_HISTORY as TRUE, generateHistory, trueProfile } from './history';
 import { PrometheusClient } from '../../../src/node/prometheus';
-import { freePort, startPrometheus, type PrometheusServer } from './prometheus-server';
+import { startPrometheus, type PrometheusServer } from './prometheus-server';
 
 const PLAN = path.join(FIXTURES, 'calibrate', 'checkout.release.yaml');
 const RANGE = ['--from', '2025-11-03T00:00Z', '--to', '2025-11-10T00:00Z'];

@@ -4,9 +4,9 @@
 
 import { execFile, spawn, type ChildProcess } from 'child_process';
 import { promises as fs } from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from '../helpers';
 import { promisify } from 'util';
 
 const run = promisify(execFile);
@@ -14,18 +14,6 @@ const run = promisify(execFile);
 export interface PrometheusServer {
   url: string;
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on at the time of asking. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Backfills `openMetrics` into a new TSDB and serves it; throws, naming what is missing, when the binaries are absent. */
