@@ -64,13 +64,18 @@ for (let n = 1; n <= 300; n++)
   writeFileSync(join(folder, `${String(n).padStart(6, '0')}_change_${n}.up.sql`), migration(2 + (n % 5), n * 10));
 
 const stagegate = (path) => [process.execPath, [join(root, 'bin/stagegate.js'), 'check', path]];
+// Stagegate runs twice per case: with its code cache (bin/code-cache.js) in a folder of this run, filled by the warm-up
+// round, as every run after the first on a machine; and with the cache off, as the first run on a fresh CI machine.
+const codeCache = { ...process.env, STAGEGATE_CACHE_DIR: join(work, 'code-cache') };
+const noCodeCache = { ...process.env, STAGEGATE_CODE_CACHE: 'off' };
 const targets = [
   { name: '1 statement', stagegate: one, squawk: [one] },
   { name: '2,000 statements', stagegate: many, squawk: [many] },
   { name: '300 migrations', stagegate: folder, squawk: [join(folder, '*.sql')] },
 ];
 const cases = targets.flatMap((target) => [
-  { target: target.name, tool: 'stagegate', command: stagegate(target.stagegate) },
+  { target: target.name, tool: 'stagegate', command: stagegate(target.stagegate), env: codeCache },
+  { target: target.name, tool: 'stagegate, no code cache', command: stagegate(target.stagegate), env: noCodeCache },
   { target: target.name, tool: 'squawk (npm)', command: [wrapper, target.squawk] },
   { target: target.name, tool: 'squawk (binary)', command: [binary, target.squawk] },
 ]);
@@ -80,7 +85,7 @@ try {
   for (let round = 0; round <= runs; round++) {
     for (const [i, entry] of cases.entries()) {
       const started = process.hrtime.bigint();
-      const result = spawnSync(entry.command[0], entry.command[1], { cwd: work, stdio: 'ignore' });
+      const result = spawnSync(entry.command[0], entry.command[1], { cwd: work, stdio: 'ignore', env: entry.env ?? process.env });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (result.status !== 0 && result.status !== 1) throw new Error(`${entry.tool} on ${entry.target} exited with ${result.status}`);
       if (round > 0) times[i].push(ms);
@@ -95,10 +100,12 @@ const ms = (target, tool) => median(times[cases.findIndex((entry) => entry.targe
 const rows = targets.map(({ name }) => ({
   case: name,
   stagegateMs: Math.round(ms(name, 'stagegate')),
+  stagegateNoCodeCacheMs: Math.round(ms(name, 'stagegate, no code cache')),
   squawkNpmMs: Math.round(ms(name, 'squawk (npm)')),
   squawkBinaryMs: Math.round(ms(name, 'squawk (binary)')),
   overSquawkNpm: ms(name, 'stagegate') / ms(name, 'squawk (npm)'),
   overSquawkBinary: ms(name, 'stagegate') / ms(name, 'squawk (binary)'),
+  noCodeCacheOverSquawkNpm: ms(name, 'stagegate, no code cache') / ms(name, 'squawk (npm)'),
 }));
 /** The issue's goals, against squawk as npm installs it. */
 const goals = [
@@ -110,10 +117,12 @@ if (json) console.log(JSON.stringify({ runs, squawk: { npm: wrapper, binary }, r
 else {
   console.log(`stagegate check against squawk, whole processes · node ${process.version} · medians of ${runs} alternating runs`);
   const width = Math.max(...rows.map((row) => row.case.length));
-  console.log(`${''.padEnd(width)}  stagegate  squawk (npm)  squawk (binary)  ratio to npm  ratio to binary`);
+  console.log(
+    `${''.padEnd(width)}  stagegate  no code cache  squawk (npm)  squawk (binary)  ratio to npm  no cache to npm  ratio to binary`,
+  );
   for (const row of rows)
     console.log(
-      `${row.case.padEnd(width)}  ${`${row.stagegateMs} ms`.padStart(9)}  ${`${row.squawkNpmMs} ms`.padStart(12)}  ${`${row.squawkBinaryMs} ms`.padStart(15)}  ${`${row.overSquawkNpm.toFixed(2)}×`.padStart(12)}  ${`${row.overSquawkBinary.toFixed(2)}×`.padStart(15)}`,
+      `${row.case.padEnd(width)}  ${`${row.stagegateMs} ms`.padStart(9)}  ${`${row.stagegateNoCodeCacheMs} ms`.padStart(13)}  ${`${row.squawkNpmMs} ms`.padStart(12)}  ${`${row.squawkBinaryMs} ms`.padStart(15)}  ${`${row.overSquawkNpm.toFixed(2)}×`.padStart(12)}  ${`${row.noCodeCacheOverSquawkNpm.toFixed(2)}×`.padStart(15)}  ${`${row.overSquawkBinary.toFixed(2)}×`.padStart(15)}`,
     );
   for (const goal of goals)
     console.log(`goal: ${goal.goal} (against squawk from npm): ${goal.ratio.toFixed(2)}× · ${goal.met ? 'met' : 'not met'}`);

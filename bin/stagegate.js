@@ -25,7 +25,12 @@ if (!fs.existsSync(bundle)) {
 // parser's hot functions costs more CPU than a run ever wins back (measured: bench/cli-startup.bench.mjs). Set before the
 // bundle can compile the WASM; the language server (`stagegate lsp`, or the extension's), a long-lived process, keeps
 // V8's default tiering.
-if (process.argv[2] !== 'lsp') require('v8').setFlagsFromString('--liftoff-only');
+// It also reuses the bundles' compiled code from earlier runs (bin/code-cache.js); a long-lived server compiles once.
+if (process.argv[2] !== 'lsp') {
+  require('v8').setFlagsFromString('--liftoff-only');
+  // Not dist/trace.js, which imports PGlite's ES modules through import().
+  require('./code-cache.js').useCodeCache(path.dirname(bundle), ['cli.js', 'commands.js', 'schemas.js', 'ajv.js', 'pg-parser.js']);
+}
 // `stagegate check | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

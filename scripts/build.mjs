@@ -21,16 +21,21 @@ const common = {
   absWorkingDir: root,
 };
 
-// The CLI bundle holds what `check` and `simulate` run. Code only some runs need is loaded from sibling files when
-// needed, so that every run does not compile it: the PostgreSQL parser's loader (dist/pg-parser.js, required only
-// when there is SQL to read), the language server (`stagegate lsp` loads dist/server.js, which starts it) and the
-// trace command (`stagegate trace` loads dist/trace.js, which holds PGlite's and node-postgres's JavaScript).
+// The CLI bundle holds what `check` runs. Code only some runs need is loaded from sibling files when needed, so that
+// every run does not compile it: the PostgreSQL parser's loader (dist/pg-parser.js, required only when there is SQL
+// to read), Ajv's schema compiler (dist/ajv.js: the Stagegate schemas come precompiled, only flagd files need it),
+// simulate, calibrate and backtest (dist/commands.js), the language server (`stagegate lsp` loads dist/server.js,
+// which starts it) and the trace command (`stagegate trace` loads dist/trace.js, which holds PGlite's and
+// node-postgres's JavaScript). Each sibling bundle holds its own copy of the engine code it uses.
 const cliSplit = {
   name: 'cli-split',
   setup(build) {
     build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: './pg-parser.js', external: true }));
     build.onResolve({ filter: /^\.\/server\.js$/, namespace: 'cli-split' }, () => ({ path: './server.js', external: true }));
     build.onResolve({ filter: /^\.\/trace-command$/ }, () => ({ path: './trace.js', external: true }));
+    build.onResolve({ filter: /^\.\/commands$/ }, () => ({ path: './commands.js', external: true }));
+    build.onResolve({ filter: /^\.\/ajv-compiler$/ }, () => ({ path: './ajv.js', external: true }));
+    build.onResolve({ filter: /^\.\/precompiled$/ }, () => ({ path: './schemas.js', external: true }));
     build.onResolve({ filter: /\/server\/listen$/ }, () => ({ path: 'server-listen', namespace: 'cli-split' }));
     build.onLoad({ filter: /.*/, namespace: 'cli-split' }, () => ({
       contents: "exports.listen = () => { require('./server.js'); };",
@@ -48,8 +53,8 @@ const serverSplit = {
   },
 };
 
-// Ajv's standalone code for the two Stagegate schemas, compiled with the options of src/engine/schema/validate.ts: the
-// CLI bundle carries these validators instead of compiling the schemas on every run (most of a plan's check).
+// Ajv's standalone code for the two Stagegate schemas, compiled with the options of src/engine/schema/ajv-compiler.ts: the
+// CLI carries these validators (dist/schemas.js) instead of compiling the schemas on every run (most of a plan's check).
 const requireHere = createRequire(import.meta.url);
 const { default: Ajv } = requireHere('ajv');
 const { default: addFormats } = requireHere('ajv-formats');
@@ -77,7 +82,15 @@ const precompiledSchemas = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit, precompiledSchemas] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [cliSplit] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/commands.ts'], outfile: 'dist/commands.js', plugins: [cliSplit] }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/engine/schema/precompiled.ts'],
+    outfile: 'dist/schemas.js',
+    plugins: [precompiledSchemas],
+  }),
+  esbuild.build({ ...common, entryPoints: ['src/engine/schema/ajv-compiler.ts'], outfile: 'dist/ajv.js' }),
   esbuild.build({ ...common, entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/pg-parser.js' }),
   // PGlite and node-postgres are bundled, so the package installs no dependency. PGlite looks for its WASM and data
   // beside the module that holds it (copied below); node-postgres's native and Cloudflare sockets are never used in Node.

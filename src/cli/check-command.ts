@@ -12,7 +12,15 @@ import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
 import { earlierMigrations } from './earlier-migrations';
 import { TOOL_NAMES } from '../engine/formats/migration-tools';
-import { CodeOwnersIndex, collectFiles, describeRecognition, describeSkip, loadConfig, readIfExists, type CollectedFiles } from './files';
+import {
+  CodeOwnersIndex,
+  collectFiles,
+  describeRecognition,
+  describeSkip,
+  loadConfig,
+  readerForOneRun,
+  type CollectedFiles,
+} from './files';
 import { formatStylish, toJsonFindings, type FileFindings } from './format';
 import { UsageError, type Io } from './io';
 import { toSarif } from './sarif';
@@ -63,7 +71,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     );
   }
 
-  const workspace = new Workspace(config, { read: readIfExists });
+  const workspace = new Workspace(config, readerForOneRun());
   // Each file's CODEOWNERS is its repository's, wherever the command runs from.
   const codeOwners = new CodeOwnersIndex(root);
   await codeOwners.prepare(inputs.map((input) => input.absolute));

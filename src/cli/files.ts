@@ -12,7 +12,7 @@ import { MAX_FILE_BYTES, MAX_SNIFFED_BYTES, SNIFFED_HEAD_BYTES } from '../engine
 import { examineFile, findConfigFile, readIfExists, scanFolder } from '../node/files';
 import { UsageError, type Io } from './io';
 
-export { CodeOwnersIndex, readIfExists } from '../node/files';
+export { CodeOwnersIndex, readerForOneRun, readIfExists } from '../node/files';
 
 interface InputFile {
   /** Absolute path, the engine's key. */

@@ -18,5 +18,15 @@ export const processIo: Io = {
   stderrColumns: process.stderr.columns,
 };
 
+const USAGE_ERROR = Symbol.for('stagegate.usage-error');
+
 /** A problem with how the command was called or with the files it was given: exit code 2 and the usage. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  readonly [USAGE_ERROR] = true;
+
+  // The commands in sibling bundles (dist/commands.js, dist/trace.js) each hold their own copy of this class: an error
+  // thrown by any copy is a usage error to main's catch.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [USAGE_ERROR]?: boolean })[USAGE_ERROR] === true;
+  }
+}

@@ -38,13 +38,17 @@ describe('CLI start-up', () => {
   after(() => rmSync(folder, { recursive: true, force: true }));
 
   function check(target: string): { stdout: string; record: string[] } {
+    return run(['check', target]);
+  }
+
+  function run(args: string[]): { stdout: string; record: string[] } {
     const record = path.join(folder, 'record.txt');
     rmSync(record, { force: true });
     let stdout: string;
     try {
       stdout = execFileSync(
         process.execPath,
-        ['--require', path.join(folder, 'record.js'), path.join(REPO_ROOT, 'bin/stagegate.js'), 'check', target],
+        ['--require', path.join(folder, 'record.js'), path.join(REPO_ROOT, 'bin/stagegate.js'), ...args],
         {
           cwd: folder,
           env: { ...process.env, STAGEGATE_TEST_RECORD: record },
@@ -69,6 +73,24 @@ describe('CLI start-up', () => {
       [],
     );
     assert.ok(!stdout.includes('internal error'), stdout);
+    assert.ok(record.includes('require:schemas.js'), `a plan is validated by the precompiled validators: ${record.join(', ')}`);
+    assert.ok(!record.includes('require:ajv.js'), `no schema is compiled: ${record.join(', ')}`);
+    assert.ok(!record.includes('require:commands.js'), `check loads no other command: ${record.join(', ')}`);
+  });
+
+  it('checks a SQL file without loading the schemas, Ajv or the other commands', () => {
+    const { record } = check(path.join(folder, 'one.sql'));
+    assert.deepStrictEqual(
+      record.filter((entry) => ['require:schemas.js', 'require:ajv.js', 'require:commands.js'].includes(entry)),
+      [],
+      record.join(', '),
+    );
+  });
+
+  it('loads simulate from its sibling bundle', () => {
+    const { stdout, record } = run(['simulate', path.join(REPO_ROOT, 'examples/checkout/checkout.release.yaml'), '--runs', '5']);
+    assert.ok(record.includes('require:commands.js'), record.join(', '));
+    assert.match(stdout, /caught in 100% of runs/);
   });
 
   it('loads the parser and compiles its WASM for a SQL file, and reports its finding', () => {

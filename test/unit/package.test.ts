@@ -73,7 +73,11 @@ describe('the npm package, packed and installed into an empty project', function
     const names = packedFiles.map((file) => file.path);
     for (const needed of [
       'bin/stagegate.js',
+      'bin/code-cache.js',
       'dist/cli.js',
+      'dist/commands.js',
+      'dist/schemas.js',
+      'dist/ajv.js',
       'dist/pg-parser.js',
       'dist/server.js',
       'dist/extension.js',

@@ -1,12 +1,11 @@
 // Validates parsed documents against the JSON Schemas in schemas/ and reports each problem at the narrowest node.
 
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Range } from '../finding';
 import { keyOrValue, locate, type ParsedDocument, type Path, type SourceFile } from '../parse/source-file';
 import { formatPath } from './paths';
 import { closestName } from '../text/edit-distance';
-import { precompiled } from './precompiled';
 
 export type SchemaName = 'release-plan' | 'flag-set';
 
@@ -30,7 +29,9 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 
 /** The one Ajv instance; other formats' schemas (src/engine/adapters) are compiled into it too. */
 export function sharedAjv(): Ajv {
-  ajv ??= addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true }), ['date']);
+  // Required here, not imported: the compiler loads only when a schema is compiled.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ajv ??= (require('./ajv-compiler') as typeof import('./ajv-compiler')).createAjv();
   return ajv;
 }
 
@@ -38,6 +39,10 @@ export function sharedAjv(): Ajv {
 function validatorFor(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
+    // Required here, not imported: the CLI bundle keeps the precompiled validators (about 230 KB) in a sibling file
+    // that only runs validating a plan or a flag set load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { precompiled } = require('./precompiled') as typeof import('./precompiled');
     validate = precompiled[name] ?? sharedAjv().compile(SCHEMAS[name]);
     compiled.set(name, validate);
   }

@@ -2,7 +2,10 @@
 // binomial, normal, gamma and beta samplers built on them. Hand-written because no maintained npm package
 // offers seeded, exact binomial sampling over a caller-supplied uniform source.
 
-import seedrandom from 'seedrandom';
+// seedrandom's Alea module alone: its index also loads Node's crypto module (for autoseeding, never used here), which
+// costs every CLI run about 10 ms of start-up.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const alea = require('seedrandom/lib/alea') as (seed: string) => () => number;
 import { logFactorial, sampleTable, TABLE_MAX_VARIANCE, type RateTables } from './binomial-table';
 
 /**
@@ -39,7 +42,7 @@ export interface RandomSource {
  * double arithmetic, so the same seed gives the same stream on every machine.
  */
 export function createRandom(seed: number | string): RandomSource {
-  const next = seedrandom.alea(String(seed)) as unknown as () => number;
+  const next = alea(String(seed));
   const uniform = (): number => next();
 
   function binomial(n: number, p: number): number {
