@@ -8,6 +8,7 @@ import { todayIso } from '../engine/config/config';
 import { compareFindings } from '../engine/finding';
 import { applyFixes } from '../engine/fix';
 import { parseIsoDate } from '../engine/model/dates';
+import { durationMinutes } from '../engine/model/units';
 import type { Readiness } from '../engine/readiness';
 import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
@@ -39,6 +40,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       readiness: { type: 'boolean', default: false },
       metrics: { type: 'boolean', default: false },
       prometheus: { type: 'string' },
+      timeout: { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -47,6 +49,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   if (values.readiness && format !== 'stylish') throw new UsageError('--readiness prints a text checklist; use it with --format stylish.');
   if (values.prometheus !== undefined && !values.metrics)
     throw new UsageError('--prometheus names the server --metrics asks; check alone never contacts one.');
+  if (values.timeout !== undefined && !values.metrics) throw new UsageError('--timeout goes with --metrics.');
+  const timeoutMinutes = durationMinutes(values.timeout ?? '30s');
+  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
+    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
   const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0))
     throw new UsageError('--max-warnings takes a whole number, 0 or more.');
@@ -131,7 +137,13 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     for (const report of reports) {
       for (const { document, plan, measure } of workspace.labelMeasurePlans(report.path)) {
         plans++;
-        const state = await measureLabels(plan, measure, { url: values.prometheus, env: process.env }, time, LABEL_LOOKBACK_MINUTES);
+        const state = await measureLabels(
+          plan,
+          measure,
+          { url: values.prometheus, env: process.env, timeoutMs: timeoutMinutes * 60_000 },
+          time,
+          LABEL_LOOKBACK_MINUTES,
+        );
         measured.set(`${report.path}#${document}`, state);
         if (state.state === 'measured')
           report.findings = [...report.findings, ...workspace.labelFindings(report.path, document, state.measurement)].sort(

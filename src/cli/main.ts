@@ -10,7 +10,8 @@ import { runSimulate } from './simulate-command';
 
 const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
-                  [--config FILE] [--fix] [--readiness] [--metrics [--prometheus URL]] [--verbose]
+                  [--config FILE] [--fix] [--readiness] [--metrics [--prometheus URL] [--timeout 30s]]
+                  [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE] [--force] [--start ISO-TIME]
   stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]

@@ -6,6 +6,7 @@
 
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES, freePort, runCli } from '../helpers';
@@ -306,6 +307,28 @@ describe('readiness measured against the series (check --metrics, calibrate)', f
     assert.match(items(stdout)[0].reason, /Not measured: .*cannot reach Prometheus/);
   });
 
+  it('gives up after --timeout on a server that accepts the connection and never answers', async () => {
+    const { dir } = await planFor('checkout');
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, stderr } = await runCli(
+        ['check', '.', '--metrics', '--prometheus', `http://127.0.0.1:${port}`, '--timeout', '1s', ...TODAY],
+        dir,
+      );
+      assert.strictEqual(code, 2);
+      assert.match(
+        stderr,
+        /labels not measured: the labels of the requests series: http:\/\/127\.0\.0\.1:\d+ did not answer within 1 s \(--timeout\)\./,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('without an address, --metrics says where to give one', async () => {
     const { dir } = await planFor('checkout');
     const saved = process.env.STAGEGATE_PROMETHEUS_URL;
@@ -327,6 +350,9 @@ describe('readiness measured against the series (check --metrics, calibrate)', f
     const { code, stderr } = await runCli(['check', '.', '--prometheus', server.url, ...TODAY], dir);
     assert.strictEqual(code, 2);
     assert.match(stderr, /--prometheus names the server --metrics asks; check alone never contacts one\./);
+    const timeout = await runCli(['check', '.', '--timeout', '5s', ...TODAY], dir);
+    assert.strictEqual(timeout.code, 2);
+    assert.match(timeout.stderr, /--timeout goes with --metrics\./);
   });
 
   describe('behind authentication', () => {
