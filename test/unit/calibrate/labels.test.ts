@@ -6,7 +6,10 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { flagLabel, labelMeasurePlan, readLabelCounts, vectorSelectors } from '../../../src/engine/calibrate/labels';
-import { FIXTURES, runCli } from '../helpers';
+import { hoverAt } from '../../../src/engine/assist/hover';
+import { emptyFacts } from '../../../src/engine/model/facts';
+import { parseSourceFile } from '../../../src/engine/parse/source-file';
+import { FIXTURES, lines, runCli } from '../helpers';
 
 describe('readiness labels (offline)', () => {
   it('reads the vector selectors of a query, not its functions, aggregations, label lists, strings or ranges', () => {
@@ -137,5 +140,22 @@ describe('readiness labels (offline)', () => {
     } finally {
       await fs.rm(folder, { recursive: true, force: true });
     }
+  });
+
+  it('hover on metrics.labels explains the version label and how a flag maps to a label', () => {
+    const text = lines(
+      'apiVersion: stagegate.dev/v1',
+      'kind: ReleasePlan',
+      'metadata: { name: a, service: b, owner: c }',
+      'metrics:',
+      '  labels:',
+      '    version: app_version',
+      '    flag: ff_{flag}',
+      'stages: [{ name: s, weight: 5, duration: 1h }]',
+    );
+    const hover = (word: string) => hoverAt(parseSourceFile('p.release.yaml', text), text.indexOf(word) + 1, emptyFacts(), '2026-11-30');
+    assert.match(hover('labels:')!, /`stagegate check --readiness --metrics`/);
+    assert.match(hover('version: app')!, /holds the deployed version \(default `version`\)/);
+    assert.match(hover('flag: ff')!, /flag `new-checkout` is the label `flag_new_checkout`/);
   });
 });
