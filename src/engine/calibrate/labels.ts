@@ -114,7 +114,8 @@ export function labelMeasurePlan(plan: unknown, lookbackMinutes = LABEL_LOOKBACK
       else needs.push({ label: dimension, kind: 'breakdown', subject: dimension, paths: [path] });
     });
   }
-  const labels = [...new Set(needs.map((need) => need.label))];
+  // A dimension that is no label name (`device-type`) cannot be asked for; every series lacks it.
+  const labels = [...new Set(needs.map((need) => need.label))].filter(isLabelName);
   const queries = isRecord(value.metrics) && isRecord(value.metrics.queries) ? value.metrics.queries : {};
   const checks: SeriesCheck[] = [];
   for (const signal of MEASURED_SIGNALS) {
@@ -148,7 +149,9 @@ export function readLabelCounts(
     const total = groups.reduce((sum, group) => sum + group.count, 0);
     series += total;
     for (const need of measurePlan.needs) {
-      const without = groups.filter((group) => !group.labels[need.label]).reduce((sum, group) => sum + group.count, 0);
+      const without = isLabelName(need.label)
+        ? groups.filter((group) => !group.labels[need.label]).reduce((sum, group) => sum + group.count, 0)
+        : total;
       if (without > 0) missing.push({ need, check, without, total });
     }
   });
@@ -179,7 +182,9 @@ export function labelFindings(file: SourceFile, doc: ParsedDocument, measurement
     const message =
       need.kind === 'flag'
         ? `Flag ${need.subject}: its states are not visible in the metrics: ${shown(missing)} Label the series with the flag's state, or set the label's name in metrics.labels.flag.`
-        : `breakdown: [${need.subject}] cannot be judged on the recorded series: ${shown(missing)} Label the series with the ${need.subject}, or break down by a label they carry.`;
+        : isLabelName(need.subject)
+          ? `breakdown: [${need.subject}] cannot be judged on the recorded series: ${shown(missing)} Label the series with the ${need.subject}, or break down by a label they carry.`
+          : `breakdown: [${need.subject}] cannot be judged on the recorded series: "${need.subject}" is not a name a Prometheus label can have (letters, digits and _, not starting with a digit), so none of the ${missing.total} series of ${missing.check.selector} carries it ${since}. Name the dimension as the series' label is named.`;
     for (const path of need.paths)
       findings.push({ ruleId: MEASURED_RULE_ID, severity: 'warning', message, range: rangeForPath(file, doc, path) });
   }
@@ -268,6 +273,10 @@ const AGGREGATIONS = new Set([
   'limitk',
   'limit_ratio',
 ]);
+
+function isLabelName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
 
 function stringEnd(text: string, open: number): number {
   const quote = text[open];

@@ -117,6 +117,22 @@ describe('readiness labels (offline)', () => {
     assert.strictEqual(measurement.series, 9);
   });
 
+  it('a breakdown dimension that is no label name is not asked for, and every series lacks it', () => {
+    const measure = labelMeasurePlan(
+      { metrics: { queries: { requests: 'sum(rate(a[$window]))' } }, stages: [{ name: 's', breakdown: ['device-type'] }] },
+      60,
+    );
+    assert.deepStrictEqual(
+      measure.checks.map((check) => check.query),
+      ['count by (version) (last_over_time(a[1h]))'],
+    );
+    const measurement = readLabelCounts(measure, [[{ labels: { version: '1' }, count: 3 }]], 0, 60);
+    assert.deepStrictEqual(
+      measurement.missing.map((missing) => [missing.need.label, missing.without, missing.total]),
+      [['device-type', 3, 3]],
+    );
+  });
+
   it('the schema takes metrics.labels and refuses a flag template without {flag} or a version that is no label name', async () => {
     const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'stagegate-labels-'));
     try {
