@@ -90,39 +90,19 @@ export class PrometheusClient {
     return [...bySeries.values()];
   }
 
-  /**
-   * The series of an instant query at `time` (unix seconds): each with its labels and value; an empty list when the
-   * query matched nothing.
-   */
-  async queryInstant(request: InstantQuery): Promise<Sample[]> {
-    const data = await this.post('query', request, {
-      query: request.query,
-      time: String(request.time),
-      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
-    });
-    if (data.resultType !== 'vector' || !Array.isArray(data.result))
-      throw new PrometheusError(
-        `${request.name}: ${displayUrl(this.base)} answered a ${data.resultType ?? 'malformed'} result, not a vector. The query was: ${request.query}`,
-      );
-    return data.result.map((raw) => {
-      const item = raw as { metric?: Record<string, string>; value?: [number, string] };
-      return { labels: item.metric ?? {}, value: Number(item.value?.[1]) };
-    });
-  }
-
   private async queryPart(request: RangeQuery, start: number, end: number): Promise<Series[]> {
-    const data = await this.post('query_range', request, {
+    const where = displayUrl(this.base);
+    const body = new URLSearchParams({
       query: request.query,
       start: String(start),
       end: String(end),
       step: String(request.step),
       timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
     });
-    if (data.resultType !== 'matrix' || !Array.isArray(data.result))
-      throw new PrometheusError(
-        `${request.name}: ${displayUrl(this.base)} answered a ${data.resultType ?? 'malformed'} result, not a matrix.`,
-      );
-    return data.result.map((raw) => {
+    const payload = await this.post('query_range', request, body);
+    if (payload.data?.resultType !== 'matrix' || !Array.isArray(payload.data.result))
+      throw new PrometheusError(`${request.name}: ${where} answered a ${payload.data?.resultType ?? 'malformed'} result, not a matrix.`);
+    return payload.data.result.map((raw) => {
       const item = raw as { metric?: Record<string, string>; values?: [number, string][] };
       return {
         labels: item.metric ?? {},
@@ -131,14 +111,39 @@ export class PrometheusClient {
     });
   }
 
-  /** One request to `/api/v1/<endpoint>`: its `data`, or a PrometheusError naming the query and what went wrong. */
+  /**
+   * The series of an instant query at `time` (unix seconds): each with its labels and value; an empty list when the
+   * query matched nothing.
+   */
+  async queryInstant(request: InstantQuery): Promise<Sample[]> {
+    const payload = await this.post(
+      'query',
+      request,
+      new URLSearchParams({ query: request.query, time: String(request.time), timeout: `${Math.ceil(this.timeoutMs / 1000)}s` }),
+    );
+    if (payload.data?.resultType !== 'vector' || !Array.isArray(payload.data.result))
+      throw new PrometheusError(
+        `${request.name}: ${displayUrl(this.base)} answered a ${payload.data?.resultType ?? 'malformed'} result, not a vector. The query was: ${request.query}`,
+      );
+    return payload.data.result.map((raw) => {
+      const item = raw as { metric?: Record<string, string>; value?: [number, string] };
+      return { labels: item.metric ?? {}, value: Number(item.value?.[1]) };
+    });
+  }
+
+  /** One request to `/api/v1/<endpoint>`: the server's answer, or a PrometheusError naming the query and what went wrong. */
   private async post(
     endpoint: 'query' | 'query_range',
     request: { name: string; query: string },
-    parameters: Record<string, string>,
-  ): Promise<{ resultType?: string; result?: unknown[] }> {
+    body: URLSearchParams,
+  ): Promise<{
+    status?: string;
+    errorType?: string;
+    error?: string;
+    data?: { resultType?: string; result?: unknown[] };
+    warnings?: string[];
+  }> {
     const where = displayUrl(this.base);
-    const body = new URLSearchParams(parameters);
     let response: Response;
     try {
       response = await fetch(`${this.base}/api/v1/${endpoint}`, {
@@ -179,7 +184,7 @@ export class PrometheusClient {
         : `${response.status} ${response.statusText}${text && !text.trimStart().startsWith('<') ? `: ${text.slice(0, 200).trim()}` : ''}`;
       throw new PrometheusError(`${request.name}: Prometheus at ${where} rejected the query (${reason}). The query was: ${request.query}`);
     }
-    return payload.data ?? {};
+    return payload;
   }
 }
 
