@@ -90,27 +90,6 @@ export class PrometheusClient {
     return [...bySeries.values()];
   }
 
-  private async queryPart(request: RangeQuery, start: number, end: number): Promise<Series[]> {
-    const where = displayUrl(this.base);
-    const body = new URLSearchParams({
-      query: request.query,
-      start: String(start),
-      end: String(end),
-      step: String(request.step),
-      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
-    });
-    const payload = await this.post('query_range', request, body);
-    if (payload.data?.resultType !== 'matrix' || !Array.isArray(payload.data.result))
-      throw new PrometheusError(`${request.name}: ${where} answered a ${payload.data?.resultType ?? 'malformed'} result, not a matrix.`);
-    return payload.data.result.map((raw) => {
-      const item = raw as { metric?: Record<string, string>; values?: [number, string][] };
-      return {
-        labels: item.metric ?? {},
-        points: (item.values ?? []).map(([time, value]) => [Number(time), Number(value)] as [number, number]),
-      };
-    });
-  }
-
   /**
    * The series of an instant query at `time` (unix seconds): each with its labels and value; an empty list when the
    * query matched nothing.
@@ -185,6 +164,27 @@ export class PrometheusClient {
       throw new PrometheusError(`${request.name}: Prometheus at ${where} rejected the query (${reason}). The query was: ${request.query}`);
     }
     return payload;
+  }
+
+  private async queryPart(request: RangeQuery, start: number, end: number): Promise<Series[]> {
+    const where = displayUrl(this.base);
+    const body = new URLSearchParams({
+      query: request.query,
+      start: String(start),
+      end: String(end),
+      step: String(request.step),
+      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
+    });
+    const payload = await this.post('query_range', request, body);
+    if (payload.data?.resultType !== 'matrix' || !Array.isArray(payload.data.result))
+      throw new PrometheusError(`${request.name}: ${where} answered a ${payload.data?.resultType ?? 'malformed'} result, not a matrix.`);
+    return payload.data.result.map((raw) => {
+      const item = raw as { metric?: Record<string, string>; values?: [number, string][] };
+      return {
+        labels: item.metric ?? {},
+        points: (item.values ?? []).map(([time, value]) => [Number(time), Number(value)] as [number, number]),
+      };
+    });
   }
 }
 
