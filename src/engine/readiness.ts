@@ -154,7 +154,7 @@ function measuredItem(
     return {
       ...item,
       measured: true,
-      reason: `${item.reason} Measured: the ${measurement.series} request and error series ${since} carry ${wanted}.`,
+      reason: `${item.reason} Measured: the series of ${measurement.series.map((one) => `${one.selector} (${one.count})`).join(' and ')} ${since} carry ${wanted}.`,
     };
   const lacking = missing.map((one) => `${one.without} of ${one.total} series of ${one.check.selector} carry no "${one.need.label}" label`);
   return { ...item, measured: true, ready: false, reason: `${item.reason} Measured ${since}: ${lacking.join('; ')}.` };

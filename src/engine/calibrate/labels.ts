@@ -61,8 +61,8 @@ export interface LabelMeasurement {
   time: number;
   lookbackMinutes: number;
   missing: MissingLabel[];
-  /** Series seen, over all checks. */
-  series: number;
+  /** How many series each selector matched, in the order of the checks. */
+  series: { selector: string; count: number }[];
   needs: LabelNeed[];
 }
 
@@ -143,11 +143,11 @@ export function readLabelCounts(
   lookbackMinutes = LABEL_LOOKBACK_MINUTES,
 ): LabelMeasurement {
   const missing: MissingLabel[] = [];
-  let series = 0;
+  const series: { selector: string; count: number }[] = [];
   measurePlan.checks.forEach((check, index) => {
     const groups = answers[index] ?? [];
     const total = groups.reduce((sum, group) => sum + group.count, 0);
-    series += total;
+    series.push({ selector: check.selector, count: total });
     for (const need of measurePlan.needs) {
       const without = isLabelName(need.label)
         ? groups.filter((group) => !group.labels[need.label]).reduce((sum, group) => sum + group.count, 0)

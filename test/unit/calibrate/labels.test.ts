@@ -114,7 +114,10 @@ describe('readiness labels (offline)', () => {
         ['device', 'http_requests_total{service="a"}', 2, 5],
       ],
     );
-    assert.strictEqual(measurement.series, 9);
+    assert.deepStrictEqual(measurement.series, [
+      { selector: 'http_requests_total{service="a"}', count: 5 },
+      { selector: 'http_requests_total{service="a",code=~"5.."}', count: 4 },
+    ]);
   });
 
   it('a breakdown dimension that is no label name is not asked for, and every series lacks it', () => {
