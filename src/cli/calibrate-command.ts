@@ -19,6 +19,7 @@ import { writeCalibration } from '../engine/calibrate/write';
 import { durationMinutes } from '../engine/model/units';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
 import { resourceCalibration } from './calibrate-resource';
+import { measuredLabelsOfPlan, formatLabelsText, type PlanLabels } from './measure-labels';
 import { UsageError, type Io } from './io';
 
 const FORMATS = ['text', 'json'] as const;
@@ -140,11 +141,15 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     return 2;
   }
 
+  // A plan's series are asked, as `check --metrics` asks them, whether they carry the labels its readiness needs.
+  const labels: PlanLabels | undefined = resource
+    ? undefined
+    : await measuredLabelsOfPlan(absolute, body, shown, { url, env, timeoutMs: timeoutMinutes * 60_000 }, to, (to - from) / 60);
   const server = displayUrl(url);
   if (format === 'json') {
     const { notes, ...rest } = calibration;
-    io.stdout(JSON.stringify({ ...rest, source: { server }, notes }, null, 2) + '\n');
-  } else io.stdout(formatCalibrationText(calibration, server));
+    io.stdout(JSON.stringify({ ...rest, source: { server }, notes, ...(labels ? { labels } : {}) }, null, 2) + '\n');
+  } else io.stdout(formatCalibrationText(calibration, server) + (labels ? formatLabelsText(labels) : ''));
 
   if (values.write) {
     // A resource's values go to `simulation:` in `.stagegate.yaml` (created beside it when there is none).

@@ -5,12 +5,16 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { ruleMetas } from '../engine/catalogue';
 import { todayIso } from '../engine/config/config';
+import { compareFindings } from '../engine/finding';
 import { applyFixes } from '../engine/fix';
 import { parseIsoDate } from '../engine/model/dates';
+import { durationMinutes } from '../engine/model/units';
 import type { Readiness } from '../engine/readiness';
 import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
 import { earlierMigrations } from './earlier-migrations';
+import { LABEL_LOOKBACK_MINUTES, type LabelMeasurementState } from '../engine/calibrate/labels';
+import { measureLabels } from './measure-labels';
 import { TOOL_NAMES } from '../engine/formats/migration-tools';
 import {
   CodeOwnersIndex,
@@ -42,12 +46,21 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       config: { type: 'string' },
       fix: { type: 'boolean', default: false },
       readiness: { type: 'boolean', default: false },
+      metrics: { type: 'boolean', default: false },
+      prometheus: { type: 'string' },
+      timeout: { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
   if (values.readiness && format !== 'stylish') throw new UsageError('--readiness prints a text checklist; use it with --format stylish.');
+  if (values.prometheus !== undefined && !values.metrics)
+    throw new UsageError('--prometheus names the server --metrics asks; check alone never contacts one.');
+  if (values.timeout !== undefined && !values.metrics) throw new UsageError('--timeout goes with --metrics.');
+  const timeoutMinutes = durationMinutes(values.timeout ?? '30s');
+  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
+    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
   const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
   if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0))
     throw new UsageError('--max-warnings takes a whole number, 0 or more.');
@@ -123,6 +136,37 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const displayOf = new Map(inputs.map((input) => [input.absolute, input.display]));
   const display = (file: string) =>
     displayOf.get(file) ?? (path.isAbsolute(file) ? path.relative(io.cwd, file).split(path.sep).join('/') : file);
+  // Only when asked: a check (a pre-commit hook) never contacts a server by itself.
+  const measured = new Map<string, LabelMeasurementState>();
+  let measureFailed = false;
+  if (values.metrics) {
+    const time = Math.floor(Date.now() / 1000);
+    let plans = 0;
+    for (const report of reports) {
+      for (const { document, plan, measure } of workspace.labelMeasurePlans(report.path)) {
+        plans++;
+        const state = await measureLabels(
+          plan,
+          measure,
+          { url: values.prometheus, env: process.env, timeoutMs: timeoutMinutes * 60_000 },
+          time,
+          LABEL_LOOKBACK_MINUTES,
+        );
+        measured.set(`${report.path}#${document}`, state);
+        if (state.state === 'measured')
+          report.findings = [...report.findings, ...workspace.labelFindings(report.path, document, state.measurement)].sort(
+            compareFindings,
+          );
+        else {
+          measureFailed = true;
+          io.stderr(`stagegate: ${display(report.path)}: labels not measured: ${state.reason}\n`);
+        }
+      }
+    }
+    if (plans === 0)
+      io.stderr('stagegate: --metrics: no release plan checked has metrics.queries.requests or errors; nothing was measured.\n');
+  }
+
   const results: FileFindings[] = reports.map((report) => ({
     file: display(report.path),
     findings: report.findings.map((finding) =>
@@ -147,7 +191,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
 
   if (values.readiness) {
     for (const input of inputs) {
-      for (const readiness of await workspace.readiness(input.absolute)) io.stdout(formatReadiness(input.display, readiness));
+      const labels = (document: number) => measured.get(`${input.absolute}#${document}`);
+      for (const readiness of await workspace.readiness(input.absolute, labels)) io.stdout(formatReadiness(input.display, readiness));
     }
   }
   // What was read, for people: machine formats keep their output (and standard error) as it was, unless asked.
@@ -157,6 +202,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const all = results.flatMap((result) => result.findings);
   const errors = all.filter((finding) => finding.severity === 'error').length;
   const warnings = all.filter((finding) => finding.severity === 'warning').length;
+  // The measurement asked for could not be made (the server, as an I/O problem): the check did not do all it was asked.
+  if (measureFailed) return 2;
   if (errors > 0) return 1;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     if (format === 'stylish') io.stderr(`stagegate: ${warnings} warnings, more than --max-warnings ${maxWarnings}.\n`);

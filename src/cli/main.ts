@@ -7,7 +7,8 @@ import { processIo, UsageError, type Io } from './io';
 
 const USAGE = `Usage:
   stagegate check [paths...] [--format stylish|json|sarif] [--max-warnings N] [--today YYYY-MM-DD]
-                  [--config FILE] [--fix] [--readiness] [--verbose]
+                  [--config FILE] [--fix] [--readiness] [--metrics [--prometheus URL] [--timeout 30s]]
+                  [--verbose]
   stagegate simulate <plan> [--scenario NAME] [--seed N] [--runs N] [--all-scenarios]
                   [--format text|json|html] [--out FILE] [--force] [--start ISO-TIME]
   stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]
@@ -19,6 +20,9 @@ const USAGE = `Usage:
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
+check never contacts a server unless asked: --metrics asks the metrics server of each plan with metrics queries whether its
+request and error series carry the version label, a label per flag and per breakdown dimension (readiness items 1 and 4;
+a missing label is a warning); it exits 2 when the server cannot answer.
 simulate exits 0 when the simulation ran (never 1: check is the gate), 2 for a usage or I/O problem, a plan it cannot replay
 or a plan with schema errors (--force simulates what could be read of it, and says so).
 trace applies the up migrations in order to an embedded PostgreSQL in memory (or, with --database, to a server, in one

@@ -1,15 +1,23 @@
-// The seed article's checklist, answered per plan from what the files say.
+// The seed article's checklist, answered per plan from what the files say; with a metrics server's answer, items 1
+// and 4 are measured against the recorded series too.
 
 import { isRecord } from './values';
 import type { WorkspaceFacts } from './model/facts';
 import { daysBetween } from './model/dates';
 import { hasBound, needsGates, stageViews } from './model/plan-view';
+import { formatMinutes } from './model/units';
+import { flagLabel, hasMeasurableSeries, labelNames, type LabelMeasurementState, type MissingLabel } from './calibrate/labels';
 
 interface ReadinessItem {
   id: 'version-identifiable' | 'cohort-controllable' | 'automatic-stop' | 'flag-states-visible' | 'flag-cleanup-planned';
   question: string;
   ready: boolean;
   reason: string;
+  /**
+   * Items 1 and 4 of a plan with `metrics` queries: whether the answer was measured against the recorded series
+   * (false: from the files only, and the reason says how to measure it).
+   */
+  measured?: boolean;
 }
 
 export interface Readiness {
@@ -18,7 +26,7 @@ export interface Readiness {
   readyCount: number;
 }
 
-export function planReadiness(value: unknown, facts: WorkspaceFacts, today: string): Readiness {
+export function planReadiness(value: unknown, facts: WorkspaceFacts, today: string, labels?: LabelMeasurementState): Readiness {
   const plan = isRecord(value) ? value : {};
   const metadata = isRecord(plan.metadata) ? plan.metadata : {};
   const stages = stageViews(plan);
@@ -26,14 +34,23 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
   const items: ReadinessItem[] = [];
 
   const version = typeof metadata.version === 'string' && metadata.version.trim() !== '' ? metadata.version : undefined;
-  items.push({
-    id: 'version-identifiable',
-    question: 'Can the deployed version be identified per unit of traffic?',
-    ready: version !== undefined,
-    reason: version
-      ? `metadata.version is ${version}; label metrics and logs with it.`
-      : 'metadata.version is not set, so metrics cannot be split by version.',
-  });
+  const versionLabel = labelNames(plan).version;
+  items.push(
+    measuredItem(
+      {
+        id: 'version-identifiable',
+        question: 'Can the deployed version be identified per unit of traffic?',
+        ready: version !== undefined,
+        reason: version
+          ? `metadata.version is ${version}; label metrics and logs with it.`
+          : 'metadata.version is not set, so metrics cannot be split by version.',
+      },
+      plan,
+      labels,
+      (missing) => missing.need.kind === 'version' || missing.need.kind === 'breakdown',
+      `the "${versionLabel}" label${breakdownDimensions(plan).length > 0 ? ` and the breakdown labels (${breakdownDimensions(plan).join(', ')})` : ''}`,
+    ),
+  );
 
   const partial = stages.filter(needsGates);
   items.push({
@@ -61,7 +78,7 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
   });
 
   const undefinedFlags = flags.filter((flag) => !facts.flags.has(flag));
-  items.push({
+  const flagsItem: ReadinessItem = {
     id: 'flag-states-visible',
     question: 'Are flag states visible in logs and metrics?',
     ready: undefinedFlags.length === 0,
@@ -71,7 +88,19 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
         : undefinedFlags.length > 0
           ? `Flag${undefinedFlags.length === 1 ? '' : 's'} ${undefinedFlags.join(', ')} ${undefinedFlags.length === 1 ? 'is' : 'are'} defined in no flag file, so nothing names ${undefinedFlags.length === 1 ? 'its' : 'their'} states.`
           : `The plan declares its ${flags.length} flag${flags.length === 1 ? '' : 's'}, each defined in a flag file: label metrics with their states.`,
-  });
+  };
+  // Without flags there is no label to look for.
+  items.push(
+    flags.length === 0
+      ? flagsItem
+      : measuredItem(
+          flagsItem,
+          plan,
+          labels,
+          (missing) => missing.need.kind === 'flag',
+          `a label for each flag (${[...new Set(flags.map((flag) => flagLabel(labelNames(plan).flag, flag)))].join(', ')})`,
+        ),
+  );
 
   const uncleaned = flags.filter((flag) => {
     const definition = facts.flags.get(flag)?.[0];
@@ -97,4 +126,40 @@ export function planReadiness(value: unknown, facts: WorkspaceFacts, today: stri
     items,
     readyCount: items.filter((item) => item.ready).length,
   };
+}
+
+/**
+ * An item answered from the files, completed by the measurement of the series when the plan has metrics queries: ready
+ * only when no series lacks a label it counts (`counts`), and saying so; not measured, it says how to measure it.
+ */
+function measuredItem(
+  item: ReadinessItem,
+  plan: Record<string, unknown>,
+  labels: LabelMeasurementState | undefined,
+  counts: (missing: MissingLabel) => boolean,
+  wanted: string,
+): ReadinessItem {
+  if (!hasMeasurableSeries(plan)) return item;
+  if (!labels)
+    return {
+      ...item,
+      measured: false,
+      reason: `${item.reason} Not measured against the recorded series: \`stagegate check --readiness --metrics\` checks that they carry ${wanted}.`,
+    };
+  if (labels.state === 'failed') return { ...item, measured: false, reason: `${item.reason} Not measured: ${labels.reason}` };
+  const { measurement } = labels;
+  const missing = measurement.missing.filter(counts);
+  const since = `in the ${formatMinutes(measurement.lookbackMinutes)} before ${new Date(measurement.time * 1000).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z')}`;
+  if (missing.length === 0)
+    return {
+      ...item,
+      measured: true,
+      reason: `${item.reason} Measured: the series of ${measurement.series.map((one) => `${one.selector} (${one.count})`).join(' and ')} ${since} carry ${wanted}.`,
+    };
+  const lacking = missing.map((one) => `${one.without} of ${one.total} series of ${one.check.selector} carry no "${one.need.label}" label`);
+  return { ...item, measured: true, ready: false, reason: `${item.reason} Measured ${since}: ${lacking.join('; ')}.` };
+}
+
+function breakdownDimensions(plan: Record<string, unknown>): string[] {
+  return [...new Set(stageViews(plan).flatMap((stage) => stage.breakdown))];
 }

@@ -1,5 +1,7 @@
 // The status bar item for the active plan: how many readiness checks pass, and its problem count. Updated after
-// each round of checks the server reports, and when another editor becomes active.
+// each round of checks the server reports, and when another editor becomes active. Items a metrics server could
+// measure (a plan with metrics queries) are answered from the files only, and marked so: the editor never asks a
+// metrics server by itself (`stagegate check --readiness --metrics` does, when asked).
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -45,9 +47,14 @@ export class ReadinessStatus implements vscode.Disposable {
       .getDiagnostics(uri)
       .filter((diagnostic) => diagnostic.source === 'stagegate' && diagnostic.severity <= vscode.DiagnosticSeverity.Warning).length;
     const allReady = readiness.readyCount === readiness.items.length;
-    this.item.text = `${allReady ? '$(pass)' : '$(warning)'} Stagegate ${readiness.readyCount}/${readiness.items.length} ready · ${problems} problem${problems === 1 ? '' : 's'}`;
+    const unmeasured = readiness.items.filter((item) => item.measured === false).length;
+    this.item.text = `${allReady ? '$(pass)' : '$(warning)'} Stagegate ${readiness.readyCount}/${readiness.items.length} ready${unmeasured > 0 ? ` (${unmeasured} not measured)` : ''} · ${problems} problem${problems === 1 ? '' : 's'}`;
     this.item.tooltip = new vscode.MarkdownString(
-      readiness.items.map((item) => `${item.ready ? '✅' : '❌'} ${item.question}  \n${item.reason}`).join('\n\n'),
+      readiness.items
+        .map(
+          (item) => `${item.ready ? '✅' : '❌'} ${item.question}${item.measured === false ? ' *(not measured)*' : ''}  \n${item.reason}`,
+        )
+        .join('\n\n'),
     );
     this.item.show();
   }

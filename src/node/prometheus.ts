@@ -1,4 +1,4 @@
-// A client of the Prometheus HTTP API (`/api/v1/query_range`, the documented, stable part that Thanos, Mimir and
+// A client of the Prometheus HTTP API (`/api/v1/query_range` and `/api/v1/query`, the documented, stable part that Thanos, Mimir and
 // VictoriaMetrics also serve), on Node's fetch. Every failure becomes a PrometheusError whose message names the
 // query and says what happened; header values (credentials) never appear in a message.
 
@@ -27,6 +27,20 @@ export interface RangeQuery {
   start: number;
   end: number;
   step: number;
+}
+
+export interface InstantQuery {
+  /** What the query is for, for messages. */
+  name: string;
+  query: string;
+  /** Unix seconds: the evaluation time. */
+  time: number;
+}
+
+/** One series of an instant query's answer. */
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
 }
 
 /** The address as it may be shown and written: no user, password, query string or fragment. */
@@ -76,18 +90,42 @@ export class PrometheusClient {
     return [...bySeries.values()];
   }
 
-  private async queryPart(request: RangeQuery, start: number, end: number): Promise<Series[]> {
-    const where = displayUrl(this.base);
-    const body = new URLSearchParams({
-      query: request.query,
-      start: String(start),
-      end: String(end),
-      step: String(request.step),
-      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
+  /**
+   * The series of an instant query at `time` (unix seconds): each with its labels and value; an empty list when the
+   * query matched nothing.
+   */
+  async queryInstant(request: InstantQuery): Promise<Sample[]> {
+    const payload = await this.post(
+      'query',
+      request,
+      new URLSearchParams({ query: request.query, time: String(request.time), timeout: `${Math.ceil(this.timeoutMs / 1000)}s` }),
+    );
+    if (payload.data?.resultType !== 'vector' || !Array.isArray(payload.data.result))
+      throw new PrometheusError(
+        `${request.name}: ${displayUrl(this.base)} answered a ${payload.data?.resultType ?? 'malformed'} result, not a vector. The query was: ${request.query}`,
+      );
+    return payload.data.result.map((raw) => {
+      const item = raw as { metric?: Record<string, string>; value?: [number, string] };
+      return { labels: item.metric ?? {}, value: Number(item.value?.[1]) };
     });
+  }
+
+  /** One request to `/api/v1/<endpoint>`: the server's answer, or a PrometheusError naming the query and what went wrong. */
+  private async post(
+    endpoint: 'query' | 'query_range',
+    request: { name: string; query: string },
+    body: URLSearchParams,
+  ): Promise<{
+    status?: string;
+    errorType?: string;
+    error?: string;
+    data?: { resultType?: string; result?: unknown[] };
+    warnings?: string[];
+  }> {
+    const where = displayUrl(this.base);
     let response: Response;
     try {
-      response = await fetch(`${this.base}/api/v1/query_range`, {
+      response = await fetch(`${this.base}/api/v1/${endpoint}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...this.options.headers },
         body,
@@ -125,6 +163,19 @@ export class PrometheusClient {
         : `${response.status} ${response.statusText}${text && !text.trimStart().startsWith('<') ? `: ${text.slice(0, 200).trim()}` : ''}`;
       throw new PrometheusError(`${request.name}: Prometheus at ${where} rejected the query (${reason}). The query was: ${request.query}`);
     }
+    return payload;
+  }
+
+  private async queryPart(request: RangeQuery, start: number, end: number): Promise<Series[]> {
+    const where = displayUrl(this.base);
+    const body = new URLSearchParams({
+      query: request.query,
+      start: String(start),
+      end: String(end),
+      step: String(request.step),
+      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
+    });
+    const payload = await this.post('query_range', request, body);
     if (payload.data?.resultType !== 'matrix' || !Array.isArray(payload.data.result))
       throw new PrometheusError(`${request.name}: ${where} answered a ${payload.data?.resultType ?? 'malformed'} result, not a matrix.`);
     return payload.data.result.map((raw) => {

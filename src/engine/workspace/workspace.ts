@@ -16,6 +16,14 @@ import type { SourceFile } from '../parse/source-file';
 import type { MigrationCounterpart } from '../rule-kit/context';
 import type { KnownSchema } from '../sql/model';
 import { planReadiness, type Readiness } from '../readiness';
+import {
+  hasMeasurableSeries,
+  labelFindings,
+  labelMeasurePlan,
+  type LabelMeasurePlan,
+  type LabelMeasurement,
+  type LabelMeasurementState,
+} from '../calibrate/labels';
 import { analyseMigration, migrationFacts, type MigrationAnalysis } from './analyse-migration';
 import { checkYamlFile } from './document-checker';
 import { collectFacts } from './fact-collector';
@@ -187,14 +195,33 @@ export class Workspace {
     return reports;
   }
 
-  /** The readiness checklist of every plan in a file. */
-  async readiness(path: string): Promise<Readiness[]> {
+  /**
+   * The readiness checklist of every plan in a file; `labels` gives what the metrics server said of a plan's series
+   * (by the document's index), when they were measured.
+   */
+  async readiness(path: string, labels?: (document: number) => LabelMeasurementState | undefined): Promise<Readiness[]> {
     const source = this.source(path);
     if (!source) return [];
     const facts = await this.facts();
     return source.documents
       .filter((doc) => documentKind(doc.value, path, source.declared) === 'release-plan')
-      .map((doc) => planReadiness(doc.value, facts, this.config.today));
+      .map((doc) => planReadiness(doc.value, facts, this.config.today, labels?.(doc.index)));
+  }
+
+  /** The plans of a file whose request and error series can be measured, with the queries that measure them. */
+  labelMeasurePlans(path: string, lookbackMinutes?: number): { document: number; plan: unknown; measure: LabelMeasurePlan }[] {
+    const source = this.source(path);
+    if (!source) return [];
+    return source.documents
+      .filter((doc) => documentKind(doc.value, path, source.declared) === 'release-plan' && hasMeasurableSeries(doc.value))
+      .map((doc) => ({ document: doc.index, plan: doc.value, measure: labelMeasurePlan(doc.value, lookbackMinutes) }));
+  }
+
+  /** Findings for the labels a plan's series lack, placed in its file. */
+  labelFindings(path: string, document: number, measurement: LabelMeasurement): Finding[] {
+    const source = this.source(path);
+    const doc = source?.documents.find((candidate) => candidate.index === document);
+    return source && doc ? labelFindings(source, doc, measurement) : [];
   }
 
   /** Facts gathered across the whole set, as rules see them (also for hovers and completions). */

@@ -16,13 +16,19 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
+export interface PrometheusOptions {
+  /** A web configuration file's text (`--web.config.file`): basic authentication, to test a server that answers 401. */
+  webConfig?: string;
+}
+
 /** Backfills `openMetrics` into a new TSDB and serves it; throws, naming what is missing, when the binaries are absent. */
-export async function startPrometheus(openMetrics: string): Promise<PrometheusServer> {
+export async function startPrometheus(openMetrics: string, options: PrometheusOptions = {}): Promise<PrometheusServer> {
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'stagegate-prometheus-'));
   let child: ChildProcess | undefined;
   try {
     await fs.writeFile(path.join(folder, 'history.om'), openMetrics);
     await fs.writeFile(path.join(folder, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+    if (options.webConfig !== undefined) await fs.writeFile(path.join(folder, 'web.yml'), options.webConfig);
     try {
       await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', 'history.om', 'tsdb'], { cwd: folder, maxBuffer: 16 << 20 });
     } catch (error) {
@@ -40,6 +46,7 @@ export async function startPrometheus(openMetrics: string): Promise<PrometheusSe
         // The default 15 days would delete the backfilled history, which lies in the past, at start-up.
         '--storage.tsdb.retention.time=100y',
         `--web.listen-address=127.0.0.1:${port}`,
+        ...(options.webConfig !== undefined ? ['--web.config.file=web.yml'] : []),
       ],
       { cwd: folder, stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -49,7 +56,7 @@ export async function startPrometheus(openMetrics: string): Promise<PrometheusSe
       child!.once('exit', (code) => reject(new Error(`prometheus exited with ${code}: ${log.join('').slice(-2000)}`)));
     });
     const url = `http://127.0.0.1:${port}`;
-    await Promise.race([waitReady(url), exited]);
+    await Promise.race([waitReady(url, options.webConfig !== undefined), exited]);
     const running = child;
     return {
       url,
@@ -69,11 +76,13 @@ export async function startPrometheus(openMetrics: string): Promise<PrometheusSe
   }
 }
 
-async function waitReady(url: string): Promise<void> {
+/** Until the server answers `/-/ready`; behind authentication, a 401 says it is up. */
+async function waitReady(url: string, authenticated = false): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
+      const response = await fetch(`${url}/-/ready`);
+      if (response.ok || (authenticated && response.status === 401)) return;
     } catch {
       // not listening yet
     }

@@ -215,6 +215,37 @@ describe('editor features in the real VS Code', () => {
     assert.strictEqual(readiness[0].readyCount, 5);
   });
 
+  it('the status bar marks the readiness items of a plan with metrics queries as not measured, and asks no server', async () => {
+    const api = await activateExtension();
+    const uri = await writeFile(
+      'features/measured.release.yaml',
+      [
+        'apiVersion: stagegate.dev/v1',
+        'kind: ReleasePlan',
+        'metadata: { name: measured, version: 1.0.0 }',
+        'traffic: { requestsPerSecond: 100 }',
+        'metrics:',
+        // A server that nothing answers on: were it asked, the items would say "Not measured: cannot reach".
+        '  prometheus: { url: "http://127.0.0.1:9" }',
+        '  queries:',
+        '    requests: sum(rate(http_requests_total{service="measured"}[$window]))',
+        'stages:',
+        '  - { name: all, weight: 100, duration: 1h }',
+        '',
+      ].join('\n'),
+    );
+    await openDocument(uri);
+    await api.status.update();
+    assert.match(api.status.text, /Stagegate \d\/5 ready \(1 not measured\) · /);
+    const [readiness] = await vscode.commands.executeCommand<{ items: { id: string; measured?: boolean; reason: string }[] }[]>(
+      'stagegate.showReadiness',
+      uri,
+    );
+    const version = readiness.items.find((item) => item.id === 'version-identifiable')!;
+    assert.strictEqual(version.measured, false);
+    assert.match(version.reason, /Not measured against the recorded series: `stagegate check --readiness --metrics`/);
+  });
+
   it('New Release Plan writes the ladder template, which has no problems', async () => {
     const target = workspaceUri('features', 'new.release.yaml');
     const uri = await vscode.commands.executeCommand<vscode.Uri>('stagegate.newReleasePlan', target);
