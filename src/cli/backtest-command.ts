@@ -7,7 +7,7 @@ import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
 import { backtest, countsBySegment, type BacktestResult } from '../engine/backtest/replay';
 import type { Series } from '../engine/calibrate/fit';
-import { calibrationWindowMinutes, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import { readMetricSources, withWindow } from '../engine/calibrate/sources';
 import { todayIso } from '../engine/config/config';
 import { durationMinutes } from '../engine/model/units';
 import { compilePlan } from '../engine/simulate/compile';
@@ -15,10 +15,11 @@ import { DEFAULT_SEED } from '../engine/simulate';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
-import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
+import { shortestInterval } from './calibrate-command';
 import { loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
+import { instant, iso, METRICS_OPTIONS, prometheusUrl, timeoutMs, timeRange, windowMinutes as evaluationWindow } from './metrics-options';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -39,13 +40,8 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     args: argv,
     allowPositionals: true,
     options: {
-      prometheus: { type: 'string' },
-      last: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
+      ...METRICS_OPTIONS,
       every: { type: 'string', default: DEFAULT_EVERY },
-      window: { type: 'string' },
-      timeout: { type: 'string', default: '30s' },
       seed: { type: 'string' },
       incident: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
@@ -57,9 +53,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     throw new UsageError(
       positionals.length === 0 ? 'backtest needs a plan file.' : `backtest takes one plan file, not ${positionals.length}.`,
     );
-  const timeoutMinutes = durationMinutes(values.timeout);
-  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
-    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
+  const timeout = timeoutMs(values);
   const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
   if (values.seed !== undefined && (!/^\d+$/.test(values.seed.trim()) || !Number.isSafeInteger(seed)))
     throw new UsageError(`--seed takes a whole number, 0 or more (got "${values.seed}").`);
@@ -99,9 +93,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     return 2;
   }
 
-  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortestInterval(raw)) : durationMinutes(values.window);
-  if (windowMinutes === undefined || !isUsableWindow(windowMinutes))
-    throw new UsageError(`--window takes whole minutes dividing an hour, 1m to 1h (got "${values.window}").`);
+  const windowMinutes = evaluationWindow(values, shortestInterval(raw));
   const step = windowMinutes * 60;
   const everyMinutes = durationMinutes(values.every);
   if (everyMinutes === undefined || everyMinutes <= 0 || (everyMinutes * 60) % step !== 0)
@@ -120,15 +112,11 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
       `the history (${(to - from) / 3600} h) is shorter than one rollout (${duration / 3600} h): widen --last or --from/--to.`,
     );
 
-  const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
-  if (!url)
-    throw new UsageError(
-      'no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in the plan.',
-    );
+  const url = prometheusUrl(values, env, sources.url);
 
   let result: BacktestResult;
   try {
-    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
+    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeout });
     const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
       const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
       const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
