@@ -10,10 +10,25 @@ import { calibrate, type Calibration, type Series } from '../engine/calibrate/fi
 import { groupingLabels, readMetricSources, withWindow, type MetricSources } from '../engine/calibrate/sources';
 import { writeCalibration } from '../engine/calibrate/write';
 import { durationMinutes } from '../engine/model/units';
-import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
+import type { HistoryFile } from '../node/history-file';
+import { PrometheusError } from '../node/prometheus';
 import { resourceCalibration } from './calibrate-resource';
 import { UsageError, type Io } from './io';
-import { iso, METRICS_OPTIONS, prometheusUrl, timeoutMs, timeRange, windowMinutes as evaluationWindow } from './metrics-options';
+import {
+  checkSourceOptions,
+  historySource,
+  iso,
+  loadHistory,
+  METRICS_OPTIONS,
+  prometheusUrl,
+  rangeValues,
+  saveHistory,
+  sourceFailure,
+  timeoutMs,
+  timeRange,
+  windowMinutes as evaluationWindow,
+  type HistorySource,
+} from './metrics-options';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -43,6 +58,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
       positionals.length === 0 ? 'calibrate needs a plan file.' : `calibrate takes one plan file, not ${positionals.length}.`,
     );
   const timeout = timeoutMs(values);
+  checkSourceOptions(values);
 
   const shown = positionals[0];
   const absolute = path.resolve(io.cwd, shown);
@@ -79,13 +95,23 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   // How each signal of a Rollout or Canary was found, with the queries as they will run.
   for (const note of resource?.notes ?? []) io.stderr(`stagegate: ${shown}: ${withWindow(note, windowMinutes)}\n`);
   const step = windowMinutes * 60;
-  const { from, to } = timeRange(values, options.now ?? Date.now() / 1000, step, 'calibrate', DEFAULT_LAST);
+  let history: HistoryFile | undefined;
+  try {
+    history = await loadHistory(values, io);
+  } catch (error) {
+    return sourceFailure(error, io);
+  }
+  const { from, to } = timeRange(rangeValues(values, history), options.now ?? Date.now() / 1000, step, 'calibrate', DEFAULT_LAST);
 
-  const url = prometheusUrl(values, env, sources.url, resource ? '.stagegate.yaml (no referenced template names one)' : 'the plan');
+  const url = history
+    ? undefined
+    : prometheusUrl(values, env, sources.url, resource ? '.stagegate.yaml (no referenced template names one)' : 'the plan');
 
   let calibration: Calibration;
+  let source: HistorySource;
   try {
-    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeout });
+    source = historySource(values, history, { url, sources, env, timeoutMs: timeout });
+    const client = source.reader;
     const results = new Map<string, Series[]>();
     for (const { signal, query } of sources.queries) {
       const expanded = withWindow(query, windowMinutes);
@@ -113,16 +139,15 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
       kpis: named(results, 'kpi:'),
       gauges: named(results, 'gauge:'),
     });
+    await saveHistory(values, io, source, { command: 'calibrate', savedAt: options.now ?? Date.now() / 1000, from, to, step });
   } catch (error) {
-    if (!(error instanceof PrometheusError)) throw error;
-    io.stderr(`stagegate: ${error.message}\n`);
-    return 2;
+    return sourceFailure(error, io);
   }
 
-  const server = displayUrl(url);
+  const server = source.shown;
   if (format === 'json') {
     const { notes, ...rest } = calibration;
-    io.stdout(JSON.stringify({ ...rest, source: { server }, notes }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...rest, source: source.source, notes }, null, 2) + '\n');
   } else io.stdout(formatCalibrationText(calibration, server));
 
   if (values.write) {
