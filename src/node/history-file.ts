@@ -208,16 +208,17 @@ export class HistoryFile implements RangeSource {
       throw new HistoryError(
         `${request.name}: ${this.shown} covers ${iso(saved.start - saved.step)} to ${iso(saved.end)}; this run asks ${iso(request.start - request.step)} to ${iso(request.end)}: pass --from and --to within it.`,
       );
+    // One pass per body, points within the run's range appended to their series: a long fine history is half a
+    // million points per query, and copies of it cost more than reading it.
     const bySeries = new Map<string, Series>();
-    saved.responses.forEach((body, part) => {
-      for (const series of matrixSeries(body, `${request.name}: ${this.shown}: "queries[${index}].responses[${part}]"`)) {
-        const points = series.points.filter(([time]) => time >= request.start && time <= request.end);
-        const key = JSON.stringify(Object.entries(series.labels).sort());
-        const known = bySeries.get(key);
-        if (known) known.points.push(...points);
-        else bySeries.set(key, { labels: series.labels, points });
-      }
-    });
+    saved.responses.forEach((body, part) =>
+      readMatrix(body, `${request.name}: ${this.shown}: "queries[${index}].responses[${part}]"`, request, (labels) => {
+        const key = JSON.stringify(Object.entries(labels).sort());
+        let series = bySeries.get(key);
+        if (!series) bySeries.set(key, (series = { labels, points: [] }));
+        return series.points;
+      }),
+    );
     return [...bySeries.values()];
   }
 
@@ -227,8 +228,19 @@ export class HistoryFile implements RangeSource {
   }
 }
 
-/** The series of a saved query_range body, every field checked: a malformed body is named, never half read. */
-function matrixSeries(body: unknown, where: string): Series[] {
+/** Values Prometheus writes that are not decimal numbers (read with Number() as the client reads them). */
+const SPECIAL_VALUES = new Set(['NaN', '+Inf', '-Inf', 'Inf']);
+
+/**
+ * The points of a saved query_range body within `range`, appended to the list `into` gives for each series' labels;
+ * every field checked, so a damaged body is named, never half read.
+ */
+function readMatrix(
+  body: unknown,
+  where: string,
+  range: { start: number; end: number },
+  into: (labels: Record<string, string>) => [number, number][],
+): void {
   const response = record(body);
   if (response?.status !== 'success')
     throw new HistoryError(
@@ -237,23 +249,25 @@ function matrixSeries(body: unknown, where: string): Series[] {
   const data = record(response.data);
   if (data?.resultType !== 'matrix' || !Array.isArray(data.result))
     throw new HistoryError(`${where} is not a range result: "data.resultType" must be "matrix" with a "data.result" list.`);
-  return data.result.map((raw, index) => {
+  data.result.forEach((raw, index) => {
     const item = record(raw);
     const metric = record(item?.metric);
     if (!metric || !Object.values(metric).every((value) => typeof value === 'string'))
       throw new HistoryError(`${where}: "data.result[${index}].metric" must be an object of label values.`);
-    if (!Array.isArray(item!.values)) throw new HistoryError(`${where}: "data.result[${index}].values" must be a list of [time, "value"].`);
-    const points = item!.values.map((pair: unknown, at: number): [number, number] => {
+    const values = item!.values;
+    if (!Array.isArray(values)) throw new HistoryError(`${where}: "data.result[${index}].values" must be a list of [time, "value"].`);
+    const points = into(metric as Record<string, string>);
+    for (let at = 0; at < values.length; at++) {
+      const pair: unknown = values[at];
       const ok = Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && typeof pair[1] === 'string';
       const value = ok ? Number(pair[1]) : NaN;
-      // Prometheus writes NaN and ±Inf as strings too; anything else that is not a number is damage.
-      if (!ok || (Number.isNaN(value) && pair[1] !== 'NaN'))
+      if (!ok || (Number.isNaN(value) && !SPECIAL_VALUES.has(pair[1] as string)))
         throw new HistoryError(
           `${where}: "data.result[${index}].values[${at}]" must be [unix seconds, "value"] (got ${JSON.stringify(pair)}).`,
         );
-      return [pair[0], value];
-    });
-    return { labels: metric as Record<string, string>, points };
+      const time = pair[0] as number;
+      if (time >= range.start && time <= range.end) points.push([time, value]);
+    }
   });
 }
 
