@@ -191,6 +191,13 @@ describe('stagegate calibrate and backtest with --save-history and --history', f
       content: JSON.stringify({ ...envelope, step: '30m' }),
       message: /"step" must be the evaluation window in seconds/,
     });
+    // Prometheus writes infinities as "+Inf"/"-Inf": not damage, read as the live client reads them.
+    const infinite = structuredClone(envelope);
+    infinite.queries[2].responses[0].data.result[0].values[3] = [MONDAY + 4 * 1800, '+Inf'];
+    const infiniteFile = path.join(folder, 'infinite.json');
+    await fs.writeFile(infiniteFile, JSON.stringify(infinite));
+    const read = await runCli(['calibrate', PLAN, '--history', infiniteFile, '--format', 'json'], folder);
+    assert.strictEqual(read.code, 0, read.stderr);
     for (const [index, { args, file, content, message }] of cases.entries()) {
       let history = file ? path.join(folder, file) : saved;
       if (content !== undefined) {
