@@ -7,18 +7,35 @@ import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
 import { backtest, countsBySegment, type BacktestResult } from '../engine/backtest/replay';
 import type { Series } from '../engine/calibrate/fit';
-import { calibrationWindowMinutes, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import { readMetricSources, withWindow } from '../engine/calibrate/sources';
 import { todayIso } from '../engine/config/config';
 import { durationMinutes } from '../engine/model/units';
 import { compilePlan } from '../engine/simulate/compile';
 import { DEFAULT_SEED } from '../engine/simulate';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
-import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
-import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
+import type { HistoryFile } from '../node/history-file';
+import { PrometheusError } from '../node/prometheus';
+import { shortestInterval } from './calibrate-command';
 import { loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
+import {
+  checkSourceOptions,
+  historySource,
+  instant,
+  iso,
+  loadHistory,
+  METRICS_OPTIONS,
+  prometheusUrl,
+  rangeValues,
+  saveHistory,
+  sourceFailure,
+  timeoutMs,
+  timeRange,
+  windowMinutes as evaluationWindow,
+  type HistorySource,
+} from './metrics-options';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -39,13 +56,8 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     args: argv,
     allowPositionals: true,
     options: {
-      prometheus: { type: 'string' },
-      last: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
+      ...METRICS_OPTIONS,
       every: { type: 'string', default: DEFAULT_EVERY },
-      window: { type: 'string' },
-      timeout: { type: 'string', default: '30s' },
       seed: { type: 'string' },
       incident: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
@@ -57,9 +69,8 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     throw new UsageError(
       positionals.length === 0 ? 'backtest needs a plan file.' : `backtest takes one plan file, not ${positionals.length}.`,
     );
-  const timeoutMinutes = durationMinutes(values.timeout);
-  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
-    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
+  const timeout = timeoutMs(values);
+  checkSourceOptions(values);
   const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
   if (values.seed !== undefined && (!/^\d+$/.test(values.seed.trim()) || !Number.isSafeInteger(seed)))
     throw new UsageError(`--seed takes a whole number, 0 or more (got "${values.seed}").`);
@@ -99,14 +110,18 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     return 2;
   }
 
-  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortestInterval(raw)) : durationMinutes(values.window);
-  if (windowMinutes === undefined || !isUsableWindow(windowMinutes))
-    throw new UsageError(`--window takes whole minutes dividing an hour, 1m to 1h (got "${values.window}").`);
+  const windowMinutes = evaluationWindow(values, shortestInterval(raw));
   const step = windowMinutes * 60;
   const everyMinutes = durationMinutes(values.every);
   if (everyMinutes === undefined || everyMinutes <= 0 || (everyMinutes * 60) % step !== 0)
     throw new UsageError(`--every takes a whole number of ${windowMinutes}-minute windows, such as 1h (got "${values.every}").`);
-  const { from, to } = timeRange(values, options.now ?? Date.now() / 1000, step, 'backtest', DEFAULT_LAST);
+  let history: HistoryFile | undefined;
+  try {
+    history = await loadHistory(values, io);
+  } catch (error) {
+    return sourceFailure(error, io);
+  }
+  const { from, to } = timeRange(rangeValues(values, history), options.now ?? Date.now() / 1000, step, 'backtest', DEFAULT_LAST);
 
   const { compiled, problems: compileProblems } = compilePlan(simulator.compiled.plan, { stepMinutes: windowMinutes });
   if (!compiled) {
@@ -120,15 +135,13 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
       `the history (${(to - from) / 3600} h) is shorter than one rollout (${duration / 3600} h): widen --last or --from/--to.`,
     );
 
-  const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
-  if (!url)
-    throw new UsageError(
-      'no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in the plan.',
-    );
+  const url = history ? undefined : prometheusUrl(values, env, sources.url);
 
   let result: BacktestResult;
+  let source: HistorySource;
   try {
-    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
+    source = historySource(values, history, { url, sources, env, timeoutMs: timeout });
+    const client = source.reader;
     const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
       const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
       const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
@@ -144,10 +157,9 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
     const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
     result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents });
+    await saveHistory(values, io, source, { command: 'backtest', savedAt: options.now ?? Date.now() / 1000, from, to, step });
   } catch (error) {
-    if (!(error instanceof PrometheusError)) throw error;
-    io.stderr(`stagegate: ${error.message}\n`);
-    return 2;
+    return sourceFailure(error, io);
   }
 
   const header = {
@@ -155,7 +167,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     every: values.every,
     evaluationWindow: `${windowMinutes}m`,
     seed,
-    source: { server: displayUrl(url) },
+    source: source.source,
   };
   if (format === 'json') io.stdout(JSON.stringify({ ...header, ...result }, null, 2) + '\n');
   else io.stdout(formatBacktestText(result, header));
@@ -168,11 +180,11 @@ function percent(rate: number): string {
 
 function formatBacktestText(
   result: BacktestResult,
-  header: { window: { from: string; to: string }; every: string; evaluationWindow: string; source: { server: string } },
+  header: { window: { from: string; to: string }; every: string; evaluationWindow: string; source: { server: string; history?: string } },
 ): string {
   const stopped = result.trips.filter((trip) => trip.incident === undefined).length;
   const out = [
-    `Backtested on ${header.source.server}, ${header.window.from} to ${header.window.to}: ${result.replays} rollouts, one every ${header.every}, windows of ${header.evaluationWindow}.`,
+    `Backtested on ${header.source.history ? `${header.source.history} (saved from ${header.source.server})` : header.source.server}, ${header.window.from} to ${header.window.to}: ${result.replays} rollouts, one every ${header.every}, windows of ${header.evaluationWindow}.`,
     `falseRollbackRate  ${percent(result.falseRollbackRate)} (${stopped} of ${result.replays} stopped outside incidents; the history holds no bad release)`,
     '',
     'by gate',

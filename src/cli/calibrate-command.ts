@@ -7,26 +7,33 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
 import { calibrate, type Calibration, type Series } from '../engine/calibrate/fit';
-import {
-  calibrationWindowMinutes,
-  groupingLabels,
-  isUsableWindow,
-  readMetricSources,
-  withWindow,
-  type MetricSources,
-} from '../engine/calibrate/sources';
+import { groupingLabels, readMetricSources, withWindow, type MetricSources } from '../engine/calibrate/sources';
 import { writeCalibration } from '../engine/calibrate/write';
 import { durationMinutes } from '../engine/model/units';
-import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
+import type { HistoryFile } from '../node/history-file';
+import { PrometheusError } from '../node/prometheus';
 import { resourceCalibration } from './calibrate-resource';
 import { measuredLabelsOfPlan, formatLabelsText, type PlanLabels } from './measure-labels';
 import { UsageError, type Io } from './io';
+import {
+  checkSourceOptions,
+  historySource,
+  iso,
+  loadHistory,
+  METRICS_OPTIONS,
+  prometheusUrl,
+  rangeValues,
+  saveHistory,
+  sourceFailure,
+  timeoutMs,
+  timeRange,
+  windowMinutes as evaluationWindow,
+  type HistorySource,
+} from './metrics-options';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 const DEFAULT_LAST = '7d';
-/** The longest history read at once: a year of 1-minute windows is half a million points per series. */
-const MAX_HISTORY_DAYS = 366;
 
 export interface CalibrateOptions {
   env?: NodeJS.ProcessEnv;
@@ -40,12 +47,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     args: argv,
     allowPositionals: true,
     options: {
-      prometheus: { type: 'string' },
-      last: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      window: { type: 'string' },
-      timeout: { type: 'string', default: '30s' },
+      ...METRICS_OPTIONS,
       write: { type: 'boolean', default: false },
       format: { type: 'string', default: 'text' },
     },
@@ -56,9 +58,8 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     throw new UsageError(
       positionals.length === 0 ? 'calibrate needs a plan file.' : `calibrate takes one plan file, not ${positionals.length}.`,
     );
-  const timeoutMinutes = durationMinutes(values.timeout);
-  if (timeoutMinutes === undefined || timeoutMinutes <= 0)
-    throw new UsageError(`--timeout takes a duration such as 30s (got "${values.timeout}").`);
+  const timeout = timeoutMs(values);
+  checkSourceOptions(values);
 
   const shown = positionals[0];
   const absolute = path.resolve(io.cwd, shown);
@@ -91,23 +92,27 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     return 2;
   }
 
-  const windowMinutes = values.window === undefined ? calibrationWindowMinutes(shortest) : durationMinutes(values.window);
-  if (windowMinutes === undefined || !isUsableWindow(windowMinutes))
-    throw new UsageError(`--window takes whole minutes dividing an hour, 1m to 1h (got "${values.window}").`);
+  const windowMinutes = evaluationWindow(values, shortest);
   // How each signal of a Rollout or Canary was found, with the queries as they will run.
   for (const note of resource?.notes ?? []) io.stderr(`stagegate: ${shown}: ${withWindow(note, windowMinutes)}\n`);
   const step = windowMinutes * 60;
-  const { from, to } = timeRange(values, options.now ?? Date.now() / 1000, step);
+  let history: HistoryFile | undefined;
+  try {
+    history = await loadHistory(values, io);
+  } catch (error) {
+    return sourceFailure(error, io);
+  }
+  const { from, to } = timeRange(rangeValues(values, history), options.now ?? Date.now() / 1000, step, 'calibrate', DEFAULT_LAST);
 
-  const url = values.prometheus ?? (env.STAGEGATE_PROMETHEUS_URL || undefined) ?? sources.url;
-  if (!url)
-    throw new UsageError(
-      `no Prometheus address: pass --prometheus URL, set STAGEGATE_PROMETHEUS_URL, or write metrics.prometheus.url in ${resource ? '.stagegate.yaml (no referenced template names one)' : 'the plan'}.`,
-    );
+  const url = history
+    ? undefined
+    : prometheusUrl(values, env, sources.url, resource ? '.stagegate.yaml (no referenced template names one)' : 'the plan');
 
   let calibration: Calibration;
+  let source: HistorySource;
   try {
-    const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
+    source = historySource(values, history, { url, sources, env, timeoutMs: timeout });
+    const client = source.reader;
     const results = new Map<string, Series[]>();
     for (const { signal, query } of sources.queries) {
       const expanded = withWindow(query, windowMinutes);
@@ -135,20 +140,25 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
       kpis: named(results, 'kpi:'),
       gauges: named(results, 'gauge:'),
     });
+    await saveHistory(values, io, source, { command: 'calibrate', savedAt: options.now ?? Date.now() / 1000, from, to, step });
   } catch (error) {
-    if (!(error instanceof PrometheusError)) throw error;
-    io.stderr(`stagegate: ${error.message}\n`);
-    return 2;
+    return sourceFailure(error, io);
   }
 
-  // A plan's series are asked, as `check --metrics` asks them, whether they carry the labels its readiness needs.
+  // A plan's series are asked, as `check --metrics` asks them, whether they carry the labels its readiness needs; a
+  // saved history holds no label counts, so they are measured only against a server.
   const labels: PlanLabels | undefined = resource
     ? undefined
-    : await measuredLabelsOfPlan(absolute, body, shown, { url, env, timeoutMs: timeoutMinutes * 60_000 }, to, (to - from) / 60);
-  const server = displayUrl(url);
+    : url
+      ? await measuredLabelsOfPlan(absolute, body, shown, { url, env, timeoutMs: timeout }, to, (to - from) / 60)
+      : {
+          notMeasured:
+            'a saved history holds the range queries only, not the label counts: `stagegate check --readiness --metrics` measures them against the server.',
+        };
+  const server = source.shown;
   if (format === 'json') {
     const { notes, ...rest } = calibration;
-    io.stdout(JSON.stringify({ ...rest, source: { server }, notes, ...(labels ? { labels } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...rest, source: source.source, notes, ...(labels ? { labels } : {}) }, null, 2) + '\n');
   } else io.stdout(formatCalibrationText(calibration, server) + (labels ? formatLabelsText(labels) : ''));
 
   if (values.write) {
@@ -199,46 +209,6 @@ export function shortestInterval(plan: unknown): number | undefined {
   if (!Array.isArray(stages)) return undefined;
   const intervals = stages.map((stage) => durationMinutes((stage as { interval?: unknown })?.interval) ?? 5);
   return intervals.length > 0 ? Math.min(...intervals) : undefined;
-}
-
-/** The history read: `--from`/`--to`, or the `--last` span before now; both ends on whole windows. */
-export function timeRange(
-  values: { last?: string; from?: string; to?: string },
-  now: number,
-  step: number,
-  command = 'calibrate',
-  defaultLast = DEFAULT_LAST,
-): { from: number; to: number } {
-  if (values.last !== undefined && (values.from !== undefined || values.to !== undefined))
-    throw new UsageError('--last and --from/--to exclude each other.');
-  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together.');
-  let from: number;
-  let to: number;
-  if (values.from !== undefined) {
-    from = instant(values.from, '--from');
-    to = instant(values.to!, '--to');
-  } else {
-    const span = durationMinutes(values.last ?? defaultLast);
-    if (span === undefined || span <= 0) throw new UsageError(`--last takes a duration such as 7d (got "${values.last}").`);
-    to = now;
-    from = now - span * 60;
-  }
-  from = Math.floor(from / step) * step;
-  to = Math.floor(to / step) * step;
-  if (to - from < 2 * step) throw new UsageError('the history is shorter than two windows: widen --last or --from/--to.');
-  if (to - from > MAX_HISTORY_DAYS * 86_400)
-    throw new UsageError(`the history is longer than ${MAX_HISTORY_DAYS} days (the limit of ${command}).`);
-  return { from, to };
-}
-
-export function instant(text: string, option: string): number {
-  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Date.parse(text) / 1000;
-  if (!Number.isFinite(seconds)) throw new UsageError(`${option} takes an ISO time (2026-11-23T00:00Z) or unix seconds (got "${text}").`);
-  return seconds;
-}
-
-export function iso(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function formatCalibrationText(calibration: Calibration, server: string): string {

@@ -13,10 +13,11 @@ const USAGE = `Usage:
                   [--format text|json|html] [--out FILE] [--force] [--start ISO-TIME]
   stagegate trace <files or folders...> [--database URL [--allow]] [--format text|json] [--max-warnings N]
                   [--config FILE]
-  stagegate calibrate <plan|rollout|canary> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m]
-                  [--timeout 30s] [--write] [--format text|json]
-  stagegate backtest <plan> [--prometheus URL] [--last 14d | --from T --to T] [--every 1h] [--window 30m]
-                  [--incident FROM/TO ...] [--seed N] [--timeout 30s] [--format text|json]
+  stagegate calibrate <plan|rollout|canary> [--prometheus URL | --history FILE] [--last 7d | --from T --to T]
+                  [--window 30m] [--timeout 30s] [--save-history FILE] [--write] [--format text|json]
+  stagegate backtest <plan> [--prometheus URL | --history FILE] [--last 14d | --from T --to T] [--every 1h]
+                  [--window 30m] [--incident FROM/TO ...] [--seed N] [--timeout 30s] [--save-history FILE]
+                  [--format text|json]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
@@ -30,7 +31,8 @@ transaction rolled back at the end; a database holding user tables is refused un
 locks, rewrites and time; it exits 0 when every statement ran, 1 when one failed (or warnings above --max-warnings), 2 for
 a usage or connection problem.
 calibrate exits 0 when it calibrated, 2 for a usage or I/O problem or when the metrics server fails (unreachable, an
-error, a query with no data): the message names the query.
+error, a query with no data) or a --history file cannot serve the run: the message names the query. --save-history
+FILE saves every response the run used; --history FILE reads them back instead of a server (docs/metrics.md).
 backtest replays the recorded requests, errors and p95 latency through the plan's gates, a rollout starting every --every,
 and reports the false-rollback rate over all starts and per gate; it exits 0 when it ran, 2 as calibrate does.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;

@@ -17,6 +17,8 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
   /** Points per series asked in one request (MAX_POINTS_PER_REQUEST); smaller in tests of the joining. */
   maxPointsPerRequest?: number;
+  /** Called with each successful response body as parsed, to save the history a run used (`--save-history`). */
+  onResponse?: (request: RangeQuery, body: unknown) => void;
 }
 
 export interface RangeQuery {
@@ -178,6 +180,7 @@ export class PrometheusClient {
     const payload = await this.post('query_range', request, body);
     if (payload.data?.resultType !== 'matrix' || !Array.isArray(payload.data.result))
       throw new PrometheusError(`${request.name}: ${where} answered a ${payload.data?.resultType ?? 'malformed'} result, not a matrix.`);
+    this.options.onResponse?.(request, payload);
     return payload.data.result.map((raw) => {
       const item = raw as { metric?: Record<string, string>; values?: [number, string][] };
       return {

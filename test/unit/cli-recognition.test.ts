@@ -324,7 +324,7 @@ describe('check: the summary of what was read', function () {
     const result = await run(['check', 'examples'], REPO_ROOT);
     assert.strictEqual(result.code, 0);
     assert.strictEqual(result.stdout, '');
-    assert.strictEqual(result.stderr, 'stagegate: checked 3 files: 1 release plan, 1 flag set, 1 SQL migration.\n');
+    assert.strictEqual(result.stderr, 'stagegate: checked 4 files: 2 release plans, 1 flag set, 1 SQL migration.\n');
   });
 
   it('counts each file once, by its first kind, in a fixed order', async () => {
@@ -344,7 +344,7 @@ describe('check: the summary of what was read', function () {
       if (format === 'json') assert.strictEqual(result.stdout, '[]\n');
       const asked = await run(['check', 'examples', '--format', format, '--verbose'], REPO_ROOT);
       assert.strictEqual(asked.stdout, result.stdout, format);
-      assert.match(asked.stderr, /^stagegate: checked 3 files: 1 release plan, 1 flag set, 1 SQL migration\.$/m);
+      assert.match(asked.stderr, /^stagegate: checked 4 files: 2 release plans, 1 flag set, 1 SQL migration\.$/m);
     }
   });
 

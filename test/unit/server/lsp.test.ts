@@ -118,12 +118,13 @@ describe('the language server over stdio', function () {
     const status = await session.status();
     assert.strictEqual(status.diagnostics, 'push');
     assert.deepStrictEqual(status.files.map((file) => path.relative(root, file)).sort(), [
+      'checkout-history/checkout.release.yaml',
       'checkout/checkout.flags.yaml',
       'checkout/checkout.release.yaml',
       'checkout/migrations/0042_add_discount_code.sql',
     ]);
     // Every file checked is published, with nothing in it, exactly as check finds nothing.
-    await session.waitFor(() => session.publishedUris().length === 3);
+    await session.waitFor(() => session.publishedUris().length === 4);
     assert.deepStrictEqual(rowsFromDiagnostics(root, session), await checkRows(root));
     assert.deepStrictEqual(await checkRows(root), []);
     assert.strictEqual(await session.stop(), 0, 'exit after shutdown ends the process with code 0');
