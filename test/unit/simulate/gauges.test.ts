@@ -131,6 +131,35 @@ describe('gauges in plans and the simulator', function () {
     assert.ok(notes.includes('Stage canary-5: gate gauge:cpu is skipped, its gauge is not in baseline.gauges.'), notes.join('\n'));
   });
 
+  it('check judges gauge gates with the simulator model: a bound the healthy gauge breaks, at the binding bound', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('fs');
+    const { tmpdir } = await import('os');
+    const path = await import('path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gauges-'));
+    try {
+      const text = readFileSync(`${REPO_ROOT}/${GAUGED}`, 'utf8')
+        .replace('    memory-mb: 600', '    memory-mb: 600\n    conns: 1200')
+        .replace(
+          '      - { metric: gauge:memory-mb, max: 1000 }',
+          '      - { metric: gauge:memory-mb, max: 500 }\n      - { metric: gauge:conns, minRatio: 1.1 }',
+        );
+      writeFileSync(path.join(dir, 'p.release.yaml'), text);
+      const { stdout } = await run('check', path.join(dir, 'p.release.yaml'), '--format', 'json');
+      const rows = (JSON.parse(stdout) as { ruleId: string; line: number; column: number; message: string }[]).filter(
+        (row) => row.ruleId === 'gate-threshold-below-baseline',
+      );
+      assert.deepStrictEqual(
+        rows.map((row) => `${row.line}:${row.column} ${row.message.replace(/ fails it with .*/, '')}`),
+        [
+          '25:41 Gate on gauge:memory-mb in stage "canary-5" has max 500, but the healthy current version runs at 600: a release with no regression',
+          '26:42 Gate on gauge:conns in stage "canary-5" has minRatio 1.1 (a bound of 1,320), but the healthy current version runs at 1,200: a release with no regression',
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the schema rejects a negative gauge dispersion, a scenario gauge multiplier of 0 and a misspelt gauge metric', async () => {
     const { writeFileSync, mkdtempSync, rmSync } = await import('fs');
     const { tmpdir } = await import('os');
