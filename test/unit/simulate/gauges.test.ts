@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import { main } from '../../../src/cli/main';
 import { completionsAt } from '../../../src/engine/assist/completion';
+import { hoverAt } from '../../../src/engine/assist/hover';
 import { emptyFacts } from '../../../src/engine/model/facts';
 import { parseSourceFile } from '../../../src/engine/parse/source-file';
 import { REPO_ROOT } from '../helpers';
@@ -256,5 +257,18 @@ describe('gauges in the editor', () => {
       items.map((item) => `${item.label} (${item.detail})`),
       ['gauge:cpu (gauge, baseline 0.5)', 'gauge:memory-mb (gauge, baseline 600)'],
     );
+  });
+
+  it("hovers a gauge gate with the lint's figures: the regression it catches, the gauge's spread, the false-rollback risk", () => {
+    const text = readFileSync(`${REPO_ROOT}/${GAUGED}`, 'utf8');
+    const file = parseSourceFile('search.release.yaml', text);
+    const hover = hoverAt(file, text.indexOf('metric: gauge:memory-mb') + 'metric: '.length, emptyFacts(), '2026-11-26');
+    assert.ok(hover, 'a hover');
+    assert.match(
+      hover,
+      /Catches a rise to 1\.5 × the bound \(600 → 1,500\) with \*\*100%\*\* probability per 10m window at 5% of 400 rps, its value wandering 5% from window to window \(the default without baseline\.dispersion\.gauges\.memory-mb\)\./,
+    );
+    assert.match(hover, /- bound: 1,000; healthy: 600/);
+    assert.match(hover, /- a healthy release fails it with probability 0% over the stage/);
   });
 });
