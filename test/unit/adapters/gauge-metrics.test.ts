@@ -3,7 +3,7 @@
 // instead of being dropped as opaque or read as an error rate.
 
 import * as assert from 'assert';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FIXTURES, lines, runCli } from '../helpers';
@@ -149,5 +149,17 @@ describe('gauge metrics of Argo Rollouts and Flagger Canaries', function () {
     assert.ok(note, messages(run).join('\n'));
     assert.match(note.message, /looks like a gauge \(its name says memory\).*simulation\.baseline\.gauges\.memory-usage/);
     assert.strictEqual(note.line, 26, "at the metric's name");
+  });
+
+  it('Flagger: a metric Flagger never runs (no templateRef, no query) is no gauge gate, even named after a declared gauge', async () => {
+    configure('    gauges: { memory-usage: 400 }');
+    const canary = path.join(folder, 'podinfo.canary.yaml');
+    const text = readFileSync(canary, 'utf8');
+    const without = text.replace(/ {8}templateRef:\n {10}name: memory-usage\n {10}namespace: istio-system\n/, '');
+    assert.notStrictEqual(without, text);
+    writeFileSync(canary, without);
+    const run = await simulate('podinfo.canary.yaml', 'healthy');
+    assert.deepStrictEqual(Object.values(run.gates), [1, 1, 1, 1, 1]);
+    assert.ok(!run.evaluations.some((row) => row.metric === 'gauge:memory-usage'));
   });
 });

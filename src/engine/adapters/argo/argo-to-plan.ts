@@ -266,7 +266,8 @@ function metricGate(
   const label = `"${metric.name}" of template "${templateName}"`;
   const bound = conditionBound(metric.successCondition, metric.failureCondition);
   const explicit = metricMapping(settings, metric.name, templateName);
-  const mapping = explicit ?? declaredGauge(settings, metric.name);
+  // A job passes or fails on its exit code: it measures no gauge, whatever its name.
+  const mapping = explicit ?? (metric.provider === 'job' ? undefined : declaredGauge(settings, metric.name));
   if (mapping) {
     const missing = undeclaredGauge(settings, mapping);
     if (missing !== undefined) {

@@ -130,10 +130,14 @@ function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems:
   const gates: DraftGate[] = [];
   for (const metric of canaryMetrics(found)) {
     const explicit = metricMapping(settings, metric.name);
-    // A metric named after a declared gauge is that gauge; Flagger's built-in metrics keep their meaning.
+    // A metric named after a declared gauge is that gauge, when Flagger runs a query for it (a templateRef or an inline
+    // query: flagger-metric-unknown reports the others); the built-in metrics keep their meaning.
+    const measured = metric.hasTemplate || metric.hasQuery;
     const mapping =
       explicit ??
-      (metric.name === 'request-success-rate' || metric.name === 'request-duration' ? undefined : declaredGauge(settings, metric.name));
+      (metric.name === 'request-success-rate' || metric.name === 'request-duration' || !measured
+        ? undefined
+        : declaredGauge(settings, metric.name));
     const namePath = [...metric.path, 'name'];
     if (mapping) {
       const missing = undeclaredGauge(settings, mapping);
@@ -174,7 +178,7 @@ function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems:
       } else problems.push({ path: namePath, message: 'request-duration has no thresholdRange.max; it is not simulated.' });
       continue;
     }
-    const hint = metric.min !== undefined || metric.max !== undefined ? gaugeHint(metric.name) : undefined;
+    const hint = measured && (metric.min !== undefined || metric.max !== undefined) ? gaugeHint(metric.name) : undefined;
     if (hint !== undefined) {
       problems.push({
         path: namePath,
