@@ -7,7 +7,7 @@
 import { analysisBlocks, templateKind, templateMetrics, type TemplateLookup } from './argo/rollout-view';
 import { canaryAnalysis, canaryMetrics, intervalMinutes } from './flagger/canary-view';
 import { mappingFromName } from './argo/argo-to-plan';
-import { metricMapping, type AdapterSettings, type MetricMapping } from './settings';
+import { declaredGauge, metricMapping, type AdapterSettings, type MetricMapping } from './settings';
 import { isRecord, kubeDurationMinutes, list, record, resourceNamespace } from './read';
 import { DEFAULT_NAMESPACE } from '../model/resources';
 import type { MetricSources, Signal, SignalQuery } from '../calibrate/sources';
@@ -78,7 +78,7 @@ export function rolloutMetrics(
           label,
           address: substitute(prometheus.address),
           query: substitute(prometheus.query),
-          mapping: metricMapping(settings, metric.name, ref.name) ?? mappingFromName(metric.name),
+          mapping: metricMapping(settings, metric.name, ref.name) ?? declaredGauge(settings, metric.name) ?? mappingFromName(metric.name),
           intervalMinutes: metric.intervalMinutes,
         });
         const unset = [...passed.fromElsewhere, ...defaults.fromElsewhere].filter(
@@ -145,7 +145,7 @@ export function canaryTemplateMetrics(
       label: metric.name,
       address: substitute(provider.address),
       query: substitute(templateSpec.query),
-      mapping: metricMapping(settings, metric.name) ?? mappingFromName(metric.name),
+      mapping: metricMapping(settings, metric.name) ?? declaredGauge(settings, metric.name) ?? mappingFromName(metric.name),
       // Flagger runs a metric every `interval` of its own, else every analysis interval.
       intervalMinutes: kubeDurationMinutes(metric.metric.interval) ?? intervalMinutes(found.analysis),
     });

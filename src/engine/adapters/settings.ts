@@ -10,6 +10,10 @@
 //       success-rate: { metric: errorRate, complement: true }    # bound read from the template's condition
 //       checkout/latency: { metric: latencyP95Ms, scale: 1000 }  # <template>/<metric>: seconds → ms
 //       smoke-test: { metric: errorRate, max: 2% }                # explicit bound
+//       queue-depth: { metric: gauge:queue }                      # a gauge of simulation.baseline.gauges
+//
+// A metric named as a gauge of `simulation.baseline.gauges` (cpu-usage: 0.45) is that gauge without a mapping: the
+// healthy value declared there is what a gauge gate needs, and a metric whose name declares it measures nothing else.
 
 import type { StagegateConfig } from '../config/config';
 import type { Metric } from '../model/plan';
@@ -98,11 +102,38 @@ export function metricMapping(settings: AdapterSettings, metricName: string, tem
   );
 }
 
+/**
+ * A metric named after a gauge of `simulation.baseline.gauges` measures that gauge (its bound read as written, in
+ * the query's unit); `simulation.metrics` still wins, and a name's guess (a success or error rate) comes after.
+ */
+export function declaredGauge(settings: AdapterSettings, metricName: string): MetricMapping | undefined {
+  const gauges = record(settings.baseline?.gauges);
+  if (!gauges || !Object.prototype.hasOwnProperty.call(gauges, metricName) || typeof gauges[metricName] !== 'number') return undefined;
+  return { metric: `gauge:${metricName}`, complement: false, scale: 1 };
+}
+
+/** For a mapping to a gauge that `simulation.baseline.gauges` does not declare: the gauge's name (the gate cannot be judged). */
+export function undeclaredGauge(settings: AdapterSettings, mapping: MetricMapping): string | undefined {
+  if (!mapping.metric.startsWith('gauge:')) return undefined;
+  const name = mapping.metric.slice('gauge:'.length);
+  const gauges = record(settings.baseline?.gauges);
+  return gauges && Object.prototype.hasOwnProperty.call(gauges, name) && typeof gauges[name] === 'number' ? undefined : name;
+}
+
+/** Names that say a metric is a resource or a backlog rather than a rate of requests: a hint, never a mapping. */
+const GAUGE_NAME =
+  /cpu|memory|\bmem\b|heap|queue|backlog|\blag\b|saturation|utili[sz]ation|connections|threads|goroutines|disk|inflight|in-flight/i;
+
+/** What a metric's name suggests it measures, when that is a gauge: the word that says so. */
+export function gaugeHint(metricName: string): string | undefined {
+  return GAUGE_NAME.exec(metricName)?.[0];
+}
+
 function readMapping(raw: unknown): MetricMapping | string {
   const entry = record(raw);
-  if (!entry) return 'must be { metric: errorRate | latencyP95Ms | kpi:<name>, … }.';
-  if (typeof entry.metric !== 'string' || !/^(errorRate|latencyP95Ms|kpi:.+)$/.test(entry.metric))
-    return 'metric must be errorRate, latencyP95Ms or kpi:<name>.';
+  if (!entry) return 'must be { metric: errorRate | latencyP95Ms | kpi:<name> | gauge:<name>, … }.';
+  if (typeof entry.metric !== 'string' || !/^(errorRate|latencyP95Ms|(kpi|gauge):.+)$/.test(entry.metric))
+    return 'metric must be errorRate, latencyP95Ms, kpi:<name> or gauge:<name>.';
   const mapping: MetricMapping = { metric: entry.metric as Metric, complement: entry.complement === true, scale: 1 };
   for (const key of ['max', 'min', 'maxIncrease', 'minRatio'] as const) {
     if (entry[key] === undefined) continue;

@@ -10,7 +10,7 @@ import { isRecord } from '../values';
 import { daysBetween } from '../model/dates';
 import { baselineView, formatCount, formatPercent, planSchedule, stageViews, trafficView } from '../model/plan-view';
 import { gateStatistics } from '../stats/gate-power';
-import { describeCells, describeProfile, describeExposure, describeValue } from '../stats/gate-text';
+import { describeCells, describeGaugeSpread, describeProfile, describeExposure, describeValue } from '../stats/gate-text';
 import { formatMinutes } from '../model/units';
 
 export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts, today: string, targetPower = 0.8): string | undefined {
@@ -46,7 +46,7 @@ export function hoverAt(file: SourceFile, offset: number, facts: WorkspaceFacts,
         const lines = [
           `**Gate on \`${gate.metric}\`** in stage \`${stage.name}\``,
           '',
-          `Catches ${stats.regressionLabel}${stats.metric === 'latencyP95Ms' ? '' : ` (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`} with **${formatPercent(stats.detectionProbability)}** probability per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)}${describeCells(stats)}${describeProfile(stats)}.`,
+          `Catches ${stats.regressionLabel}${stats.metric === 'latencyP95Ms' ? '' : ` (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)})`} with **${formatPercent(stats.detectionProbability)}** probability per ${formatMinutes(stats.windowMinutes)} window ${describeExposure(stage, value)}${describeCells(stats)}${describeProfile(stats)}${describeGaugeSpread(stats, gate.metric ?? '')}.`,
           '',
           `- about ${formatCount(stats.requestsPerWindow)} new-version requests per window, ${stats.evaluations} evaluation${stats.evaluations === 1 ? '' : 's'} in the stage`,
           `- bound: ${describeValue(stats, stats.threshold)}; healthy: ${describeValue(stats, stats.healthy)}`,

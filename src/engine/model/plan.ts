@@ -91,6 +91,7 @@ export interface Scenario {
   gaugeMultiplier?: number;
   gaugeGrowthPerHour?: number;
   gaugeLimit?: number;
+  restartMinutes?: number;
 }
 
 export interface ReleasePlan {

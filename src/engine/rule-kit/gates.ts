@@ -40,7 +40,7 @@ export function boundRange(context: DocumentContext, stage: StageView, gate: Gat
 
 function bindingBound(gate: GateView, stats: GateStatistics): 'max' | 'min' | 'maxIncrease' | 'minRatio' {
   const same = (value: number | undefined) => value !== undefined && Math.abs(value - stats.threshold) < 1e-12;
-  if (stats.metric === 'kpi') return same(gate.min) ? 'min' : 'minRatio';
+  if (stats.metric === 'kpi' || stats.lowerBound) return same(gate.min) ? 'min' : 'minRatio';
   return same(gate.max) ? 'max' : 'maxIncrease';
 }
 

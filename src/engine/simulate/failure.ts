@@ -46,32 +46,47 @@ export function scheduleFailure(compiled: CompiledPlan, scenario: ResolvedScenar
   }
   const initialRate = failure.errorRate ?? plan.baseline.errorRate;
   const growthPerStep = (failure.errorRateGrowthPerHour * stepMinutes) / 60;
-  const { gaugeMultiplier, gaugeGrowthPerHour, gaugeLimit, restartErrorRate } = failure;
+  const { gaugeMultiplier, gaugeGrowthPerHour, gaugeLimit, restartErrorRate, restartMinutes } = failure;
   const limit = gaugeLimit ?? Number.POSITIVE_INFINITY;
+  // memory-leak: the (mean) gauge climbs from its start to the limit in `leakMinutes`; the instances then restart,
+  // failing requests for `restartMinutes`, and come back with the gauge at its start, to climb again: a saw-tooth of
+  // period leakMinutes + restartMinutes. A start already at the limit restarts without end (a crash loop).
+  const mean = failure.gauge === null ? 0 : plan.baseline.gauges[failure.gauge];
+  const leaking = restartErrorRate !== null && gaugeLimit !== null;
+  const leakMinutes = !leaking
+    ? Number.POSITIVE_INFINITY
+    : mean * gaugeMultiplier >= gaugeLimit
+      ? 0
+      : gaugeGrowthPerHour > 0
+        ? ((gaugeLimit - mean * gaugeMultiplier) / gaugeGrowthPerHour) * 60
+        : Number.POSITIVE_INFINITY;
+  const cycleMinutes = leakMinutes + restartMinutes;
+  /** Minutes into the current climb (since the failure started or the last restart ended), or -1 while restarting. */
+  const climbMinutes = (minute: number): number => {
+    const elapsed = Math.max(0, minute - failure.startMinute);
+    if (!Number.isFinite(leakMinutes)) return elapsed;
+    if (leakMinutes === 0) return -1;
+    const phase = elapsed % cycleMinutes;
+    return phase >= leakMinutes - 1e-9 ? -1 : phase;
+  };
   // The rise is added to the window's healthy value, so the current version's drift moves the failing one too.
   const gaugeAt = (minute: number, healthy: number) => {
-    const hours = Math.max(0, minute - failure.startMinute) / 60;
-    return Math.min(limit, healthy * gaugeMultiplier + gaugeGrowthPerHour * hours);
+    const climb = climbMinutes(minute);
+    // Restarted instances come back with the gauge at its start.
+    if (climb < 0) return Math.min(limit, healthy * gaugeMultiplier);
+    return Math.min(limit, healthy * gaugeMultiplier + (gaugeGrowthPerHour * climb) / 60);
   };
-  // memory-leak: the first step whose start finds the (mean) gauge at its limit; restarts fail requests from then on.
-  const mean = failure.gauge === null ? 0 : plan.baseline.gauges[failure.gauge];
-  const restartStep =
-    restartErrorRate !== null && gaugeLimit !== null
-      ? gaugeGrowthPerHour > 0 || mean * gaugeMultiplier >= gaugeLimit
-        ? startStep +
-          Math.max(0, Math.ceil(((Math.max(0, gaugeLimit - mean * gaugeMultiplier) / (gaugeGrowthPerHour || 1)) * 60) / stepMinutes - 1e-9))
-        : Number.POSITIVE_INFINITY
-      : null;
   let errorRateAt: (step: number) => number = () => initialRate;
-  if (restartStep !== null) errorRateAt = (step) => (step >= restartStep ? (restartErrorRate as number) : plan.baseline.errorRate);
+  // A step fails at the restarts' rate when its start falls in a restart.
+  if (leaking) errorRateAt = (step) => (climbMinutes(step * stepMinutes) < 0 ? (restartErrorRate as number) : plan.baseline.errorRate);
   else if (growthPerStep > 0) errorRateAt = (step) => Math.min(1, initialRate + growthPerStep * (step - startStep));
   return {
     startStep,
     endStep,
     inScope,
     scopeShare,
-    changesErrors: failure.errorRate !== null || growthPerStep > 0 || restartStep !== null,
-    growing: growthPerStep > 0 || restartStep !== null,
+    changesErrors: failure.errorRate !== null || growthPerStep > 0 || (leaking && Number.isFinite(leakMinutes)),
+    growing: growthPerStep > 0 || (leaking && Number.isFinite(leakMinutes)),
     errorRateAt,
     latencyMultiplier: failure.latencyMultiplier,
     kpiIndex: failure.kpi === null ? -1 : compiled.kpiNames.indexOf(failure.kpi),

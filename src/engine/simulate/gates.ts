@@ -7,7 +7,7 @@
 // errors or KPI successes are drawn once.
 
 import type { Cell, CompiledGate, CompiledPlan, CompiledStage } from './compile';
-import { betaParameters, latencyLogSpread } from '../stats/dispersion';
+import { betaParameters, DEFAULT_GAUGE_SPREAD, latencyLogSpread } from '../stats/dispersion';
 import { sampleP95 } from './latency';
 import type { RandomSource } from './random';
 import type { GateVerdict } from './result';
@@ -35,9 +35,6 @@ export interface Window {
   kpiRates: Float64Array;
   latencyFactor: number;
 }
-
-/** Relative standard deviation of a gauge from window to window without baseline.dispersion.gauges. */
-export const DEFAULT_GAUGE_SPREAD = 0.05;
 
 export function createWindow(segmentCount: number, kpiCount: number, maxCells: number, gaugeCount = 0): Window {
   const make = () => new Float64Array(segmentCount);

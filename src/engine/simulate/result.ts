@@ -139,6 +139,11 @@ interface PlanFacts {
   gated: boolean;
   /** Gates modelled per stage, by stage name (as detectionByStage); opaque metrics are not gates. */
   gates: Record<string, number>;
+  /**
+   * The rollout's start that traffic.profile was laid from (ISO 8601 to the minute, `2026-12-07T09:00Z`): given
+   * with `start`, else the clock's. Null for a plan without a profile, whose output does not depend on when it starts.
+   */
+  start: string | null;
   notes: SimulationNote[];
 }
 

@@ -40,9 +40,11 @@ export const SCENARIO_DEFAULTS = {
   /** memory-leak: the first gauge grows by this fraction of its baseline per hour up to baseline × the limit multiplier; */
   memoryLeakGrowthPerHourOfBaseline: 0.5,
   memoryLeakLimitMultiplier: 2,
-  /** then restarts fail this many times the baseline's requests, and at least the minimum rate. */
+  /** then restarts fail this many times the baseline's requests, and at least the minimum rate, for this long; the
+   *  gauge then starts again from its baseline (a saw-tooth). */
   memoryLeakRestartMultiplier: 5,
   memoryLeakRestartMinRate: 0.01,
+  memoryLeakRestartMinutes: 5,
 } as const;
 
 /** What a scenario does while it is active. */
@@ -68,8 +70,10 @@ interface Failure {
   gaugeGrowthPerHour: number;
   /** The gauge's value at which the new version restarts; null: no limit. */
   gaugeLimit: number | null;
-  /** memory-leak: the new version's error rate once the gauge reached its limit; null: unchanged. */
+  /** memory-leak: the new version's error rate while it restarts, once the gauge reached its limit; null: unchanged. */
   restartErrorRate: number | null;
+  /** memory-leak: how long a restart fails requests before the gauge climbs again from its start; 0 otherwise. */
+  restartMinutes: number;
   /** dependency-outage: the current version degrades the same way, so the failure is not the new version's. */
   affectsCurrentVersion: boolean;
 }
@@ -156,6 +160,7 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   const gaugeMultiplier = number('gaugeMultiplier', (value) => value > 0, 'a number greater than 0');
   const gaugeGrowth = number('gaugeGrowthPerHour', (value) => value >= 0, 'a number, 0 or more');
   const gaugeLimitRaw = number('gaugeLimit', (value) => value > 0, 'a number greater than 0');
+  const restartMinutesRaw = number('restartMinutes', (value) => value > 0, 'a number of minutes greater than 0');
 
   const baseline = plan.baseline;
   const kpiNames = Object.keys(baseline.kpis);
@@ -225,6 +230,7 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
   let gaugeGrowthPerHour = gaugeGrowth ?? 0;
   let gaugeLimit: number | null = gaugeLimitRaw ?? null;
   let restartErrorRate: number | null = null;
+  let restartMinutes = 0;
   if (
     gaugeMultiplier !== undefined ||
     gaugeGrowth !== undefined ||
@@ -294,6 +300,7 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
       // Restarts fail requests from the moment the gauge reaches its limit; an error rate the scenario sets wins.
       restartErrorRate =
         newErrorRate ?? Math.min(1, Math.max(baseline.errorRate * d.memoryLeakRestartMultiplier, d.memoryLeakRestartMinRate));
+      restartMinutes = restartMinutesRaw ?? d.memoryLeakRestartMinutes;
       newErrorRate = null;
       break;
     }
@@ -320,6 +327,7 @@ function resolveScenario(plan: ReleasePlan, raw: Scenario, problems: PlanProblem
     gaugeGrowthPerHour,
     gaugeLimit,
     restartErrorRate,
+    restartMinutes,
     // A failure the new version is not to blame for hits the current version too.
     affectsCurrentVersion: !newVersionAtFault(kind),
   };
@@ -359,7 +367,7 @@ function describe(plan: ReleasePlan, kind: ScenarioKind, failure: Failure): stri
       );
     if (failure.restartErrorRate !== null && failure.gaugeLimit !== null)
       effects.push(
-        `at ${shortNumber(failure.gaugeLimit)} it restarts and fails ${percent(failure.restartErrorRate)} of requests (baseline ${percent(plan.baseline.errorRate)})`,
+        `at ${shortNumber(failure.gaugeLimit)} it restarts, failing ${percent(failure.restartErrorRate)} of requests (baseline ${percent(plan.baseline.errorRate)}) for ${shortNumber(failure.restartMinutes)} minutes, then ${failure.gaugeGrowthPerHour > 0 && mean * failure.gaugeMultiplier < failure.gaugeLimit ? `grows again from ${shortNumber(mean * failure.gaugeMultiplier)}` : 'restarts again'}`,
       );
   }
   const scope = failure.segment ? ` in ${segmentLabel(failure.segment)}` : '';

@@ -25,6 +25,9 @@ export function betaParameters(mean: number, rho: number): { a: number; b: numbe
   return { a: mean * scale, b: (1 - mean) * scale };
 }
 
+/** Relative standard deviation of a gauge from window to window without baseline.dispersion.gauges. */
+export const DEFAULT_GAUGE_SPREAD = 0.05;
+
 /** Log-spread of the latency factor for a relative standard deviation. */
 export function latencyLogSpread(relativeSd: number): number {
   return relativeSd > 0 ? Math.sqrt(Math.log(1 + relativeSd * relativeSd)) : 0;

@@ -21,11 +21,18 @@
 // - latencyP95Ms: a window's p95 exceeds T exactly when more than 5% of its requests are slower than T.
 //   The share slower than T comes from a log-normal (σ = 0.5) fit to the baseline p95, as in the simulator;
 //   a relative bound uses the baseline p95 (its own noise is ignored).
+// - gauge:<name>: not counted from requests. Each window each version shows its own value, log-normal around
+//   baseline.gauges.<name> with the relative standard deviation baseline.dispersion.gauges.<name> (0.05 when
+//   absent), as the simulator draws it; judged on all traffic only, so a window trips with the same probability
+//   whatever its traffic. A relative bound compares with the current version's own draw that window (the plan's
+//   value when the current version serves nothing), so the lint integrates over that draw.
 // The regression each gate should catch: the error rate (or KPI failures) doubling, or rising to 1.5 × the
-// bound if that is higher; for latency, 10% of requests slower than the bound (twice what a p95 allows).
+// bound if that is higher; for latency, 10% of requests slower than the bound (twice what a p95 allows); for a
+// gauge, the new version's value × 1.5 (resource-regression's default), or × what brings the healthy value to 1.5 ×
+// the bound if that is more (for a lower bound, the bound ÷ 1.5).
 
 import { binomialUpperTail, normalCdf } from './binomial';
-import { latencyStrata, rateStrata } from './dispersion';
+import { DEFAULT_GAUGE_SPREAD, latencyLogSpread, latencyStrata, rateStrata } from './dispersion';
 import {
   DEFAULT_SCHEDULE,
   hasBound,
@@ -55,7 +62,7 @@ interface GateCell {
 }
 
 export interface GateStatistics {
-  metric: 'errorRate' | 'latencyP95Ms' | 'kpi';
+  metric: 'errorRate' | 'latencyP95Ms' | 'kpi' | 'gauge';
   /** New-version requests per window over all of the stage's traffic. */
   requestsPerWindow: number;
   windowMinutes: number;
@@ -76,6 +83,10 @@ export interface GateStatistics {
   scaleForTarget?: number;
   /** With traffic.profile: the assumed rollout start (minutes since Monday 00:00 UTC) and the first window's factor. */
   profile?: { startMinuteOfWeek: number; factor: number };
+  /** Gauge gates: the gauge's relative standard deviation from window to window, and whether it came from the plan. */
+  gaugeSpread?: { relativeSd: number; given: boolean };
+  /** Whether `threshold` is a lower bound (min, minRatio): a KPI's, or a gauge's that must not fall. */
+  lowerBound?: boolean;
 }
 
 /** A bound on the failure rate f of the new version: it trips when f > intercept + slope × (current version's f). */
@@ -120,6 +131,7 @@ export function gateStatistics(
   const n = Math.floor(expected.newVersion);
   // Absurd traffic (beyond what a number of requests can mean) is the schema's and the simulator's to report.
   if (n < 1 || !Number.isSafeInteger(n)) return undefined;
+  if (gate.metric.startsWith('gauge:')) return gaugeStatistics(gate, baseline, expected.currentVersion, windows, profile, factors[0], n);
   // Cells of a window `scale` times the first one's length (a longer last window, or more traffic for the remedy).
   const cellsAt = (scale: number): GateCell[] => {
     const requests = expected.newVersion * scale;
@@ -246,6 +258,79 @@ export function gateStatistics(
     );
   }
   return undefined;
+}
+
+/** A gauge gate's statistics (see the header): the same every window, traffic aside. */
+function gaugeStatistics(
+  gate: GateView,
+  baseline: BaselineView,
+  currentRequests: number,
+  windows: number[],
+  profile: PlanSchedule['profile'],
+  firstFactor: number,
+  requestsPerWindow: number,
+): GateStatistics | undefined {
+  const name = (gate.metric as string).slice('gauge:'.length);
+  const mean = baseline.gauges[name];
+  // An undeclared gauge is gate-unknown-gauge's; a mean of 0 or below has no log-normal spread around it.
+  if (mean === undefined || !(mean > 0)) return undefined;
+  const given = (baseline.dispersion.gauges[name] ?? 0) > 0;
+  const relativeSd = given ? baseline.dispersion.gauges[name] : DEFAULT_GAUGE_SPREAD;
+  const spread = latencyLogSpread(relativeSd);
+  // The current version's value is measured when it serves requests that window; else the plan's mean is the reference.
+  const measured = Math.floor(currentRequests) >= 1;
+  const boundsAt = (reference: number) => {
+    let upper = Infinity;
+    let lower = -Infinity;
+    if (gate.max !== undefined) upper = gate.max;
+    if (gate.maxIncrease !== undefined) upper = Math.min(upper, reference * (1 + gate.maxIncrease));
+    if (gate.min !== undefined) lower = gate.min;
+    if (gate.minRatio !== undefined) lower = Math.max(lower, reference * gate.minRatio);
+    return { upper, lower };
+  };
+  const relative = gate.maxIncrease !== undefined || gate.minRatio !== undefined;
+  const references = relative && measured ? latencyStrata(relativeSd) : [{ value: 1, mass: 1 }];
+  // P(value > bound) for the new version's value mean × factor × X, X log-normal of mean 1.
+  const above = (bound: number, factor: number) =>
+    bound <= 0 ? 1 : 1 - normalCdf((Math.log(bound / (mean * factor)) + (spread * spread) / 2) / spread);
+  const below = (bound: number, factor: number) =>
+    bound <= 0 ? 0 : normalCdf((Math.log(bound / (mean * factor)) + (spread * spread) / 2) / spread);
+  const tripAt = (factor: number) =>
+    references.reduce((sum, { value, mass }) => {
+      const { upper, lower } = boundsAt(mean * value);
+      const trip =
+        lower >= upper ? 1 : Math.min(1, (upper < Infinity ? above(upper, factor) : 0) + (lower > -Infinity ? below(lower, factor) : 0));
+      return sum + mass * trip;
+    }, 0);
+  const { upper, lower } = boundsAt(mean);
+  const lowerBound = upper === Infinity;
+  const threshold = lowerBound ? lower : upper;
+  const regressed = lowerBound ? Math.min(mean / 1.5, threshold / 1.5) : Math.max(mean * 1.5, threshold * 1.5);
+  const perWindow = tripAt(1);
+  return {
+    metric: 'gauge',
+    requestsPerWindow,
+    windowMinutes: windows[0],
+    evaluations: windows.length,
+    cells: [{ label: 'all traffic', requests: requestsPerWindow, baselineRequests: Math.floor(currentRequests), requestsSpread: 0 }],
+    threshold,
+    healthy: mean,
+    regressed,
+    regressionLabel: lowerBound
+      ? regressed === mean / 1.5
+        ? 'a fall by a third'
+        : 'a fall to the bound ÷ 1.5'
+      : regressed === mean * 1.5
+        ? 'a rise of 1.5×'
+        : 'a rise to 1.5 × the bound',
+    detectionProbability: tripAt(regressed / mean),
+    falseRollbackPerWindow: perWindow,
+    falseRollbackPerStage: 1 - (1 - perWindow) ** windows.length,
+    baselineBreaksBound: lowerBound ? mean < threshold - 1e-12 : mean > threshold + 1e-12,
+    gaugeSpread: { relativeSd, given },
+    ...(lowerBound ? { lowerBound } : {}),
+    ...(profile ? { profile: { startMinuteOfWeek: profile.startMinuteOfWeek, factor: firstFactor } } : {}),
+  };
 }
 
 function clampRate(rate: number): number {

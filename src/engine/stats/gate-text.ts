@@ -11,7 +11,22 @@ export function describeCells(stats: GateStatistics): string {
 }
 
 export function describeValue(stats: GateStatistics, value: number): string {
+  if (stats.metric === 'gauge') return describeGauge(value);
   return stats.metric === 'latencyP95Ms' ? `${Math.round(value)} ms` : formatPercent(value);
+}
+
+/** A gauge's value in its own unit, which the plan does not name: three significant digits, grouped. */
+function describeGauge(value: number): string {
+  const rounded = Number(value.toPrecision(3));
+  return Math.abs(rounded) >= 1000 ? rounded.toLocaleString('en-US') : String(rounded);
+}
+
+/** ", its value wandering 5% from window to window (the default without baseline.dispersion.gauges.cpu)". */
+export function describeGaugeSpread(stats: GateStatistics, metric: string): string {
+  if (!stats.gaugeSpread) return '';
+  const { relativeSd, given } = stats.gaugeSpread;
+  const key = `baseline.dispersion.gauges.${metric.slice('gauge:'.length)}`;
+  return `, its value wandering ${formatPercent(relativeSd)} from window to window (${given ? key : `the default without ${key}`})`;
 }
 
 /** "at 1% of 1,200 rps" or "on internal traffic (2% of 1,200 rps)". */

@@ -236,6 +236,10 @@ function configuredNotes(config: StagegateConfig, resource: unknown): SourceProb
     .map((key) => [key, fromConfig('baseline', key)] as const)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key} ${String(value)}`);
+  // Gauges have no annotation: declared under simulation.baseline.gauges, they are the configuration's.
+  const gauges = used.baseline?.gauges;
+  if (typeof gauges === 'object' && gauges !== null && !Array.isArray(gauges))
+    for (const [name, value] of Object.entries(gauges)) if (typeof value === 'number') baseline.push(`gauge:${name} ${String(value)}`);
   if (baseline.length > 0)
     notes.push({
       path: at,

@@ -68,4 +68,29 @@ describe('metric sources of Rollouts and Canaries', () => {
     assert.strictEqual(derived.sources, undefined);
     assert.match(derived.problems[0], /^errors\/error-rate: \{\{args\.service\}\}, \{\{args\.token\}\} is not given by the resource/);
   });
+
+  it('a metric named after a gauge of simulation.baseline.gauges gives that gauge, as the simulated gate reads it', () => {
+    const template = {
+      spec: {
+        metrics: [
+          { name: 'success-rate', interval: '5m', provider: { prometheus: { address: 'http://p:9090', query: 'sum(ok) / sum(all)' } } },
+          { name: 'cpu-usage', interval: '5m', provider: { prometheus: { query: 'sum(rate(cpu[5m])) / sum(limits)' } } },
+        ],
+      },
+    };
+    const rollout = {
+      spec: { strategy: { canary: { steps: [{ setWeight: 10 }, { analysis: { templates: [{ templateName: 'health' }] } }] } } },
+    };
+    const config = { ...defaultConfig('2026-01-01'), simulation: { baseline: { gauges: { 'cpu-usage': 0.5 } } } };
+    const { metrics } = rolloutMetrics(rollout, () => ({ template }), adapterSettings(config));
+    assert.deepStrictEqual(
+      metrics.map((metric) => metric.mapping?.metric),
+      ['errorRate', 'gauge:cpu-usage'],
+    );
+    const { sources } = signalsFromMetrics(metrics, undefined);
+    assert.ok(
+      sources?.queries.some((query) => query.signal === 'gauge:cpu-usage' && query.query === 'sum(rate(cpu[5m])) / sum(limits)'),
+      JSON.stringify(sources?.queries),
+    );
+  });
 });

@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import { main } from '../../../src/cli/main';
 import { completionsAt } from '../../../src/engine/assist/completion';
+import { hoverAt } from '../../../src/engine/assist/hover';
 import { emptyFacts } from '../../../src/engine/model/facts';
 import { parseSourceFile } from '../../../src/engine/parse/source-file';
 import { REPO_ROOT } from '../helpers';
@@ -14,6 +15,8 @@ const DIR = 'test/fixtures/simulate/gauges';
 const GAUGED = `${DIR}/gauged.release.yaml`;
 /** The same plan with its gauge gates removed: only the error rate is gated. */
 const UNGAUGED = `${DIR}/ungauged.release.yaml`;
+/** One 6-hour canary whose error and memory bounds a leak never reaches: the run shows the whole saw-tooth. */
+const LEAK_WATCH = `${DIR}/leak-watch.release.yaml`;
 const SEEDS = ['1', '2', '3', '4', '5'];
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -72,10 +75,67 @@ describe('gauges in plans and the simulator', function () {
     // 600 growing by 300 per hour reaches the default limit of 1200 at minute 120.
     for (const seed of SEEDS) {
       const result = await simulate(UNGAUGED, 'memory-leak', seed);
-      assert.match(result.description, /memory-mb grows by 300 per hour from 600 up to 1200; at 1200 it restarts and fails 1%/);
+      assert.match(
+        result.description,
+        /memory-mb grows by 300 per hour from 600 up to 1200; at 1200 it restarts, failing 1% of requests \(baseline 0\.2%\) for 5 minutes, then grows again from 600/,
+      );
       assert.strictEqual(result.detection?.metric, 'errorRate', seed);
       assert.ok(result.detection.minute > 120, `caught at minute ${result.detection.minute}`);
       assert.ok(result.blastRadius.failedRequests > 0, seed);
+    }
+  });
+
+  it('memory-leak: at its limit the gauge restarts from its baseline and climbs again (a saw-tooth); requests fail only while restarting', async () => {
+    // 600 + 300 per hour reaches 1200 at minute 120; restarts fail requests for 5 minutes; the gauge climbs again from
+    // minute 125, so a cycle is 125 minutes: restarts at minutes 120–124, 245–249 and 370–374 of the 6-hour canary.
+    interface LeakRun extends Run {
+      evaluations: { minute: number; metric: string; all: { canary: number | null } }[];
+      timeline: { minute: number; failedRequests: number }[];
+    }
+    for (const seed of SEEDS) {
+      const result = (await simulate(LEAK_WATCH, 'memory-leak', seed)) as LeakRun;
+      assert.strictEqual(result.outcome, 'completed', seed);
+      const failing = result.timeline.filter((step) => step.failedRequests > 0).map((step) => step.minute);
+      const restarting = (minute: number) => [120, 245, 370].some((start) => minute >= start && minute < start + 5);
+      assert.ok(failing.length > 0 && failing.every(restarting), `requests failed at minutes ${failing.join(', ')}`);
+      assert.ok(
+        result.timeline.filter((step) => restarting(step.minute)).every((step) => step.failedRequests > 0),
+        seed,
+      );
+      const memory = new Map(
+        result.evaluations.filter((row) => row.metric === 'gauge:memory-mb').map((row) => [row.minute, row.all.canary as number]),
+      );
+      // Climbing, near the limit, then back near the baseline after the restart, and climbing again.
+      assert.ok(memory.get(60)! > 800 && memory.get(60)! < 1000, `minute 60: ${memory.get(60)}`);
+      assert.ok(memory.get(110)! > 1000, `minute 110: ${memory.get(110)}`);
+      assert.ok(memory.get(130)! < 700, `minute 130, after the restart: ${memory.get(130)}`);
+      assert.ok(memory.get(240)! > 1000, `minute 240: ${memory.get(240)}`);
+      assert.ok(memory.get(250)! < 700, `minute 250, after the second restart: ${memory.get(250)}`);
+    }
+    const args = ['simulate', LEAK_WATCH, '--scenario', 'memory-leak', '--seed', '3', '--format', 'json'];
+    assert.strictEqual((await run(...args)).stdout, (await run(...args)).stdout);
+  });
+
+  it('memory-leak: restartMinutes sets how long a restart fails requests', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('fs');
+    const { tmpdir } = await import('os');
+    const path = await import('path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gauges-'));
+    try {
+      const text = readFileSync(`${REPO_ROOT}/${LEAK_WATCH}`, 'utf8').replace(
+        'rollback:',
+        'scenarios:\n  oom: { kind: memory-leak, gaugeGrowthPerHour: 600, restartMinutes: 2 }\nrollback:',
+      );
+      writeFileSync(path.join(dir, 'p.release.yaml'), text);
+      const { code, stdout, stderr } = await run('simulate', path.join(dir, 'p.release.yaml'), '--scenario', 'oom', '--format', 'json');
+      assert.strictEqual(code, 0, stderr);
+      const result = JSON.parse(stdout) as Run & { timeline: { minute: number; failedRequests: number }[] };
+      assert.match(result.description, /for 2 minutes, then grows again from 600/);
+      // 600 per hour: the limit at minute 60, restarts at 60–61, 122–123, 184–185, …
+      const failing = result.timeline.filter((step) => step.failedRequests > 0).map((step) => step.minute);
+      assert.deepStrictEqual(failing.slice(0, 6), [60, 61, 122, 123, 184, 185]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -131,6 +191,35 @@ describe('gauges in plans and the simulator', function () {
     assert.ok(notes.includes('Stage canary-5: gate gauge:cpu is skipped, its gauge is not in baseline.gauges.'), notes.join('\n'));
   });
 
+  it('check judges gauge gates with the simulator model: a bound the healthy gauge breaks, at the binding bound', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('fs');
+    const { tmpdir } = await import('os');
+    const path = await import('path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gauges-'));
+    try {
+      const text = readFileSync(`${REPO_ROOT}/${GAUGED}`, 'utf8')
+        .replace('    memory-mb: 600', '    memory-mb: 600\n    conns: 1200')
+        .replace(
+          '      - { metric: gauge:memory-mb, max: 1000 }',
+          '      - { metric: gauge:memory-mb, max: 500 }\n      - { metric: gauge:conns, minRatio: 1.1 }',
+        );
+      writeFileSync(path.join(dir, 'p.release.yaml'), text);
+      const { stdout } = await run('check', path.join(dir, 'p.release.yaml'), '--format', 'json');
+      const rows = (JSON.parse(stdout) as { ruleId: string; line: number; column: number; message: string }[]).filter(
+        (row) => row.ruleId === 'gate-threshold-below-baseline',
+      );
+      assert.deepStrictEqual(
+        rows.map((row) => `${row.line}:${row.column} ${row.message.replace(/ fails it with .*/, '')}`),
+        [
+          '25:41 Gate on gauge:memory-mb in stage "canary-5" has max 500, but the healthy current version runs at 600: a release with no regression',
+          '26:42 Gate on gauge:conns in stage "canary-5" has minRatio 1.1 (a bound of 1,320), but the healthy current version runs at 1,200: a release with no regression',
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the schema rejects a negative gauge dispersion, a scenario gauge multiplier of 0 and a misspelt gauge metric', async () => {
     const { writeFileSync, mkdtempSync, rmSync } = await import('fs');
     const { tmpdir } = await import('os');
@@ -168,5 +257,18 @@ describe('gauges in the editor', () => {
       items.map((item) => `${item.label} (${item.detail})`),
       ['gauge:cpu (gauge, baseline 0.5)', 'gauge:memory-mb (gauge, baseline 600)'],
     );
+  });
+
+  it("hovers a gauge gate with the lint's figures: the regression it catches, the gauge's spread, the false-rollback risk", () => {
+    const text = readFileSync(`${REPO_ROOT}/${GAUGED}`, 'utf8');
+    const file = parseSourceFile('search.release.yaml', text);
+    const hover = hoverAt(file, text.indexOf('metric: gauge:memory-mb') + 'metric: '.length, emptyFacts(), '2026-11-26');
+    assert.ok(hover, 'a hover');
+    assert.match(
+      hover,
+      /Catches a rise to 1\.5 × the bound \(600 → 1,500\) with \*\*100%\*\* probability per 10m window at 5% of 400 rps, its value wandering 5% from window to window \(the default without baseline\.dispersion\.gauges\.memory-mb\)\./,
+    );
+    assert.match(hover, /- bound: 1,000; healthy: 600/);
+    assert.match(hover, /- a healthy release fails it with probability 0% over the stage/);
   });
 });

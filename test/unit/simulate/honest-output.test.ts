@@ -108,8 +108,9 @@ describe('simulate says when a plan has no modelled gate', () => {
     assert.strictEqual(summary.detectionRate, 0);
     const rows = matrix.scenarios as Record<string, unknown>[];
     assert.ok(rows.length >= 4);
-    for (const row of rows) assert.ok(!('gated' in row) && !('gates' in row) && !('notes' in row), String(row.scenario));
-    assert.deepStrictEqual(Object.keys(matrix), ['plan', 'runs', 'seed', 'gated', 'gates', 'scenarios', 'notes']);
+    for (const row of rows)
+      assert.ok(!('gated' in row) && !('gates' in row) && !('start' in row) && !('notes' in row), String(row.scenario));
+    assert.deepStrictEqual(Object.keys(matrix), ['plan', 'runs', 'seed', 'gated', 'gates', 'start', 'scenarios', 'notes']);
   });
 
   it('a Flagger Canary whose metrics all come from templateRefs is not gated; each metric has its note at its name', async () => {

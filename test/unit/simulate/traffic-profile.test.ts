@@ -98,6 +98,37 @@ describe('traffic.profile.hourOfWeek', () => {
     );
   });
 
+  it('records the start as a field of every JSON output (one run, --runs, --all-scenarios), given or now', async () => {
+    const outputs = async (folder: string, ...extra: string[]) =>
+      Promise.all(
+        [
+          ['--scenario', 'healthy'],
+          ['--scenario', 'healthy', '--runs', '5'],
+          ['--all-scenarios', '--runs', '5'],
+        ].map(async (mode) => {
+          const result = await runCli(['simulate', 'diurnal.release.yaml', ...mode, '--format', 'json', ...extra], folder);
+          assert.strictEqual(result.code, 0, result.stderr);
+          return JSON.parse(result.stdout) as { start: string | null; gates: unknown };
+        }),
+      );
+    for (const output of await outputs(profiled, '--start', '2026-12-06T04:37+02:00')) {
+      assert.strictEqual(output.start, '2026-12-06T02:37Z');
+      // Beside the plan's other facts, before what happened.
+      const keys = Object.keys(output);
+      assert.strictEqual(keys.indexOf('start'), keys.indexOf('gates') + 1, keys.join(', '));
+    }
+    const before = Math.floor(Date.now() / 60_000) * 60_000;
+    const now = await outputs(profiled);
+    const after = Date.now();
+    for (const output of now) {
+      assert.match(output.start ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
+      const time = Date.parse(output.start!);
+      assert.ok(time >= before && time <= after, `${output.start} is the time of the run`);
+    }
+    // Without a profile the start changes nothing, and there is none to record.
+    for (const output of await outputs(folderWith(plan(false)), '--start', '2026-12-06T04:00Z')) assert.strictEqual(output.start, null);
+  });
+
   it('leaves a plan without a profile as it was: --start changes nothing', async () => {
     const flat = folderWith(plan(false));
     const without = await simulate(flat);

@@ -14,7 +14,15 @@ import {
   type SourceBound,
 } from '../to-plan';
 import { annotation, formatDuration, isRecord, kubeDurationMinutes, list, numberOf, record, resourceName } from '../read';
-import { ANNOTATIONS, metricMapping, type AdapterSettings, type MetricMapping } from '../settings';
+import {
+  ANNOTATIONS,
+  declaredGauge,
+  gaugeHint,
+  metricMapping,
+  undeclaredGauge,
+  type AdapterSettings,
+  type MetricMapping,
+} from '../settings';
 import { conditionBound } from './conditions';
 import {
   analysisBlocks,
@@ -257,12 +265,21 @@ function metricGate(
 ): DraftGate | undefined {
   const label = `"${metric.name}" of template "${templateName}"`;
   const bound = conditionBound(metric.successCondition, metric.failureCondition);
-  const mapping = metricMapping(settings, metric.name, templateName);
+  const explicit = metricMapping(settings, metric.name, templateName);
+  // A job passes or fails on its exit code: it measures no gauge, whatever its name.
+  const mapping = explicit ?? (metric.provider === 'job' ? undefined : declaredGauge(settings, metric.name));
   if (mapping) {
+    const missing = undeclaredGauge(settings, mapping);
+    if (missing !== undefined) {
+      note(
+        `Metric ${label} is mapped to ${mapping.metric} in simulation.metrics, but simulation.baseline.gauges has no "${missing}": set its healthy value there (in the query's unit); it is not simulated.`,
+      );
+      return undefined;
+    }
     const gate = mappedGate(`${templateName}/${metric.name}`, mapping, bound);
     if (!gate)
       note(
-        `Metric ${label} is mapped to ${mapping.metric} in simulation.metrics, but neither the mapping nor its conditions give a bound; it is not simulated.`,
+        `Metric ${label} is ${!explicit ? `the gauge ${mapping.metric} (simulation.baseline.gauges)` : `mapped to ${mapping.metric} in simulation.metrics`}, but neither the mapping nor its conditions give a bound; it is not simulated.`,
       );
     return gate;
   }
@@ -272,6 +289,13 @@ function metricGate(
       `Metric ${label} is read as ${inferred.complement ? 'a success rate (1 − errorRate)' : 'an error rate'} from its name; map it under simulation.metrics if it measures something else.`,
     );
     return mappedGate(`${templateName}/${metric.name}`, inferred, bound);
+  }
+  const hint = metric.provider === 'job' || !bound ? undefined : gaugeHint(metric.name);
+  if (hint !== undefined) {
+    note(
+      `Metric ${label} looks like a gauge (its name says ${hint}), not an error rate or a latency: declare its healthy value as simulation.baseline.gauges.${metric.name} in .stagegate.yaml (in the query's unit) to simulate it as gauge:${metric.name}, or map it under simulation.metrics.`,
+    );
+    return undefined;
   }
   const why =
     metric.provider === 'job'

@@ -6,7 +6,7 @@
 import type { Path } from '../../parse/source-file';
 import { buildPlan, mappedGate, type ConversionResult, type SourceProblem, type DraftGate, type DraftStage } from '../to-plan';
 import { annotation, formatDuration, list, numberOf, record, resourceName, isRecord } from '../read';
-import { ANNOTATIONS, metricMapping, type AdapterSettings } from '../settings';
+import { ANNOTATIONS, declaredGauge, gaugeHint, metricMapping, undeclaredGauge, type AdapterSettings } from '../settings';
 import { canaryAnalysis, canaryMetrics, canaryWeights, intervalMinutes, threshold, type CanaryAnalysis } from './canary-view';
 
 /** Webhooks that wait for someone's approval; replayed as approved at once. */
@@ -123,14 +123,31 @@ export function flaggerCanaryToPlan(value: Record<string, unknown>, settings: Ad
 /**
  * Gates from the metrics: request-success-rate (a percentage) bounds the error rate at 1 − min/100; request-duration
  * (milliseconds) is Flagger's p99 and is gated as Stagegate's p95 with the same bound, which trips later than Flagger
- * would. Other metrics need a mapping in `simulation.metrics`.
+ * would. A metric named after a gauge of `simulation.baseline.gauges` is that gauge, bounded by its thresholdRange.
+ * Other metrics need a mapping in `simulation.metrics`.
  */
 function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems: SourceProblem[]): DraftGate[] {
   const gates: DraftGate[] = [];
   for (const metric of canaryMetrics(found)) {
-    const mapping = metricMapping(settings, metric.name);
+    const explicit = metricMapping(settings, metric.name);
+    // A metric named after a declared gauge is that gauge, when Flagger runs a query for it (a templateRef or an inline
+    // query: flagger-metric-unknown reports the others); the built-in metrics keep their meaning.
+    const measured = metric.hasTemplate || metric.hasQuery;
+    const mapping =
+      explicit ??
+      (metric.name === 'request-success-rate' || metric.name === 'request-duration' || !measured
+        ? undefined
+        : declaredGauge(settings, metric.name));
     const namePath = [...metric.path, 'name'];
     if (mapping) {
+      const missing = undeclaredGauge(settings, mapping);
+      if (missing !== undefined) {
+        problems.push({
+          path: namePath,
+          message: `Metric "${metric.name}" is mapped to ${mapping.metric} in simulation.metrics, but simulation.baseline.gauges has no "${missing}": set its healthy value there (in the query's unit); it is not simulated.`,
+        });
+        continue;
+      }
       const bound =
         metric.max !== undefined
           ? { direction: 'max' as const, value: metric.max }
@@ -142,7 +159,7 @@ function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems:
       else
         problems.push({
           path: namePath,
-          message: `Metric "${metric.name}" is mapped to ${mapping.metric} in simulation.metrics, but neither the mapping nor thresholdRange gives a bound; it is not simulated.`,
+          message: `Metric "${metric.name}" is ${explicit ? `mapped to ${mapping.metric} in simulation.metrics` : `the gauge ${mapping.metric} (simulation.baseline.gauges)`}, but neither the mapping nor thresholdRange gives a bound; it is not simulated.`,
         });
       continue;
     }
@@ -159,6 +176,14 @@ function metricGates(found: CanaryAnalysis, settings: AdapterSettings, problems:
           message: `request-duration is Flagger's p99 latency; Stagegate models the p95, so it is gated as p95 ≤ ${metric.max} ms, which trips later than Flagger would. Map it in simulation.metrics with a lower max to match.`,
         });
       } else problems.push({ path: namePath, message: 'request-duration has no thresholdRange.max; it is not simulated.' });
+      continue;
+    }
+    const hint = measured && (metric.min !== undefined || metric.max !== undefined) ? gaugeHint(metric.name) : undefined;
+    if (hint !== undefined) {
+      problems.push({
+        path: namePath,
+        message: `Metric "${metric.name}" looks like a gauge (its name says ${hint}), not an error rate or a latency: declare its healthy value as simulation.baseline.gauges.${metric.name} in .stagegate.yaml (in the query's unit) to simulate it as gauge:${metric.name}, or map it under simulation.metrics.`,
+      });
       continue;
     }
     const what = metric.hasTemplate

@@ -4,7 +4,7 @@ import { formatPercent, formatCount } from '../../model/plan-view';
 import { formatMinutes } from '../../model/units';
 import { gatesWithStatistics } from '../../rule-kit/gates';
 import { defineRule } from '../../rule-kit/rule';
-import { describeCells, describeProfile, describeExposure, describeValue } from '../../stats/gate-text';
+import { describeCells, describeGaugeSpread, describeProfile, describeExposure, describeValue } from '../../stats/gate-text';
 
 export default defineRule({
   meta: {
@@ -20,6 +20,14 @@ export default defineRule({
     const target = context.option('targetPower');
     for (const { stage, gate, stats } of gatesWithStatistics(value, target)) {
       if (stats.detectionProbability >= target || stats.baselineBreaksBound) continue;
+      if (stats.metric === 'gauge') {
+        // More requests do not help a gauge: only a steadier measure of it does.
+        context.report(
+          context.locate(['stages', stage.index, 'gates', gate.index, 'metric']).value,
+          `Gate on ${gate.metric} in stage "${stage.name}": ${stats.regressionLabel} (${describeValue(stats, stats.healthy)} → ${describeValue(stats, stats.regressed)}) trips it with probability ${formatPercent(stats.detectionProbability)} per ${formatMinutes(stats.windowMinutes)} window, below the ${formatPercent(target)} target${describeGaugeSpread(stats, gate.metric ?? '')}. More traffic does not help, as a gauge is not counted from requests: measure it more steadily (an average over a longer range in its query).`,
+        );
+        continue;
+      }
       const rate = stats.requestsPerWindow / (stats.windowMinutes * 60);
       let remedy = '';
       if (stats.scaleForTarget !== undefined) {
