@@ -5,15 +5,15 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
-import { backtest, countsBySegment, type BacktestResult } from '../engine/backtest/replay';
-import type { Series } from '../engine/calibrate/fit';
-import { calibrationWindowMinutes, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import type { BacktestResult } from '../engine/backtest/replay';
+import { calibrationWindowMinutes, isUsableWindow, readMetricSources } from '../engine/calibrate/sources';
 import { todayIso } from '../engine/config/config';
 import { durationMinutes } from '../engine/model/units';
 import { compilePlan } from '../engine/simulate/compile';
 import { DEFAULT_SEED } from '../engine/simulate';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
+import { readBacktest } from '../node/metrics-read';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
 import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
 import { loadConfig, readIfExists, readText } from './files';
@@ -129,21 +129,19 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
   let result: BacktestResult;
   try {
     const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
-    const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
-      const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
-      const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
-      if (signal === 'requests' && series.every((one) => one.points.length === 0))
-        throw new PrometheusError(
-          `requests: the query returned no data between ${iso(from)} and ${iso(to)}. Check the query and the time range. The query was: ${expanded}`,
-        );
-      return series;
-    };
-    const windows = (to - from) / step;
-    const requests = await read('requests');
-    const errors = await read('errors');
-    const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
-    const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
-    result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents });
+    result = await readBacktest(
+      client,
+      sources,
+      compiled,
+      { from, to, windowMinutes },
+      {
+        firstStart: from,
+        lastStart: to - duration,
+        everySeconds: everyMinutes * 60,
+        seed,
+        incidents,
+      },
+    );
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error;
     io.stderr(`stagegate: ${error.message}\n`);

@@ -6,18 +6,20 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
-import { calibrate, type Calibration, type Series } from '../engine/calibrate/fit';
+import type { Calibration } from '../engine/calibrate/fit';
 import {
   calibrationWindowMinutes,
-  groupingLabels,
   isUsableWindow,
   readMetricSources,
+  shortestInterval,
   withWindow,
   type MetricSources,
 } from '../engine/calibrate/sources';
-import { writeCalibration } from '../engine/calibrate/write';
+import { writeCalibration, writeResourceCalibration } from '../engine/calibrate/write';
 import { durationMinutes } from '../engine/model/units';
+import { iso, readCalibration } from '../node/metrics-read';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
+import { formatCalibrationText } from '../report/calibration-text';
 import { resourceCalibration } from './calibrate-resource';
 import { UsageError, type Io } from './io';
 
@@ -107,33 +109,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   let calibration: Calibration;
   try {
     const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
-    const results = new Map<string, Series[]>();
-    for (const { signal, query } of sources.queries) {
-      const expanded = withWindow(query, windowMinutes);
-      const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
-      if (series.every((one) => one.points.length === 0)) {
-        const hint =
-          signal === 'errors'
-            ? ' If the service had no failures at all, end the query with `or vector(0)`.'
-            : ' Check the query and the time range.';
-        throw new PrometheusError(
-          `${signal}: the query returned no data between ${iso(from)} and ${iso(to)}.${hint} The query was: ${expanded}`,
-        );
-      }
-      results.set(signal, series);
-    }
-    const requestsQuery = sources.queries.find((entry) => entry.signal === 'requests')!.query;
-    calibration = calibrate({
-      windowSeconds: step,
-      from,
-      to,
-      dimensions: groupingLabels(requestsQuery),
-      requests: results.get('requests')!,
-      errors: results.get('errors'),
-      latencyP95Ms: results.get('latencyP95Ms'),
-      kpis: named(results, 'kpi:'),
-      gauges: named(results, 'gauge:'),
-    });
+    calibration = await readCalibration(client, sources, { from, to, windowMinutes });
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error;
     io.stderr(`stagegate: ${error.message}\n`);
@@ -154,15 +130,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     try {
       const stamp = { at: iso(Math.floor((options.now ?? Date.now() / 1000) / 60) * 60), server };
       updated = resource
-        ? writeCalibration(
-            resource.configText?.trim()
-              ? resource.configText
-              : `simulation:\n  traffic:\n    requestsPerSecond: ${calibration.traffic.requestsPerSecond}\n`,
-            false,
-            calibration,
-            stamp,
-            ['simulation'],
-          )
+        ? writeResourceCalibration(resource.configText, calibration, stamp)
         : writeCalibration(text, json, calibration, stamp);
     } catch (error) {
       io.stderr(`stagegate: ${targetShown}: not written: ${(error as Error).message}\n`);
@@ -182,19 +150,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   return 0;
 }
 
-function named(results: Map<string, Series[]>, prefix: string): Record<string, Series[]> {
-  return Object.fromEntries(
-    [...results].filter(([signal]) => signal.startsWith(prefix)).map(([signal, series]) => [signal.slice(prefix.length), series]),
-  );
-}
-
-/** The plan's shortest stage interval, minutes (5m where a stage gives none). */
-export function shortestInterval(plan: unknown): number | undefined {
-  const stages = (plan as { stages?: unknown })?.stages;
-  if (!Array.isArray(stages)) return undefined;
-  const intervals = stages.map((stage) => durationMinutes((stage as { interval?: unknown })?.interval) ?? 5);
-  return intervals.length > 0 ? Math.min(...intervals) : undefined;
-}
+export { shortestInterval };
 
 /** The history read: `--from`/`--to`, or the `--last` span before now; both ends on whole windows. */
 export function timeRange(
@@ -232,45 +188,4 @@ export function instant(text: string, option: string): number {
   return seconds;
 }
 
-export function iso(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-function formatCalibrationText(calibration: Calibration, server: string): string {
-  const { traffic, baseline, dispersion, samples } = calibration;
-  const out = [
-    `Calibrated from ${server}, ${calibration.window.from} to ${calibration.window.to}: ${samples.windows} windows of ${samples.window}, ${samples.requests.toLocaleString('en-US')} requests.`,
-    '',
-    'traffic',
-    `  requestsPerSecond  ${traffic.requestsPerSecond}`,
-  ];
-  if (traffic.profile) {
-    const factors = traffic.profile.hourOfWeek;
-    out.push(`  profile            168 hour-of-week factors, from ${Math.min(...factors)} to ${Math.max(...factors)}`);
-  }
-  for (const [dimension, shares] of Object.entries(traffic.dimensions))
-    out.push(
-      `  ${dimension.padEnd(18)} ${Object.entries(shares)
-        .map(([value, share]) => `${value} ${share}`)
-        .join(', ')}`,
-    );
-  out.push('', 'baseline (dispersion: ρ for rates, relative SD for latency and gauges)');
-  const names = [
-    ...Object.keys(baseline.kpis).map((name) => `kpi:${name}`),
-    ...Object.keys(baseline.gauges).map((name) => `gauge:${name}`),
-  ];
-  const width = Math.max(18, ...names.map((name) => name.length));
-  const row = (name: string, value: number | undefined, spread: number | undefined) =>
-    value === undefined
-      ? undefined
-      : `  ${name.padEnd(width)} ${String(value).padEnd(10)}${spread === undefined ? '' : ` dispersion ${spread}`}`;
-  const rows = [
-    row('errorRate', baseline.errorRate, dispersion.errorRate),
-    row('latencyP95Ms', baseline.latencyP95Ms, dispersion.latencyP95Ms),
-    ...Object.entries(baseline.kpis).map(([name, value]) => row(`kpi:${name}`, value, dispersion[`kpi:${name}`])),
-    ...Object.entries(baseline.gauges).map(([name, value]) => row(`gauge:${name}`, value, dispersion[`gauge:${name}`])),
-  ];
-  out.push(...rows.filter((line): line is string => line !== undefined));
-  if (calibration.notes.length > 0) out.push('', ...calibration.notes.map((note) => `note: ${note}`));
-  return out.join('\n') + '\n';
-}
+export { iso };
