@@ -2,10 +2,11 @@
 // gates, a rollout starting every `--every`, and reports how often a good release would have been stopped. Exit 0
 // when it ran, 2 for usage, I/O and server problems (the message names the query and the cause).
 
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
-import type { BacktestResult } from '../engine/backtest/replay';
+import type { BacktestReport, BacktestResult } from '../engine/backtest/replay';
 import { calibrationWindowMinutes, isUsableWindow, readMetricSources } from '../engine/calibrate/sources';
 import { todayIso } from '../engine/config/config';
 import { durationMinutes } from '../engine/model/units';
@@ -14,13 +15,15 @@ import { DEFAULT_SEED } from '../engine/simulate';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import { readBacktest } from '../node/metrics-read';
+import { renderBacktestHtml } from '../report/backtest-html';
+import { loadReportAssets, type ReportAssets } from '../report/html';
 import { displayUrl, headersFromEnvironment, PrometheusClient, PrometheusError } from '../node/prometheus';
 import { instant, iso, shortestInterval, timeRange } from './calibrate-command';
 import { loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 const DEFAULT_LAST = '14d';
 const DEFAULT_EVERY = '1h';
@@ -31,6 +34,8 @@ export interface BacktestCommandOptions {
   env?: NodeJS.ProcessEnv;
   /** The time taken as now, unix seconds (tests). */
   now?: number;
+  /** The HTML report's scripts (tests pass freshly built ones); by default read beside the CLI bundle. */
+  reportAssets?: () => ReportAssets | string;
 }
 
 export async function runBacktest(argv: string[], io: Io, options: BacktestCommandOptions = {}): Promise<number> {
@@ -49,6 +54,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
       seed: { type: 'string' },
       incident: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
     },
   });
   const format = values.format as Format;
@@ -149,14 +155,35 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
   }
 
   const header = {
+    plan: { name: compiled.plan.name, service: compiled.plan.service },
     window: { from: iso(from), to: iso(to) },
     every: values.every,
     evaluationWindow: `${windowMinutes}m`,
     seed,
     source: { server: displayUrl(url) },
   };
-  if (format === 'json') io.stdout(JSON.stringify({ ...header, ...result }, null, 2) + '\n');
-  else io.stdout(formatBacktestText(result, header));
+  const report: BacktestReport = { ...header, ...result };
+  let output: string;
+  if (format === 'html') {
+    const assets = (options.reportAssets ?? loadReportAssets)();
+    if (typeof assets === 'string') {
+      io.stderr(`stagegate: ${assets}\n`);
+      return 2;
+    }
+    output = renderBacktestHtml(report, assets);
+  } else output = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatBacktestText(result, header);
+  if (values.out === undefined) {
+    io.stdout(output);
+    return 0;
+  }
+  const target = path.resolve(io.cwd, values.out);
+  try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, output, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${values.out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  io.stderr(`stagegate: wrote ${values.out} (${Math.ceil(Buffer.byteLength(output) / 1024)} KB).\n`);
   return 0;
 }
 

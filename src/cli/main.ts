@@ -18,7 +18,7 @@ const USAGE = `Usage:
   stagegate calibrate <plan|rollout|canary> [--prometheus URL] [--last 7d | --from T --to T] [--window 30m]
                   [--timeout 30s] [--write] [--format text|json]
   stagegate backtest <plan> [--prometheus URL] [--last 14d | --from T --to T] [--every 1h] [--window 30m]
-                  [--incident FROM/TO ...] [--seed N] [--timeout 30s] [--format text|json]
+                  [--incident FROM/TO ...] [--seed N] [--timeout 30s] [--format text|json|html] [--out FILE]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.
