@@ -15,7 +15,8 @@ export function createLanguageClient(extensionUri: vscode.Uri, output: vscode.Lo
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const initializationOptions: InitializationOptions = { clientCommands: Object.values(COMMANDS) };
+  // The server asks this client before it contacts a metrics server (src/extension/metrics.ts answers).
+  const initializationOptions: InitializationOptions = { clientCommands: Object.values(COMMANDS), metricsAccess: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,

@@ -14,7 +14,7 @@ interface WebviewAssets {
 }
 
 /** Maps the report's colours to the editor theme, so dark, light and high-contrast themes all read well. */
-const THEME_CSS = `
+export const THEME_CSS = `
 .sg-report.sg-vscode {
   --sg-bg: var(--vscode-editor-background); --sg-fg: var(--vscode-editor-foreground);
   --sg-muted: var(--vscode-descriptionForeground); --sg-grid: var(--vscode-editorWidget-border, var(--vscode-panel-border));
