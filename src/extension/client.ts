@@ -9,7 +9,11 @@ import { COMMANDS, type InitializationOptions } from '../shared/protocol';
 /** Files the server may read; it decides itself which of them are Stagegate's. */
 const DOCUMENT_SELECTOR = ['yaml', 'json', 'jsonc', 'sql'].map((language) => ({ scheme: 'file', language }));
 
-export function createLanguageClient(extensionUri: vscode.Uri, output: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(
+  extensionUri: vscode.Uri,
+  output: vscode.LogOutputChannel,
+  trace?: vscode.LogOutputChannel,
+): LanguageClient {
   const module = vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -20,6 +24,7 @@ export function createLanguageClient(extensionUri: vscode.Uri, output: vscode.Lo
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    ...(trace ? { traceOutputChannel: trace } : {}),
     initializationOptions,
     synchronize: { configurationSection: 'stagegate' },
     // Set both: an option left out of a given object turns off, not to its default.

@@ -7,7 +7,7 @@ import { StatusRequest, type ServerStatus } from '../shared/protocol';
 import { createLanguageClient } from './client';
 import { BacktestPanels } from './backtest-panel';
 import { registerCommands } from './commands';
-import { MetricsCommands } from './metrics';
+import { MetricsCommands, redactingChannel } from './metrics';
 import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
 import { ReadinessStatus } from './status-bar';
 import { MigrationTrace } from './trace';
@@ -23,6 +23,8 @@ export interface StagegateApi {
   /** "Calibrate from Prometheus", "Backtest" and the metrics credentials; tests answer its prompts. */
   metrics: MetricsCommands;
   backtests: BacktestPanels;
+  /** The file the Stagegate output channel (with the language client's message trace) is written to. */
+  logFile: vscode.Uri;
   /** Milliseconds from the start of activate() to the server's first diagnostics delivered. */
   activationMs: number;
   /** Resolves once the server has checked and delivered every change it has received, with its state. */
@@ -37,7 +39,10 @@ let running: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<StagegateApi> {
   const started = Date.now();
   const output = vscode.window.createOutputChannel('Stagegate', { log: true });
-  const client = createLanguageClient(context.extensionUri, output);
+  // Credentials from the secret store cross to the server: the client's log and message trace never show them.
+  const credentials = new Set<string>();
+  const shown = redactingChannel(output, credentials);
+  const client = createLanguageClient(context.extensionUri, shown, shown);
   await client.start();
   // The server answers a status request once its start-up scan is checked and delivered.
   const firstCheck = Promise.race([
@@ -54,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
   const trace = new MigrationTrace(client);
   const backtests = new BacktestPanels(context.extensionUri);
   // Before the server's first request: it asks this side about any metrics address.
-  const metrics = new MetricsCommands(context, client, backtests);
+  const metrics = new MetricsCommands(context, client, backtests, credentials);
   context.subscriptions.push(output, results, simulations, status, trace, backtests, metrics);
 
   const planUri = (uri?: vscode.Uri | string) =>
@@ -90,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     trace,
     metrics,
     backtests,
+    logFile: vscode.Uri.joinPath(context.logUri, 'Stagegate.log'),
     activationMs: Date.now() - started,
     serverStatus: (options = {}) => client.sendRequest(StatusRequest, options),
   };

@@ -61,19 +61,34 @@ export const MODAL_PROMPTS: MetricsPrompts = {
   },
 };
 
+/**
+ * The channel with every credential handed to the server taken out of what is written to it: the language client
+ * writes its message trace (`stagegate.trace.server`: verbose shows each request's parameters and answers) there.
+ */
+export function redactingChannel<T extends vscode.OutputChannel>(channel: T, secrets: ReadonlySet<string>): T {
+  const clean = (arg: unknown) =>
+    typeof arg === 'string' ? redact(arg, secrets) : arg instanceof Error ? new Error(redact(arg.message, secrets)) : arg;
+  return new Proxy(channel, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => (value as (...inner: unknown[]) => unknown).apply(target, args.map(clean));
+    },
+  });
+}
+
 export type CalibrateOutcome = (CalibrateResult & { written: boolean }) | MetricsFailure | undefined;
 
 export class MetricsCommands implements vscode.Disposable {
   /** Replaced by tests; the modal dialogs otherwise. */
   prompts: MetricsPrompts = MODAL_PROMPTS;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Secret values handed to the server in this session: scrubbed from anything shown, whatever carries them. */
-  private readonly secrets = new Set<string>();
-
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly client: LanguageClient,
     private readonly panels: BacktestPanels,
+    /** Secret values handed to the server in this session: scrubbed from anything shown, the client's channels included. */
+    private readonly secrets: Set<string>,
   ) {
     this.disposables.push(
       client.onRequest(MetricsAccessRequest, (params) => this.access(params)),
