@@ -61,6 +61,7 @@ export class MetricsRuns {
   async calibrate(params: HistoryParams): Promise<CalibrateResult | MetricsFailure> {
     const file = toPath(params.uri);
     const shown = this.files.relative(file);
+    await this.known(file);
     const text = this.files.engine.source(file)?.text ?? (await readIfExists(file));
     if (text === undefined) return { error: `${shown} cannot be read.` };
 
@@ -129,6 +130,7 @@ export class MetricsRuns {
   async backtest(params: BacktestParams): Promise<BacktestReport | MetricsFailure> {
     const file = toPath(params.uri);
     const shown = this.files.relative(file);
+    await this.known(file);
     const text = this.files.engine.source(file)?.text;
     if (text === undefined) return { error: `${shown} is not a release plan Stagegate reads.` };
     const document = parseDocument(text);
@@ -186,6 +188,11 @@ export class MetricsRuns {
     } catch (error) {
       return { error: redact(failure(error), secrets) };
     }
+  }
+
+  /** A file asked about before its creation reached the server (file events come later) is read from disk now. */
+  private async known(file: string): Promise<void> {
+    if (!this.files.engine.source(file)) await this.files.changedOnDisk(file);
   }
 
   /** The client for the plan's server, once the address is allowed and the credentials are found; else why not. */

@@ -191,7 +191,10 @@ describe('calibrate and backtest over LSP', function () {
   it('backtests a plan on a real Prometheus once allowed, answering what `backtest --format json` prints', async () => {
     const original = await fs.readFile(path.join(FIXTURES, 'backtest', 'checkout.release.yaml'), 'utf8');
     const plan = original.replace('metrics:\n', `metrics:\n  prometheus:\n    url: ${prometheus.url}\n`);
-    const { uri, session } = await start('checkout.release.yaml', plan, true);
+    const { session } = await start('other.release.yaml', plan, true);
+    // A plan written after the server started and not opened: asked about before any file event reaches the server.
+    await fs.writeFile(path.join(root, 'checkout.release.yaml'), plan);
+    const uri = `file://${path.join(root, 'checkout.release.yaml')}`;
     session.connection.onRequest('stagegate/metricsAccess', () => ({ allowed: true, headers: {} }));
     const answer = (await session.connection.sendRequest('stagegate/backtest', {
       uri,
