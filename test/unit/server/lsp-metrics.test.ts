@@ -188,6 +188,47 @@ describe('calibrate and backtest over LSP', function () {
     assert.strictEqual(stampless(written), stampless(await fs.readFile(copy, 'utf8')));
   });
 
+  it("calibrates an Argo Rollout from its AnalysisTemplate's query; the edit creates .stagegate.yaml as --write does", async () => {
+    const argo = path.join(FIXTURES, 'calibrate', 'argo');
+    for (const file of await fs.readdir(argo)) {
+      const text = await fs.readFile(path.join(argo, file), 'utf8');
+      await fs.writeFile(path.join(root, file), text.replace(/http:\/\/prometheus\.monitoring[\w.]*:9090/g, prometheus.url));
+    }
+    const rollout = await fs.readFile(path.join(root, 'rollout.yaml'), 'utf8');
+    const { uri, session } = await start('rollout.yaml', rollout, true);
+    const asked: Access[] = [];
+    session.connection.onRequest('stagegate/metricsAccess', (params: Access) => {
+      asked.push(params);
+      return { allowed: true, headers: {} };
+    });
+    const result = (await session.connection.sendRequest('stagegate/calibrate', { uri, from: FROM, to: TO })) as {
+      error?: string;
+      target: string;
+      targetExists: boolean;
+      baseText: string;
+      edit: TextEditJson;
+      notes: string[];
+    };
+    assert.strictEqual(result.error, undefined, result.error);
+    assert.deepStrictEqual(
+      asked.map((access) => access.namedBy),
+      ['rollout.yaml (through the templates it references)'],
+    );
+    assert.strictEqual(result.target, `file://${path.join(root, '.stagegate.yaml')}`);
+    assert.deepStrictEqual([result.targetExists, result.baseText], [false, '']);
+    assert.ok(
+      result.notes.some((note) => /requests from success-rate\/success-rate: .*\[30m\]/.test(note)),
+      result.notes.join('\n'),
+    );
+    const written = applyEdit('', result.edit);
+    assert.match(written, /^simulation:\n {2}# Calibrated by stagegate calibrate at /);
+
+    const cli = await runCli(['calibrate', path.join(root, 'rollout.yaml'), '--from', FROM, '--to', TO, '--write'], root);
+    assert.strictEqual(cli.code, 0, cli.stderr);
+    const stampless = (text: string) => text.replace(/calibrate at \S+ from/, 'calibrate at (time) from');
+    assert.strictEqual(stampless(written), stampless(await fs.readFile(path.join(root, '.stagegate.yaml'), 'utf8')));
+  });
+
   it('backtests a plan on a real Prometheus once allowed, answering what `backtest --format json` prints', async () => {
     const original = await fs.readFile(path.join(FIXTURES, 'backtest', 'checkout.release.yaml'), 'utf8');
     const plan = original.replace('metrics:\n', `metrics:\n  prometheus:\n    url: ${prometheus.url}\n`);
