@@ -5,9 +5,8 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { BacktestReport } from '../engine/backtest/replay';
-import { renderBacktestHtml } from '../report/backtest-html';
 import { loadReportAssets } from '../report/html';
-import { THEME_CSS } from './webview-html';
+import { backtestPanelHtml } from './webview-html';
 
 const VIEW_TYPE = 'stagegate.backtest';
 
@@ -43,11 +42,7 @@ export class BacktestPanels implements vscode.Disposable {
     const assets = loadReportAssets([vscode.Uri.joinPath(this.extensionUri, 'dist').fsPath]);
     if (typeof assets === 'string')
       return `<!doctype html><p>${escapeHtml(`The backtest ran, but its page cannot be drawn: ${assets}`)}</p>`;
-    return renderBacktestHtml(report, assets, {
-      nonce: randomBytes(16).toString('base64'),
-      css: `${THEME_CSS}\nhtml, body { background: var(--vscode-editor-background); }`,
-      themeClass: 'sg-vscode',
-    });
+    return backtestPanelHtml(report, assets, randomBytes(16).toString('base64'));
   }
 
   /** Open panels and their HTML, for tests. */
