@@ -1,11 +1,12 @@
 // Draws a simulation report (the SimulationReport JSON) into a container: the run's verdict and blast radius, the
 // new version's traffic share over time, each gate's observations against its bounds, the blast radius per segment
-// and the scenario matrix. Shared by the self-contained HTML report and the extension's webview; it takes chart.js
+// and the scenario matrix; or a backtest (renderBacktestReport). Shared by the self-contained HTML report and the extension's webview; it takes chart.js
 // from the page (its UMD build sets `window.Chart`) or from the caller, and builds the DOM with textContent only.
 
 import type { Chart as ChartJs, ChartConfiguration, ChartDataset, Plugin, ScaleOptions } from 'chart.js';
 import type { GateEvaluation, PlanOutline, SimulationReport, SimulationResult } from '../src/engine/simulate/result';
-import { formatMinutes } from '../src/engine/model/units';
+import type { BacktestReport } from '../src/engine/backtest/replay';
+import { durationMinutes, formatMinutes } from '../src/engine/model/units';
 import { count, describeRun, formatNote, NOT_GATED, number, percent, planWarnings } from '../src/report/text';
 
 type ChartConstructor = typeof ChartJs;
@@ -626,4 +627,241 @@ function table(parent: HTMLElement, header: string[], rows: string[][], numericC
     row.forEach((cell, i) => element(tr, 'td', numericColumns.includes(i) ? 'sg-number' : undefined, cell));
   }
   return node;
+}
+
+/** Where a replayed start ended: promoted, stopped outside incidents (a false rollback) or stopped in one. */
+type StartOutcome = { kind: 'promoted' } | { kind: 'false'; stage: string } | { kind: 'incident'; stage: string };
+
+/**
+ * Draws a backtest (the BacktestReport JSON of `stagegate backtest`) in the simulation report's style: the false-rollback
+ * rate, a timeline of every replayed start, the rate per gate as a matrix, the incidents and the stopped rollouts.
+ */
+export function renderBacktestReport(container: HTMLElement, report: BacktestReport, options: RenderOptions = {}): RenderedReport {
+  const Chart = options.Chart ?? (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
+  if (!Chart) throw new Error('chart.js is not loaded: include its UMD build before the report, or pass options.Chart.');
+  container.replaceChildren();
+  container.classList.add('sg-report');
+  const palette = readPalette(container);
+  const fontFamily = getComputedStyle(container).fontFamily;
+  const charts: ChartJs[] = [];
+  const draw = (parent: HTMLElement, config: ChartConfiguration, size = '') => {
+    const holder = element(parent, 'div', `sg-chart ${size}`.trim());
+    const canvas = element(holder, 'canvas');
+    config.options = {
+      color: palette.muted,
+      borderColor: palette.grid,
+      font: { family: fontFamily },
+      ...config.options,
+    } as ChartConfiguration['options'];
+    charts.push(new Chart(canvas, config));
+  };
+
+  const falseStops = report.trips.filter((trip) => trip.incident === undefined);
+  const incidentStops = report.trips.length - falseStops.length;
+  const caught = report.incidents.filter((incident) => incident.caught).length;
+  element(container, 'h1', undefined, `${report.plan.name} · backtest`);
+  const source = Object.values(report.source).join(', ');
+  element(
+    container,
+    'p',
+    'sg-subtitle',
+    `${report.plan.service} · recorded history from ${report.window.from} to ${report.window.to}${source ? ` (${source})` : ''}: a rollout starting every ${report.every}, judged on ${report.evaluationWindow} windows.`,
+  );
+  element(
+    container,
+    'div',
+    falseStops.length > 0 ? 'sg-verdict sg-stopped' : 'sg-verdict',
+    report.replays === 0
+      ? 'No rollout fits in the recorded history: nothing was replayed.'
+      : `${count(falseStops.length)} of ${count(report.replays)} rollouts of a good release would have been stopped outside incidents (${percent(report.falseRollbackRate)}): the history holds no bad release, so each is a false rollback.`,
+  );
+  figures(container, [
+    [percent(report.falseRollbackRate), 'false rollbacks'],
+    [count(report.replays), 'rollouts replayed'],
+    [count(falseStops.length), 'stopped outside incidents'],
+    [count(incidentStops), 'stopped during incidents'],
+    [report.incidents.length === 0 ? '–' : `${caught} of ${report.incidents.length}`, 'incidents caught'],
+  ]);
+
+  section(container, 'Rollout starts');
+  legend(
+    container,
+    'Each replayed start, in time order: promoted, stopped by a gate outside any incident (a false rollback, coloured by the stage that stopped it), or stopped during an incident of the service.',
+  );
+  if (report.replays > 0) draw(container, startsChart(report, palette));
+  else element(container, 'p', 'sg-note', 'No start was replayed.');
+
+  section(container, 'False rollbacks per gate');
+  legend(container, 'Share of all starts each gate stopped outside incidents; "any gate" is the false-rollback rate of the plan.');
+  if (report.byGate.length > 0) draw(container, byGateChart(report, palette), report.byGate.length > 5 ? 'sg-tall' : 'sg-small');
+  table(
+    container,
+    ['stage', 'gate', 'false rollbacks', 'rate'],
+    [
+      ...report.byGate.map((entry) => [entry.stage, entry.gate, count(entry.trips), percent(entry.rate)]),
+      ['any gate', '', count(falseStops.length), percent(report.falseRollbackRate)],
+    ],
+    [2, 3],
+  ).classList.add('sg-matrix', 'sg-by-gate');
+
+  section(container, 'Incidents');
+  legend(
+    container,
+    'Windows where the recorded service broke. For each, a rollout starting with it, its canary carrying what the service did then: whether a gate caught it, where, how soon, and how many of its requests failed.',
+  );
+  if (report.incidents.length === 0) element(container, 'p', 'sg-note', 'No incident in this history.');
+  else
+    table(
+      container,
+      [
+        'from',
+        'to',
+        ...(report.incidents.some((incident) => incident.origin) ? ['origin'] : []),
+        'caught',
+        'stage',
+        'gate',
+        'segment',
+        'minute',
+        'failed requests',
+      ],
+      report.incidents.map((incident) => [
+        incident.from,
+        incident.to,
+        ...(report.incidents.some((one) => one.origin) ? [incident.origin ?? '–'] : []),
+        incident.caught ? 'caught' : 'missed',
+        incident.stage ?? '–',
+        incident.gate ?? '–',
+        incident.segment ?? '–',
+        incident.minute === null ? '–' : number(incident.minute),
+        count(incident.failedRequests),
+      ]),
+      report.incidents.some((incident) => incident.origin) ? [7, 8] : [6, 7],
+    ).classList.add('sg-incidents');
+
+  if (report.trips.length > 0) {
+    section(container, 'Stopped rollouts');
+    legend(
+      container,
+      'Each stop: the window that tripped, the new version against its bound on the segment that failed, and its requests.',
+    );
+    table(
+      container,
+      ['start', 'stage', 'gate', 'segment', 'window', 'new version', 'bound', 'requests', 'incident'],
+      report.trips.map((trip) => [
+        trip.start,
+        trip.stage,
+        trip.gate,
+        trip.segment,
+        `${trip.from} – ${trip.to}`,
+        trip.verdict === 'inconclusive' ? 'inconclusive' : trip.canary === null ? '–' : number(trip.canary),
+        trip.upper !== null ? `≤ ${number(trip.upper)}` : trip.lower !== null ? `≥ ${number(trip.lower)}` : '–',
+        count(trip.samples),
+        trip.incident ?? '–',
+      ]),
+      [5, 6, 7],
+    ).classList.add('sg-trips');
+  }
+
+  if (report.notes.length > 0) {
+    section(container, 'Notes');
+    const list = element(container, 'ul', 'sg-notes');
+    for (const note of report.notes) element(list, 'li', undefined, note);
+  }
+  element(container, 'p', 'sg-note', `Seed ${report.seed} · ${report.evaluationWindow} windows · a start every ${report.every}.`);
+  container.setAttribute('data-rendered', 'true');
+  return {
+    charts,
+    destroy: () => {
+      for (const chart of charts) chart.destroy();
+      container.removeAttribute('data-rendered');
+    },
+  };
+}
+
+/** Every replayed start and where it ended: the starts follow `firstStart` every `every`. */
+function startOutcomes(report: BacktestReport): { start: string; outcome: StartOutcome }[] {
+  if (report.firstStart === null || report.replays === 0) return [];
+  const everyMs = (durationMinutes(report.every) ?? 60) * 60_000;
+  const first = Date.parse(report.firstStart);
+  const stops = new Map(report.trips.map((trip) => [Date.parse(trip.start), trip]));
+  return Array.from({ length: report.replays }, (_, index) => {
+    const at = first + index * everyMs;
+    const trip = stops.get(at);
+    const outcome: StartOutcome = !trip
+      ? { kind: 'promoted' }
+      : trip.incident === undefined
+        ? { kind: 'false', stage: trip.stage }
+        : { kind: 'incident', stage: trip.stage };
+    return { start: new Date(at).toISOString().slice(5, 16).replace('T', ' '), outcome };
+  });
+}
+
+function startsChart(report: BacktestReport, palette: Palette): ChartConfiguration {
+  const outcomes = startOutcomes(report);
+  const stages = [...new Set([...report.byGate.map((entry) => entry.stage), ...report.trips.map((trip) => trip.stage)])];
+  const dataset = (label: string, color: string, pick: (outcome: StartOutcome) => boolean) => ({
+    label,
+    data: outcomes.map(({ outcome }) => (pick(outcome) ? 1 : 0)),
+    backgroundColor: color,
+    barPercentage: 1,
+    categoryPercentage: 0.9,
+  });
+  const datasets = [
+    dataset('promoted', palette.baseline, (outcome) => outcome.kind === 'promoted'),
+    ...stages.map((stage, index) =>
+      dataset(
+        `false rollback in ${stage}`,
+        palette.series[index % palette.series.length],
+        (outcome) => outcome.kind === 'false' && outcome.stage === stage,
+      ),
+    ),
+    dataset('stopped during an incident', palette.detect, (outcome) => outcome.kind === 'incident'),
+  ].filter((one) => one.data.some((value) => value > 0));
+  return {
+    type: 'bar',
+    data: { labels: outcomes.map((one) => one.start), datasets },
+    options: baseOptions({
+      x: {
+        type: 'category',
+        stacked: true,
+        title: { display: true, text: 'start (UTC)' },
+        ticks: { maxTicksLimit: 14 },
+        grid: { display: false },
+      } as ScaleOptions,
+      y: { type: 'linear', stacked: true, min: 0, max: 1, display: false } as ScaleOptions,
+    }),
+  } as ChartConfiguration;
+}
+
+function byGateChart(report: BacktestReport, palette: Palette): ChartConfiguration {
+  const rows = [
+    ...report.byGate.map((entry) => ({ label: `${entry.stage} · ${entry.gate}`, rate: entry.rate })),
+    { label: 'any gate', rate: report.falseRollbackRate },
+  ];
+  return {
+    type: 'bar',
+    data: {
+      labels: rows.map((row) => row.label),
+      datasets: [
+        {
+          label: 'false rollbacks (% of starts)',
+          data: rows.map((row) => row.rate * 100),
+          backgroundColor: rows.map((_, index) => (index === rows.length - 1 ? palette.restore : palette.canary)),
+        },
+      ],
+    },
+    options: {
+      ...baseOptions({
+        x: {
+          type: 'linear',
+          min: 0,
+          max: niceCeiling(Math.max(1, ...rows.map((row) => row.rate * 100 * 1.15))),
+          title: { display: true, text: '% of starts' },
+          grid: { color: palette.grid },
+        } as ScaleOptions,
+        y: { type: 'category' } as ScaleOptions,
+      }),
+      indexAxis: 'y',
+    },
+  } as ChartConfiguration;
 }

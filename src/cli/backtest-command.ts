@@ -2,12 +2,12 @@
 // gates, a rollout starting every `--every`, and reports how often a good release would have been stopped. Exit 0
 // when it ran, 2 for usage, I/O and server problems (the message names the query and the cause).
 
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
-import { backtest, countsBySegment, type BacktestResult } from '../engine/backtest/replay';
-import type { Series } from '../engine/calibrate/fit';
-import { readMetricSources, withWindow } from '../engine/calibrate/sources';
+import type { BacktestReport, BacktestResult } from '../engine/backtest/replay';
+import { readMetricSources, shortestInterval } from '../engine/calibrate/sources';
 import { todayIso } from '../engine/config/config';
 import { durationMinutes } from '../engine/model/units';
 import { compilePlan } from '../engine/simulate/compile';
@@ -15,8 +15,9 @@ import { DEFAULT_SEED } from '../engine/simulate';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import type { HistoryFile } from '../node/history-file';
-import { PrometheusError } from '../node/prometheus';
-import { shortestInterval } from './calibrate-command';
+import { readBacktest } from '../node/metrics-read';
+import { renderBacktestHtml } from '../report/backtest-html';
+import { loadReportAssets, type ReportAssets } from '../report/html';
 import { loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
@@ -37,7 +38,7 @@ import {
   type HistorySource,
 } from './metrics-options';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 const DEFAULT_LAST = '14d';
 const DEFAULT_EVERY = '1h';
@@ -48,6 +49,8 @@ export interface BacktestCommandOptions {
   env?: NodeJS.ProcessEnv;
   /** The time taken as now, unix seconds (tests). */
   now?: number;
+  /** The HTML report's scripts (tests pass freshly built ones); by default read beside the CLI bundle. */
+  reportAssets?: () => ReportAssets | string;
 }
 
 export async function runBacktest(argv: string[], io: Io, options: BacktestCommandOptions = {}): Promise<number> {
@@ -61,6 +64,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
       seed: { type: 'string' },
       incident: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
     },
   });
   const format = values.format as Format;
@@ -141,36 +145,48 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
   let source: HistorySource;
   try {
     source = historySource(values, history, { url, sources, env, timeoutMs: timeout });
-    const client = source.reader;
-    const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
-      const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
-      const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
-      if (signal === 'requests' && series.every((one) => one.points.length === 0))
-        throw new PrometheusError(
-          `requests: the query returned no data between ${iso(from)} and ${iso(to)}. Check the query and the time range. The query was: ${expanded}`,
-        );
-      return series;
-    };
-    const windows = (to - from) / step;
-    const requests = await read('requests');
-    const errors = await read('errors');
-    const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
-    const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
-    result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents });
+    result = await readBacktest(
+      source.reader,
+      sources,
+      compiled,
+      { from, to, windowMinutes },
+      { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents },
+    );
     await saveHistory(values, io, source, { command: 'backtest', savedAt: options.now ?? Date.now() / 1000, from, to, step });
   } catch (error) {
     return sourceFailure(error, io);
   }
 
   const header = {
+    plan: { name: compiled.plan.name, service: compiled.plan.service },
     window: { from: iso(from), to: iso(to) },
     every: values.every,
     evaluationWindow: `${windowMinutes}m`,
     seed,
     source: source.source,
   };
-  if (format === 'json') io.stdout(JSON.stringify({ ...header, ...result }, null, 2) + '\n');
-  else io.stdout(formatBacktestText(result, header));
+  const report: BacktestReport = { ...header, ...result };
+  let output: string;
+  if (format === 'html') {
+    const assets = (options.reportAssets ?? loadReportAssets)();
+    if (typeof assets === 'string') {
+      io.stderr(`stagegate: ${assets}\n`);
+      return 2;
+    }
+    output = renderBacktestHtml(report, assets);
+  } else output = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatBacktestText(result, header);
+  if (values.out === undefined) {
+    io.stdout(output);
+    return 0;
+  }
+  const target = path.resolve(io.cwd, values.out);
+  try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, output, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${values.out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  io.stderr(`stagegate: wrote ${values.out} (${Math.ceil(Buffer.byteLength(output) / 1024)} KB).\n`);
   return 0;
 }
 

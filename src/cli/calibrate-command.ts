@@ -6,12 +6,12 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
-import { calibrate, type Calibration, type Series } from '../engine/calibrate/fit';
-import { groupingLabels, readMetricSources, withWindow, type MetricSources } from '../engine/calibrate/sources';
-import { writeCalibration } from '../engine/calibrate/write';
-import { durationMinutes } from '../engine/model/units';
+import type { Calibration } from '../engine/calibrate/fit';
+import { readMetricSources, shortestInterval, withWindow, type MetricSources } from '../engine/calibrate/sources';
+import { writeCalibration, writeResourceCalibration } from '../engine/calibrate/write';
 import type { HistoryFile } from '../node/history-file';
-import { PrometheusError } from '../node/prometheus';
+import { readCalibration } from '../node/metrics-read';
+import { formatCalibrationText } from '../report/calibration-text';
 import { resourceCalibration } from './calibrate-resource';
 import { measuredLabelsOfPlan, formatLabelsText, type PlanLabels } from './measure-labels';
 import { UsageError, type Io } from './io';
@@ -112,34 +112,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   let source: HistorySource;
   try {
     source = historySource(values, history, { url, sources, env, timeoutMs: timeout });
-    const client = source.reader;
-    const results = new Map<string, Series[]>();
-    for (const { signal, query } of sources.queries) {
-      const expanded = withWindow(query, windowMinutes);
-      const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
-      if (series.every((one) => one.points.length === 0)) {
-        const hint =
-          signal === 'errors'
-            ? ' If the service had no failures at all, end the query with `or vector(0)`.'
-            : ' Check the query and the time range.';
-        throw new PrometheusError(
-          `${signal}: the query returned no data between ${iso(from)} and ${iso(to)}.${hint} The query was: ${expanded}`,
-        );
-      }
-      results.set(signal, series);
-    }
-    const requestsQuery = sources.queries.find((entry) => entry.signal === 'requests')!.query;
-    calibration = calibrate({
-      windowSeconds: step,
-      from,
-      to,
-      dimensions: groupingLabels(requestsQuery),
-      requests: results.get('requests')!,
-      errors: results.get('errors'),
-      latencyP95Ms: results.get('latencyP95Ms'),
-      kpis: named(results, 'kpi:'),
-      gauges: named(results, 'gauge:'),
-    });
+    calibration = await readCalibration(source.reader, sources, { from, to, windowMinutes });
     await saveHistory(values, io, source, { command: 'calibrate', savedAt: options.now ?? Date.now() / 1000, from, to, step });
   } catch (error) {
     return sourceFailure(error, io);
@@ -169,15 +142,7 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
     try {
       const stamp = { at: iso(Math.floor((options.now ?? Date.now() / 1000) / 60) * 60), server };
       updated = resource
-        ? writeCalibration(
-            resource.configText?.trim()
-              ? resource.configText
-              : `simulation:\n  traffic:\n    requestsPerSecond: ${calibration.traffic.requestsPerSecond}\n`,
-            false,
-            calibration,
-            stamp,
-            ['simulation'],
-          )
+        ? writeResourceCalibration(resource.configText, calibration, stamp)
         : writeCalibration(text, json, calibration, stamp);
     } catch (error) {
       io.stderr(`stagegate: ${targetShown}: not written: ${(error as Error).message}\n`);
@@ -197,55 +162,4 @@ export async function runCalibrate(argv: string[], io: Io, options: CalibrateOpt
   return 0;
 }
 
-function named(results: Map<string, Series[]>, prefix: string): Record<string, Series[]> {
-  return Object.fromEntries(
-    [...results].filter(([signal]) => signal.startsWith(prefix)).map(([signal, series]) => [signal.slice(prefix.length), series]),
-  );
-}
-
-/** The plan's shortest stage interval, minutes (5m where a stage gives none). */
-export function shortestInterval(plan: unknown): number | undefined {
-  const stages = (plan as { stages?: unknown })?.stages;
-  if (!Array.isArray(stages)) return undefined;
-  const intervals = stages.map((stage) => durationMinutes((stage as { interval?: unknown })?.interval) ?? 5);
-  return intervals.length > 0 ? Math.min(...intervals) : undefined;
-}
-
-function formatCalibrationText(calibration: Calibration, server: string): string {
-  const { traffic, baseline, dispersion, samples } = calibration;
-  const out = [
-    `Calibrated from ${server}, ${calibration.window.from} to ${calibration.window.to}: ${samples.windows} windows of ${samples.window}, ${samples.requests.toLocaleString('en-US')} requests.`,
-    '',
-    'traffic',
-    `  requestsPerSecond  ${traffic.requestsPerSecond}`,
-  ];
-  if (traffic.profile) {
-    const factors = traffic.profile.hourOfWeek;
-    out.push(`  profile            168 hour-of-week factors, from ${Math.min(...factors)} to ${Math.max(...factors)}`);
-  }
-  for (const [dimension, shares] of Object.entries(traffic.dimensions))
-    out.push(
-      `  ${dimension.padEnd(18)} ${Object.entries(shares)
-        .map(([value, share]) => `${value} ${share}`)
-        .join(', ')}`,
-    );
-  out.push('', 'baseline (dispersion: ρ for rates, relative SD for latency and gauges)');
-  const names = [
-    ...Object.keys(baseline.kpis).map((name) => `kpi:${name}`),
-    ...Object.keys(baseline.gauges).map((name) => `gauge:${name}`),
-  ];
-  const width = Math.max(18, ...names.map((name) => name.length));
-  const row = (name: string, value: number | undefined, spread: number | undefined) =>
-    value === undefined
-      ? undefined
-      : `  ${name.padEnd(width)} ${String(value).padEnd(10)}${spread === undefined ? '' : ` dispersion ${spread}`}`;
-  const rows = [
-    row('errorRate', baseline.errorRate, dispersion.errorRate),
-    row('latencyP95Ms', baseline.latencyP95Ms, dispersion.latencyP95Ms),
-    ...Object.entries(baseline.kpis).map(([name, value]) => row(`kpi:${name}`, value, dispersion[`kpi:${name}`])),
-    ...Object.entries(baseline.gauges).map(([name, value]) => row(`gauge:${name}`, value, dispersion[`gauge:${name}`])),
-  ];
-  out.push(...rows.filter((line): line is string => line !== undefined));
-  if (calibration.notes.length > 0) out.push('', ...calibration.notes.map((note) => `note: ${note}`));
-  return out.join('\n') + '\n';
-}
+export { shortestInterval };

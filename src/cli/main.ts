@@ -17,7 +17,7 @@ const USAGE = `Usage:
                   [--window 30m] [--timeout 30s] [--save-history FILE] [--write] [--format text|json]
   stagegate backtest <plan> [--prometheus URL | --history FILE] [--last 14d | --from T --to T] [--every 1h]
                   [--window 30m] [--incident FROM/TO ...] [--seed N] [--timeout 30s] [--save-history FILE]
-                  [--format text|json]
+                  [--format text|json|html] [--out FILE]
   stagegate lsp --stdio | --node-ipc | --socket=PORT
 
 check exits 0 with no errors, 1 with errors (or warnings above --max-warnings), 2 for a usage or I/O problem.

@@ -9,16 +9,22 @@ import { COMMANDS, type InitializationOptions } from '../shared/protocol';
 /** Files the server may read; it decides itself which of them are Stagegate's. */
 const DOCUMENT_SELECTOR = ['yaml', 'json', 'jsonc', 'sql'].map((language) => ({ scheme: 'file', language }));
 
-export function createLanguageClient(extensionUri: vscode.Uri, output: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(
+  extensionUri: vscode.Uri,
+  output: vscode.LogOutputChannel,
+  trace?: vscode.LogOutputChannel,
+): LanguageClient {
   const module = vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const initializationOptions: InitializationOptions = { clientCommands: Object.values(COMMANDS) };
+  // The server asks this client before it contacts a metrics server (src/extension/metrics.ts answers).
+  const initializationOptions: InitializationOptions = { clientCommands: Object.values(COMMANDS), metricsAccess: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    ...(trace ? { traceOutputChannel: trace } : {}),
     initializationOptions,
     synchronize: { configurationSection: 'stagegate' },
     // Set both: an option left out of a given object turns off, not to its default.

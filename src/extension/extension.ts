@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { StatusRequest, type ServerStatus } from '../shared/protocol';
 import { createLanguageClient } from './client';
+import { BacktestPanels } from './backtest-panel';
 import { registerCommands } from './commands';
+import { MetricsCommands, redactingChannel } from './metrics';
 import { SimulationPanels, SimulationResults, type RenderInfo } from './simulation-panel';
 import { ReadinessStatus } from './status-bar';
 import { MigrationTrace } from './trace';
@@ -18,6 +20,11 @@ export interface StagegateApi {
   results: SimulationResults;
   /** "Trace Migration" and its status bar summary. */
   trace: MigrationTrace;
+  /** "Calibrate from Prometheus", "Backtest" and the metrics credentials; tests answer its prompts. */
+  metrics: MetricsCommands;
+  backtests: BacktestPanels;
+  /** The file the Stagegate output channel (with the language client's message trace) is written to. */
+  logFile: vscode.Uri;
   /** Milliseconds from the start of activate() to the server's first diagnostics delivered. */
   activationMs: number;
   /** Resolves once the server has checked and delivered every change it has received, with its state. */
@@ -32,7 +39,10 @@ let running: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<StagegateApi> {
   const started = Date.now();
   const output = vscode.window.createOutputChannel('Stagegate', { log: true });
-  const client = createLanguageClient(context.extensionUri, output);
+  // Credentials from the secret store cross to the server: the client's log and message trace never show them.
+  const credentials = new Set<string>();
+  const shown = redactingChannel(output, credentials);
+  const client = createLanguageClient(context.extensionUri, shown, shown);
   await client.start();
   // The server answers a status request once its start-up scan is checked and delivered.
   const firstCheck = Promise.race([
@@ -47,7 +57,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
   const simulations = new SimulationPanels(context.extensionUri, results, client, output);
   const status = new ReadinessStatus(client);
   const trace = new MigrationTrace(client);
-  context.subscriptions.push(output, results, simulations, status, trace);
+  const backtests = new BacktestPanels(context.extensionUri);
+  // Before the server's first request: it asks this side about any metrics address.
+  const metrics = new MetricsCommands(context, client, backtests, credentials);
+  context.subscriptions.push(output, results, simulations, status, trace, backtests, metrics);
 
   const planUri = (uri?: vscode.Uri | string) =>
     typeof uri === 'string' ? vscode.Uri.parse(uri) : (uri ?? vscode.window.activeTextEditor?.document.uri);
@@ -80,6 +93,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Stageg
     simulations,
     results,
     trace,
+    metrics,
+    backtests,
+    logFile: vscode.Uri.joinPath(context.logUri, 'Stagegate.log'),
     activationMs: Date.now() - started,
     serverStatus: (options = {}) => client.sendRequest(StatusRequest, options),
   };

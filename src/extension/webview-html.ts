@@ -1,6 +1,9 @@
-// The simulation webview's HTML, with its Content Security Policy. No vscode import, so the page can also be
-// built for the stand-alone browser test.
+// The simulation and backtest webviews' HTML, with their Content Security Policy. No vscode import, so the pages can
+// also be built for the stand-alone browser tests.
 
+import type { BacktestReport } from '../engine/backtest/replay';
+import { renderBacktestHtml } from '../report/backtest-html';
+import type { ReportAssets } from '../report/html';
 import { REPORT_CSS } from '../report/styles';
 
 interface WebviewAssets {
@@ -14,7 +17,7 @@ interface WebviewAssets {
 }
 
 /** Maps the report's colours to the editor theme, so dark, light and high-contrast themes all read well. */
-const THEME_CSS = `
+export const THEME_CSS = `
 .sg-report.sg-vscode {
   --sg-bg: var(--vscode-editor-background); --sg-fg: var(--vscode-editor-foreground);
   --sg-muted: var(--vscode-descriptionForeground); --sg-grid: var(--vscode-editorWidget-border, var(--vscode-panel-border));
@@ -72,4 +75,16 @@ export function simulationHtml(assets: WebviewAssets): string {
 <script nonce="${nonce}" src="${assets.page}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * The backtest panel's page: `backtest --format html`'s page, its scripts and styles allowed by the nonce alone (no
+ * inline allowance, no network request), in the editor theme's colours.
+ */
+export function backtestPanelHtml(report: BacktestReport, assets: ReportAssets, nonce: string): string {
+  return renderBacktestHtml(report, assets, {
+    nonce,
+    css: `${THEME_CSS}\nhtml, body { background: var(--vscode-editor-background); }`,
+    themeClass: 'sg-vscode',
+  });
 }

@@ -54,30 +54,65 @@ function defaultFolders(): string[] {
 }
 
 export function renderHtmlReport(report: SimulationReport, assets: ReportAssets): string {
-  const title = `Stagegate simulation · ${report.plan.name} · ${report.run.scenario}`;
+  return renderReportPage(
+    {
+      title: `Stagegate simulation · ${report.plan.name} · ${report.run.scenario}`,
+      generator: 'stagegate simulate',
+      draw: 'renderReport',
+      data: report,
+    },
+    assets,
+  );
+}
+
+export interface ReportPage {
+  title: string;
+  /** The `generator` meta tag: the command that wrote the page. */
+  generator: string;
+  /** The function of report-charts.ts that draws `data` into the page. */
+  draw: 'renderReport' | 'renderBacktestReport';
+  data: unknown;
+}
+
+export interface PageOptions {
+  /** Scripts and styles allowed by this nonce instead of 'unsafe-inline' (an editor's webview). */
+  nonce?: string;
+  /** CSS added after the report's own (a webview mapping the colours to its theme). */
+  css?: string;
+  /** The report element's theme class: `sg-auto-theme` (light or dark as the system prefers) by default. */
+  themeClass?: string;
+}
+
+/**
+ * One self-contained page drawing a report: chart.js and the chart code inlined, the data embedded as JSON, and a
+ * Content Security Policy that forbids every network request.
+ */
+export function renderReportPage(page: ReportPage, assets: ReportAssets, options: PageOptions = {}): string {
+  const allow = options.nonce === undefined ? "'unsafe-inline'" : `'nonce-${options.nonce}'`;
+  const nonce = options.nonce === undefined ? '' : ` nonce="${escapeHtml(options.nonce)}"`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${allow}; style-src ${allow}; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="stagegate simulate">
-<title>${escapeHtml(title)}</title>
-<style>
+<meta name="generator" content="${escapeHtml(page.generator)}">
+<title>${escapeHtml(page.title)}</title>
+<style${nonce}>
 html, body { margin: 0; background: #ffffff; }
 @media (prefers-color-scheme: dark) { html, body { background: #0d1117; } }
-${REPORT_CSS}
+${REPORT_CSS}${options.css ?? ''}
 </style>
 </head>
 <body>
-<main id="stagegate-report" class="sg-report sg-auto-theme"><noscript>This report draws its charts with JavaScript; the data is in the page source.</noscript></main>
-<script type="application/json" id="stagegate-report-data">${embedJson(report)}</script>
-<script>${embedScript(assets.chartJs)}</script>
-<script>${embedScript(assets.reportCharts)}</script>
-<script>
+<main id="stagegate-report" class="sg-report ${escapeHtml(options.themeClass ?? 'sg-auto-theme')}"><noscript>This report draws its charts with JavaScript; the data is in the page source.</noscript></main>
+<script type="application/json" id="stagegate-report-data">${embedJson(page.data)}</script>
+<script${nonce}>${embedScript(assets.chartJs)}</script>
+<script${nonce}>${embedScript(assets.reportCharts)}</script>
+<script${nonce}>
 (function () {
   var data = JSON.parse(document.getElementById('stagegate-report-data').textContent);
-  ${REPORT_CHARTS_GLOBAL}.renderReport(document.getElementById('stagegate-report'), data);
+  ${REPORT_CHARTS_GLOBAL}.${page.draw}(document.getElementById('stagegate-report'), data);
 })();
 </script>
 </body>

@@ -205,7 +205,10 @@ function toSymbol(node: OutlineNode): DocumentSymbol {
   };
 }
 
-/** "Simulate" and "Scenario matrix" on each plan, Rollout and Canary; after a simulation, what each stage caught. */
+/**
+ * "Simulate" and "Scenario matrix" on each plan, Rollout and Canary, "Calibrate from Prometheus" and "Backtest" on a plan
+ * with a `metrics` section; after a simulation, what each stage caught.
+ */
 export function codeLenses(files: ServerWorkspace, document: TextDocument, reports: Map<string, SimulationReport>): CodeLens[] {
   const path = toPath(document.uri);
   // An up migration: trace it (after the earlier ones of its folder) on an embedded PostgreSQL.
@@ -227,6 +230,13 @@ export function codeLenses(files: ServerWorkspace, document: TextDocument, repor
       { range: head, command: { title: 'Simulate', command: COMMANDS.simulate, arguments: [document.uri] } },
       { range: head, command: { title: 'Scenario matrix', command: COMMANDS.scenarioMatrix, arguments: [document.uri] } },
     );
+    // A plan that names its metrics can be calibrated from them and backtested on them.
+    const metrics = (doc.value as { metrics?: unknown } | null)?.metrics;
+    if (documentKind(doc.value, path, source.declared) === 'release-plan' && typeof metrics === 'object' && metrics !== null)
+      lenses.push(
+        { range: head, command: { title: 'Calibrate from Prometheus', command: COMMANDS.calibrate, arguments: [document.uri] } },
+        { range: head, command: { title: 'Backtest', command: COMMANDS.backtest, arguments: [document.uri] } },
+      );
     // When the plan's traffic and baseline were last calibrated, read from the comment calibrate writes.
     const stamp = documentKind(doc.value, path, source.declared) === 'release-plan' ? readCalibrationStamp(source.text) : undefined;
     const inDocument =

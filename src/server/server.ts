@@ -37,6 +37,8 @@ import { VERSION } from '../shared/version';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { describeRun, formatMatrixText } from '../report/text';
 import {
+  BacktestRequest,
+  CalibrateRequest,
   COMMANDS,
   NewFlagRequest,
   ReadinessRequest,
@@ -53,6 +55,7 @@ import { codeActions, codeLenses, completion, documentSymbols, hover, takesSnipp
 import { ServerWorkspace, type EditorSettings } from './server-workspace';
 import { simulate } from './simulation';
 import { scanFolder } from '../node/files';
+import { MetricsRuns } from './metrics';
 import { MigrationTraces, readFromDisk } from './trace';
 
 /** Runs per scenario when an editor without the simulation view asks for the scenario matrix. */
@@ -66,6 +69,7 @@ export function startServer(connection: Connection): void {
   let rounds: DiagnosticsRounds | undefined;
   let folders: string[] = [];
   let clientCommands = new Set<string>();
+  let clientAnswersAccess = false;
   let ready: Promise<void> = Promise.resolve();
 
   const pulls = () => capabilities.textDocument?.diagnostic !== undefined;
@@ -100,6 +104,7 @@ export function startServer(connection: Connection): void {
     if (folders.length === 0 && params.rootUri) folders = [toPath(params.rootUri)];
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     clientCommands = new Set(options.clientCommands ?? []);
+    clientAnswersAccess = options.metricsAccess === true;
     rounds = new DiagnosticsRounds(connection, files, !pulls());
     // Commands the client does not run itself are the server's: listing them makes other editors route them here.
     const serverCommands = Object.values(COMMANDS).filter((command) => !clientCommands.has(command));
@@ -227,6 +232,17 @@ export function startServer(connection: Connection): void {
     return result;
   });
 
+  // Calibrate and backtest: every query to a metrics server goes through MetricsRuns' address check.
+  const metrics = new MetricsRuns(connection, files, () => clientAnswersAccess);
+  connection.onRequest(CalibrateRequest, async (params) => {
+    await settled();
+    return metrics.calibrate(params);
+  });
+  connection.onRequest(BacktestRequest, async (params) => {
+    await settled();
+    return metrics.backtest(params);
+  });
+
   connection.languages.inlayHint.on((params) => {
     const document = documents.get(params.textDocument.uri);
     return document ? traces.hints(toPath(document.uri), document.getText()) : [];
@@ -292,6 +308,46 @@ export function startServer(connection: Connection): void {
       if ('error' in result) tell(MessageType.Error, `Stagegate: ${result.error}`);
       else tell(result.failed ? MessageType.Warning : MessageType.Info, `Stagegate: ${result.summary}`);
       return result;
+    }
+    if (command === COMMANDS.calibrate && typeof args[0] === 'string') {
+      await settled();
+      const result = await metrics.calibrate({ uri: args[0] });
+      if ('refused' in result) tell(MessageType.Warning, `Stagegate: ${result.refused}`);
+      else if ('error' in result) tell(MessageType.Error, `Stagegate: ${result.error}`);
+      else {
+        tell(MessageType.Info, `Stagegate:${os.EOL}${result.summary}`);
+        // Written only when the user says so, as one edit the editor can undo.
+        const write = `Write into ${path.basename(toPath(result.target))}`;
+        const answer = capabilities.workspace?.applyEdit
+          ? await connection.window.showInformationMessage(`Stagegate: calibrated from ${result.server}.`, { title: write })
+          : undefined;
+        if (answer?.title === write)
+          await connection.workspace.applyEdit({
+            label: 'Stagegate: calibrate',
+            edit: result.targetExists
+              ? { changes: { [result.target]: [result.edit] } }
+              : {
+                  documentChanges: [
+                    { kind: 'create', uri: result.target },
+                    { textDocument: { uri: result.target, version: null }, edits: [result.edit] },
+                  ],
+                },
+          });
+      }
+      return result;
+    }
+    if (command === COMMANDS.backtest && typeof args[0] === 'string') {
+      await settled();
+      const answer = await metrics.backtest({ uri: args[0] });
+      if ('refused' in answer) tell(MessageType.Warning, `Stagegate: ${answer.refused}`);
+      else if ('error' in answer) tell(MessageType.Error, `Stagegate: ${answer.error}`);
+      else
+        tell(
+          MessageType.Info,
+          `Stagegate: backtested ${answer.replays} rollouts on ${answer.source.server}, ${answer.window.from} to ${answer.window.to}: ` +
+            `${(answer.falseRollbackRate * 100).toFixed(1)}% stopped outside incidents.`,
+        );
+      return answer;
     }
     if ((command === COMMANDS.simulate || command === COMMANDS.scenarioMatrix) && typeof args[0] === 'string') {
       await settled();

@@ -5,6 +5,8 @@
 
 import { NotificationType, RequestType, RequestType0, type ProgressToken, type Range, type TextEdit } from 'vscode-languageserver-protocol';
 import type { Readiness } from '../engine/readiness';
+import type { BacktestReport } from '../engine/backtest/replay';
+import type { Calibration } from '../engine/calibrate/fit';
 import type { RuleMeta } from '../engine/rule-kit/rule';
 import type { RunRequest, SimulationNote, SimulationReport } from '../engine/simulate/result';
 
@@ -14,6 +16,8 @@ export const COMMANDS = {
   scenarioMatrix: 'stagegate.scenarioMatrix',
   showRuleDocumentation: 'stagegate.showRuleDocumentation',
   traceMigration: 'stagegate.traceMigration',
+  calibrate: 'stagegate.calibrate',
+  backtest: 'stagegate.backtest',
 } as const;
 
 export interface InitializationOptions {
@@ -22,6 +26,11 @@ export interface InitializationOptions {
    * others: a simulation summed up in a message, a rule page opened by its address.
    */
   clientCommands?: string[];
+  /**
+   * The client answers `stagegate/metricsAccess` (VS Code: workspace trust, the address asked once per workspace, the
+   * secret store). Without it, the server asks with `window/showMessageRequest` before contacting a metrics server.
+   */
+  metricsAccess?: boolean;
 }
 
 export interface SimulateParams {
@@ -83,6 +92,65 @@ export type TraceMigrationResult =
  * cleared when a traced file changes.
  */
 export const TraceMigrationRequest = new RequestType<TraceMigrationParams, TraceMigrationResult, void>('stagegate/traceMigration');
+
+/** Which history calibrate and backtest read: the span before now (`7d`), or two times (ISO or unix seconds). */
+export interface HistoryParams {
+  uri: string;
+  last?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface CalibrateResult {
+  calibration: Calibration;
+  /** What was derived, as `stagegate calibrate` prints it. */
+  summary: string;
+  /** The server, as it may be shown (no credentials, no query string). */
+  server: string;
+  /** The file the values are written into: the plan, or the `.stagegate.yaml` of a Rollout or Canary. */
+  target: string;
+  /** Whether the target file exists (a Rollout's `.stagegate.yaml` may not, yet). */
+  targetExists: boolean;
+  /** The target's text the edit was made for: a client applies it only to that text. */
+  baseText: string;
+  /** The edit that writes the calibration into the target's current text (the whole file when it is created). */
+  edit: TextEdit;
+  /** How a Rollout's or Canary's signals were found. */
+  notes: string[];
+}
+
+/** Why no server was contacted (the workspace is not trusted, the user refused the address), or what failed. */
+export type MetricsFailure = { refused: string } | { error: string };
+
+/**
+ * Reads the plan's (or Rollout's, Canary's) recorded history from its metrics server and derives its traffic and
+ * baseline, as `stagegate calibrate` does; the answer carries the edit that writes them in. Nothing is written by the
+ * server. Before any query the server asks the client (`stagegate/metricsAccess`, or `window/showMessageRequest`).
+ */
+export const CalibrateRequest = new RequestType<HistoryParams, CalibrateResult | MetricsFailure, void>('stagegate/calibrate');
+
+export interface BacktestParams extends HistoryParams {
+  /** How often a rollout starts (`1h`). */
+  every?: string;
+}
+
+/** Replays the plan's recorded history through its gates; answers what `stagegate backtest --format json` prints. The same access check first. */
+export const BacktestRequest = new RequestType<BacktestParams, BacktestReport | MetricsFailure, void>('stagegate/backtest');
+
+export interface MetricsAccessParams {
+  /** `scheme://host:port`: what the permission is for. */
+  address: string;
+  /** The address as written (credentials and query string removed). */
+  server: string;
+  /** What named the address: a workspace-relative file, or the environment variable. */
+  namedBy: string;
+}
+
+/** The client's answer: allowed (with the headers its secret store holds for the address), or refused and why. */
+export type MetricsAccessResult = { allowed: true; headers: Record<string, string> } | { allowed: false; reason: string };
+
+/** Sent by the server to the client before it contacts a metrics server; a refusal means no request is sent. */
+export const MetricsAccessRequest = new RequestType<MetricsAccessParams, MetricsAccessResult, void>('stagegate/metricsAccess');
 
 export const ReadinessRequest = new RequestType<{ uri: string }, Readiness[], void>('stagegate/readiness');
 

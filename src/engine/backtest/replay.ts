@@ -94,6 +94,8 @@ export interface BacktestOptions {
 export interface Incident {
   from: string;
   to: string;
+  /** Found in the history by the incident rule, or given with `--incident`. */
+  origin?: 'found' | 'given';
   /** Whether a rollout starting with the incident, its canary carrying it, is stopped by a gate failing during it. */
   caught: boolean;
   stage: string | null;
@@ -125,6 +127,8 @@ export interface Trip {
 
 export interface BacktestResult {
   replays: number;
+  /** The first replayed start; the others follow every `--every`, `replays` in all (null when none was replayed). */
+  firstStart: string | null;
   /** Share of starts stopped by a gate outside incidents: history holds no bad release, so such a stop is a false one. */
   falseRollbackRate: number;
   /** False stops per replayed gate (stops during incidents left out), over all starts. */
@@ -132,6 +136,18 @@ export interface BacktestResult {
   trips: Trip[];
   incidents: Incident[];
   notes: string[];
+}
+
+/** What `stagegate backtest --format json` prints: the result with the range, cadence and source it was run on. */
+export interface BacktestReport extends BacktestResult {
+  plan: { name: string; service: string };
+  window: { from: string; to: string };
+  /** The cadence of starts as given (`1h`). */
+  every: string;
+  evaluationWindow: string;
+  seed: number;
+  /** Where the history came from, in words fit to show (`server`: an address without credentials). */
+  source: Record<string, string>;
 }
 
 /**
@@ -183,6 +199,7 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
   const window = createWindow(compiled.segments.length, compiled.kpiNames.length, maxCells);
   const trips: Trip[] = [];
   let replays = 0;
+  let firstStart: number | null = null;
   let beyond = 0;
   for (let start = options.firstStart; start <= options.lastStart; start += options.everySeconds) {
     const first = Math.round((start - recorded.from) / recorded.windowSeconds);
@@ -191,6 +208,7 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
       continue;
     }
     replays++;
+    firstStart ??= start;
     const random = createRandom(`${options.seed}:${start}`);
     const trip = replayOne(compiled, recorded, first, window, random).stop;
     if (!trip) continue;
@@ -217,6 +235,7 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
   const rate = (count: number) => (replays === 0 ? 0 : round(count / replays, DIGITS.rate));
   return {
     replays,
+    firstStart: firstStart === null ? null : iso(firstStart),
     falseRollbackRate: rate(trips.filter((trip) => trip.incident === undefined).length),
     byGate: [...byGate.values()].map((entry) => ({ ...entry, rate: rate(entry.trips) })),
     trips,

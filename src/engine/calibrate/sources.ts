@@ -1,7 +1,7 @@
 // A plan's `metrics:` section read into what a Prometheus client needs: the server, the headers (as names of
 // environment variables, never values) and one query per signal, with `$window` filled in. No I/O here.
 
-import { formatMinutes } from '../model/units';
+import { durationMinutes, formatMinutes } from '../model/units';
 
 export type Signal = 'requests' | 'errors' | 'latencyP95Ms' | `kpi:${string}` | `gauge:${string}`;
 
@@ -80,6 +80,14 @@ export function groupingLabels(query: string): string[] {
 export function calibrationWindowMinutes(shortestIntervalMinutes: number | undefined): number {
   const wanted = Math.min(MAX_WINDOW_MINUTES, Math.max(MIN_WINDOW_MINUTES, shortestIntervalMinutes ?? 5));
   return [...HOUR_DIVISORS].reverse().find((divisor) => divisor <= wanted) ?? MIN_WINDOW_MINUTES;
+}
+
+/** The plan's shortest stage interval, minutes (5m where a stage gives none). */
+export function shortestInterval(plan: unknown): number | undefined {
+  const stages = (plan as { stages?: unknown })?.stages;
+  if (!Array.isArray(stages)) return undefined;
+  const intervals = stages.map((stage) => durationMinutes((stage as { interval?: unknown })?.interval) ?? 5);
+  return intervals.length > 0 ? Math.min(...intervals) : undefined;
 }
 
 /** Whether a window length (minutes) can be used: whole minutes dividing an hour. */

@@ -87,6 +87,17 @@ export function writeCalibration(
   return out;
 }
 
+/**
+ * The `.stagegate.yaml` of an Argo Rollout or a Flagger Canary with the calibration written under `simulation:`;
+ * `configText` undefined or blank when there is no such file yet (it is then created with the values alone).
+ */
+export function writeResourceCalibration(configText: string | undefined, calibration: Calibration, stamp: CalibrationStamp): string {
+  const text = configText?.trim()
+    ? configText
+    : `simulation:\n  traffic:\n    requestsPerSecond: ${calibration.traffic.requestsPerSecond}\n`;
+  return writeCalibration(text, false, calibration, stamp, ['simulation']);
+}
+
 function parseOne(text: string): Document.Parsed {
   const documents = parseAllDocuments(text);
   if (!Array.isArray(documents) || documents.length !== 1)

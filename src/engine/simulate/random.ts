@@ -2,11 +2,14 @@
 // binomial, normal, gamma and beta samplers built on them. Hand-written because no maintained npm package
 // offers seeded, exact binomial sampling over a caller-supplied uniform source.
 
+import { logFactorial, sampleTable, TABLE_MAX_VARIANCE, type RateTables } from './binomial-table';
+
 // seedrandom's Alea module alone: its index also loads Node's crypto module (for autoseeding, never used here), which
 // costs every CLI run about 10 ms of start-up.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The module has no type declarations, and the webview's build (which type-checks this file through the result types)
+// has no Node types: `require` is declared here.
+declare const require: (id: string) => unknown;
 const alea = require('seedrandom/lib/alea') as (seed: string) => () => number;
-import { logFactorial, sampleTable, TABLE_MAX_VARIANCE, type RateTables } from './binomial-table';
 
 /**
  * Binomial regimes, chosen from n and p alone (so the same inputs always take the same path):

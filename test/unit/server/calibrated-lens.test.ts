@@ -52,7 +52,7 @@ describe('the calibrated CodeLens over LSP', function () {
     );
     assert.deepStrictEqual(
       (await titles('guessed.release.yaml')).map((title) => title.replace(/^\d+: /, '')),
-      ['Simulate', 'Scenario matrix'],
+      ['Simulate', 'Scenario matrix', 'Calibrate from Prometheus', 'Backtest'],
     );
   });
 });

@@ -289,6 +289,8 @@ describe('the language server over stdio', function () {
       'stagegate.scenarioMatrix',
       'stagegate.showRuleDocumentation',
       'stagegate.traceMigration',
+      'stagegate.calibrate',
+      'stagegate.backtest',
     ]);
     await session.initialized();
     const uri = `file://${path.join(root, 'checkout', 'checkout.release.yaml')}`;
@@ -305,7 +307,14 @@ describe('the language server over stdio', function () {
     // VS Code runs them in its own view: a client that says so is not offered them.
     const vscode = start();
     const withView = await vscode.initialize(root, PUSH_CLIENT, {
-      clientCommands: ['stagegate.simulate', 'stagegate.scenarioMatrix', 'stagegate.showRuleDocumentation', 'stagegate.traceMigration'],
+      clientCommands: [
+        'stagegate.simulate',
+        'stagegate.scenarioMatrix',
+        'stagegate.showRuleDocumentation',
+        'stagegate.traceMigration',
+        'stagegate.calibrate',
+        'stagegate.backtest',
+      ],
     });
     assert.strictEqual(withView.capabilities.executeCommandProvider, undefined);
   });
