@@ -220,13 +220,15 @@ function formatBacktestText(
     if (result.trips.length > TEXT_TRIPS) out.push(`  … and ${result.trips.length - TEXT_TRIPS} more (--format json lists them all)`);
   }
   if (result.incidents.length > 0) {
-    out.push('', 'incidents (a rollout starting with each, its canary carrying it)');
-    for (const incident of result.incidents)
+    out.push('', 'incidents, found in the history or given (a rollout starting with each, its canary carrying it)');
+    for (const incident of result.incidents) {
+      const origin = incident.origin === 'found' ? `found: ${incident.signals.join(' and ')} on ${incident.segments.join(', ')}` : 'given';
       out.push(
         incident.caught
-          ? `  ${incident.from}/${incident.to}: caught by ${incident.stage}, ${incident.gate}, ${incident.segment}, at minute ${incident.minute}, after ${incident.failedRequests} failed requests`
-          : `  ${incident.from}/${incident.to}: missed (${incident.failedRequests} failed requests on the canary)`,
+          ? `  ${incident.from}/${incident.to} (${origin}): caught by ${incident.stage}, ${incident.gate}, ${incident.segment}, at minute ${incident.minute}, after ${incident.failedRequests} failed requests`
+          : `  ${incident.from}/${incident.to} (${origin}): missed (${incident.failedRequests} failed requests on the canary)`,
       );
+    }
   }
   if (result.notes.length > 0) out.push('', ...result.notes.map((note) => `note: ${note}`));
   return out.join('\n') + '\n';

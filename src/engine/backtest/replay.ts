@@ -6,6 +6,7 @@
 // series come from a Prometheus client.
 
 import type { Series } from '../calibrate/fit';
+import { findIncidents, INCIDENT_RULE, type IncidentRule } from './incidents';
 import type { CompiledGate, CompiledPlan, CompiledStage } from '../simulate/compile';
 import { clearWindow, createWindow, judgeGate, type Judgement } from '../simulate/gates';
 import { formatMinutes } from '../model/units';
@@ -22,6 +23,8 @@ export interface RecordedCounts {
   errors: Float64Array[];
   /** The recorded p95 latency (ms) per segment and window, NaN where none was recorded; absent without a query. */
   latencyP95Ms?: Float64Array[];
+  /** The plan's dimensions each signal's series are labelled with: only those values differ between segments. */
+  groupedBy: { errors: string[]; latencyP95Ms: string[] };
   /** What could not be matched or was missing, in words. */
   notes: string[];
 }
@@ -73,12 +76,26 @@ export function countsBySegment(
       for (const segment of matching) latencyP95Ms![segment.index][index] = value;
     }
   }
+  const labelled = (series: Series[]) => dimensions.filter((name) => series.some((one) => name in one.labels));
+  const groupedBy = {
+    errors: labelled(errors),
+    latencyP95Ms: labelled(latency ?? []),
+  };
   const requestCounts = lay(requests, 'requests');
   const errorCounts = lay(errors, 'errors');
   let empty = 0;
   for (let i = 0; i < windows; i++) if (requestCounts.every((counts) => counts[i] === 0)) empty++;
   if (empty > 0) notes.push(`requests: ${empty} of ${windows} recorded windows hold no requests; gates judged on them are inconclusive.`);
-  return { from, windowSeconds, windows, requests: requestCounts, errors: errorCounts, ...(latencyP95Ms ? { latencyP95Ms } : {}), notes };
+  return {
+    from,
+    windowSeconds,
+    windows,
+    requests: requestCounts,
+    errors: errorCounts,
+    ...(latencyP95Ms ? { latencyP95Ms } : {}),
+    groupedBy,
+    notes,
+  };
 }
 
 export interface BacktestOptions {
@@ -87,15 +104,22 @@ export interface BacktestOptions {
   lastStart: number;
   everySeconds: number;
   seed: number;
-  /** Spans (unix seconds) when the recorded service itself broke: stops in them are not false rollbacks. */
+  /** Spans (unix seconds) when the recorded service itself broke (`--incident`): stops in them are not false rollbacks. */
   incidents?: { from: number; to: number }[];
+  /** The rule that finds incidents in the history (findIncidents); null finds none, leaving only the given ones. */
+  incidentRule?: IncidentRule | null;
 }
 
 export interface Incident {
   from: string;
   to: string;
   /** Found in the history by the incident rule, or given with `--incident`. */
-  origin?: 'found' | 'given';
+  origin: 'found' | 'given';
+  /** Where a found incident was seen: `errors`, `latencyP95Ms`; `all` or a dimension's value. Empty when given. */
+  signals: string[];
+  segments: string[];
+  /** A found incident's highest robust z-score (how many spreads above the day's median; capped at 1000). */
+  score: number | null;
   /** Whether a rollout starting with the incident, its canary carrying it, is stopped by a gate failing during it. */
   caught: boolean;
   stage: string | null;
@@ -197,6 +221,22 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
 
   const maxCells = Math.max(1, ...compiled.stages.map((stage) => stage.cells.length));
   const window = createWindow(compiled.segments.length, compiled.kpiNames.length, maxCells);
+  // Given incidents first; a found one that overlaps a given one is that one.
+  const given = (options.incidents ?? []).map((span) => ({ ...span, origin: 'given' as const, signals: [], segments: [], score: null }));
+  const found =
+    options.incidentRule === null
+      ? []
+      : findIncidents(compiled.segments, recorded, options.incidentRule ?? INCIDENT_RULE)
+          .map((incident) => ({
+            from: recorded.from + incident.fromWindow * recorded.windowSeconds,
+            to: recorded.from + incident.toWindow * recorded.windowSeconds,
+            origin: 'found' as const,
+            signals: incident.signals,
+            segments: incident.segments,
+            score: round(Math.min(1000, incident.peak), 1),
+          }))
+          .filter((span) => !given.some((one) => one.from < span.to && one.to > span.from));
+  const spans = [...given, ...found].sort((a, b) => a.from - b.from || a.to - b.to);
   const trips: Trip[] = [];
   let replays = 0;
   let firstStart: number | null = null;
@@ -213,7 +253,7 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
     const trip = replayOne(compiled, recorded, first, window, random).stop;
     if (!trip) continue;
     const { stage, judgement, gateLabel, fromWindow, toWindow } = trip;
-    const incident = incidentOf(recorded, fromWindow, toWindow, options.incidents ?? []);
+    const incident = incidentOf(recorded, fromWindow, toWindow, spans);
     if (!incident) byGate.get(key(stage, gateLabel))!.trips++;
     trips.push({
       start: iso(start),
@@ -230,7 +270,13 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
       ...(incident ? { incident: `${iso(incident.from)}/${iso(incident.to)}` } : {}),
     });
   }
-  const incidents = (options.incidents ?? []).map((span) => replayIncident(compiled, recorded, span, window, options.seed));
+  const incidents = spans.map((span) => ({
+    ...replayIncident(compiled, recorded, span, window, options.seed),
+    origin: span.origin,
+    signals: span.signals,
+    segments: span.segments,
+    score: span.score,
+  }));
   if (beyond > 0) notes.push(`${beyond} start${beyond === 1 ? '' : 's'} left out: the rollout would run past the recorded history.`);
   const rate = (count: number) => (replays === 0 ? 0 : round(count / replays, DIGITS.rate));
   return {
@@ -275,7 +321,7 @@ function replayIncident(
   span: { from: number; to: number },
   window: ReturnType<typeof createWindow>,
   seed: number,
-): Incident {
+): Omit<Incident, 'origin' | 'signals' | 'segments' | 'score'> {
   const first = Math.max(0, Math.floor((span.from - recorded.from) / recorded.windowSeconds));
   const start = recorded.from + first * recorded.windowSeconds;
   const { stop, failedRequests } = replayOne(compiled, recorded, first, window, createRandom(`${seed}:${start}`));
