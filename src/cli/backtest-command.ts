@@ -8,7 +8,7 @@ import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
 import { backtest, countsBySegment, type BacktestReport, type BacktestResult } from '../engine/backtest/replay';
 import type { Series } from '../engine/calibrate/fit';
-import { calibrationWindowMinutes, isUsableWindow, readMetricSources, withWindow } from '../engine/calibrate/sources';
+import { calibrationWindowMinutes, isUsableWindow, readMetricSources, withWindow, type Signal } from '../engine/calibrate/sources';
 import { todayIso } from '../engine/config/config';
 import { durationMinutes } from '../engine/model/units';
 import { compilePlan } from '../engine/simulate/compile';
@@ -135,7 +135,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
   let result: BacktestResult;
   try {
     const client = new PrometheusClient({ url, headers: headersFromEnvironment(sources.headers, env), timeoutMs: timeoutMinutes * 60_000 });
-    const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
+    const read = async (signal: Signal): Promise<Series[]> => {
       const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
       const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
       if (signal === 'requests' && series.every((one) => one.points.length === 0))
@@ -148,7 +148,11 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     const requests = await read('requests');
     const errors = await read('errors');
     const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
-    const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
+    // The KPIs the plan's gates can be judged on: those with a baseline (the simulator's) and a query.
+    const kpis: Record<string, Series[]> = {};
+    for (const name of compiled.kpiNames)
+      if (sources.queries.some((entry) => entry.signal === `kpi:${name}`)) kpis[name] = await read(`kpi:${name}`);
+    const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency, kpis);
     result = backtest(compiled, recorded, { firstStart: from, lastStart: to - duration, everySeconds: everyMinutes * 60, seed, incidents });
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error;

@@ -35,6 +35,8 @@ export interface HistoryParameters {
    * `errorRate` and `latencyFactor` times the usual p95 at the end, then return to normal: a slow burn.
    */
   slowBurns?: { from: number; to: number; errorRate?: number; latencyFactor?: number }[];
+  /** Spans [from, to) when the KPI succeeds at `kpiRate` instead (a payment provider failing), optionally in one region. */
+  kpiDips?: { from: number; to: number; kpiRate: number; region?: string }[];
 }
 
 export const MONDAY = Date.UTC(2025, 10, 3) / 1000; // 2025-11-03T00:00Z, a Monday
@@ -156,7 +158,10 @@ export function generateHistory(parameters: HistoryParameters = DEFAULT_HISTORY)
       const errors = random.binomial(count, stepRate);
       ok.set(region, ok.get(region)! + count - errors);
       failed.set(region, failed.get(region)! + errors);
-      const success = random.binomial(count, kpiRate);
+      const dip = parameters.kpiDips?.find(
+        (span) => start >= span.from && start < span.to && (span.region === undefined || span.region === region),
+      );
+      const success = random.binomial(count, dip ? dip.kpiRate : kpiRate);
       paid.set(region, paid.get(region)! + success);
       unpaid.set(region, unpaid.get(region)! + count - success);
       // Bucket counts as the lognormal's expected shares of the step's requests (cumulative, as Prometheus keeps them).
