@@ -139,6 +139,11 @@ interface PlanFacts {
   gated: boolean;
   /** Gates modelled per stage, by stage name (as detectionByStage); opaque metrics are not gates. */
   gates: Record<string, number>;
+  /**
+   * The rollout's start (ISO 8601, to the minute) from which traffic follows traffic.profile: `--start`, or the time
+   * of the run. Only with a profile; without one, traffic does not depend on the start.
+   */
+  start?: string;
   notes: SimulationNote[];
 }
 

@@ -160,7 +160,7 @@ export class Simulator {
 
   /** The matrix of summaries already made (one per scenario, over the same seeds): gates and notes stated once. */
   matrixOf(summaries: RunsSummary[], seed: number, runs: number): ScenarioMatrix {
-    const rows = summaries.map(({ gated: _gated, gates: _gates, notes: _notes, ...row }): ScenarioSummary => row);
+    const rows = summaries.map(({ gated: _gated, gates: _gates, start: _start, notes: _notes, ...row }): ScenarioSummary => row);
     return { plan: this.plan.name, runs, seed, ...this.gateFacts(), scenarios: rows, notes: this.noteCopies() };
   }
 
@@ -168,8 +168,9 @@ export class Simulator {
     return outline(this.compiled);
   }
 
-  private gateFacts(): { gated: boolean; gates: Record<string, number> } {
-    return { gated: this.gated, gates: { ...this.gates } };
+  private gateFacts(): { gated: boolean; gates: Record<string, number>; start?: string } {
+    const start = this.compiled.profile?.start;
+    return { gated: this.gated, gates: { ...this.gates }, ...(start ? { start } : {}) };
   }
 
   /** Each output gets its own copies: a caller changing one must not change the next. */
