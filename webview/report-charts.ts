@@ -707,27 +707,17 @@ export function renderBacktestReport(container: HTMLElement, report: BacktestRep
   section(container, 'Incidents');
   legend(
     container,
-    'Windows where the recorded service broke. For each, a rollout starting with it, its canary carrying what the service did then: whether a gate caught it, where, how soon, and how many of its requests failed.',
+    'Windows where the recorded service broke, found by the incident rule (on which signal and traffic) or given. For each, a rollout starting with it, its canary carrying what the service did then: whether a gate caught it, where, how soon, and how many of its requests failed.',
   );
   if (report.incidents.length === 0) element(container, 'p', 'sg-note', 'No incident in this history.');
   else
     table(
       container,
-      [
-        'from',
-        'to',
-        ...(report.incidents.some((incident) => incident.origin) ? ['origin'] : []),
-        'caught',
-        'stage',
-        'gate',
-        'segment',
-        'minute',
-        'failed requests',
-      ],
+      ['from', 'to', 'origin', 'caught', 'stage', 'gate', 'segment', 'minute', 'failed requests'],
       report.incidents.map((incident) => [
         incident.from,
         incident.to,
-        ...(report.incidents.some((one) => one.origin) ? [incident.origin ?? '–'] : []),
+        incident.origin === 'found' ? `found: ${incident.signals.join(' and ')} on ${incident.segments.join(', ')}` : 'given',
         incident.caught ? 'caught' : 'missed',
         incident.stage ?? '–',
         incident.gate ?? '–',
@@ -735,7 +725,7 @@ export function renderBacktestReport(container: HTMLElement, report: BacktestRep
         incident.minute === null ? '–' : number(incident.minute),
         count(incident.failedRequests),
       ]),
-      report.incidents.some((incident) => incident.origin) ? [7, 8] : [6, 7],
+      [7, 8],
     ).classList.add('sg-incidents');
 
   if (report.trips.length > 0) {

@@ -199,13 +199,16 @@ function formatBacktestText(
   header: { window: { from: string; to: string }; every: string; evaluationWindow: string; source: { server: string; history?: string } },
 ): string {
   const stopped = result.trips.filter((trip) => trip.incident === undefined).length;
+  const stageWidth = Math.max(12, ...result.byGate.map((entry) => entry.stage.length));
+  const gateWidth = Math.max(28, ...result.byGate.map((entry) => entry.gate.length));
   const out = [
     `Backtested on ${header.source.history ? `${header.source.history} (saved from ${header.source.server})` : header.source.server}, ${header.window.from} to ${header.window.to}: ${result.replays} rollouts, one every ${header.every}, windows of ${header.evaluationWindow}.`,
     `falseRollbackRate  ${percent(result.falseRollbackRate)} (${stopped} of ${result.replays} stopped outside incidents; the history holds no bad release)`,
     '',
     'by gate',
     ...result.byGate.map(
-      (entry) => `  ${entry.stage.padEnd(12)} ${entry.gate.padEnd(28)} ${String(entry.trips).padStart(4)}  ${percent(entry.rate)}`,
+      (entry) =>
+        `  ${entry.stage.padEnd(stageWidth)} ${entry.gate.padEnd(gateWidth)} ${String(entry.trips).padStart(4)}  ${percent(entry.rate)}`,
     ),
   ];
   if (result.trips.length > 0) {
@@ -221,13 +224,15 @@ function formatBacktestText(
     if (result.trips.length > TEXT_TRIPS) out.push(`  … and ${result.trips.length - TEXT_TRIPS} more (--format json lists them all)`);
   }
   if (result.incidents.length > 0) {
-    out.push('', 'incidents (a rollout starting with each, its canary carrying it)');
-    for (const incident of result.incidents)
+    out.push('', 'incidents, found in the history or given (a rollout starting with each, its canary carrying it)');
+    for (const incident of result.incidents) {
+      const origin = incident.origin === 'found' ? `found: ${incident.signals.join(' and ')} on ${incident.segments.join(', ')}` : 'given';
       out.push(
         incident.caught
-          ? `  ${incident.from}/${incident.to}: caught by ${incident.stage}, ${incident.gate}, ${incident.segment}, at minute ${incident.minute}, after ${incident.failedRequests} failed requests`
-          : `  ${incident.from}/${incident.to}: missed (${incident.failedRequests} failed requests on the canary)`,
+          ? `  ${incident.from}/${incident.to} (${origin}): caught by ${incident.stage}, ${incident.gate}, ${incident.segment}, at minute ${incident.minute}, after ${incident.failedRequests} failed requests`
+          : `  ${incident.from}/${incident.to} (${origin}): missed (${incident.failedRequests} failed requests on the canary)`,
       );
+    }
   }
   if (result.notes.length > 0) out.push('', ...result.notes.map((note) => `note: ${note}`));
   return out.join('\n') + '\n';

@@ -33,8 +33,9 @@ a usage or connection problem.
 calibrate exits 0 when it calibrated, 2 for a usage or I/O problem or when the metrics server fails (unreachable, an
 error, a query with no data) or a --history file cannot serve the run: the message names the query. --save-history
 FILE saves every response the run used; --history FILE reads them back instead of a server (docs/metrics.md).
-backtest replays the recorded requests, errors and p95 latency through the plan's gates, a rollout starting every --every,
-and reports the false-rollback rate over all starts and per gate; it exits 0 when it ran, 2 as calibrate does.
+backtest replays the recorded requests, errors, p95 latency and KPIs through the plan's gates, a rollout starting every
+--every, and reports the false-rollback rate over all starts and per gate, and the incidents it finds in the history (or
+that --incident gives) with whether a canary carrying each is caught; it exits 0 when it ran, 2 as calibrate does.
 lsp runs the language server (for editors: see docs/editors.md) until its client closes the connection.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

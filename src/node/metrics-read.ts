@@ -4,7 +4,7 @@
 
 import { backtest, countsBySegment, type BacktestOptions, type BacktestResult } from '../engine/backtest/replay';
 import { calibrate, type Calibration, type Series } from '../engine/calibrate/fit';
-import { groupingLabels, withWindow, type MetricSources } from '../engine/calibrate/sources';
+import { groupingLabels, withWindow, type MetricSources, type Signal } from '../engine/calibrate/sources';
 import type { CompiledPlan } from '../engine/simulate/compile';
 import type { RangeSource } from './history-file';
 import { PrometheusError } from './prometheus';
@@ -49,7 +49,7 @@ export async function readCalibration(client: RangeSource, sources: MetricSource
   });
 }
 
-/** Replays the recorded requests, errors (and p95 latency, when queried) of the range through the compiled plan. */
+/** Replays the recorded requests, errors (and p95 latency and KPIs, when queried) of the range through the compiled plan. */
 export async function readBacktest(
   client: RangeSource,
   sources: MetricSources,
@@ -59,7 +59,7 @@ export async function readBacktest(
 ): Promise<BacktestResult> {
   const { from, to, windowMinutes } = range;
   const step = windowMinutes * 60;
-  const read = async (signal: 'requests' | 'errors' | 'latencyP95Ms'): Promise<Series[]> => {
+  const read = async (signal: Signal): Promise<Series[]> => {
     const expanded = withWindow(sources.queries.find((entry) => entry.signal === signal)!.query, windowMinutes);
     const series = await client.queryRange({ name: signal, query: expanded, start: from + step, end: to, step });
     if (signal === 'requests' && series.every((one) => one.points.length === 0))
@@ -72,7 +72,11 @@ export async function readBacktest(
   const requests = await read('requests');
   const errors = await read('errors');
   const latency = sources.queries.some((entry) => entry.signal === 'latencyP95Ms') ? await read('latencyP95Ms') : undefined;
-  const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency);
+  // The KPIs the plan's gates can be judged on: those with a baseline (the simulator's) and a query.
+  const kpis: Record<string, Series[]> = {};
+  for (const name of compiled.kpiNames)
+    if (sources.queries.some((entry) => entry.signal === `kpi:${name}`)) kpis[name] = await read(`kpi:${name}`);
+  const recorded = countsBySegment(compiled, requests, errors, from, windows, step, latency, kpis);
   return backtest(compiled, recorded, options);
 }
 

@@ -6,6 +6,7 @@
 // series come from a Prometheus client.
 
 import type { Series } from '../calibrate/fit';
+import { findIncidents, INCIDENT_RULE, type IncidentRule } from './incidents';
 import type { CompiledGate, CompiledPlan, CompiledStage } from '../simulate/compile';
 import { clearWindow, createWindow, judgeGate, type Judgement } from '../simulate/gates';
 import { formatMinutes } from '../model/units';
@@ -22,6 +23,13 @@ export interface RecordedCounts {
   errors: Float64Array[];
   /** The recorded p95 latency (ms) per segment and window, NaN where none was recorded; absent without a query. */
   latencyP95Ms?: Float64Array[];
+  /**
+   * Each KPI's recorded success rate (0 to 1) per segment and window, by CompiledPlan.kpiNames index, NaN where none
+   * was recorded; undefined for a KPI without a `kpi:<name>` query.
+   */
+  kpiRates?: (Float64Array[] | undefined)[];
+  /** The plan's dimensions each signal's series are labelled with: only those values differ between segments. */
+  groupedBy: { errors: string[]; latencyP95Ms: string[] };
   /** What could not be matched or was missing, in words. */
   notes: string[];
 }
@@ -39,6 +47,7 @@ export function countsBySegment(
   windows: number,
   windowSeconds: number,
   latency?: Series[],
+  kpis: Record<string, Series[]> = {},
 ): RecordedCounts {
   const notes: string[] = [];
   const dimensions = compiled.plan.traffic.dimensions.map((dimension) => dimension.name);
@@ -61,24 +70,44 @@ export function countsBySegment(
     }
     return counts;
   };
-  // A p95 is not split: every segment a series names has that p95.
-  const latencyP95Ms = latency ? compiled.segments.map(() => new Float64Array(windows).fill(NaN)) : undefined;
-  for (const one of latency ?? []) {
-    const matching = compiled.segments.filter((segment) =>
-      dimensions.every((name) => !(name in one.labels) || segment.values[name] === one.labels[name]),
-    );
-    for (const [time, value] of one.points) {
-      const index = Math.round((time - from) / windowSeconds) - 1;
-      if (index < 0 || index >= windows || !Number.isFinite(value) || value < 0) continue;
-      for (const segment of matching) latencyP95Ms![segment.index][index] = value;
+  // A p95 or a KPI's success rate is not split: every segment a series names has that value.
+  const spread = (series: Series[], valid: (value: number) => boolean): Float64Array[] => {
+    const values = compiled.segments.map(() => new Float64Array(windows).fill(NaN));
+    for (const one of series) {
+      const matching = compiled.segments.filter((segment) =>
+        dimensions.every((name) => !(name in one.labels) || segment.values[name] === one.labels[name]),
+      );
+      for (const [time, value] of one.points) {
+        const index = Math.round((time - from) / windowSeconds) - 1;
+        if (index < 0 || index >= windows || !Number.isFinite(value) || !valid(value)) continue;
+        for (const segment of matching) values[segment.index][index] = value;
+      }
     }
-  }
+    return values;
+  };
+  const latencyP95Ms = latency ? spread(latency, (value) => value >= 0) : undefined;
+  const kpiRates = compiled.kpiNames.map((name) => (kpis[name] ? spread(kpis[name], (value) => value >= 0 && value <= 1) : undefined));
+  const labelled = (series: Series[]) => dimensions.filter((name) => series.some((one) => name in one.labels));
+  const groupedBy = {
+    errors: labelled(errors),
+    latencyP95Ms: labelled(latency ?? []),
+  };
   const requestCounts = lay(requests, 'requests');
   const errorCounts = lay(errors, 'errors');
   let empty = 0;
   for (let i = 0; i < windows; i++) if (requestCounts.every((counts) => counts[i] === 0)) empty++;
   if (empty > 0) notes.push(`requests: ${empty} of ${windows} recorded windows hold no requests; gates judged on them are inconclusive.`);
-  return { from, windowSeconds, windows, requests: requestCounts, errors: errorCounts, ...(latencyP95Ms ? { latencyP95Ms } : {}), notes };
+  return {
+    from,
+    windowSeconds,
+    windows,
+    requests: requestCounts,
+    errors: errorCounts,
+    ...(latencyP95Ms ? { latencyP95Ms } : {}),
+    ...(kpiRates.some(Boolean) ? { kpiRates } : {}),
+    groupedBy,
+    notes,
+  };
 }
 
 export interface BacktestOptions {
@@ -87,15 +116,22 @@ export interface BacktestOptions {
   lastStart: number;
   everySeconds: number;
   seed: number;
-  /** Spans (unix seconds) when the recorded service itself broke: stops in them are not false rollbacks. */
+  /** Spans (unix seconds) when the recorded service itself broke (`--incident`): stops in them are not false rollbacks. */
   incidents?: { from: number; to: number }[];
+  /** The rule that finds incidents in the history (findIncidents); null finds none, leaving only the given ones. */
+  incidentRule?: IncidentRule | null;
 }
 
 export interface Incident {
   from: string;
   to: string;
   /** Found in the history by the incident rule, or given with `--incident`. */
-  origin?: 'found' | 'given';
+  origin: 'found' | 'given';
+  /** Where a found incident was seen: `errors`, `latencyP95Ms`; `all` or a dimension's value. Empty when given. */
+  signals: string[];
+  segments: string[];
+  /** A found incident's highest robust z-score (how many spreads above the day's median; capped at 1000). */
+  score: number | null;
   /** Whether a rollout starting with the incident, its canary carrying it, is stopped by a gate failing during it. */
   caught: boolean;
   stage: string | null;
@@ -184,8 +220,10 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
     throw new Error(`the plan is compiled in steps of ${compiled.stepMinutes} min, the history in windows of ${recorded.windowSeconds} s`);
   for (const stage of compiled.stages)
     for (const gate of stage.gates)
-      if (gate.kind === 'kpi')
-        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (backtest judges error-rate and latency gates).`);
+      if (gate.kind === 'kpi' && !recorded.kpiRates?.[gate.kpiIndex])
+        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (metrics.queries.${gate.metric} is missing).`);
+      else if (gate.kind === 'gauge')
+        notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (backtest judges error-rate, latency and KPI gates).`);
       else if (gate.kind === 'latency' && !recorded.latencyP95Ms)
         notes.push(`Stage ${stage.stage.name}: gate ${gate.label} is not replayed (metrics.queries.latencyP95Ms is missing).`);
 
@@ -197,6 +235,22 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
 
   const maxCells = Math.max(1, ...compiled.stages.map((stage) => stage.cells.length));
   const window = createWindow(compiled.segments.length, compiled.kpiNames.length, maxCells);
+  // Given incidents first; a found one that overlaps a given one is that one.
+  const given = (options.incidents ?? []).map((span) => ({ ...span, origin: 'given' as const, signals: [], segments: [], score: null }));
+  const found =
+    options.incidentRule === null
+      ? []
+      : findIncidents(compiled.segments, recorded, options.incidentRule ?? INCIDENT_RULE)
+          .map((incident) => ({
+            from: recorded.from + incident.fromWindow * recorded.windowSeconds,
+            to: recorded.from + incident.toWindow * recorded.windowSeconds,
+            origin: 'found' as const,
+            signals: incident.signals,
+            segments: incident.segments,
+            score: round(Math.min(1000, incident.peak), 1),
+          }))
+          .filter((span) => !given.some((one) => one.from < span.to && one.to > span.from));
+  const spans = [...given, ...found].sort((a, b) => a.from - b.from || a.to - b.to);
   const trips: Trip[] = [];
   let replays = 0;
   let firstStart: number | null = null;
@@ -213,7 +267,7 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
     const trip = replayOne(compiled, recorded, first, window, random).stop;
     if (!trip) continue;
     const { stage, judgement, gateLabel, fromWindow, toWindow } = trip;
-    const incident = incidentOf(recorded, fromWindow, toWindow, options.incidents ?? []);
+    const incident = incidentOf(recorded, fromWindow, toWindow, spans);
     if (!incident) byGate.get(key(stage, gateLabel))!.trips++;
     trips.push({
       start: iso(start),
@@ -230,7 +284,13 @@ export function backtest(compiled: CompiledPlan, recorded: RecordedCounts, optio
       ...(incident ? { incident: `${iso(incident.from)}/${iso(incident.to)}` } : {}),
     });
   }
-  const incidents = (options.incidents ?? []).map((span) => replayIncident(compiled, recorded, span, window, options.seed));
+  const incidents = spans.map((span) => ({
+    ...replayIncident(compiled, recorded, span, window, options.seed),
+    origin: span.origin,
+    signals: span.signals,
+    segments: span.segments,
+    score: span.score,
+  }));
   if (beyond > 0) notes.push(`${beyond} start${beyond === 1 ? '' : 's'} left out: the rollout would run past the recorded history.`);
   const rate = (count: number) => (replays === 0 ? 0 : round(count / replays, DIGITS.rate));
   return {
@@ -275,7 +335,7 @@ function replayIncident(
   span: { from: number; to: number },
   window: ReturnType<typeof createWindow>,
   seed: number,
-): Incident {
+): Omit<Incident, 'origin' | 'signals' | 'segments' | 'score'> {
   const first = Math.max(0, Math.floor((span.from - recorded.from) / recorded.windowSeconds));
   const start = recorded.from + first * recorded.windowSeconds;
   const { stop, failedRequests } = replayOne(compiled, recorded, first, window, createRandom(`${seed}:${start}`));
@@ -319,6 +379,8 @@ function replayOne(
       for (let s = 0; s < window.canaryErrors.length; s++) failedRequests += window.canaryErrors[s];
       if (gates.length === 0) continue;
       if (gates.some((gate) => gate.kind === 'latency')) carveLatency(recorded, stage, fromWindow, toWindow, window, random);
+      for (const k of new Set(gates.filter((gate) => gate.kind === 'kpi').map((gate) => gate.kpiIndex)))
+        carveKpi(recorded, k, fromWindow, toWindow, window, random);
       let inconclusive: Stop | null = null;
       for (const gate of gates) {
         // A window without a recorded p95 cannot be judged on latency.
@@ -339,7 +401,46 @@ function replayOne(
 }
 
 function replayed(gate: CompiledGate, recorded: RecordedCounts): boolean {
-  return gate.kind === 'errorRate' || (gate.kind === 'latency' && recorded.latencyP95Ms !== undefined);
+  return (
+    gate.kind === 'errorRate' ||
+    (gate.kind === 'latency' && recorded.latencyP95Ms !== undefined) ||
+    (gate.kind === 'kpi' && recorded.kpiRates?.[gate.kpiIndex] !== undefined)
+  );
+}
+
+/**
+ * A KPI's successes on each version's slice of recorded windows [fromWindow, toWindow): the recorded success rate of
+ * those windows (weighted by their requests) over the version's own requests, drawn binomially (carve has split the
+ * requests already). A window without a recorded rate leaves the cell NaN: inconclusive, not passed.
+ */
+export function carveKpi(
+  recorded: RecordedCounts,
+  k: number,
+  fromWindow: number,
+  toWindow: number,
+  window: ReturnType<typeof createWindow>,
+  random: ReturnType<typeof createRandom>,
+): void {
+  const rates = recorded.kpiRates![k]!;
+  for (let s = 0; s < rates.length; s++) {
+    let weighted = 0;
+    let weight = 0;
+    let missing = false;
+    for (let i = fromWindow; i < toWindow; i++) {
+      if (!Number.isFinite(rates[s][i])) missing = true;
+      const requests = Math.max(1, recorded.requests[s][i]);
+      weighted += rates[s][i] * requests;
+      weight += requests;
+    }
+    if (missing) {
+      window.canaryKpiSuccesses[k][s] = NaN;
+      window.baselineKpiSuccesses[k][s] = NaN;
+      continue;
+    }
+    const rate = weighted / weight;
+    window.canaryKpiSuccesses[k][s] = random.binomial(window.canaryRequests[s], rate);
+    window.baselineKpiSuccesses[k][s] = random.binomial(window.baselineRequests[s], rate);
+  }
 }
 
 /**

@@ -41,11 +41,13 @@ describe('backtest HTML report', function () {
     await server?.stop();
   });
 
+  /** The CLI on the fixture plan, or on the one after `--plan` (the last two arguments). */
   async function backtest(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
+    const plan = argv.at(-2) === '--plan' ? argv.at(-1)! : PLAN;
     const code = await runBacktest(
-      [PLAN, '--prometheus', server.url, ...RANGE, ...argv],
+      [plan, '--prometheus', server.url, ...RANGE, ...(argv.at(-2) === '--plan' ? argv.slice(0, -2) : argv)],
       { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: FIXTURES },
       { reportAssets: () => assets },
     );
@@ -131,7 +133,17 @@ describe('backtest HTML report', function () {
     ]);
     const [incident] = result.incidents;
     assert.deepStrictEqual(page.incidents, [
-      [incident.from, incident.to, 'caught', 'canary', 'errorRate ≤ 5%', 'all', '30', incident.failedRequests.toLocaleString('en-US')],
+      [
+        incident.from,
+        incident.to,
+        'given',
+        'caught',
+        'canary',
+        'errorRate ≤ 5%',
+        'all',
+        '30',
+        incident.failedRequests.toLocaleString('en-US'),
+      ],
     ]);
     assert.deepStrictEqual(
       page.trips.map((row) => [row[0], row[1], row[8]]),
@@ -139,24 +151,41 @@ describe('backtest HTML report', function () {
     );
   });
 
-  it('without the incident, colours the four stops as false rollbacks by stage, and writes --out FILE', async () => {
+  it('colours the false rollbacks of a tight canary bound by stage, lists the incident it finds, and writes --out FILE', async () => {
     const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'stagegate-backtest-html-'));
     try {
+      // The canary's absolute bound at 1.5%, near the healthy 1% that wanders by a quarter: some good starts stop.
+      const tight = path.join(folder, 'tight.release.yaml');
+      await fs.writeFile(tight, (await fs.readFile(PLAN, 'utf8')).replace('max: 5%', 'max: 1.5%'));
+      const json = await backtest('--format', 'json', '--plan', tight);
+      assert.strictEqual(json.code, 0, json.stderr);
+      const result = JSON.parse(json.stdout) as BacktestReport;
       const out = path.join(folder, 'reports', 'backtest.html');
-      const { code, stdout, stderr } = await backtest('--format', 'html', '--out', out);
+      const { code, stdout, stderr } = await backtest('--format', 'html', '--out', out, '--plan', tight);
       assert.strictEqual(code, 0, stderr);
       assert.strictEqual(stdout, '');
       assert.match(stderr, /^stagegate: wrote .*backtest\.html \(\d+ KB\)\.\n$/);
       const page = await open(out);
       assert.deepStrictEqual(page.problems, []);
+      const outside = result.trips.filter((trip) => trip.incident === undefined);
+      assert.ok(outside.length > 0 && outside.every((trip) => trip.stage === 'canary'), JSON.stringify(outside));
+      const during = result.trips.length - outside.length;
+      assert.ok(during > 0);
       assert.deepStrictEqual(page.timeline, [
-        ['promoted', 89],
-        ['false rollback in canary', 2],
-        ['false rollback in half', 2],
+        ['promoted', result.replays - result.trips.length],
+        ['false rollback in canary', outside.length],
+        ['stopped during an incident', during],
       ]);
-      assert.deepStrictEqual(page.byGate[4], ['any gate', '', '4', '4.3%']);
-      assert.deepStrictEqual(page.incidents, []);
-      assert.ok(page.lines.includes('No incident in this history.'));
+      assert.deepStrictEqual(page.byGate[0], [
+        'canary',
+        'errorRate ≤ 1.5%',
+        String(outside.length),
+        `${Math.round(result.falseRollbackRate * 10000) / 100}%`,
+      ]);
+      assert.deepStrictEqual(
+        page.incidents.map((row) => row.slice(0, 4)),
+        [['2025-11-04T10:00:00Z', '2025-11-04T10:30:00Z', 'found: errors on all, region=eu-west, region=us-east', 'caught']],
+      );
     } finally {
       await fs.rm(folder, { recursive: true, force: true });
     }

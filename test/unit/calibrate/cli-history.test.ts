@@ -134,7 +134,7 @@ describe('stagegate calibrate and backtest with --save-history and --history', f
     const args = ['backtest', PLAN, ...RANGE, '--every', '2h', '--format', 'json'];
     const live = await runCli([...args, '--prometheus', server.url, '--save-history', own], folder);
     assert.strictEqual(live.code, 0, live.stderr);
-    assert.match(live.stderr, /saved the responses of 3 queries/);
+    assert.match(live.stderr, /saved the responses of 4 queries/);
     const replayed = await runCli([...args, '--history', own], folder);
     assert.strictEqual(replayed.code, 0, replayed.stderr);
     assert.deepStrictEqual(
@@ -142,12 +142,13 @@ describe('stagegate calibrate and backtest with --save-history and --history', f
       { ...(JSON.parse(live.stdout) as Output), source: undefined },
     );
     assert.ok(!(await fs.readFile(own, 'utf8')).includes(TENANT));
-    // backtest reads requests, errors and latency only: the file does not serve calibrate's KPI query, and says so.
+    // backtest reads requests, errors, latency and the KPIs its gates judge: the file does not serve calibrate's gauge
+    // query, and says so.
     const calibrate = await runCli(['calibrate', PLAN, '--history', own], folder);
     assert.strictEqual(calibrate.code, 2);
     assert.match(
       calibrate.stderr,
-      /^stagegate: kpi:payment-success: .*backtest\.history\.json holds no response for the query sum\(rate\(payments_total\{result="ok"\}\[30m\]\)\) \/ sum\(rate\(payments_total\[30m\]\)\) \(it holds queries for requests, errors, latencyP95Ms\): save the history again with this plan\.\n$/,
+      /^stagegate: gauge:cpu: .*backtest\.history\.json holds no response for the query .* \(it holds queries for requests, errors, latencyP95Ms, kpi:payment-success\): save the history again with this plan\.\n$/,
     );
     await fs.rm(own);
   });

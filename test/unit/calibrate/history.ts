@@ -25,8 +25,18 @@ export interface HistoryParameters {
   cpu: number;
   cpuRelativeSd: number;
   seed: number;
-  /** Spans [from, to) (unix seconds, on whole steps) when every request fails at `errorRate` instead: incidents. */
-  errorBursts?: { from: number; to: number; errorRate: number }[];
+  /**
+   * Spans [from, to) (unix seconds, on whole steps) when every request fails at `errorRate` instead: incidents. With
+   * `region`, only that region's requests do (an outage of one region).
+   */
+  errorBursts?: { from: number; to: number; errorRate: number; region?: string }[];
+  /**
+   * Spans [from, to) over which the error rate and the p95 latency climb steadily from their usual values to
+   * `errorRate` and `latencyFactor` times the usual p95 at the end, then return to normal: a slow burn.
+   */
+  slowBurns?: { from: number; to: number; errorRate?: number; latencyFactor?: number }[];
+  /** Spans [from, to) when the KPI succeeds at `kpiRate` instead (a payment provider failing), optionally in one region. */
+  kpiDips?: { from: number; to: number; kpiRate: number; region?: string }[];
 }
 
 export const MONDAY = Date.UTC(2025, 10, 3) / 1000; // 2025-11-03T00:00Z, a Monday
@@ -128,16 +138,30 @@ export function generateHistory(parameters: HistoryParameters = DEFAULT_HISTORY)
     }
     const start = parameters.from + (step - 1) * parameters.stepSeconds;
     const hour = Math.floor(((start - MONDAY) / 3600) % 168);
-    const burst = parameters.errorBursts?.find((span) => start >= span.from && start < span.to);
-    const logMedian = Math.log(p95 / 1000) - Z95 * LATENCY_LOG_SD;
+    const burn = parameters.slowBurns?.find((span) => start >= span.from && start < span.to);
+    // How far into the burn this step is, 0 to 1 (reached at its last step).
+    const progress = burn ? (start + parameters.stepSeconds - burn.from) / (burn.to - burn.from) : 0;
+    const burnP95 = burn?.latencyFactor ? p95 * (1 + (burn.latencyFactor - 1) * progress) : p95;
+    const logMedian = Math.log(burnP95 / 1000) - Z95 * LATENCY_LOG_SD;
     for (const region of regions) {
+      const burst = parameters.errorBursts?.find(
+        (span) => start >= span.from && start < span.to && (span.region === undefined || span.region === region),
+      );
+      const stepRate = burst
+        ? burst.errorRate
+        : burn?.errorRate !== undefined
+          ? errorRate + (burn.errorRate - errorRate) * progress
+          : errorRate;
       const mean = parameters.requestsPerSecond * profile[hour] * parameters.regions[region] * parameters.stepSeconds;
       // Poisson arrivals, by their normal approximation (means of thousands).
       const count = Math.max(0, Math.round(mean + Math.sqrt(mean) * random.normal()));
-      const errors = random.binomial(count, burst ? burst.errorRate : errorRate);
+      const errors = random.binomial(count, stepRate);
       ok.set(region, ok.get(region)! + count - errors);
       failed.set(region, failed.get(region)! + errors);
-      const success = random.binomial(count, kpiRate);
+      const dip = parameters.kpiDips?.find(
+        (span) => start >= span.from && start < span.to && (span.region === undefined || span.region === region),
+      );
+      const success = random.binomial(count, dip ? dip.kpiRate : kpiRate);
       paid.set(region, paid.get(region)! + success);
       unpaid.set(region, unpaid.get(region)! + count - success);
       // Bucket counts as the lognormal's expected shares of the step's requests (cumulative, as Prometheus keeps them).

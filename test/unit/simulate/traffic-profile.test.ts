@@ -47,6 +47,7 @@ function folderWith(text: string): string {
 }
 
 interface Run {
+  start?: string;
   stages: { name: string; requests: number }[];
   traffic: { totalRequests: number };
   notes: { ruleId: string; message: string }[];
@@ -91,7 +92,13 @@ describe('traffic.profile.hourOfWeek', () => {
     const note = first.run.notes.find((candidate) => /traffic\.profile\.hourOfWeek/.test(candidate.message));
     assert.ok(note, 'a note names the start');
     assert.match(note.message, /from a rollout start at 2026-12-06T04:00Z \(given\)/);
+    // And as a field, after the gates, for tools that read the JSON.
+    assert.strictEqual(first.run.start, '2026-12-06T04:00Z');
+    assert.deepStrictEqual(Object.keys(first.run).slice(6, 9), ['gated', 'gates', 'start']);
+    const summary = await simulate(profiled, '--start', '2026-12-06T04:00Z', '--runs', '3');
+    assert.strictEqual(summary.run.start, '2026-12-06T04:00Z');
     const now = await simulate(profiled);
+    assert.match(now.run.start ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
     assert.match(
       now.run.notes.map((candidate) => candidate.message).join('\n'),
       /from a rollout start at \d{4}-\d\d-\d\dT\d\d:\d\dZ \(now; pass --start to choose it\)/,
@@ -135,6 +142,7 @@ describe('traffic.profile.hourOfWeek', () => {
     const withStart = await simulate(flat, '--start', '2026-12-06T04:00Z');
     assert.strictEqual(without.stdout, withStart.stdout);
     assert.strictEqual(without.run.traffic.totalRequests, 200 * 7200);
+    assert.strictEqual(without.run.start, undefined, 'no start field: traffic does not depend on it');
   });
 
   it('rejects a start without a zone', async () => {
