@@ -333,7 +333,7 @@ describe('check: the summary of what was read', function () {
     const adapters = await run(['check', 'test/fixtures/adapters', 'test/fixtures/migrations/drops-table.sql', ...TODAY], REPO_ROOT);
     assert.match(
       adapters.stderr,
-      /^stagegate: checked 37 files: 1 release plan, 21 flagd files, 4 Argo Rollouts, 2 Argo AnalysisTemplate files, 7 Flagger Canaries, 1 Flagger MetricTemplate file, 1 SQL migration\.$/m,
+      /^stagegate: checked 41 files: 1 release plan, 21 flagd files, 5 Argo Rollouts, 3 Argo AnalysisTemplate files, 8 Flagger Canaries, 2 Flagger MetricTemplate files, 1 SQL migration\.$/m,
     );
   });
 
