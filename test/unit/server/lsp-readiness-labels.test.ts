@@ -71,6 +71,7 @@ describe('readiness labels measured by the Calibrate command over LSP', function
 
   const labelDiagnostics = (session: LspSession, uri: string) =>
     (session.diagnosticsOf(uri) ?? []).filter((diagnostic) => diagnostic.code === RULE);
+  const messageText = (message: string | { value: string }) => (typeof message === 'string' ? message : message.value);
 
   it('not measured before Calibrate; measured after it, with the findings `check --metrics` gives, at its ranges', async () => {
     const { uri, session } = await start('unversioned');
@@ -114,11 +115,11 @@ describe('readiness labels measured by the Calibrate command over LSP', function
       diagnostics.map((diagnostic) => ({
         line: diagnostic.range.start.line + 1,
         column: diagnostic.range.start.character + 1,
-        message: windowless(diagnostic.message),
+        message: windowless(messageText(diagnostic.message)),
       })),
       rows.map(({ line, column, message }) => ({ line, column, message: windowless(message) })),
     );
-    assert.match(diagnostics[0].message, / in the 2h before /);
+    assert.match(messageText(diagnostics[0].message), / in the 2h before /);
     assert.ok(!session.messages.join('\n').includes(SECRET));
   });
 
