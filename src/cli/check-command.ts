@@ -14,7 +14,7 @@ import type { ConfiguredKind } from '../engine/formats/recognise';
 import { Workspace } from '../engine/workspace/workspace';
 import { earlierMigrations } from './earlier-migrations';
 import { LABEL_LOOKBACK_MINUTES, type LabelMeasurementState } from '../engine/calibrate/labels';
-import { measureLabels } from './measure-labels';
+import { measureLabels } from '../node/measure-labels';
 import { TOOL_NAMES } from '../engine/formats/migration-tools';
 import {
   CodeOwnersIndex,

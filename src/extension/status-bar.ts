@@ -1,7 +1,8 @@
 // The status bar item for the active plan: how many readiness checks pass, and its problem count. Updated after
 // each round of checks the server reports, and when another editor becomes active. Items a metrics server could
-// measure (a plan with metrics queries) are answered from the files only, and marked so: the editor never asks a
-// metrics server by itself (`stagegate check --readiness --metrics` does, when asked).
+// measure (a plan with metrics queries) are answered from the files only, and marked so, until the user runs
+// Calibrate from Prometheus on the plan: the server then measures them too, and the next round shows it. The editor
+// never asks a metrics server by itself.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';

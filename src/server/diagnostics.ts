@@ -11,7 +11,7 @@ import {
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
-import type { Finding } from '../engine/finding';
+import { compareFindings, type Finding } from '../engine/finding';
 import { CheckedNotification, type CheckSummary } from '../shared/protocol';
 import { toDiagnostic, toPath, toUri } from './convert';
 import type { ServerWorkspace } from './server-workspace';
@@ -43,6 +43,8 @@ export class DiagnosticsRounds {
     private readonly files: ServerWorkspace,
     /** Push to clients that do not pull diagnostics. */
     private readonly push: boolean,
+    /** Findings measured outside the checks (a plan's labels, by the Calibrate command), delivered with a file's own. */
+    private readonly measured: (file: string) => Finding[] = () => [],
   ) {}
 
   /** Something changed: check again after a pause. */
@@ -77,8 +79,10 @@ export class DiagnosticsRounds {
       const seen = new Set<string>();
       let errors = 0;
       let warnings = 0;
-      for (const report of reports) {
-        seen.add(report.path);
+      for (const checked of reports) {
+        seen.add(checked.path);
+        const extra = this.measured(checked.path);
+        const report = extra.length > 0 ? { ...checked, findings: [...checked.findings, ...extra].sort(compareFindings) } : checked;
         for (const finding of report.findings) {
           if (finding.severity === 'error') errors++;
           else if (finding.severity === 'warning') warnings++;

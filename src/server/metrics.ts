@@ -11,6 +11,8 @@ import type { Connection, TextEdit } from 'vscode-languageserver/node';
 import { MessageType } from 'vscode-languageserver/node';
 import type { BacktestReport } from '../engine/backtest/replay';
 import type { Calibration } from '../engine/calibrate/fit';
+import { LABEL_LOOKBACK_MINUTES, type LabelMeasurementState } from '../engine/calibrate/labels';
+import type { Finding } from '../engine/finding';
 import { calibrationWindowMinutes, readMetricSources, shortestInterval, withWindow, type MetricSources } from '../engine/calibrate/sources';
 import { writeCalibration, writeResourceCalibration } from '../engine/calibrate/write';
 import { CONFIG_FILE_NAME } from '../engine/config/load';
@@ -20,6 +22,7 @@ import { compilePlan } from '../engine/simulate/compile';
 import { resourceMetricSources } from '../engine/workspace/resource-metrics';
 import { loadSimulation } from '../engine/workspace/simulation';
 import { findConfigFile, readIfExists } from '../node/files';
+import { measureLabelsWith } from '../node/measure-labels';
 import { redact, requestHeaders, serverAddress } from '../node/metrics-access';
 import { iso, readBacktest, readCalibration } from '../node/metrics-read';
 import { displayUrl, PrometheusClient, PrometheusError } from '../node/prometheus';
@@ -46,9 +49,22 @@ const URL_VARIABLE = 'STAGEGATE_PROMETHEUS_URL';
 const ALLOW = 'Allow';
 const DO_NOT_ALLOW = 'Do Not Allow';
 
+/** What the server said of one plan's labels, and the queries that asked (the measurement holds while they stand). */
+interface KeptLabels {
+  lookbackMinutes: number;
+  /** The plan's label queries and needs when measured, as JSON: a text whose queries or needs differ drops it. */
+  asked: string;
+  state: LabelMeasurementState;
+}
+
 export class MetricsRuns {
   /** Answers given through `window/showMessageRequest` (editors without Stagegate's client), per address. */
   private readonly answered = new Map<string, boolean>();
+  /**
+   * The labels measured by the last Calibrate of each plan, per file and document. Kept while the server runs and
+   * the plan's label queries stay as they were; never measured but inside a command the user ran.
+   */
+  private readonly labels = new Map<string, Map<number, KeptLabels>>();
 
   constructor(
     private readonly connection: Connection,
@@ -56,7 +72,32 @@ export class MetricsRuns {
     /** Whether the client answers `stagegate/metricsAccess` itself. */
     private readonly clientAnswersAccess: () => boolean,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Called when a plan's labels were measured: its readiness and findings changed. */
+    private readonly labelsMeasured: () => void = () => undefined,
   ) {}
+
+  /** What was measured of the plans of `file`, by document, while their label queries are those measured. */
+  measuredLabels(file: string): (document: number) => LabelMeasurementState | undefined {
+    const kept = this.labels.get(file);
+    if (!kept) return () => undefined;
+    const current = new Map<number, LabelMeasurementState>();
+    for (const [document, entry] of kept) {
+      const plan = this.files.engine.labelMeasurePlans(file, entry.lookbackMinutes).find((candidate) => candidate.document === document);
+      if (plan && JSON.stringify(plan.measure) === entry.asked) current.set(document, entry.state);
+    }
+    return (document) => current.get(document);
+  }
+
+  /** The `metrics-label-missing` findings of the plans of `file` last measured, as `check --metrics` places them. */
+  labelFindings(file: string): Finding[] {
+    const kept = this.labels.get(file);
+    if (!kept) return [];
+    const measured = this.measuredLabels(file);
+    return [...kept.keys()].flatMap((document) => {
+      const state = measured(document);
+      return state?.state === 'measured' ? this.files.engine.labelFindings(file, document, state.measurement) : [];
+    });
+  }
 
   async calibrate(params: HistoryParams): Promise<CalibrateResult | MetricsFailure> {
     const file = toPath(params.uri);
@@ -97,6 +138,10 @@ export class MetricsRuns {
     } catch (error) {
       return { error: redact(failure(error), secrets) };
     }
+
+    // The plan's labels, asked of the same server with the same credentials while the user's command runs.
+    if (!resource)
+      await this.measureLabels(file, client, range.to, Math.min(LABEL_LOOKBACK_MINUTES, (range.to - range.from) / 60), secrets);
 
     const server = displayUrl(url);
     const stamp = { at: iso(Math.floor(Date.now() / 60_000) * 60), server };
@@ -188,6 +233,18 @@ export class MetricsRuns {
     } catch (error) {
       return { error: redact(failure(error), secrets) };
     }
+  }
+
+  /** Measures the labels of every plan of `file` at `time`, keeps what the server said (scrubbed), and says so. */
+  private async measureLabels(file: string, client: PrometheusClient, time: number, lookbackMinutes: number, secrets: string[]) {
+    const kept = new Map<number, KeptLabels>();
+    for (const { document, measure } of this.files.engine.labelMeasurePlans(file, lookbackMinutes)) {
+      const state = await measureLabelsWith(client, measure, time, lookbackMinutes);
+      kept.set(document, { lookbackMinutes, asked: JSON.stringify(measure), state: scrub(state, secrets) });
+    }
+    if (kept.size === 0 && !this.labels.has(file)) return;
+    this.labels.set(file, kept);
+    this.labelsMeasured();
   }
 
   /** A file asked about before its creation reached the server (file events come later) is read from disk now. */

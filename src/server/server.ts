@@ -105,7 +105,7 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     clientCommands = new Set(options.clientCommands ?? []);
     clientAnswersAccess = options.metricsAccess === true;
-    rounds = new DiagnosticsRounds(connection, files, !pulls());
+    rounds = new DiagnosticsRounds(connection, files, !pulls(), (file) => metrics.labelFindings(file));
     // Commands the client does not run itself are the server's: listing them makes other editors route them here.
     const serverCommands = Object.values(COMMANDS).filter((command) => !clientCommands.has(command));
     return {
@@ -233,7 +233,17 @@ export function startServer(connection: Connection): void {
   });
 
   // Calibrate and backtest: every query to a metrics server goes through MetricsRuns' address check.
-  const metrics = new MetricsRuns(connection, files, () => clientAnswersAccess);
+  // A measurement of a plan's labels (inside Calibrate) changes its findings and readiness: check and deliver again.
+  const metrics = new MetricsRuns(
+    connection,
+    files,
+    () => clientAnswersAccess,
+    process.env,
+    () => {
+      changed();
+      if (pulls() && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    },
+  );
   connection.onRequest(CalibrateRequest, async (params) => {
     await settled();
     return metrics.calibrate(params);
@@ -255,7 +265,7 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(ReadinessRequest, async ({ uri }) => {
     await settled();
-    return files.engine.readiness(toPath(uri));
+    return files.engine.readiness(toPath(uri), metrics.measuredLabels(toPath(uri)));
   });
 
   connection.onRequest(RulesRequest, () => ruleMetas());
