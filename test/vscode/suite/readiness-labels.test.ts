@@ -47,9 +47,15 @@ describe('readiness labels in the status bar of the real VS Code', function () {
       .replace('metrics:\n', `metrics:\n  prometheus:\n    url: ${prometheus.url}\n`);
     const uri = await writeFile('labels/checkout.release.yaml', text);
     await openDocument(uri);
-    await api.status.update();
-    assert.match(api.status.text, /Stagegate \d\/5 ready \(2 not measured\) · /);
-    const before = Number(/(\d)\/5/.exec(api.status.text)![1]);
+    // The server reads the flag file the plan names as it scans: until then the plan's flags are unknown and fewer
+    // items are ready. With both files read, the files make every item ready, two of them not measured.
+    const deadline = Date.now() + 30_000;
+    do {
+      await api.status.update();
+      if (api.status.text.includes('5/5 ready (2 not measured)')) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } while (Date.now() < deadline);
+    assert.match(api.status.text, /Stagegate 5\/5 ready \(2 not measured\) · /);
 
     const outcome = await vscode.commands.executeCommand<{ error?: string; written?: boolean }>('stagegate.calibrate', uri, {
       last: '2h',
@@ -65,6 +71,7 @@ describe('readiness labels in the status bar of the real VS Code', function () {
     );
     await api.status.update();
     assert.ok(!api.status.text.includes('not measured'), api.status.text);
-    assert.strictEqual(Number(/(\d)\/5/.exec(api.status.text)![1]), before - 1, api.status.text);
+    // Item 4 (flags) is measured ready; item 1 is not: the series carry no version label.
+    assert.match(api.status.text, /Stagegate 4\/5 ready · /);
   });
 });
