@@ -2,7 +2,6 @@
 // gates, a rollout starting every `--every`, and reports how often a good release would have been stopped. Exit 0
 // when it ran, 2 for usage, I/O and server problems (the message names the query and the cause).
 
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { parseDocument } from 'yaml';
@@ -18,7 +17,7 @@ import type { HistoryFile } from '../node/history-file';
 import { readBacktest } from '../node/metrics-read';
 import { renderBacktestHtml } from '../report/backtest-html';
 import { loadReportAssets, type ReportAssets } from '../report/html';
-import { loadConfig, readIfExists, readText } from './files';
+import { emitReport, loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { UsageError, type Io } from './io';
 import {
@@ -175,18 +174,7 @@ export async function runBacktest(argv: string[], io: Io, options: BacktestComma
     }
     output = renderBacktestHtml(report, assets);
   } else output = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatBacktestText(result, header);
-  if (values.out === undefined) {
-    io.stdout(output);
-    return 0;
-  }
-  const target = path.resolve(io.cwd, values.out);
-  try {
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, output, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${values.out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
-  io.stderr(`stagegate: wrote ${values.out} (${Math.ceil(Buffer.byteLength(output) / 1024)} KB).\n`);
+  await emitReport(output, values.out, io);
   return 0;
 }
 

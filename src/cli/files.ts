@@ -189,3 +189,19 @@ export async function loadConfig(
   for (const problem of problems) io.stderr(`stagegate: ${path.relative(io.cwd, file) || file}: ${problem}\n`);
   return { config, root: path.dirname(file) };
 }
+
+/** A report on standard output, or in `--out FILE` (its folder created), said on standard error with its size. */
+export async function emitReport(output: string, out: string | undefined, io: Io): Promise<void> {
+  if (out === undefined) {
+    io.stdout(output);
+    return;
+  }
+  const target = path.resolve(io.cwd, out);
+  try {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, output, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  io.stderr(`stagegate: wrote ${out} (${Math.ceil(Buffer.byteLength(output) / 1024)} KB).\n`);
+}

@@ -4,7 +4,6 @@
 // with schema errors (unless --force).
 // Every output says whether the plan has a modelled gate and carries the notes of what the simulation assumed.
 
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { todayIso } from '../engine/config/config';
@@ -22,7 +21,7 @@ import { loadSimulation } from '../engine/workspace/simulation';
 import { Workspace } from '../engine/workspace/workspace';
 import { loadReportAssets, renderHtmlReport, type ReportAssets } from '../report/html';
 import { count, formatMatrixText, formatRunText, formatSummaryText } from '../report/text';
-import { collectInputs, loadConfig, readIfExists, readText } from './files';
+import { collectInputs, emitReport, loadConfig, readIfExists, readText } from './files';
 import { formatStylish } from './format';
 import { terminalProgress } from './progress';
 import { UsageError, type Io } from './io';
@@ -151,18 +150,7 @@ export async function runSimulate(argv: string[], io: Io, options: SimulateOptio
     output = format === 'json' ? json(result) : formatRunText(result);
   }
 
-  if (values.out === undefined) {
-    io.stdout(output);
-    return 0;
-  }
-  const target = path.resolve(io.cwd, values.out);
-  try {
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, output, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${values.out}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-  }
-  io.stderr(`stagegate: wrote ${values.out} (${Math.ceil(Buffer.byteLength(output) / 1024)} KB).\n`);
+  await emitReport(output, values.out, io);
   return 0;
 }
 
