@@ -49,25 +49,7 @@ interface TimeMarkers {
 }
 
 export function renderReport(container: HTMLElement, report: SimulationReport, options: RenderOptions = {}): RenderedReport {
-  const Chart = options.Chart ?? (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
-  if (!Chart) throw new Error('chart.js is not loaded: include its UMD build before the report, or pass options.Chart.');
-  container.replaceChildren();
-  container.classList.add('sg-report');
-  const palette = readPalette(container);
-  const fontFamily = getComputedStyle(container).fontFamily;
-  const charts: ChartJs[] = [];
-  const draw = (parent: HTMLElement, config: ChartConfiguration, size = '') => {
-    const holder = element(parent, 'div', `sg-chart ${size}`.trim());
-    const canvas = element(holder, 'canvas');
-    // Per chart, not Chart.defaults: the page (a webview) may hold other charts.
-    config.options = {
-      color: palette.muted,
-      borderColor: palette.grid,
-      font: { family: fontFamily },
-      ...config.options,
-    } as ChartConfiguration['options'];
-    charts.push(new Chart(canvas, config));
-  };
+  const { palette, draw, rendered } = startReport(container, options);
 
   const run = report.run;
   const markers = timeMarkers(run);
@@ -177,14 +159,47 @@ export function renderReport(container: HTMLElement, report: SimulationReport, o
     'sg-note',
     `Seed ${run.seed} · ${run.stepMinutes >= 1 ? `${number(run.stepMinutes)}-minute` : `${Math.round(run.stepMinutes * 60)}-second`} steps · strategy ${report.plan.strategy}.`,
   );
-  container.setAttribute('data-rendered', 'true');
-  return {
-    charts,
-    destroy: () => {
-      for (const chart of charts) chart.destroy();
-      container.removeAttribute('data-rendered');
-    },
+  return rendered();
+}
+
+/**
+ * What every report starts from: the emptied container, the theme's palette, a `draw` that adds a chart styled
+ * like the others, and `rendered`, which marks the container drawn and hands back its charts.
+ */
+function startReport(
+  container: HTMLElement,
+  options: RenderOptions,
+): { palette: Palette; draw: (parent: HTMLElement, config: ChartConfiguration, size?: string) => void; rendered: () => RenderedReport } {
+  const Chart = options.Chart ?? (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
+  if (!Chart) throw new Error('chart.js is not loaded: include its UMD build before the report, or pass options.Chart.');
+  container.replaceChildren();
+  container.classList.add('sg-report');
+  const palette = readPalette(container);
+  const fontFamily = getComputedStyle(container).fontFamily;
+  const charts: ChartJs[] = [];
+  const draw = (parent: HTMLElement, config: ChartConfiguration, size = '') => {
+    const holder = element(parent, 'div', `sg-chart ${size}`.trim());
+    const canvas = element(holder, 'canvas');
+    // Per chart, not Chart.defaults: the page (a webview) may hold other charts.
+    config.options = {
+      color: palette.muted,
+      borderColor: palette.grid,
+      font: { family: fontFamily },
+      ...config.options,
+    } as ChartConfiguration['options'];
+    charts.push(new Chart(canvas, config));
   };
+  const rendered = (): RenderedReport => {
+    container.setAttribute('data-rendered', 'true');
+    return {
+      charts,
+      destroy: () => {
+        for (const chart of charts) chart.destroy();
+        container.removeAttribute('data-rendered');
+      },
+    };
+  };
+  return { palette, draw, rendered };
 }
 
 function renderHeading(container: HTMLElement, report: SimulationReport): void {
@@ -637,24 +652,7 @@ type StartOutcome = { kind: 'promoted' } | { kind: 'false'; stage: string } | { 
  * rate, a timeline of every replayed start, the rate per gate as a matrix, the incidents and the stopped rollouts.
  */
 export function renderBacktestReport(container: HTMLElement, report: BacktestReport, options: RenderOptions = {}): RenderedReport {
-  const Chart = options.Chart ?? (globalThis as unknown as { Chart?: ChartConstructor }).Chart;
-  if (!Chart) throw new Error('chart.js is not loaded: include its UMD build before the report, or pass options.Chart.');
-  container.replaceChildren();
-  container.classList.add('sg-report');
-  const palette = readPalette(container);
-  const fontFamily = getComputedStyle(container).fontFamily;
-  const charts: ChartJs[] = [];
-  const draw = (parent: HTMLElement, config: ChartConfiguration, size = '') => {
-    const holder = element(parent, 'div', `sg-chart ${size}`.trim());
-    const canvas = element(holder, 'canvas');
-    config.options = {
-      color: palette.muted,
-      borderColor: palette.grid,
-      font: { family: fontFamily },
-      ...config.options,
-    } as ChartConfiguration['options'];
-    charts.push(new Chart(canvas, config));
-  };
+  const { palette, draw, rendered } = startReport(container, options);
 
   const falseStops = report.trips.filter((trip) => trip.incident === undefined);
   const incidentStops = report.trips.length - falseStops.length;
@@ -758,14 +756,7 @@ export function renderBacktestReport(container: HTMLElement, report: BacktestRep
     for (const note of report.notes) element(list, 'li', undefined, note);
   }
   element(container, 'p', 'sg-note', `Seed ${report.seed} · ${report.evaluationWindow} windows · a start every ${report.every}.`);
-  container.setAttribute('data-rendered', 'true');
-  return {
-    charts,
-    destroy: () => {
-      for (const chart of charts) chart.destroy();
-      container.removeAttribute('data-rendered');
-    },
-  };
+  return rendered();
 }
 
 /** Every replayed start and where it ended: the starts follow `firstStart` every `every`. */
